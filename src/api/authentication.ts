@@ -1,0 +1,93 @@
+// authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
+// Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
+import type { TokenAuthenticator, UserInfo } from '../authn/types.js';
+import { userOf, type KubeContext } from '../request/state.js';
+import { decodeBody } from './codec/body.js';
+import { writeObject } from './respond.js';
+import type { ServedGroupVersion } from './registry.js';
+import { badRequest } from './status.js';
+
+const GROUP = 'authentication.k8s.io';
+
+/** authenticationv1.UserInfo in JSON: empty fields omitted, as Go's omitempty does. */
+export function userInfoJson(user: UserInfo): Record<string, unknown> {
+  return {
+    username: user.name,
+    ...(user.uid !== '' ? { uid: user.uid } : {}),
+    ...(user.groups.length > 0 ? { groups: user.groups } : {}),
+    ...(Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}),
+  };
+}
+
+/** RFC 3339 with seconds, as metav1.Time marshals. */
+export function metaTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function selfSubjectReviews(version: string): ServedGroupVersion['resources'][number] {
+  return {
+    name: 'selfsubjectreviews',
+    singularName: 'selfsubjectreview',
+    namespaced: false,
+    kind: 'SelfSubjectReview',
+    handlers: {
+      create: async (ctx: KubeContext) => {
+        await decodeBody(ctx, { group: GROUP, version, kind: 'SelfSubjectReview' });
+        // kube builds a new object: the request's fields are not echoed, creationTimestamp is now.
+        writeObject(ctx, 201, {
+          kind: 'SelfSubjectReview',
+          apiVersion: `${GROUP}/${version}`,
+          metadata: { creationTimestamp: metaTime(new Date()) },
+          status: { userInfo: userInfoJson(userOf(ctx)) },
+        });
+      },
+    },
+  };
+}
+
+/** What TokenReview needs: the token authenticators (with system:authenticated added) and the API audiences. */
+export interface TokenReviewOptions {
+  tokenAuthenticator: TokenAuthenticator;
+  apiAudiences: readonly string[];
+}
+
+function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources'][number] {
+  return {
+    name: 'tokenreviews',
+    singularName: 'tokenreview',
+    namespaced: false,
+    kind: 'TokenReview',
+    handlers: {
+      create: async (ctx: KubeContext) => {
+        const review = await decodeBody(ctx, { group: GROUP, version: 'v1', kind: 'TokenReview' });
+        const spec = (review.spec ?? {}) as { token?: unknown; audiences?: unknown };
+        const token = typeof spec.token === 'string' ? spec.token : '';
+        if (token === '') throw badRequest('token is required for TokenReview in authentication');
+        const requested = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : [...opts.apiAudiences];
+        const result = await opts.tokenAuthenticator.authenticateToken(token);
+        const status: Record<string, unknown> = {};
+        if (result !== null && !result.ok) status.error = result.reason;
+        if (result?.ok) {
+          // Static tokens are audience-agnostic: valid for the API audiences that were asked for
+          // (authenticator.WrapAudienceAgnosticToken); with none asked for in common, not authenticated.
+          const audiences = opts.apiAudiences.filter((a) => requested.includes(a));
+          if (opts.apiAudiences.length === 0 || audiences.length > 0) {
+            status.authenticated = true;
+            status.user = userInfoJson(result.user);
+            if (audiences.length > 0) status.audiences = audiences;
+          }
+        }
+        writeObject(ctx, 201, { ...review, metadata: { creationTimestamp: null, ...(review.metadata as object | undefined) }, status: { ...status, user: status.user ?? {} } });
+      },
+    },
+  };
+}
+
+/** The authentication.k8s.io group versions, in kube's preference order. */
+export function authenticationApi(opts: TokenReviewOptions): ServedGroupVersion[] {
+  return [
+    { group: GROUP, version: 'v1', resources: [selfSubjectReviews('v1'), tokenReviews(opts)] },
+    { group: GROUP, version: 'v1beta1', resources: [selfSubjectReviews('v1beta1')] },
+    { group: GROUP, version: 'v1alpha1', resources: [selfSubjectReviews('v1alpha1')] },
+  ];
+}

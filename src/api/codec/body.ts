@@ -1,0 +1,123 @@
+// Reading and decoding request bodies as kube-apiserver's create handler does.
+// Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (createHandler, transformDecodeError),
+// handlers/rest.go (limitedReadBody, summarizeData) and handlers/negotiation (NegotiateInputSerializer).
+import { parse as parseYaml } from 'yaml';
+import type { KubeContext } from '../../request/state.js';
+import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../status.js';
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
+
+/** kube-apiserver's MaxRequestBodyBytes default: 3 MiB (staging/src/k8s.io/apiserver/pkg/server/config.go). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The type a handler expects in its body. */
+export interface ExpectedKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+type MediaType = 'json' | 'yaml' | 'protobuf';
+
+/** kube's NegotiateInputSerializer: no Content-Type means JSON; an unknown one is 415 before the body is read. */
+export function inputMediaType(contentType: string | undefined): MediaType {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  switch (mediaType) {
+    case '':
+    case 'application/json':
+      return 'json';
+    case 'application/yaml':
+      return 'yaml';
+    case PROTOBUF_MEDIA_TYPE:
+      return 'protobuf';
+    default:
+      throw unsupportedMediaType();
+  }
+}
+
+/** kube's limitedReadBody: reads at most limit+1 bytes; more is a 413 and the rest is never buffered. */
+export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(ctx.get('Content-Length') || NaN);
+  if (declared > limit) throw requestEntityTooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      // Stop reading; node discards the unread rest after the response, so the connection stays usable.
+      ctx.req.pause();
+      throw requestEntityTooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** kube's summarizeData: a JSON-looking body as text, anything else as hex, cut at 30 bytes. */
+export function summarizeData(data: Buffer, maxLength = 30): string {
+  if (data.length === 0) return '<empty>';
+  const cut = data.length > maxLength;
+  const head = data.subarray(0, maxLength);
+  const text = data[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return cut ? `${text} ...` : text;
+}
+
+/** Go's encoding/json wording for the commonest syntax errors, so 400 messages read like kube-apiserver's. */
+function goJsonError(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = /position (\d+)/.exec(message);
+  if (/Unexpected end|Unterminated/.test(message) || (at !== null && Number(at[1]) >= text.length)) return 'unexpected end of JSON input';
+  const ch = at !== null ? text[Number(at[1])] : /token '?(.)'?/.exec(message)?.[1];
+  return ch === undefined ? message : `invalid character '${ch}' looking for beginning of value`;
+}
+
+/** The object in a JSON or YAML body, or kube's 400 for a body that is not one. */
+function parseTextObject(body: Buffer, type: MediaType, expected: ExpectedKind): Record<string, unknown> {
+  const text = body.toString('utf8');
+  let value: unknown;
+  try {
+    value = type === 'yaml' ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    const reason = type === 'yaml' ? (err as Error).message : goJsonError(err, text);
+    throw badRequest(`the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: ${reason} (${summarizeData(body)})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest(
+      `the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarizeData(body)})`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Checks the object's apiVersion and kind against what the URL serves, defaulting missing ones from the
+ * URL as kube's decoder does, with kube's messages for a kind or version that does not fit.
+ */
+function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record<string, unknown> {
+  const expectedVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+  const apiVersion = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' ? obj.apiVersion : expectedVersion;
+  const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : expected.kind;
+  if (kind !== expected.kind) {
+    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${expected.kind}: no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+  }
+  if (apiVersion !== expectedVersion) {
+    throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${expectedVersion})`);
+  }
+  return { ...obj, apiVersion, kind };
+}
+
+/**
+ * Reads and decodes a create body in JSON, YAML or Kubernetes protobuf, in kube's order: media type (415),
+ * size (413), syntax and kind (400). Called by handlers, after authorization, as in kube-apiserver.
+ */
+export async function decodeBody(ctx: KubeContext, expected: ExpectedKind): Promise<Record<string, unknown>> {
+  const type = inputMediaType(ctx.get('Content-Type'));
+  const body = await readLimitedBody(ctx);
+  if (type !== 'protobuf') return checkKind(parseTextObject(body, type, expected), expected);
+  try {
+    return checkKind(decodeKubeProtobuf(body), expected);
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    throw badRequest(`${expected.kind} in version ${JSON.stringify(expected.version)} cannot be handled as a ${expected.kind}: ${(err as Error).message}`);
+  }
+}

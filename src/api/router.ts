@@ -1,0 +1,69 @@
+// Dispatch after authorization: non-resource paths, discovery, then resources from the registry.
+// kube-apiserver routes the same way (NonGoRestfulMux for non-resource paths, go-restful for resources).
+import { requestInfoOf, type KubeMiddleware } from '../request/state.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { serveHealth } from './health.js';
+import type { ApiRegistry } from './registry.js';
+import { writeObject } from './respond.js';
+import { methodNotSupported, pathNotFound, StatusError } from './status.js';
+import { versionInfo } from './version.js';
+
+/** What the router serves besides the registry's resources. */
+export interface RouterOptions {
+  registry: ApiRegistry;
+  kubernetesVersion: string;
+  /** host:port clients use, for serverAddressByClientCIDRs. */
+  serverAddress: () => string;
+}
+
+/** go-restful's answer to a method a path does not serve, as kube-apiserver wraps it. */
+function methodNotAllowed(): StatusError {
+  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {
+    causes: [{ reason: 'UnexpectedServerResponse', message: '405: Method Not Allowed' }],
+  });
+}
+
+/** The last stage of the chain: serves what the registry and the fixed endpoints offer, 404 for the rest. */
+export function router(opts: RouterOptions): KubeMiddleware {
+  const { registry } = opts;
+  return async (ctx) => {
+    const info = requestInfoOf(ctx);
+    const reading = ctx.method === 'GET' || ctx.method === 'HEAD';
+    if (!info.isResourceRequest) {
+      const parts = info.path.split('/').filter((p) => p !== '');
+      if (info.path === '/version' || info.path === '/version/') {
+        if (!reading) throw methodNotAllowed();
+        return writeObject(ctx, 200, versionInfo(opts.kubernetesVersion));
+      }
+      if (reading && serveHealth(ctx)) return;
+      // Discovery: /api, /apis, /apis/{group}, /api/{version}, /apis/{group}/{version}.
+      if (parts[0] === 'api' && parts.length <= 2) {
+        if (!reading) throw methodNotAllowed();
+        if (parts.length === 1) return writeObject(ctx, 200, { ...apiVersions(registry, opts.serverAddress()) });
+        const gv = registry.groupVersion('', parts[1]!);
+        if (gv) return writeObject(ctx, 200, apiResourceList(gv));
+      }
+      if (parts[0] === 'apis' && parts.length <= 3) {
+        if (!reading) throw methodNotAllowed();
+        if (parts.length === 1) return writeObject(ctx, 200, apiGroupList(registry));
+        const group = registry.groups().find((g) => g.name === parts[1]);
+        if (group && parts.length === 2) return writeObject(ctx, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group.name, group.versions) });
+        const gv = parts.length === 3 ? registry.groupVersion(parts[1]!, parts[2]!) : undefined;
+        if (gv) return writeObject(ctx, 200, apiResourceList(gv));
+      }
+      throw pathNotFound();
+    }
+    const gv = registry.groupVersion(info.apiGroup, info.apiVersion);
+    const resourceName = info.subresource === '' ? info.resource : `${info.resource}/${info.subresource}`;
+    const resource = gv?.resources.find((r) => r.name === resourceName);
+    if (resource === undefined) throw pathNotFound();
+    const handler = resource.handlers[info.verb];
+    if (handler === undefined) {
+      // A verb the resource does not serve at all is a routing miss in go-restful: 405 when the path
+      // exists with other methods, as for GET on a create-only review.
+      if (Object.keys(resource.handlers).length > 0) throw methodNotAllowed();
+      throw methodNotSupported({ group: info.apiGroup, resource: info.resource }, info.verb);
+    }
+    await handler(ctx);
+  };
+}

@@ -1,0 +1,138 @@
+// metav1.Status errors, built the way kube-apiserver builds them.
+// Source: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go and
+// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go.
+
+/** One entry of Status.details.causes. */
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
+/** Status.details: which object the error is about. */
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+/** The metav1.Status body, with keys in the order kube-apiserver's JSON encoder writes them. */
+export interface StatusBody {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure' | 'Success';
+  message: string;
+  reason: string;
+  details?: StatusDetails;
+  code: number;
+}
+
+/** A group and resource, printed as kube's schema.GroupResource.String() does. */
+export interface GroupResource {
+  group: string;
+  resource: string;
+}
+
+/** kube's GroupResource.String(): "pods", "roles.rbac.authorization.k8s.io". */
+export function groupResourceString(gr: GroupResource): string {
+  return gr.group === '' ? gr.resource : `${gr.resource}.${gr.group}`;
+}
+
+/** An error that the status-errors filter turns into a metav1.Status response. */
+export class StatusError extends Error {
+  readonly status: StatusBody;
+  /** Extra response headers kube-apiserver sends with this error (WWW-Authenticate, Allow, Retry-After). */
+  readonly headers: Record<string, string>;
+
+  constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'StatusError';
+    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+    this.headers = headers;
+  }
+
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+/** 401, as the authentication filter writes it: NewUnauthorized("Unauthorized"). */
+export function unauthorized(headers: Record<string, string> = {}): StatusError {
+  return new StatusError(401, 'Unauthorized', 'Unauthorized', undefined, headers);
+}
+
+/** kube's NewForbidden: `<resource> "<name>" is forbidden: <why>` or `forbidden: <why>` for non-resource requests. */
+export function forbidden(gr: GroupResource, name: string, why: string): StatusError {
+  const qualified = groupResourceString(gr);
+  let message: string;
+  if (gr.group === '' && gr.resource === '') message = `forbidden: ${why}`;
+  else if (name === '') message = `${qualified} is forbidden: ${why}`;
+  else message = `${qualified} ${JSON.stringify(name)} is forbidden: ${why}`;
+  return new StatusError(403, 'Forbidden', message, { ...(name ? { name } : {}), ...(gr.group ? { group: gr.group } : {}), ...(gr.resource ? { kind: gr.resource } : {}) });
+}
+
+/** kube's NewNotFound: `<resource> "<name>" not found`. */
+export function notFound(gr: GroupResource, name: string): StatusError {
+  return new StatusError(404, 'NotFound', `${groupResourceString(gr)} ${JSON.stringify(name)} not found`, {
+    ...(name ? { name } : {}),
+    ...(gr.group ? { group: gr.group } : {}),
+    ...(gr.resource ? { kind: gr.resource } : {}),
+  });
+}
+
+/** The 404 kube-apiserver gives for a path no handler serves (genericapiserver's NotFound handler). */
+export function pathNotFound(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+/** kube's NewMethodNotSupported: `<verb> is not supported on resources of kind "<resource>"`. */
+export function methodNotSupported(gr: GroupResource, action: string): StatusError {
+  return new StatusError(405, 'MethodNotAllowed', `${action} is not supported on resources of kind ${JSON.stringify(groupResourceString(gr))}`, {
+    ...(gr.group ? { group: gr.group } : {}),
+    kind: gr.resource,
+  });
+}
+
+/** kube's NewBadRequest: the reason is the whole message. */
+export function badRequest(reason: string): StatusError {
+  return new StatusError(400, 'BadRequest', reason);
+}
+
+/** kube's NewRequestEntityTooLargeError, as limitedReadBody calls it. */
+export function requestEntityTooLarge(limitBytes: number): StatusError {
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limitBytes}`);
+}
+
+/** The media types kube-apiserver lists in its 415 message, in its order. */
+export const SUPPORTED_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'] as const;
+
+/** kube's errUnsupportedMediaType, as the create handler returns it for an unknown Content-Type. */
+export function unsupportedMediaType(): StatusError {
+  return new StatusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${SUPPORTED_MEDIA_TYPES.join(', ')}`,
+  );
+}
+
+/** kube's NewInternalError: never for bad input, only for our own bugs. */
+export function internalError(err: unknown): StatusError {
+  const text = err instanceof Error ? err.message : String(err);
+  return new StatusError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] });
+}
+
+/** kube's NewInvalid: `<Kind> "<name>" is invalid: <errors>` with one cause per field error. */
+export function invalid(group: string, kind: string, name: string, causes: Required<Pick<StatusCause, 'field' | 'message'>>[]): StatusError {
+  const qualified = group === '' ? kind : `${kind}.${group}`;
+  const summary = causes.length === 1 ? causes[0]!.message : `[${causes.map((c) => c.message).join(', ')}]`;
+  return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid: ${summary}`, {
+    name,
+    ...(group ? { group } : {}),
+    kind,
+    causes: causes.map((c) => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })),
+  });
+}

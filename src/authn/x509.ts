@@ -1,0 +1,121 @@
+// Source: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Authenticator,
+// CommonNameUserConversion) and Go's crypto/x509 Verify, whose rules are reproduced here with node:crypto.
+import type { X509Certificate } from 'node:crypto';
+import type { AuthnRequest, AuthnResult, RequestAuthenticator } from './types.js';
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+/** Go's crypto/x509 stops looking for a path after this many intermediates. */
+const MAX_CHAIN_DEPTH = 10;
+
+/** A verified path, leaf first, and the window of time in which every certificate on it is valid. */
+interface VerifiedPath {
+  notBefore: number;
+  notAfter: number;
+}
+
+/**
+ * Verifies a client certificate chain against the CA bundle the way Go's x509.Verify does for
+ * ExtKeyUsageClientAuth; returns why it failed, in Go's words, or the path's validity window.
+ */
+export function verifyClientChain(chain: readonly X509Certificate[], roots: readonly X509Certificate[], now: Date): VerifiedPath | string {
+  const leaf = chain[0];
+  if (leaf === undefined) return 'x509: no certificate';
+  const intermediates = chain.slice(1);
+  const path: X509Certificate[] = [leaf];
+  let current = leaf;
+  for (let depth = 0; ; depth++) {
+    const root = roots.find((r) => issued(r, current));
+    if (root !== undefined) {
+      // A root that is itself the leaf (a CA used as a client cert) is still a one-element path, as in Go.
+      if (root.fingerprint256 !== current.fingerprint256) path.push(root);
+      break;
+    }
+    const next = depth < MAX_CHAIN_DEPTH ? intermediates.find((i) => i.ca && !path.includes(i) && issued(i, current)) : undefined;
+    if (next === undefined) return 'x509: certificate signed by unknown authority';
+    path.push(next);
+    current = next;
+  }
+  let notBefore = -Infinity;
+  let notAfter = Infinity;
+  for (const cert of path) {
+    const from = Date.parse(cert.validFrom);
+    const to = Date.parse(cert.validTo);
+    if (now.getTime() < from || now.getTime() > to) {
+      const detail = now.getTime() > to ? `current time ${rfc3339(now)} is after ${rfc3339(new Date(to))}` : `current time ${rfc3339(now)} is before ${rfc3339(new Date(from))}`;
+      return `x509: certificate has expired or is not yet valid: ${detail}`;
+    }
+    notBefore = Math.max(notBefore, from);
+    notAfter = Math.min(notAfter, to);
+  }
+  // Go checks extended key usage along the whole chain; a certificate without the extension allows any.
+  for (const cert of path) {
+    const usages = cert.keyUsage;
+    if (usages !== undefined && usages.length > 0 && !usages.includes(CLIENT_AUTH) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
+      return 'x509: certificate specifies an incompatible key usage';
+    }
+  }
+  return { notBefore, notAfter };
+}
+
+function issued(issuer: X509Certificate, cert: X509Certificate): boolean {
+  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+}
+
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** kube's certificateIdentifier, for log lines: which certificate failed. */
+function certificateIdentifier(cert: X509Certificate): string {
+  return `SN=${BigInt(`0x${cert.serialNumber}`).toString()}, subject=${JSON.stringify(cert.subject.replaceAll('\n', ', '))}`;
+}
+
+/** The subject's CN and O values, in order, read from node's "K=V\n" subject text. */
+export function subjectNames(cert: X509Certificate): { commonName: string; organizations: string[] } {
+  let commonName = '';
+  const organizations: string[] = [];
+  for (const line of cert.subject.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key === 'CN') commonName = value;
+    else if (key === 'O') organizations.push(value);
+  }
+  return { commonName, organizations };
+}
+
+/** Where the x509 authenticator gets the trusted roots and the time. */
+export interface X509Options {
+  /** The --client-ca-file bundle, read once. */
+  roots: () => readonly X509Certificate[];
+  now?: () => Date;
+}
+
+/**
+ * kube's x509 authenticator with CommonNameUserConversion: no client certificate is "not mine"; one that
+ * does not verify is a failure (401 unless another authenticator succeeds); CN is the user, each O a group;
+ * an empty CN is "not mine". Verified chains are remembered per leaf until they expire.
+ */
+export function x509Authenticator(opts: X509Options): RequestAuthenticator {
+  const now = opts.now ?? (() => new Date());
+  const verified = new WeakMap<X509Certificate, VerifiedPath>();
+  return {
+    async authenticate(req: AuthnRequest): Promise<AuthnResult> {
+      const leaf = req.peerCertificates[0];
+      if (leaf === undefined) return null;
+      const t = now();
+      let path = verified.get(leaf);
+      if (path === undefined || t.getTime() < path.notBefore || t.getTime() > path.notAfter) {
+        const result = verifyClientChain(req.peerCertificates, opts.roots(), t);
+        if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
+        path = result;
+        verified.set(leaf, path);
+      }
+      const { commonName, organizations } = subjectNames(leaf);
+      if (commonName === '') return null;
+      return { ok: true, authenticator: 'x509', user: { name: commonName, uid: '', groups: organizations, extra: {} } };
+    },
+  };
+}

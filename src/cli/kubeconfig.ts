@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { fileIdentityStore } from '../kubeconfig/file-store.js';
+import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
+import { mintCredentials } from '../kubeconfig/mint.js';
+import { loadOrInitPki } from '../pki/index.js';
+import { AUTH_FILE_NAMES, defaultAuthFiles } from '../server/demo-identities.js';
+import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'user', type: 'string', help: 'user name' },
+  { name: 'group', type: 'string', multiple: true, help: 'group' },
+  { name: 'uid', type: 'string', help: 'user uid (token and basic identities)' },
+  { name: 'auth', type: 'string', default: 'cert', help: 'cert, token or basic' },
+  { name: 'pki-dir', type: 'string', default: 'pki', help: 'the server\'s PKI folder' },
+  { name: 'server', type: 'string', help: 'server URL (default: the one in the PKI folder\'s admin kubeconfig, kept current by serve)' },
+  { name: 'token-auth-file', type: 'string', help: 'token file the server reads (default: the PKI folder\'s)' },
+  { name: 'basic-auth-file', type: 'string', help: 'password file the server reads (default: the PKI folder\'s)' },
+  { name: 'out', type: 'string', short: 'o', help: 'write the kubeconfig here (mode 0600) instead of stdout' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+const EXAMPLES = [
+  'kube-auth-mock kubeconfig --user jane --group dev --auth token -o jane.kubeconfig',
+  'kube-auth-mock kubeconfig --user ci-bot --auth cert -o ci.kubeconfig',
+  'kubectl --kubeconfig jane.kubeconfig auth whoami',
+];
+
+async function defaultServer(pkiDir: string): Promise<string> {
+  const admin = join(pkiDir, AUTH_FILE_NAMES.kubeconfigDir, 'admin.kubeconfig');
+  if (existsSync(admin)) {
+    const doc = parse(await readFile(admin, 'utf8')) as { clusters?: { cluster?: { server?: string } }[] } | null;
+    const server = doc?.clusters?.[0]?.cluster?.server;
+    if (server) return server;
+  }
+  return 'https://127.0.0.1:6443';
+}
+
+/** `kube-auth-mock kubeconfig`: mints an identity the running server accepts at once and writes its kubeconfig. */
+export async function kubeconfigCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(argv, FLAGS);
+  const user = stringFlag(values, 'user');
+  if (values.help || user === undefined) {
+    process.stdout.write(helpText('kube-auth-mock kubeconfig --user NAME [--group G]... [--uid U] --auth cert|token|basic [--server URL] [-o FILE]', EXAMPLES, FLAGS));
+    return values.help ? 0 : 2;
+  }
+  const auth = stringFlag(values, 'auth', 'cert');
+  if (auth !== 'cert' && auth !== 'token' && auth !== 'basic') throw new ConfigError({ file: '--auth', reason: `${JSON.stringify(auth)} is not cert, token or basic`, code: 'FLAG_INVALID' });
+  const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
+  const pki = await loadOrInitPki(pkiDir);
+  const defaults = defaultAuthFiles(pkiDir);
+  const store = fileIdentityStore(pki, {
+    tokenFile: stringFlag(values, 'token-auth-file', defaults.tokenFile)!,
+    passwordFile: stringFlag(values, 'basic-auth-file', defaults.passwordFile)!,
+  });
+  const uid = stringFlag(values, 'uid');
+  const credentials = await mintCredentials(store, { user, groups: listFlag(values, 'group'), auth, ...(uid === undefined ? {} : { uid }) });
+  const yaml = renderKubeconfig({ server: stringFlag(values, 'server') ?? (await defaultServer(pkiDir)), caPem: pki.ca.certPem, userName: user, credentials });
+  const out = stringFlag(values, 'out');
+  if (out === undefined) {
+    process.stdout.write(yaml);
+  } else {
+    await writeFile(out, yaml, { mode: 0o600 });
+    await chmod(out, 0o600);
+    process.stderr.write(`wrote ${out} for ${user} (${auth})\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Routes argv to one file per subcommand; no logic of its own.
+import { ConfigError, PkiError } from '../errors.js';
+import { kubeconfigCommand } from './kubeconfig.js';
+import { pkiCommand } from './pki.js';
+import { serveCommand } from './serve.js';
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
+  serve: serveCommand,
+  pki: pkiCommand,
+  kubeconfig: kubeconfigCommand,
+};
+
+const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
+
+Usage:
+  kube-auth-mock serve [flags]        start the server (npm start)
+  kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
+  kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
+
+Run a command with --help for its flags and examples.
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const run = command === undefined ? undefined : COMMANDS[command];
+  if (run === undefined) {
+    process.stdout.write(USAGE);
+    return command === undefined || command === '--help' || command === '-h' || command === 'help' ? 0 : 2;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    // Configuration and PKI errors name the file and what is wrong: show that, not a stack.
+    if (err instanceof ConfigError || err instanceof PkiError) {
+      process.stderr.write(`kube-auth-mock ${command}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

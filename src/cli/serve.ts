@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startServer } from '../server/start.js';
+import { createLogger, type LogFormat } from '../server/log.js';
+import { ConfigError } from '../errors.js';
+import { helpText, listFlag, parseFlags, portFlag, stringFlag, type FlagSpec } from './flags.js';
+import { identityTable } from './table.js';
+
+/** kube-apiserver's flag names, plus our own --pki-dir, --ready-file, --log-format and --kubernetes-version. */
+export const SERVE_FLAGS: readonly FlagSpec[] = [
+  { name: 'secure-port', type: 'string', default: '6443', help: 'HTTPS port; 0 picks a free one' },
+  { name: 'bind-address', type: 'string', default: '127.0.0.1', help: 'address to listen on' },
+  { name: 'pki-dir', type: 'string', default: 'pki', help: 'folder of the CA, certificates, keys, demo identities and kubeconfigs; created on first start' },
+  { name: 'tls-san', type: 'string', multiple: true, help: 'extra DNS name or IP for the serving certificate' },
+  { name: 'tls-cert-file', type: 'string', help: 'serving certificate (default: the PKI folder\'s apiserver.crt)' },
+  { name: 'tls-private-key-file', type: 'string', help: 'serving key (default: the PKI folder\'s apiserver.key)' },
+  { name: 'client-ca-file', type: 'string', help: 'CA bundle that client certificates must chain to (default: the PKI folder\'s ca.crt)' },
+  { name: 'token-auth-file', type: 'string', help: 'static tokens, CSV token,user,uid,"group1,group2" (default: the PKI folder\'s token-auth-file.csv)' },
+  { name: 'basic-auth-file', type: 'string', help: 'static passwords, CSV password,user,uid,"group1,group2" (default: the PKI folder\'s basic-auth-file.csv)' },
+  { name: 'anonymous-auth', type: 'boolean', default: 'true', help: 'requests with no credentials are system:anonymous; false makes them 401' },
+  { name: 'authorization-mode', type: 'string', default: 'AlwaysAllow', help: 'comma list of AlwaysAllow, AlwaysDeny' },
+  { name: 'api-audiences', type: 'string', multiple: true, default: 'https://kubernetes.default.svc.cluster.local', help: 'audiences TokenReview assumes when a review names none' },
+  { name: 'kubernetes-version', type: 'string', default: 'v1.33.0', help: 'the version /version reports' },
+  { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
+  { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+const EXAMPLES = [
+  'kube-auth-mock serve',
+  'kube-auth-mock serve --secure-port 0 --ready-file /tmp/ready.json',
+  'kube-auth-mock serve --anonymous-auth=false --authorization-mode AlwaysDeny',
+  'kube-auth-mock serve --token-auth-file tokens.csv --log-format json',
+];
+
+/** `kube-auth-mock serve`: starts the server and stays up until SIGINT or SIGTERM. */
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(argv, SERVE_FLAGS);
+  if (values.help) {
+    process.stdout.write(helpText('kube-auth-mock serve [flags]   (npm start -- [flags] is the same)', EXAMPLES, SERVE_FLAGS));
+    return 0;
+  }
+  const logFormat = stringFlag(values, 'log-format', 'text');
+  if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError({ file: '--log-format', reason: `${JSON.stringify(logFormat)} is not text or json`, code: 'FLAG_INVALID' });
+  const log = createLogger(logFormat as LogFormat);
+  const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
+  const audiences = listFlag(values, 'api-audiences');
+  const server = await startServer({
+    port: portFlag(values, 'secure-port', 6443),
+    bindAddress: stringFlag(values, 'bind-address', '127.0.0.1')!,
+    pkiDir,
+    tlsSans: listFlag(values, 'tls-san'),
+    ...optional('tlsCertFile', stringFlag(values, 'tls-cert-file')),
+    ...optional('tlsPrivateKeyFile', stringFlag(values, 'tls-private-key-file')),
+    ...optional('clientCaFile', stringFlag(values, 'client-ca-file')),
+    ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
+    ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
+    anonymousAuth: values['anonymous-auth'] !== false,
+    authorizationMode: stringFlag(values, 'authorization-mode', 'AlwaysAllow')!,
+    kubernetesVersion: stringFlag(values, 'kubernetes-version', 'v1.33.0')!,
+    ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
+    log,
+  });
+  const ready = {
+    ready: true,
+    url: server.url,
+    caFile: join(pkiDir, 'ca.crt'),
+    pkiDir,
+    kubeconfigs: Object.fromEntries(server.demoIdentities.map((d) => [d.user, d.kubeconfig])),
+  };
+  const readyFile = stringFlag(values, 'ready-file');
+  if (readyFile) await writeFile(readyFile, `${JSON.stringify(ready)}\n`);
+  else process.stdout.write(`${JSON.stringify(ready)}\n`);
+  process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
+
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down');
+      void server.stop().then(resolveStop);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

@@ -1,0 +1,49 @@
+/** Stable codes for configuration errors, so tests and callers can match on them. */
+export type ConfigErrorCode =
+  | 'CSV_SYNTAX'
+  | 'CSV_FIELDS'
+  | 'CSV_DUPLICATE'
+  | 'FILE_UNREADABLE'
+  | 'FLAG_INVALID'
+  | 'KUBECONFIG_INVALID';
+
+/** A configuration problem that names the file (and line) that is wrong. */
+export class ConfigError extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly reason: string;
+  readonly code: ConfigErrorCode;
+
+  constructor(opts: { file: string; line?: number; reason: string; code: ConfigErrorCode }) {
+    super(opts.line === undefined ? `${opts.file}: ${opts.reason}` : `${opts.file}:${opts.line}: ${opts.reason}`);
+    this.name = 'ConfigError';
+    this.file = opts.file;
+    this.line = opts.line;
+    this.reason = opts.reason;
+    this.code = opts.code;
+  }
+}
+
+/** Stable codes for PKI problems found at start-up. */
+export type PkiErrorCode =
+  | 'PKI_UNREADABLE'
+  | 'PKI_CORRUPT'
+  | 'PKI_KEY_MISMATCH'
+  | 'PKI_EXPIRED'
+  | 'PKI_NOT_CA'
+  | 'PKI_INCOMPLETE'
+  | 'PKI_WRONG_ISSUER'
+  | 'PKI_UNSUPPORTED';
+
+/** A problem with a certificate or key on disk; names the file and what is wrong with it. */
+export class PkiError extends Error {
+  readonly file: string;
+  readonly code: PkiErrorCode;
+
+  constructor(file: string, code: PkiErrorCode, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'PkiError';
+    this.file = file;
+    this.code = code;
+  }
+}

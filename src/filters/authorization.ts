@@ -1,0 +1,48 @@
+// Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go (WithAuthorization) and
+// handlers/responsewriters/errors.go (Forbidden, forbiddenMessage).
+import { forbidden } from '../api/status.js';
+import type { Attributes, Authorizer } from '../authz/types.js';
+import { requestInfoOf, userOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
+
+/** kube's GetAuthorizerAttributes: the user and the request's attributes. */
+export function attributesOf(ctx: KubeContext): Attributes {
+  const info = requestInfoOf(ctx);
+  return {
+    user: userOf(ctx),
+    verb: info.verb,
+    isResourceRequest: info.isResourceRequest,
+    path: info.path,
+    namespace: info.namespace,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    name: info.name,
+  };
+}
+
+/** kube's forbiddenMessage, word for word. */
+export function forbiddenMessage(attrs: Attributes): string {
+  const user = JSON.stringify(attrs.user.name);
+  if (!attrs.isResourceRequest) return `User ${user} cannot ${attrs.verb} path ${JSON.stringify(attrs.path)}`;
+  const resource = attrs.subresource === '' ? attrs.resource : `${attrs.resource}/${attrs.subresource}`;
+  const scope = attrs.namespace === '' ? 'at the cluster scope' : `in the namespace ${JSON.stringify(attrs.namespace)}`;
+  return `User ${user} cannot ${attrs.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(attrs.apiGroup)} ${scope}`;
+}
+
+/** The 403 kube-apiserver writes for a refused request: NewForbidden(groupResource, name, message[: reason]). */
+export function forbiddenError(attrs: Attributes, reason: string): ReturnType<typeof forbidden> {
+  const message = forbiddenMessage(attrs);
+  return forbidden({ group: attrs.apiGroup, resource: attrs.resource }, attrs.name, reason === '' ? message : `${message}: ${reason}`);
+}
+
+/** Lets a request through only on an allow; deny and no opinion alike are kube's 403. */
+export function authorization(authorizer: Authorizer): KubeMiddleware {
+  return async (ctx, next) => {
+    const attrs = attributesOf(ctx);
+    const result = await authorizer.authorize(attrs);
+    ctx.state.authorization = result;
+    if (result.decision !== 'allow') throw forbiddenError(attrs, result.reason);
+    await next();
+  };
+}

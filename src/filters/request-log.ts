@@ -1,0 +1,27 @@
+import type { KubeMiddleware } from '../request/state.js';
+import type { Logger } from '../server/log.js';
+
+/** One line per request: method, path, user, authenticator, decision, status and latency. */
+export function requestLog(log: Logger): KubeMiddleware {
+  return async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      log.info(
+        {
+          method: ctx.method,
+          path: ctx.path,
+          user: ctx.state.user?.name ?? '',
+          authenticator: ctx.state.authenticator ?? '',
+          decision: ctx.state.authorization?.decision ?? '',
+          status: ctx.status,
+          latencyMs: Math.round(ms * 100) / 100,
+          auditId: ctx.state.auditId,
+        },
+        'request',
+      );
+    }
+  };
+}

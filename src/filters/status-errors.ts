@@ -1,0 +1,30 @@
+// kube-apiserver answers every error with a metav1.Status (responsewriters.ErrorNegotiated) and turns a
+// panic into a 500 Status (WithPanicRecovery); this is the one place errors become responses.
+import { internalError, StatusError } from '../api/status.js';
+import type { KubeContext, KubeMiddleware } from '../request/state.js';
+import type { Logger } from '../server/log.js';
+
+/** Writes a Status body for a StatusError, as kube-apiserver's JSON encoder does. */
+export function writeStatus(ctx: KubeContext, err: StatusError): void {
+  ctx.status = err.code;
+  for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
+  ctx.set('Cache-Control', 'no-cache, private');
+  ctx.type = 'application/json';
+  ctx.body = `${JSON.stringify(err.status)}\n`;
+}
+
+/** Catches everything below it: StatusErrors become their Status, anything else a logged 500. */
+export function statusErrors(log: Logger): KubeMiddleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof StatusError) {
+        writeStatus(ctx, err);
+        return;
+      }
+      log.error({ err, method: ctx.method, path: ctx.path, auditId: ctx.state.auditId }, 'unhandled error');
+      writeStatus(ctx, internalError(err));
+    }
+  };
+}

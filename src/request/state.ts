@@ -1,0 +1,34 @@
+import type Koa from 'koa';
+import type { UserInfo } from '../authn/types.js';
+import type { AuthorizationResult } from '../authz/types.js';
+import type { RequestInfo } from './request-info.js';
+
+/** What the filters write for later stages to read; each field is set by exactly one filter. */
+export interface KubeState {
+  auditId?: string;
+  requestInfo?: RequestInfo;
+  user?: UserInfo;
+  /** Which authenticator recognised the credentials ("x509", "token-file", "anonymous", ...). */
+  authenticator?: string;
+  authorization?: AuthorizationResult;
+}
+
+/** The Koa context every filter and handler works on. */
+export type KubeContext = Koa.ParameterizedContext<KubeState>;
+
+/** A filter or handler in the chain. */
+export type KubeMiddleware = Koa.Middleware<KubeState>;
+
+/** The request's attributes; the request-info filter runs first, so a missing value is a wiring bug. */
+export function requestInfoOf(ctx: KubeContext): RequestInfo {
+  const info = ctx.state.requestInfo;
+  if (info === undefined) throw new Error('request info read before the request-info filter ran');
+  return info;
+}
+
+/** The authenticated user; the authentication filter runs before any handler. */
+export function userOf(ctx: KubeContext): UserInfo {
+  const user = ctx.state.user;
+  if (user === undefined) throw new Error('user read before the authentication filter ran');
+  return user;
+}

@@ -1,0 +1,38 @@
+// THE one place the order of the request pipeline is written. Each line names the kube-apiserver filter it
+// mirrors (staging/src/k8s.io/apiserver/pkg/server/config.go, DefaultBuildHandlerChain, read bottom-up).
+import compose from 'koa-compose';
+import type { Authorizer } from '../authz/types.js';
+import type { RequestAuthenticator } from '../authn/types.js';
+import { auditId } from '../filters/audit-id.js';
+import { authentication } from '../filters/authentication.js';
+import { authorization } from '../filters/authorization.js';
+import { requestInfo } from '../filters/request-info.js';
+import { requestLog } from '../filters/request-log.js';
+import { statusErrors } from '../filters/status-errors.js';
+import { resolveRequestInfo } from '../request/request-info.js';
+import type { KubeMiddleware, KubeState } from '../request/state.js';
+import type { Logger } from './log.js';
+
+/** What the chain is built from. */
+export interface ChainConfig {
+  log: Logger;
+  authenticator: RequestAuthenticator;
+  /** Headers every 401 carries (WWW-Authenticate while basic auth is on). */
+  challengeHeaders: Record<string, string>;
+  authorizer: Authorizer;
+  /** The handler at the end: routing and the APIs. Bodies are read there, after authorization, as in kube. */
+  handler: KubeMiddleware;
+}
+
+/** The request pipeline, outermost first. */
+export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<import('koa').ParameterizedContext<KubeState>> {
+  return compose<import('koa').ParameterizedContext<KubeState>>([
+    auditId(), //                                    WithAuditInit: Audit-Id on every response
+    statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
+    requestLog(c.log), //                            WithHTTPLogging
+    requestInfo(resolveRequestInfo), //              WithRequestInfo
+    authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log }), // WithAuthentication
+    authorization(c.authorizer), //                  WithAuthorization
+    c.handler,
+  ]);
+}

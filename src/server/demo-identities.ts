@@ -1,0 +1,93 @@
+// The demo identities a first start creates in the PKI folder: one per way of authenticating.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { renderKubeconfig, type KubeconfigCredentials } from '../kubeconfig/kubeconfig.js';
+import { appendSecretLine } from '../kubeconfig/file-store.js';
+import { randomSecret } from '../kubeconfig/mint.js';
+import { staticUserLine } from '../authn/static-users.js';
+import { ADMIN_IDENTITY, type StoredPki } from '../pki/index.js';
+
+/** The files beside kubeadm's PKI files that hold the static users, named after the flags that read them. */
+export const AUTH_FILE_NAMES = Object.freeze({ tokenFile: 'token-auth-file.csv', passwordFile: 'basic-auth-file.csv', kubeconfigDir: 'kubeconfigs' });
+
+/** A demo identity, as the start-up table shows it. */
+export interface DemoIdentity {
+  user: string;
+  groups: readonly string[];
+  how: string;
+  kubeconfig: string;
+}
+
+const TOKEN_DEMO = { name: 'alice', uid: 'alice', groups: ['developers'] };
+const BASIC_DEMO = { name: 'bob', uid: 'bob', groups: ['testers'] };
+
+/**
+ * Makes sure the demo identities exist: the token and password files get their demo user on first start
+ * (never rewritten later), and each kubeconfig in pki/kubeconfigs is written once, then only has its
+ * server URL brought up to date, so a restart on another port keeps them working.
+ */
+export async function ensureDemoIdentities(pki: StoredPki, server: string): Promise<DemoIdentity[]> {
+  const tokenFile = join(pki.dir, AUTH_FILE_NAMES.tokenFile);
+  const passwordFile = join(pki.dir, AUTH_FILE_NAMES.passwordFile);
+  const kubeconfigDir = join(pki.dir, AUTH_FILE_NAMES.kubeconfigDir);
+  await mkdir(kubeconfigDir, { recursive: true });
+  const demos: { user: typeof TOKEN_DEMO; how: string; file: string; credentials: () => Promise<KubeconfigCredentials> }[] = [
+    {
+      user: { name: ADMIN_IDENTITY.user, uid: '', groups: [...ADMIN_IDENTITY.groups] },
+      how: `client certificate (${pki.dir}/admin.crt)`,
+      file: join(kubeconfigDir, 'admin.kubeconfig'),
+      credentials: async () => ({ kind: 'cert', certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }),
+    },
+    {
+      user: TOKEN_DEMO,
+      how: `bearer token (${tokenFile})`,
+      file: join(kubeconfigDir, `${TOKEN_DEMO.name}.kubeconfig`),
+      credentials: async () => {
+        const token = randomSecret();
+        await appendSecretLine(tokenFile, staticUserLine(token, TOKEN_DEMO));
+        return { kind: 'token', token };
+      },
+    },
+    {
+      user: BASIC_DEMO,
+      how: `basic auth (${passwordFile})`,
+      file: join(kubeconfigDir, `${BASIC_DEMO.name}.kubeconfig`),
+      credentials: async () => {
+        const password = randomSecret(18);
+        await appendSecretLine(passwordFile, staticUserLine(password, BASIC_DEMO));
+        return { kind: 'basic', username: BASIC_DEMO.name, password };
+      },
+    },
+  ];
+  for (const demo of demos) {
+    if (existsSync(demo.file)) continue;
+    const credentials = await demo.credentials();
+    await writeFile(demo.file, renderKubeconfig({ server, caPem: pki.ca.certPem, userName: demo.user.name, credentials }), { mode: 0o600 });
+  }
+  await pointKubeconfigsAt(kubeconfigDir, server);
+  return demos.map((d) => ({ user: d.user.name, groups: d.user.groups, how: d.how, kubeconfig: d.file }));
+}
+
+/** Rewrites the server URL of every kubeconfig in the folder that points elsewhere. */
+async function pointKubeconfigsAt(dir: string, server: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.kubeconfig')) continue;
+    const file = join(dir, name);
+    const doc = parse(await readFile(file, 'utf8')) as { clusters?: { cluster?: { server?: string } }[] } | null;
+    let changed = false;
+    for (const entry of doc?.clusters ?? []) {
+      if (entry.cluster && entry.cluster.server !== server) {
+        entry.cluster.server = server;
+        changed = true;
+      }
+    }
+    if (changed) await writeFile(file, stringify(doc), { mode: 0o600 });
+  }
+}
+
+/** Token and password files to use when the flags name none: the ones in the PKI folder. */
+export function defaultAuthFiles(pkiDir: string): { tokenFile: string; passwordFile: string } {
+  return { tokenFile: join(pkiDir, AUTH_FILE_NAMES.tokenFile), passwordFile: join(pkiDir, AUTH_FILE_NAMES.passwordFile) };
+}

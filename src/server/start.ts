@@ -1,0 +1,228 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import Koa from 'koa';
+import { authenticationApi } from '../api/authentication.js';
+import { ApiRegistry } from '../api/registry.js';
+import { router } from '../api/router.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
+import { anonymousAuthenticator } from '../authn/anonymous.js';
+import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
+import { authenticatedGroupAdder, tokenAuthenticatedGroupAdder } from '../authn/group-adder.js';
+import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, emptyPasswordTable, openPasswordFile, type PasswordTable } from '../authn/password-file.js';
+import type { UserSource } from '../authn/static-users.js';
+import { emptyTokenTable, openTokenFile, staticTokenAuthenticator, type TokenTable } from '../authn/token-file.js';
+import type { RequestAuthenticator } from '../authn/types.js';
+import { union } from '../authn/union.js';
+import { x509Authenticator } from '../authn/x509.js';
+import { buildAuthorizer, parseAuthorizationModes } from '../authz/modes.js';
+import { PkiError } from '../errors.js';
+import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
+import { mintCredentials, type IdentityRequest, type IdentityStore } from '../kubeconfig/mint.js';
+import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
+import type { KubeState } from '../request/state.js';
+import { buildHandlerChain } from './chain.js';
+import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
+import { createLogger, type LogFormat, type Logger } from './log.js';
+import { parseCertificateBundle } from './tls.js';
+
+/** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
+export interface StartServerOptions {
+  /** --secure-port; 0 picks a free port. Default 0 (the CLI defaults to 6443). */
+  port?: number;
+  /** --bind-address. Default 127.0.0.1. */
+  bindAddress?: string;
+  /** --pki-dir: keep the PKI, the demo identities and their kubeconfigs in this folder (created on first use). Default: an in-memory PKI. */
+  pkiDir?: string;
+  /** --tls-san: extra names and addresses for the serving certificate. */
+  tlsSans?: string[];
+  /** --tls-cert-file and --tls-private-key-file: serve with this certificate instead of the PKI's. */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** --client-ca-file: trust client certificates signed by these CAs instead of the PKI's CA. */
+  clientCaFile?: string;
+  /** --token-auth-file. Default with pkiDir: its token-auth-file.csv. */
+  tokenAuthFile?: string;
+  /** --basic-auth-file. Default with pkiDir: its basic-auth-file.csv. */
+  basicAuthFile?: string;
+  /** --anonymous-auth. Default true. */
+  anonymousAuth?: boolean;
+  /** --authorization-mode, a comma list. Default "AlwaysAllow". */
+  authorizationMode?: string;
+  /** The version /version reports. */
+  kubernetesVersion?: string;
+  /** --api-audiences: the audiences TokenReview assumes when a review names none. */
+  apiAudiences?: string[];
+  /** A logger, or the format of one on stderr. Default: silent. */
+  log?: Logger | LogFormat;
+  /** Re-read the token and password files when they change. Default true. */
+  watchFiles?: boolean;
+}
+
+/** A running server. */
+export interface KubeAuthMockServer {
+  /** https://host:port */
+  readonly url: string;
+  readonly port: number;
+  /** The CA clients must trust (PEM). */
+  readonly caCert: string;
+  /** The PKI folder, when the server has one. */
+  readonly pkiDir: string | undefined;
+  /** The demo identities of the PKI folder (empty for an in-memory PKI). */
+  readonly demoIdentities: readonly DemoIdentity[];
+  /** Mints an identity the server accepts at once and returns a kubeconfig (YAML) for it. */
+  kubeconfig(identity: IdentityRequest): Promise<string>;
+  /** Stops listening, ends idle keep-alive connections and releases file watchers. */
+  stop(): Promise<void>;
+}
+
+/** The audiences kubeadm's default --service-account-issuer implies. */
+export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PkiError(file, 'PKI_UNREADABLE', `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Starts a kube-auth-mock server and resolves once it listens. */
+export async function startServer(options: StartServerOptions = {}): Promise<KubeAuthMockServer> {
+  const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
+  const bindAddress = options.bindAddress ?? '127.0.0.1';
+  // File watchers to release on stop, or when start-up fails half-way.
+  const closers: (() => void)[] = [];
+  let listening: Server | undefined;
+  try {
+    const storedPki: StoredPki | undefined = options.pkiDir ? await loadOrInitPki(options.pkiDir, { sans: options.tlsSans ?? [] }) : undefined;
+    const pki: Pki = storedPki ?? (await createInMemoryPki({ sans: options.tlsSans ?? [] }));
+    const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
+    const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
+    const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
+    const clientRoots = parseCertificateBundle(clientCaPem);
+    if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+
+    // Static users: tables minted in memory (server.kubeconfig) first, then the files.
+    const fileReloadLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+    const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
+    const watch = { watch: options.watchFiles !== false };
+    const mintedTokens = emptyTokenTable();
+    const mintedPasswords = emptyPasswordTable();
+    const tokenSources: UserSource<TokenTable>[] = [{ current: mintedTokens }];
+    const passwordSources: UserSource<PasswordTable>[] = [{ current: mintedPasswords }];
+    const tokenFile = options.tokenAuthFile ?? defaults?.tokenFile;
+    const passwordFile = options.basicAuthFile ?? defaults?.passwordFile;
+    let demoIdentities: DemoIdentity[] = [];
+
+    const app = new Koa<KubeState>();
+    app.silent = true;
+    const server: Server = createServer(
+      {
+        key: servingKeyPem,
+        cert: servingCertPem,
+        ca: clientCaPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+        // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
+        maxHeaderSize: 1 << 20,
+      },
+      app.callback(),
+    );
+    const sockets = new Set<Socket>();
+    server.on('secureConnection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    // A client that fails the handshake is its own problem; it must not become an unhandled error.
+    server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+
+    listening = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, bindAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
+    const url = `https://${host}:${port}`;
+
+    if (storedPki) demoIdentities = await ensureDemoIdentities(storedPki, url);
+    if (tokenFile) {
+      const file = await openTokenFile(tokenFile, fileReloadLog, watch);
+      closers.push(() => file.close());
+      tokenSources.push(file);
+    }
+    if (passwordFile) {
+      const file = await openPasswordFile(passwordFile, fileReloadLog, watch);
+      closers.push(() => file.close());
+      passwordSources.push(file);
+    }
+
+    const tokenAuthenticator = staticTokenAuthenticator(tokenSources);
+    // kube 1.18's order: basic auth, x509, then bearer tokens (pkg/kubeapiserver/authenticator/config.go).
+    const authenticated: RequestAuthenticator = authenticatedGroupAdder(
+      union([basicAuthAuthenticator(passwordSources), x509Authenticator({ roots: () => clientRoots }), bearerTokenAuthenticator(tokenAuthenticator)]),
+    );
+    const authenticator = options.anonymousAuth === false ? authenticated : union([authenticated, anonymousAuthenticator()], { failOnError: true });
+    const authorizer = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? 'AlwaysAllow'));
+
+    const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
+    for (const gv of authenticationApi({ tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator), apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES })) {
+      registry.add(gv);
+    }
+    app.use(
+      buildHandlerChain({
+        log,
+        authenticator,
+        challengeHeaders: { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE },
+        authorizer,
+        handler: router({ registry, kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, serverAddress: () => `${host}:${port}` }),
+      }),
+    );
+
+    const memoryStore: IdentityStore = {
+      issueClientCertificate: async (user, groups) => issueClient(pki, { user, groups }),
+      addToken: async (token, user) => {
+        mintedTokens.tokens.set(token, { name: user.name, uid: user.uid, groups: [...user.groups], extra: {} });
+      },
+      addPassword: async (password, user) => {
+        mintedPasswords.users.set(user.name, { password: Buffer.from(password, 'utf8'), user: { name: user.name, uid: user.uid, groups: [...user.groups], extra: {} } });
+      },
+    };
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      caCert: pki.ca.certPem,
+      pkiDir: options.pkiDir,
+      demoIdentities,
+      async kubeconfig(identity) {
+        const credentials = await mintCredentials(memoryStore, identity);
+        return renderKubeconfig({ server: url, caPem: pki.ca.certPem, userName: identity.user, credentials });
+      },
+      stop() {
+        stopping ??= new Promise<void>((resolve) => {
+          for (const close of closers.splice(0)) close();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Requests still running (a slow client, later a watch) get a moment, then their sockets are ended.
+          const grace = setTimeout(() => {
+            for (const socket of sockets) socket.destroy();
+          }, 2000);
+          grace.unref();
+          server.once('close', () => clearTimeout(grace));
+        });
+        return stopping;
+      },
+    };
+  } catch (err) {
+    for (const close of closers) close();
+    listening?.close();
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { generateRsaKey, keyPairFromPrivateKeyPem, takeKey, warmKeyPool } from '../../../src/pki/index.js';
+
+function spkiHex(pem: string): string {
+  return createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('hex');
+}
+
+test('generateRsaKey returns PKCS#1 private and SPKI public PEMs that match the KeyObjects', async () => {
+  const k = await generateRsaKey(2048);
+  assert.match(k.privateKeyPem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+  assert.match(k.publicKeyPem, /^-----BEGIN PUBLIC KEY-----\n/);
+  assert.equal(k.privateKey.type, 'private');
+  assert.equal(k.publicKey.type, 'public');
+  assert.equal(k.privateKey.asymmetricKeyDetails?.modulusLength, 2048);
+  assert.equal(spkiHex(k.publicKeyPem), k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'));
+  assert.equal(spkiHex(k.privateKeyPem), spkiHex(k.publicKeyPem));
+});
+
+test('generateRsaKey honours other sizes and rejects silly ones', async () => {
+  const k = await generateRsaKey(1024);
+  assert.equal(k.privateKey.asymmetricKeyDetails?.modulusLength, 1024);
+  for (const bits of [0, 512, 1024.5, 100000, Number.NaN]) {
+    assert.throws(() => generateRsaKey(bits), RangeError, String(bits));
+    assert.throws(() => takeKey(bits), RangeError, String(bits));
+  }
+});
+
+test('takeKey hands out distinct keys, from the pool or freshly made', async () => {
+  warmKeyPool();
+  const keys = await Promise.all(Array.from({ length: 7 }, () => takeKey()));
+  const distinct = new Set(keys.map((k) => spkiHex(k.publicKeyPem)));
+  assert.equal(distinct.size, keys.length);
+  for (const k of keys) {
+    assert.equal(k.privateKey.asymmetricKeyDetails?.modulusLength, 2048);
+    assert.match(k.privateKeyPem, /^-----BEGIN RSA PRIVATE KEY-----/);
+  }
+  const other = await takeKey(1024);
+  assert.equal(other.privateKey.asymmetricKeyDetails?.modulusLength, 1024);
+});
+
+test('keyPairFromPrivateKeyPem accepts PKCS#1 and PKCS#8 and keeps the text as given', async () => {
+  const k = await takeKey();
+  const pkcs8 = k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  for (const pem of [k.privateKeyPem, pkcs8]) {
+    const loaded = keyPairFromPrivateKeyPem(pem);
+    assert.equal(loaded.privateKeyPem, pem);
+    assert.equal(spkiHex(loaded.publicKeyPem), spkiHex(k.publicKeyPem));
+  }
+  assert.throws(() => keyPairFromPrivateKeyPem(k.publicKeyPem));
+  assert.throws(() => keyPairFromPrivateKeyPem('garbage'));
+});
