@@ -4,6 +4,6 @@ import type { KubeContext } from '../request/state.js';
 export function writeObject(ctx: KubeContext, status: number, body: unknown): void {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-cache, private');
-  ctx.type = 'application/json';
+  ctx.set('Content-Type', 'application/json');
   ctx.body = `${JSON.stringify(body)}\n`;
 }

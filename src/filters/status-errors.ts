@@ -9,7 +9,7 @@ export function writeStatus(ctx: KubeContext, err: StatusError): void {
   ctx.status = err.code;
   for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
   ctx.set('Cache-Control', 'no-cache, private');
-  ctx.type = 'application/json';
+  ctx.set('Content-Type', 'application/json');
   ctx.body = `${JSON.stringify(err.status)}\n`;
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import Koa from 'koa';
@@ -34,6 +35,8 @@ export interface StartServerOptions {
   bindAddress?: string;
   /** --pki-dir: keep the PKI, the demo identities and their kubeconfigs in this folder (created on first use). Default: an in-memory PKI. */
   pkiDir?: string;
+  /** A PKI made beforehand (createInMemoryPki), so a test can sign odd client certificates with the server's CA. Wins over pkiDir. */
+  pki?: Pki;
   /** --tls-san: extra names and addresses for the serving certificate. */
   tlsSans?: string[];
   /** --tls-cert-file and --tls-private-key-file: serve with this certificate instead of the PKI's. */
@@ -95,8 +98,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
   const closers: (() => void)[] = [];
   let listening: Server | undefined;
   try {
-    const storedPki: StoredPki | undefined = options.pkiDir ? await loadOrInitPki(options.pkiDir, { sans: options.tlsSans ?? [] }) : undefined;
-    const pki: Pki = storedPki ?? (await createInMemoryPki({ sans: options.tlsSans ?? [] }));
+    const storedPki: StoredPki | undefined = options.pkiDir && !options.pki ? await loadOrInitPki(options.pkiDir, { sans: options.tlsSans ?? [] }) : undefined;
+    const pki: Pki = options.pki ?? storedPki ?? (await createInMemoryPki({ sans: options.tlsSans ?? [] }));
     const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
     const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
     const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
@@ -117,6 +120,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
 
     const app = new Koa<KubeState>();
     app.silent = true;
+    let handle: RequestListener = (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    };
     const server: Server = createServer(
       {
         key: servingKeyPem,
@@ -128,7 +135,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
         maxHeaderSize: 1 << 20,
       },
-      app.callback(),
+      // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
+      // nothing is answered before startServer resolves.
+      (req, res) => handle(req, res),
     );
     const sockets = new Set<Socket>();
     server.on('secureConnection', (socket: Socket) => {
@@ -183,6 +192,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         handler: router({ registry, kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, serverAddress: () => `${host}:${port}` }),
       }),
     );
+    handle = app.callback();
 
     const memoryStore: IdentityStore = {
       issueClientCertificate: async (user, groups) => issueClient(pki, { user, groups }),

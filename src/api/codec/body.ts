@@ -98,7 +98,7 @@ function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record
   const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : expected.kind;
   if (kind !== expected.kind) {
     const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
-    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${expected.kind}: no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${expected.kind}: no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
   }
   if (apiVersion !== expectedVersion) {
     throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${expectedVersion})`);
@@ -115,7 +115,8 @@ export async function decodeBody(ctx: KubeContext, expected: ExpectedKind): Prom
   const body = await readLimitedBody(ctx);
   if (type !== 'protobuf') return checkKind(parseTextObject(body, type, expected), expected);
   try {
-    return checkKind(decodeKubeProtobuf(body), expected);
+    const apiVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+    return checkKind(decodeKubeProtobuf(body, { apiVersion, kind: expected.kind }), expected);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw badRequest(`${expected.kind} in version ${JSON.stringify(expected.version)} cannot be handled as a ${expected.kind}: ${(err as Error).message}`);

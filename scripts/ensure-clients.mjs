@@ -1,0 +1,52 @@
+// pretest: makes sure the real clients the end-to-end tests drive are installed, installing what it can
+// (Debian's python3-kubernetes via apt-get when root), and otherwise fails naming what to install.
+// The tests never skip a missing client.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+const problems = [];
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+// kubectl, and the versioned kubectl.1.NN binaries the gcloud SDK keeps beside the real one.
+const kubectl = which('kubectl');
+if (!kubectl) problems.push('kubectl is not on PATH: install kubectl (and the gcloud SDK kubectl.1.NN versions beside it)');
+else {
+  const dir = dirname(realpathSync(kubectl));
+  const versions = readdirSync(dir).filter((f) => /^kubectl\.1\.\d+$/.test(f));
+  if (versions.length === 0) problems.push(`no kubectl.1.NN binaries beside ${realpathSync(kubectl)}: install the gcloud SDK's kubectl versions (gcloud components install kubectl)`);
+}
+
+// Debian's python3-kubernetes, for the system python3.
+const python = '/usr/bin/python3';
+const hasPythonClient = () => existsSync(python) && spawnSync(python, ['-c', 'import kubernetes'], { stdio: 'ignore' }).status === 0;
+if (!hasPythonClient()) {
+  if (process.getuid?.() === 0) {
+    process.stderr.write('pretest: installing python3-kubernetes with apt-get\n');
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'python3-kubernetes'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } catch (err) {
+      problems.push(`apt-get install python3-kubernetes failed: ${err.message}`);
+    }
+  }
+  if (!hasPythonClient()) problems.push('Debian\'s python3-kubernetes is missing: sudo apt-get install python3-kubernetes');
+}
+
+// npm's @kubernetes/client-node (a devDependency).
+try {
+  createRequire(import.meta.url).resolve('@kubernetes/client-node');
+} catch {
+  problems.push('@kubernetes/client-node is missing: npm install');
+}
+
+if (problems.length > 0) {
+  process.stderr.write(`pretest: the end-to-end tests need real clients that are not installed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stderr.write(`pretest: real clients present (kubectl at ${kubectl}, python3-kubernetes, @kubernetes/client-node)\n`);

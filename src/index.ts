@@ -1,0 +1,19 @@
+// The public surface of kube-auth-mock: start a server, mint identities, use the PKI and kubeconfig helpers.
+export { startServer, DEFAULT_API_AUDIENCES, type KubeAuthMockServer, type StartServerOptions } from './server/start.js';
+export type { DemoIdentity } from './server/demo-identities.js';
+export type { IdentityRequest } from './kubeconfig/mint.js';
+export { renderKubeconfig, type KubeconfigCredentials, type KubeconfigSpec } from './kubeconfig/kubeconfig.js';
+export {
+  createCa,
+  createInMemoryPki,
+  issueClientCert,
+  issueServingCert,
+  loadOrInitPki,
+  DEFAULT_SERVING_SANS,
+  type IssuedCert,
+  type Pki,
+  type StoredPki,
+} from './pki/index.js';
+export type { UserInfo } from './authn/types.js';
+export { ConfigError, PkiError } from './errors.js';
+export type { LogFormat, Logger } from './server/log.js';

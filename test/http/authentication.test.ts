@@ -1,0 +1,127 @@
+// What a client sees from the authentication filter and the authentication.k8s.io APIs, through HTTPS.
+// Bodies and messages follow staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go and
+// pkg/registry/authentication/{selfsubjectreview,tokenreview}.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { createCa, createInMemoryPki, issueClientCert, type IssuedCert, type Pki } from '../../src/index.js';
+import { client, credentialsOf, useServer } from '../helpers/server.js';
+
+let pki: Pki;
+const server = useServer(async () => {
+  pki = await createInMemoryPki();
+  return { pki };
+});
+const UNAUTHORIZED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+const WHOAMI = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+const ssr = { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' };
+
+let token: string;
+let basic: { username: string; password: string };
+let cert: { cert: string; key: string };
+let foreign: IssuedCert;
+let expired: IssuedCert;
+let serverOnly: IssuedCert;
+
+before(async () => {
+  const s = await server.ready();
+  token = credentialsOf(await s.kubeconfig({ user: 'alice', groups: ['dev'], uid: 'u-alice', auth: 'token' })).token!;
+  const b = credentialsOf(await s.kubeconfig({ user: 'bob', groups: ['qa'], auth: 'basic' }));
+  basic = { username: b.username!, password: b.password! };
+  const c = credentialsOf(await s.kubeconfig({ user: 'carol', groups: ['system:masters'], auth: 'cert' }));
+  cert = { cert: c.cert!, key: c.key! };
+  const other = await createCa({ commonName: 'not-the-server-ca' });
+  foreign = await issueClientCert(other, { user: 'mallory' });
+  const day = 24 * 60 * 60 * 1000;
+  expired = await issueClientCert(pki.ca, { user: 'old', notBefore: new Date(Date.now() - 10 * day), notAfter: new Date(Date.now() - day) });
+  serverOnly = await issueClientCert(pki.ca, { user: 'srv', extKeyUsage: ['serverAuth'] });
+});
+
+type Who = { user: string; groups: string[] } | 401;
+const whoamiCases: { name: string; send: (r: ReturnType<ReturnType<typeof client>['post']>) => typeof r; want: Who }[] = [
+  { name: 'no credentials: system:anonymous', send: (r) => r, want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
+  { name: 'bearer token', send: (r) => r.set('Authorization', `Bearer ${token}`), want: { user: 'alice', groups: ['dev', 'system:authenticated'] } },
+  { name: 'bearer scheme in lower case', send: (r) => r.set('Authorization', `bearer ${token}`), want: { user: 'alice', groups: ['dev', 'system:authenticated'] } },
+  { name: 'a wrong bearer token is 401, never anonymous', send: (r) => r.set('Authorization', 'Bearer wrong'), want: 401 },
+  { name: 'a token with spaces: kube reads the first word only', send: (r) => r.set('Authorization', `Bearer ${token} trailing words`), want: { user: 'alice', groups: ['dev', 'system:authenticated'] } },
+  { name: 'a non-ASCII token is 401', send: (r) => r.set('Authorization', 'Bearer t\u00f8ken'), want: 401 },
+  { name: 'malformed Authorization header (scheme only) counts as no credentials', send: (r) => r.set('Authorization', 'Bearer'), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
+  { name: 'unknown scheme counts as no credentials', send: (r) => r.set('Authorization', 'Negotiate abc'), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
+  { name: 'basic auth', send: (r) => r.auth(basic.username, basic.password), want: { user: 'bob', groups: ['qa', 'system:authenticated'] } },
+  { name: 'basic auth with a wrong password is 401', send: (r) => r.auth(basic.username, 'nope'), want: 401 },
+  { name: 'basic header that is not base64 counts as no credentials (Go\'s BasicAuth)', send: (r) => r.set('Authorization', 'Basic %%%'), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
+  { name: 'basic header without a colon counts as no credentials', send: (r) => r.set('Authorization', `Basic ${Buffer.from('bob').toString('base64')}`), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
+  { name: 'client certificate', send: (r) => r.cert(cert.cert).key(cert.key), want: { user: 'carol', groups: ['system:masters', 'system:authenticated'] } },
+  { name: 'client certificate from another CA is 401', send: (r) => r.cert(foreign.certPem).key(foreign.keyPem), want: 401 },
+  { name: 'expired client certificate is 401', send: (r) => r.cert(expired.certPem).key(expired.keyPem), want: 401 },
+  { name: 'client certificate without clientAuth usage is 401', send: (r) => r.cert(serverOnly.certPem).key(serverOnly.keyPem), want: 401 },
+  { name: 'a bad client certificate does not hide a good token (union)', send: (r) => r.cert(foreign.certPem).key(foreign.keyPem).set('Authorization', `Bearer ${token}`), want: { user: 'alice', groups: ['dev', 'system:authenticated'] } },
+  { name: 'a good client certificate wins over a bad token (x509 before tokens)', send: (r) => r.cert(cert.cert).key(cert.key).set('Authorization', 'Bearer wrong'), want: { user: 'carol', groups: ['system:masters', 'system:authenticated'] } },
+];
+
+for (const c of whoamiCases) {
+  test(`SelfSubjectReview: ${c.name}`, async () => {
+    const res = await c.send(client(server()).post(WHOAMI).send(ssr));
+    assert.ok(res.headers['audit-id'], 'every response has an Audit-Id');
+    if (c.want === 401) {
+      assert.equal(res.status, 401);
+      assert.deepEqual(res.body, UNAUTHORIZED);
+      assert.equal(res.headers['content-type'], 'application/json');
+      assert.equal(res.headers['www-authenticate'], 'Basic realm="kubernetes-master"');
+      return;
+    }
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.kind, 'SelfSubjectReview');
+    assert.equal(res.body.apiVersion, 'authentication.k8s.io/v1');
+    assert.match(res.body.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(res.body.status.userInfo.username, c.want.user);
+    assert.deepEqual(res.body.status.userInfo.groups, c.want.groups);
+  });
+}
+
+for (const version of ['v1beta1', 'v1alpha1']) {
+  test(`SelfSubjectReview is served in ${version} too, for older kubectl`, async () => {
+    const res = await client(server())
+      .post(`/apis/authentication.k8s.io/${version}/selfsubjectreviews`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${version}` });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.apiVersion, `authentication.k8s.io/${version}`);
+    assert.equal(res.body.status.userInfo.uid, 'u-alice');
+  });
+}
+
+test('the uid of a token user is reported', async () => {
+  const res = await client(server()).post(WHOAMI).set('Authorization', `Bearer ${token}`).send(ssr);
+  assert.equal(res.body.status.userInfo.uid, 'u-alice');
+});
+
+const review = (spec: object) => ({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec });
+
+test('TokenReview: a valid token is authenticated, with system:authenticated and the API audiences', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token }));
+  assert.equal(res.status, 201);
+  assert.deepEqual(res.body.status, {
+    authenticated: true,
+    user: { username: 'alice', uid: 'u-alice', groups: ['dev', 'system:authenticated'] },
+    audiences: ['https://kubernetes.default.svc.cluster.local'],
+  });
+  assert.deepEqual(res.body.spec, { token });
+});
+
+test('TokenReview: an unknown token is not authenticated, and the user is empty', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token: 'nope' }));
+  assert.equal(res.status, 201);
+  assert.deepEqual(res.body.status, { user: {} });
+});
+
+test('TokenReview: audiences the API does not serve leave a static token unauthenticated', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token, audiences: ['vault'] }));
+  assert.deepEqual(res.body.status, { user: {} });
+});
+
+test('TokenReview: an empty token is kube\'s 400', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({}));
+  assert.equal(res.status, 400);
+  assert.equal(res.body.message, 'token is required for TokenReview in authentication');
+  assert.equal(res.body.reason, 'BadRequest');
+});
