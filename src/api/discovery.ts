@@ -11,7 +11,10 @@ function serverAddresses(serverAddress: string): { clientCIDR: string; serverAdd
 /** GET /api: the core group's versions. */
 export function apiVersions(registry: ApiRegistry, serverAddress: string): object {
   const core = registry.groups().find((g) => g.name === '');
-  return { kind: 'APIVersions', versions: (core?.versions ?? []).map((v) => v.version), serverAddressByClientCIDRs: serverAddresses(serverAddress) };
+  // kubectl treats a version with no resources as a failed discovery ("received empty response"), so
+  // only versions that serve something are listed.
+  const versions = (core?.versions ?? []).filter((v) => v.resources.length > 0).map((v) => v.version);
+  return { kind: 'APIVersions', versions, serverAddressByClientCIDRs: serverAddresses(serverAddress) };
 }
 
 /** One entry of an APIGroupList, or the body of GET /apis/{group}. */

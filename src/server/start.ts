@@ -179,6 +179,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const authenticator = options.anonymousAuth === false ? authenticated : union([authenticated, anonymousAuthenticator()], { failOnError: true });
     const authorizer = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? 'AlwaysAllow'));
 
+    // The core group serves no resources yet (the object store comes with RBAC); /api lists no version until it does.
     const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
     for (const gv of authenticationApi({ tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator), apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES })) {
       registry.add(gv);

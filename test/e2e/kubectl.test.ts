@@ -1,0 +1,60 @@
+// kubectl, oldest and newest on the machine, against an in-process server: whoami with each kind of
+// identity (recent kubectl sends these as protobuf), 401 for bad credentials, discovery without errors.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { kubectlBinaries, parseWhoami, runClient, tempDir } from '../helpers/clients.js';
+import { useServer } from '../helpers/server.js';
+
+const server = useServer();
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+const kubeconfigs: Record<string, string> = {};
+
+before(async () => {
+  const s = await server.ready();
+  tmp = await tempDir('kam-kubectl-');
+  kubeconfigs.cert = await tmp.write('cert.kubeconfig', await s.kubeconfig({ user: 'admin', groups: ['system:masters'], auth: 'cert' }));
+  kubeconfigs.token = await tmp.write('token.kubeconfig', await s.kubeconfig({ user: 'jane', groups: ['dev', 'qa'], uid: 'u-1', auth: 'token' }));
+  kubeconfigs.basic = await tmp.write('basic.kubeconfig', await s.kubeconfig({ user: 'bob', groups: ['testers'], auth: 'basic' }));
+  const bad = (await s.kubeconfig({ user: 'x', auth: 'token' })).replace(/token: .*/, 'token: not-a-real-token');
+  kubeconfigs.badToken = await tmp.write('bad.kubeconfig', bad);
+});
+after(async () => {
+  await tmp?.remove();
+});
+
+const kubectl = (bin: string, kubeconfig: string, ...args: string[]) => runClient(bin, ['--kubeconfig', kubeconfig, '--cache-dir', `${tmp.dir}/cache`, ...args]);
+
+const identities: { auth: 'cert' | 'token' | 'basic'; user: string; groups: string[] }[] = [
+  { auth: 'cert', user: 'admin', groups: ['system:masters', 'system:authenticated'] },
+  { auth: 'token', user: 'jane', groups: ['dev', 'qa', 'system:authenticated'] },
+  { auth: 'basic', user: 'bob', groups: ['testers', 'system:authenticated'] },
+];
+
+for (const { name, path } of kubectlBinaries()) {
+  for (const id of identities) {
+    test(`${name} auth whoami with a ${id.auth} identity prints ${id.user} and its groups`, async () => {
+      const res = await kubectl(path, kubeconfigs[id.auth]!, 'auth', 'whoami');
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(parseWhoami(res.stdout), { user: id.user, groups: id.groups });
+    });
+  }
+
+  test(`${name} with a wrong token gets kube's Unauthorized`, async () => {
+    const res = await kubectl(path, kubeconfigs.badToken!, 'auth', 'whoami');
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /You must be logged in to the server \(Unauthorized\)|Unauthorized/);
+  });
+
+  test(`${name} get --raw /version`, async () => {
+    const res = await kubectl(path, kubeconfigs.token!, 'get', '--raw', '/version');
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(JSON.parse(res.stdout).gitVersion, 'v1.33.0');
+  });
+
+  test(`${name} api-resources: discovery completes without errors`, async () => {
+    const res = await kubectl(path, kubeconfigs.cert!, 'api-resources');
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /selfsubjectreviews\s+authentication\.k8s\.io\/v1\s+false\s+SelfSubjectReview/);
+    assert.equal(res.stderr, '');
+  });
+}
