@@ -1,0 +1,191 @@
+// The CLI as a user runs it (`npm start` is `kube-auth-mock serve`): first start creates the PKI and the
+// demo identities, kubectl uses their kubeconfigs, identities minted by `kube-auth-mock kubeconfig` work
+// at once, bad files stop start-up naming file and line, and SIGTERM shuts down cleanly.
+import assert from 'node:assert/strict';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { kubectlBinaries, parseWhoami, runClient, tempDir } from '../helpers/clients.js';
+import { cli, serve, type ServeProcess } from '../helpers/cli.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+let server: ServeProcess;
+const pkiDir = () => join(tmp.dir, 'pki');
+const kubectl = kubectlBinaries();
+
+before(async () => {
+  tmp = await tempDir('kam-cli-');
+  server = await serve('--pki-dir', pkiDir());
+});
+after(async () => {
+  await server?.stop();
+  await tmp?.remove();
+});
+
+const whoami = (bin: string, kubeconfig: string) => runClient(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
+
+function get(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the ready line names the URL, the CA and the demo kubeconfigs', () => {
+  assert.match(server.ready.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(server.ready.caFile, join(pkiDir(), 'ca.crt'));
+  assert.deepEqual(Object.keys(server.ready.kubeconfigs).sort(), ['admin', 'alice', 'bob']);
+});
+
+test('private keys and secret files are written 0600', async () => {
+  for (const file of ['ca.key', 'apiserver.key', 'sa.key', 'admin.key', 'token-auth-file.csv', 'basic-auth-file.csv', 'kubeconfigs/admin.kubeconfig']) {
+    assert.equal((await stat(join(pkiDir(), file))).mode & 0o777, 0o600, file);
+  }
+});
+
+const demos: { user: string; groups: string[] }[] = [
+  { user: 'admin', groups: ['system:masters', 'system:authenticated'] },
+  { user: 'alice', groups: ['developers', 'system:authenticated'] },
+  { user: 'bob', groups: ['testers', 'system:authenticated'] },
+];
+for (const { name, path } of kubectl) {
+  for (const demo of demos) {
+    test(`${name} auth whoami with the demo ${demo.user} kubeconfig`, async () => {
+      const res = await whoami(path, server.ready.kubeconfigs[demo.user]!);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(parseWhoami(res.stdout), demo);
+    });
+  }
+}
+
+for (const auth of ['token', 'basic', 'cert'] as const) {
+  test(`kube-auth-mock kubeconfig --auth ${auth} mints an identity that works at once, without a restart`, async () => {
+    const out = join(tmp.dir, `jane-${auth}.kubeconfig`);
+    const minted = await cli('kubeconfig', '--pki-dir', pkiDir(), '--user', `jane-${auth}`, '--group', 'dev', '--auth', auth, '-o', out);
+    assert.equal(minted.code, 0, minted.stderr);
+    assert.equal((await stat(out)).mode & 0o777, 0o600);
+    const res = await whoami(kubectl[kubectl.length - 1]!.path, out);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(parseWhoami(res.stdout), { user: `jane-${auth}`, groups: ['dev', 'system:authenticated'] });
+  });
+}
+
+test('a bad edit of the token file keeps the last good tokens and logs file:line', async () => {
+  const tokenFile = join(pkiDir(), 'token-auth-file.csv');
+  const before = await readFile(tokenFile, 'utf8');
+  await appendFile(tokenFile, 'only-two,columns\n');
+  try {
+    const res = await whoami(kubectl[0]!.path, server.ready.kubeconfigs.alice!);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(parseWhoami(res.stdout).user, 'alice');
+    // A wrong token makes the server look at the changed file, so the warning is certain to be logged by now.
+    await get(`${server.ready.url}/version`, await readFile(server.ready.caFile, 'utf8'), { Authorization: 'Bearer nope' });
+    const line = before.split('\n').filter((l) => l !== '').length + 1;
+    assert.match(server.stderr(), new RegExp(`token-auth-file\\.csv:${line}: token file .* must have at least 3 columns \\(token, user name, user uid\\), found 2; keeping the last good contents`));
+  } finally {
+    await writeFile(tokenFile, before, { mode: 0o600 });
+  }
+});
+
+test('a wrong token gets kube\'s 401 Status body', async () => {
+  const res = await get(`${server.ready.url}/api`, await readFile(server.ready.caFile, 'utf8'), { Authorization: 'Bearer wrong' });
+  assert.equal(res.status, 401);
+  assert.deepEqual(JSON.parse(res.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  assert.equal(res.headers['www-authenticate'], 'Basic realm="kubernetes-master"');
+});
+
+test('a second start reuses the PKI folder: same CA, same demo kubeconfigs', async () => {
+  const ca = await readFile(server.ready.caFile, 'utf8');
+  const second = await serve('--pki-dir', pkiDir());
+  try {
+    assert.equal(await readFile(second.ready.caFile, 'utf8'), ca);
+    const res = await whoami(kubectl[0]!.path, second.ready.kubeconfigs.admin!);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(parseWhoami(res.stdout).user, 'admin');
+  } finally {
+    await second.stop();
+  }
+});
+
+test('--anonymous-auth=false: no credentials is 401', async () => {
+  const strict = await serve('--pki-dir', pkiDir(), '--anonymous-auth=false');
+  try {
+    const res = await get(`${strict.ready.url}/version`, await readFile(strict.ready.caFile, 'utf8'));
+    assert.equal(res.status, 401);
+    assert.equal(JSON.parse(res.body).reason, 'Unauthorized');
+  } finally {
+    await strict.stop();
+  }
+});
+
+test('no credentials with anonymous auth on: system:anonymous', async () => {
+  const res = await get(`${server.ready.url}/version`, await readFile(server.ready.caFile, 'utf8'));
+  assert.equal(res.status, 200);
+});
+
+const badStarts: { name: string; setup: (dir: string) => Promise<string[]>; message: RegExp }[] = [
+  {
+    name: 'a malformed token file line stops start-up with file:line and the reason',
+    setup: async (dir) => {
+      const file = join(dir, 'tokens.csv');
+      await writeFile(file, 'tok1,user1,uid1\n\ntok2,user2\n');
+      return ['--token-auth-file', file];
+    },
+    message: /tokens\.csv:3: token file '.*tokens\.csv' must have at least 3 columns \(token, user name, user uid\), found 2/,
+  },
+  {
+    name: 'a malformed basic-auth file line stops start-up with file:line',
+    setup: async (dir) => {
+      const file = join(dir, 'basic.csv');
+      await writeFile(file, 'pw,"unclosed\n');
+      return ['--basic-auth-file', file];
+    },
+    message: /basic\.csv:1: invalid CSV/,
+  },
+  {
+    name: 'a missing token file names the file',
+    setup: async (dir) => ['--token-auth-file', join(dir, 'missing.csv')],
+    message: /missing\.csv: cannot read: ENOENT/,
+  },
+  { name: 'an unknown authorization mode', setup: async () => ['--authorization-mode', 'Foo'], message: /authorization-mode "Foo" is not a valid mode/ },
+];
+for (const c of badStarts) {
+  test(`start-up errors: ${c.name}`, async () => {
+    const args = await c.setup(tmp.dir);
+    await assert.rejects(serve('--pki-dir', pkiDir(), ...args), (err: unknown) => {
+      const e = err as { exitCode?: number; stderr?: string };
+      assert.equal(e.exitCode, 1);
+      assert.match(e.stderr ?? '', c.message);
+      assert.doesNotMatch(e.stderr ?? '', /\n\s+at /, 'no stack trace');
+      return true;
+    });
+  });
+}
+
+test('start-up errors: a corrupt ca.crt is named, and nothing is overwritten', async () => {
+  const broken = await tempDir('kam-broken-');
+  try {
+    const dir = join(broken.dir, 'pki');
+    const init = await cli('pki', 'init', '--pki-dir', dir);
+    assert.equal(init.code, 0, init.stderr);
+    await writeFile(join(dir, 'ca.crt'), 'not a certificate\n');
+    await assert.rejects(serve('--pki-dir', dir), (err: unknown) => {
+      assert.match((err as { stderr?: string }).stderr ?? '', /ca\.crt/);
+      return true;
+    });
+    assert.equal(await readFile(join(dir, 'ca.crt'), 'utf8'), 'not a certificate\n');
+  } finally {
+    await broken.remove();
+  }
+});
+
+test('SIGTERM shuts down gracefully with exit code 0', async () => {
+  const s = await serve('--pki-dir', pkiDir());
+  assert.equal(await s.stop(), 0);
+});

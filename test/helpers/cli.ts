@@ -1,0 +1,70 @@
+// Runs the kube-auth-mock CLI as a child process, as a user (or a test suite in another language) would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { runClient, type RunResult } from './clients.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** Runs a CLI command to completion. */
+export function cli(...args: string[]): Promise<RunResult> {
+  return runClient(process.execPath, ['--import', 'tsx', MAIN, ...args]);
+}
+
+/** The JSON line `serve` prints when it listens. */
+export interface ReadyLine {
+  ready: true;
+  url: string;
+  caFile: string;
+  pkiDir: string;
+  kubeconfigs: Record<string, string>;
+}
+
+/** A running `serve` child process: its ready line, what it logged, and a stop that waits for its exit. */
+export interface ServeProcess {
+  ready: ReadyLine;
+  child: ChildProcess;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `kube-auth-mock serve` and resolves on its ready line; rejects with its stderr if it exits first. */
+export async function serve(...args: string[]): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--secure-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not become ready in 30 s:\n${stderr}`));
+    }, 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const line = stdout.split('\n')[0]!;
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(line) as ReadyLine);
+        } catch {
+          reject(new Error(`first stdout line is not the ready JSON: ${line}`));
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`serve exited with ${code}:\n${stderr}`), { exitCode: code, stderr }));
+    });
+  });
+  return {
+    ready,
+    child,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
