@@ -126,7 +126,6 @@ function ensureWorker(): Worker | undefined {
   } catch {
     return undefined;
   }
-  w.unref();
   w.on('message', (reply: WorkerReply) => {
     pending = Math.max(0, pending - 1);
     if ('error' in reply) {
@@ -142,6 +141,8 @@ function ensureWorker(): Worker | undefined {
   });
   w.on('error', () => dropWorker(w));
   w.on('exit', () => dropWorker(w));
+  // After the listeners: adding a 'message' listener re-refs the worker's port.
+  w.unref();
   worker = w;
   return w;
 }

@@ -51,3 +51,30 @@ test('keyPairFromPrivateKeyPem accepts PKCS#1 and PKCS#8 and keeps the text as g
   assert.throws(() => keyPairFromPrivateKeyPem(k.publicKeyPem));
   assert.throws(() => keyPairFromPrivateKeyPem('garbage'));
 });
+
+test('the pool never keeps a process alive, but a caller waiting on it does', async () => {
+  const { execFile } = await import('node:child_process');
+  const keysModule = new URL('../../../src/pki/keys.ts', import.meta.url).href;
+  // getActiveResourcesInfo() lists exactly what keeps the event loop alive.
+  const code = `
+    const { warmKeyPool, takeKey } = await import(${JSON.stringify(keysModule)});
+    const before = process.getActiveResourcesInfo();
+    warmKeyPool();
+    const idle = process.getActiveResourcesInfo();
+    const pending = takeKey();
+    const waiting = process.getActiveResourcesInfo();
+    const key = await pending;
+    console.log(JSON.stringify({ before, idle, waiting, bits: key.privateKey.asymmetricKeyDetails.modulusLength }));
+  `;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], (err, out, errOut) => {
+      if (err) reject(new Error(`${err.message}\n${errOut}`));
+      else resolve(out);
+    });
+  });
+  const report = JSON.parse(stdout.trim()) as { before: string[]; idle: string[]; waiting: string[]; bits: number };
+  // (stdio pipes to this parent show up in all three lists.)
+  assert.deepEqual(report.idle, report.before, 'an idle refill keeps nothing alive');
+  assert.ok(report.waiting.includes('MessagePort'), 'a waiting caller keeps the worker alive');
+  assert.equal(report.bits, 2048);
+});

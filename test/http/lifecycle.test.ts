@@ -1,0 +1,68 @@
+// Test suites start a server per file: stop() must end keep-alive connections, and 50 start/stop cycles
+// must leave no sockets, timers or watchers behind.
+import assert from 'node:assert/strict';
+import { Agent, request } from 'node:https';
+import { test } from 'node:test';
+import { startServer, type KubeAuthMockServer } from '../../src/index.js';
+
+function getVersion(server: KubeAuthMockServer, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}/version`, { ca: server.caCert, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// Node 20 has no public API for this; the count is what keeps a test runner from exiting.
+const activeHandles = (): number => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+
+test('stop() resolves while a client holds an idle keep-alive connection', async () => {
+  const server = await startServer();
+  const agent = new Agent({ keepAlive: true });
+  assert.equal(await getVersion(server, agent), 200);
+  await server.stop();
+  agent.destroy();
+});
+
+test('50 servers started and stopped in one process leak no handles', async () => {
+  const agent = new Agent({ keepAlive: true });
+  const first = await startServer();
+  await getVersion(first, agent);
+  await first.stop();
+  agent.destroy();
+  await new Promise((r) => setImmediate(r));
+  const baseline = activeHandles();
+  for (let i = 0; i < 50; i++) {
+    const server = await startServer();
+    const perServerAgent = new Agent({ keepAlive: true });
+    assert.equal(await getVersion(server, perServerAgent), 200);
+    await server.stop();
+    perServerAgent.destroy();
+  }
+  await new Promise((r) => setImmediate(r));
+  assert.ok(activeHandles() <= baseline, `active handles grew from ${baseline} to ${activeHandles()}`);
+});
+
+test('a server with a PKI folder releases its file watchers on stop', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'kam-life-'));
+  try {
+    const first = await startServer({ pkiDir: join(dir, 'pki') });
+    await first.stop();
+    await new Promise((r) => setImmediate(r));
+    const baseline = activeHandles();
+    for (let i = 0; i < 5; i++) {
+      const server = await startServer({ pkiDir: join(dir, 'pki') });
+      await server.stop();
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.ok(activeHandles() <= baseline, `active handles grew from ${baseline} to ${activeHandles()}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
