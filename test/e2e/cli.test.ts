@@ -189,3 +189,29 @@ test('SIGTERM shuts down gracefully with exit code 0', async () => {
   const s = await serve('--pki-dir', pkiDir());
   assert.equal(await s.stop(), 0);
 });
+
+test('kube-auth-mock pki cert issues a client certificate the server accepts, key 0600', async () => {
+  const prefix = join(tmp.dir, 'carol');
+  const res = await cli('pki', 'cert', '--pki-dir', pkiDir(), '--user', 'carol', '--group', 'ops', '--group', 'dev', '-o', prefix);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal((await stat(`${prefix}.key`)).mode & 0o777, 0o600);
+  const kubeconfig = join(tmp.dir, 'carol.kubeconfig');
+  const kc = kubectl[kubectl.length - 1]!.path;
+  const set = (...args: string[]) => runClient(kc, ['--kubeconfig', kubeconfig, 'config', ...args]);
+  await set('set-cluster', 'm', `--server=${server.ready.url}`, `--certificate-authority=${server.ready.caFile}`);
+  await set('set-credentials', 'carol', `--client-certificate=${prefix}.crt`, `--client-key=${prefix}.key`);
+  await set('set-context', 'c', '--cluster=m', '--user=carol');
+  await set('use-context', 'c');
+  const who = await whoami(kc, kubeconfig);
+  assert.equal(who.code, 0, who.stderr);
+  assert.deepEqual(parseWhoami(who.stdout), { user: 'carol', groups: ['ops', 'dev', 'system:authenticated'] });
+});
+
+test('serve --help lists kube-apiserver\'s flag names with their defaults', async () => {
+  const res = await cli('serve', '--help');
+  assert.equal(res.code, 0);
+  for (const flag of ['--secure-port', '--bind-address', '--tls-cert-file', '--tls-private-key-file', '--client-ca-file', '--token-auth-file', '--basic-auth-file', '--anonymous-auth', '--authorization-mode', '--pki-dir']) {
+    assert.match(res.stdout, new RegExp(`${flag} `), flag);
+  }
+  assert.match(res.stdout, /\(default 6443\)/);
+});
