@@ -19,7 +19,7 @@ export interface KeyPair {
 export const DEFAULT_KEY_BITS = 2048;
 
 /** How many pooled keys to keep ready: one in-memory PKI takes three (CA, serving, ServiceAccount). */
-const POOL_SIZE = 4;
+const POOL_SIZE = 8;
 
 function checkBits(bits: number): void {
   if (!Number.isInteger(bits) || bits < 1024 || bits > 16384) {

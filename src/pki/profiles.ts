@@ -1,7 +1,7 @@
 // Certificate profiles: which X.509 extensions a certificate gets, derived from what it is for.
 // Pure data in node-forge's extension shape, so the rules can be read and tested without keys.
-// The usages mirror what kubeadm puts in its certificates (k8s.io/client-go/util/cert and
-// kubeadm's pkiutil), so real clients (kubectl, client-go, curl) accept them for the same reasons.
+// Leaves carry the usages kubeadm gives its leaves, so real clients (kubectl, client-go, curl)
+// accept or refuse them for the same reasons they would a kubeadm cluster's.
 
 /** What a certificate is for; each intent maps to one fixed set of extensions. */
 export type CertProfile = 'ca' | 'serving' | 'client';

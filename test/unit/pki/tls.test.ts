@@ -8,7 +8,7 @@ import { createInMemoryPki, issueClient, issueClientCert, type IssuedCert, type 
 interface Seen {
   authorized: boolean;
   authorizationError: string | null;
-  cn?: string;
+  cn?: string | string[];
   o?: string | string[];
 }
 
@@ -16,7 +16,7 @@ interface ClientView {
   status: number;
   seen: Seen;
   serverAuthorized: boolean;
-  serverCn: string;
+  serverCn: string | string[] | undefined;
 }
 
 /** Starts a TLS server that reports what it saw of the client certificate, like kube-apiserver's x509 authenticator would read it. */
