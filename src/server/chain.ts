@@ -28,8 +28,8 @@ export interface ChainConfig {
 export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<import('koa').ParameterizedContext<KubeState>> {
   return compose<import('koa').ParameterizedContext<KubeState>>([
     auditId(), //                                    WithAuditInit: Audit-Id on every response
+    requestLog(c.log), //                            WithHTTPLogging: outside status-errors, so it logs the status sent
     statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
-    requestLog(c.log), //                            WithHTTPLogging
     requestInfo(resolveRequestInfo), //              WithRequestInfo
     authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log }), // WithAuthentication
     authorization(c.authorizer), //                  WithAuthorization
