@@ -121,7 +121,13 @@ export class Child {
   }
 }
 
-/** In a child: answers the parent's calls with these handlers; "shutdown" runs onShutdown and exits. */
+/** CPU time a child has used so far (process.cpuUsage(), user + system, all threads), and when. */
+export interface CpuSample {
+  cpuMicros: number;
+  wallMs: number;
+}
+
+/** In a child: answers the parent's calls with these handlers, plus "cpu" (a CpuSample); "shutdown" runs onShutdown and exits. */
 export function serve(handlers: Record<string, (params: never) => Promise<unknown>>, onShutdown: () => Promise<void> = async () => {}): void {
   if (!process.send) throw new Error('this script is run by bench/run.ts, not on its own');
   let shuttingDown = false;
@@ -145,6 +151,11 @@ export function serve(handlers: Record<string, (params: never) => Promise<unknow
       const done = (): never => process.exit(0);
       if (process.connected) process.send!({ id: msg.id, ok: true, result: null } satisfies Reply, () => done());
       else done();
+      return;
+    }
+    if (msg.method === 'cpu') {
+      const u = process.cpuUsage();
+      reply({ id: msg.id, ok: true, result: { cpuMicros: u.user + u.system, wallMs: performance.now() } satisfies CpuSample });
       return;
     }
     const handler = handlers[msg.method];

@@ -26,12 +26,6 @@ export interface OursInfo {
   version: CapturedResponse;
 }
 
-export interface CpuSample {
-  /** process.cpuUsage() user + system, in microseconds. */
-  cpuMicros: number;
-  at: number;
-}
-
 let ours: KubeAuthMockServer | undefined;
 let bare: Server | undefined;
 const bareSockets = new Set<Socket>();
@@ -156,12 +150,6 @@ serve(
       const check = await fetchOnce(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, '/version', { ca: p.caPem });
       if (check.status !== p.response.status || check.body !== p.response.body) throw new Error('the bare server does not answer what ours does');
       return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
-    },
-
-    /** CPU time this process has used so far, to compute the server's CPU cost per request. */
-    async cpu(): Promise<CpuSample> {
-      const u = process.cpuUsage();
-      return { cpuMicros: u.user + u.system, at: performance.now() };
     },
   },
   async () => {
