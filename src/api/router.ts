@@ -4,7 +4,7 @@ import { requestInfoOf, type KubeMiddleware } from '../request/state.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { serveHealth } from './health.js';
 import type { ApiRegistry } from './registry.js';
-import { writeObject } from './respond.js';
+import { sendJson, writeObject } from './respond.js';
 import { methodNotSupported, pathNotFound, StatusError } from './status.js';
 import { versionInfo } from './version.js';
 
@@ -26,6 +26,7 @@ function methodNotAllowed(): StatusError {
 /** The last stage of the chain: serves what the registry and the fixed endpoints offer, 404 for the rest. */
 export function router(opts: RouterOptions): KubeMiddleware {
   const { registry } = opts;
+  const versionJson = `${JSON.stringify(versionInfo(opts.kubernetesVersion))}\n`;
   return async (ctx) => {
     const info = requestInfoOf(ctx);
     const reading = ctx.method === 'GET' || ctx.method === 'HEAD';
@@ -33,7 +34,7 @@ export function router(opts: RouterOptions): KubeMiddleware {
       const parts = info.path.split('/').filter((p) => p !== '');
       if (info.path === '/version' || info.path === '/version/') {
         if (!reading) throw methodNotAllowed();
-        return writeObject(ctx, 200, versionInfo(opts.kubernetesVersion));
+        return sendJson(ctx, 200, versionJson);
       }
       if (reading && serveHealth(ctx)) return;
       // Discovery: /api, /apis, /apis/{group}, /api/{version}, /apis/{group}/{version}.

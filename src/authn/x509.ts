@@ -1,17 +1,22 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Authenticator,
 // CommonNameUserConversion) and Go's crypto/x509 Verify, whose rules are reproduced here with node:crypto.
 import type { X509Certificate } from 'node:crypto';
-import type { AuthnRequest, AuthnResult, RequestAuthenticator } from './types.js';
+import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 /** Go's crypto/x509 stops looking for a path after this many intermediates. */
 const MAX_CHAIN_DEPTH = 10;
 
-/** A verified path, leaf first, and the window of time in which every certificate on it is valid. */
+/** The window of time in which every certificate on a verified path is valid. */
 interface VerifiedPath {
   notBefore: number;
   notAfter: number;
+}
+
+/** A verified path and the user its leaf names (null for an empty CN). */
+interface Verified extends VerifiedPath {
+  user: UserInfo | null;
 }
 
 /**
@@ -100,22 +105,32 @@ export interface X509Options {
  */
 export function x509Authenticator(opts: X509Options): RequestAuthenticator {
   const now = opts.now ?? (() => new Date());
-  const verified = new WeakMap<X509Certificate, VerifiedPath>();
+  // Verified paths are remembered per certificate object (every request of a keep-alive connection) and,
+  // bounded, per chain fingerprint (new connections from the same client skip the signature checks).
+  const byObject = new WeakMap<X509Certificate, Verified>();
+  const byFingerprint = new Map<string, Verified>();
+  const MAX_REMEMBERED = 1024;
   return {
     async authenticate(req: AuthnRequest): Promise<AuthnResult> {
       const leaf = req.peerCertificates[0];
       if (leaf === undefined) return null;
-      const t = now();
-      let path = verified.get(leaf);
-      if (path === undefined || t.getTime() < path.notBefore || t.getTime() > path.notAfter) {
-        const result = verifyClientChain(req.peerCertificates, opts.roots(), t);
-        if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
-        path = result;
-        verified.set(leaf, path);
+      const t = now().getTime();
+      const fresh = (v: Verified | undefined): v is Verified => v !== undefined && t >= v.notBefore && t <= v.notAfter;
+      let verified = byObject.get(leaf);
+      if (!fresh(verified)) {
+        const key = req.peerCertificates.map((c) => c.fingerprint256).join(',');
+        verified = byFingerprint.get(key);
+        if (!fresh(verified)) {
+          const result = verifyClientChain(req.peerCertificates, opts.roots(), new Date(t));
+          if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
+          const { commonName, organizations } = subjectNames(leaf);
+          verified = { ...result, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: {} } };
+          if (byFingerprint.size >= MAX_REMEMBERED) byFingerprint.delete(byFingerprint.keys().next().value!);
+          byFingerprint.set(key, verified);
+        }
+        byObject.set(leaf, verified);
       }
-      const { commonName, organizations } = subjectNames(leaf);
-      if (commonName === '') return null;
-      return { ok: true, authenticator: 'x509', user: { name: commonName, uid: '', groups: organizations, extra: {} } };
+      return verified.user === null ? null : { ok: true, authenticator: 'x509', user: verified.user };
     },
   };
 }

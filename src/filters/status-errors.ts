@@ -1,16 +1,13 @@
 // kube-apiserver answers every error with a metav1.Status (responsewriters.ErrorNegotiated) and turns a
 // panic into a 500 Status (WithPanicRecovery); this is the one place errors become responses.
+import { sendJson } from '../api/respond.js';
 import { internalError, StatusError } from '../api/status.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import type { Logger } from '../server/log.js';
 
 /** Writes a Status body for a StatusError, as kube-apiserver's JSON encoder does. */
 export function writeStatus(ctx: KubeContext, err: StatusError): void {
-  ctx.status = err.code;
-  for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
-  ctx.set('Cache-Control', 'no-cache, private');
-  ctx.set('Content-Type', 'application/json');
-  ctx.body = `${JSON.stringify(err.status)}\n`;
+  sendJson(ctx, err.code, `${JSON.stringify(err.status)}\n`, err.headers);
 }
 
 /** Catches everything below it: StatusErrors become their Status, anything else a logged 500. */

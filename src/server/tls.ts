@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 
 const chains = new WeakMap<Socket, readonly X509Certificate[]>();
 
 /**
- * The certificate chain the client presented on this connection, leaf first, parsed once per connection
+ * The certificate chain the client presented on this connection, leaf first, read once per connection
  * (keep-alive requests reuse it). Certificates are requested, never required, during the handshake, so a
  * bad one reaches the x509 authenticator and gets kube's 401 instead of a broken handshake.
  */
@@ -14,19 +14,14 @@ export function peerCertificates(socket: Socket): readonly X509Certificate[] {
   if (cached !== undefined) return cached;
   const chain: X509Certificate[] = [];
   const tls = socket as TLSSocket;
-  if (typeof tls.getPeerCertificate === 'function') {
-    let cert: DetailedPeerCertificate | undefined = tls.getPeerCertificate(true);
-    const seen = new Set<Buffer>();
-    while (cert?.raw !== undefined && !seen.has(cert.raw)) {
-      seen.add(cert.raw);
-      try {
-        chain.push(new X509Certificate(cert.raw));
-      } catch {
-        break;
-      }
-      if (cert.issuerCertificate === cert) break;
-      cert = cert.issuerCertificate;
-    }
+  // getPeerX509Certificate hands over OpenSSL's parsed certificates, linked through issuerCertificate;
+  // getPeerCertificate(true) would build a JS object of every field and need each one parsed again.
+  let cert: X509Certificate | undefined = typeof tls.getPeerX509Certificate === 'function' ? tls.getPeerX509Certificate() : undefined;
+  while (cert !== undefined && !chain.includes(cert) && chain.length < 16) {
+    chain.push(cert);
+    const issuer: X509Certificate | undefined = cert.issuerCertificate;
+    if (issuer === undefined || issuer.fingerprint256 === cert.fingerprint256) break;
+    cert = issuer;
   }
   chains.set(socket, chain);
   return chain;

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createCa, createInMemoryPki, issueClientCert, type IssuedCert, type Pki } from '../../src/index.js';
+import { issueCustomCert } from '../../src/pki/index.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
 let pki: Pki;
@@ -21,6 +22,7 @@ let cert: { cert: string; key: string };
 let foreign: IssuedCert;
 let expired: IssuedCert;
 let serverOnly: IssuedCert;
+let viaIntermediate: { chain: string; key: string };
 
 before(async () => {
   const s = await server.ready();
@@ -34,6 +36,9 @@ before(async () => {
   const day = 24 * 60 * 60 * 1000;
   expired = await issueClientCert(pki.ca, { user: 'old', notBefore: new Date(Date.now() - 10 * day), notAfter: new Date(Date.now() - day) });
   serverOnly = await issueClientCert(pki.ca, { user: 'srv', extKeyUsage: ['serverAuth'] });
+  const intermediate = await issueCustomCert(pki.ca, { profile: 'ca', subject: { commonName: 'team-intermediate' } });
+  const leaf = await issueClientCert(intermediate, { user: 'dave', groups: ['ops'] });
+  viaIntermediate = { chain: leaf.certPem + intermediate.certPem, key: leaf.keyPem };
 });
 
 type Who = { user: string; groups: string[] } | 401;
@@ -51,6 +56,7 @@ const whoamiCases: { name: string; send: (r: ReturnType<ReturnType<typeof client
   { name: 'basic header that is not base64 counts as no credentials (Go\'s BasicAuth)', send: (r) => r.set('Authorization', 'Basic %%%'), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
   { name: 'basic header without a colon counts as no credentials', send: (r) => r.set('Authorization', `Basic ${Buffer.from('bob').toString('base64')}`), want: { user: 'system:anonymous', groups: ['system:unauthenticated'] } },
   { name: 'client certificate', send: (r) => r.cert(cert.cert).key(cert.key), want: { user: 'carol', groups: ['system:masters', 'system:authenticated'] } },
+  { name: 'client certificate signed by an intermediate the client sends', send: (r) => r.cert(viaIntermediate.chain).key(viaIntermediate.key), want: { user: 'dave', groups: ['ops', 'system:authenticated'] } },
   { name: 'client certificate from another CA is 401', send: (r) => r.cert(foreign.certPem).key(foreign.keyPem), want: 401 },
   { name: 'expired client certificate is 401', send: (r) => r.cert(expired.certPem).key(expired.keyPem), want: 401 },
   { name: 'client certificate without clientAuth usage is 401', send: (r) => r.cert(serverOnly.certPem).key(serverOnly.keyPem), want: 401 },
