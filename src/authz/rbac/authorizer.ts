@@ -1,0 +1,104 @@
+// The RBAC authorizer. Decision rules and reason texts: plugin/pkg/auth/authorizer/rbac/rbac.go (Authorize,
+// authorizingVisitor, the binding describers) and pkg/registry/rbac/validation/rule.go (VisitRulesFor,
+// GetRoleReferenceRules, describeSubject).
+import type { UserInfo } from '../../authn/types.js';
+import type { Attributes, AuthorizationResult, Authorizer } from '../types.js';
+import type { ApplicableBinding, RbacIndex, SubjectLike } from './binding-index.js';
+import type { MatchableRule } from './rules.js';
+
+/** kube's describeSubject: `User "jane"`, `ServiceAccount "name/namespace"`. */
+export function describeSubject(subject: SubjectLike, bindingNamespace: string): string {
+  if (subject.kind === 'ServiceAccount') return `${subject.kind} ${JSON.stringify(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
+  return `${subject.kind} ${JSON.stringify(subject.name)}`;
+}
+
+/** kube's binding describers: `ClusterRoleBinding "x" of ClusterRole "y" to Group "z"`, `RoleBinding "x/ns" of Role "y" to User "z"`. */
+export function describeBinding({ binding, subject }: ApplicableBinding): string {
+  const ns = binding.metadata.namespace ?? '';
+  const name = binding.kind === 'RoleBinding' ? `${binding.metadata.name}/${ns}` : (binding.metadata.name ?? '');
+  return `${binding.kind} ${JSON.stringify(name)} of ${binding.roleRef.kind} ${JSON.stringify(binding.roleRef.name)} to ${describeSubject(subject, ns)}`;
+}
+
+/** What kube's rule visitor is shown: a rule and where it came from, or an error (a missing role). */
+export type RuleVisit = { source: ApplicableBinding; rule: MatchableRule; ruleIndex: number } | { error: string; source: ApplicableBinding };
+
+/**
+ * kube's VisitRulesFor: every rule of every role bound to the user, ClusterRoleBindings first, then the
+ * namespace's RoleBindings; the visitor returns false to stop.
+ */
+export function visitRulesFor(index: RbacIndex, user: Pick<UserInfo, 'name' | 'groups'>, namespace: string, visit: (v: RuleVisit) => boolean): void {
+  const { cluster, namespaced } = index.applicable(user, namespace);
+  for (const source of [...cluster, ...namespaced]) {
+    const role = index.roleFor(source.binding);
+    if (typeof role === 'string') {
+      if (!visit({ error: role, source })) return;
+      continue;
+    }
+    const rules = role.evaluator.rules;
+    for (let i = 0; i < rules.length; i++) if (!visit({ source, rule: rules[i]!, ruleIndex: i })) return;
+  }
+}
+
+/** kube's RulesFor: all rules that apply to a user in a namespace, and the errors met on the way (for SelfSubjectRulesReview and escalation checks). */
+export function rulesFor(index: RbacIndex, user: Pick<UserInfo, 'name' | 'groups'>, namespace: string): { rules: MatchableRule[]; errors: string[] } {
+  const rules: MatchableRule[] = [];
+  const errors: string[] = [];
+  visitRulesFor(index, user, namespace, (v) => {
+    if ('error' in v) errors.push(v.error);
+    else rules.push(v.rule);
+    return true;
+  });
+  return { rules, errors };
+}
+
+/** utilerrors.NewAggregate's text. */
+function aggregate(errors: readonly string[]): string {
+  return errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
+}
+
+const MAX_CACHED_DECISIONS = 10_000;
+
+/**
+ * RBAC only ever allows or has no opinion. The bindings that concern the user come from the index; each
+ * bound role's rules are evaluated by its casbin enforcer. Decisions are cached until the next RBAC change.
+ */
+export class RbacAuthorizer implements Authorizer {
+  private cache = new Map<string, AuthorizationResult>();
+  private cachedAt = -1;
+
+  constructor(private readonly index: RbacIndex) {}
+
+  async authorize(attrs: Attributes): Promise<AuthorizationResult> {
+    if (this.cachedAt !== this.index.version || this.cache.size >= MAX_CACHED_DECISIONS) {
+      this.cache = new Map();
+      this.cachedAt = this.index.version;
+    }
+    const key = JSON.stringify([attrs.user.name, attrs.user.groups, attrs.verb, attrs.isResourceRequest, attrs.apiGroup, attrs.resource, attrs.subresource, attrs.namespace, attrs.name, attrs.path]);
+    let result = this.cache.get(key);
+    if (result === undefined) {
+      result = this.decide(attrs);
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+
+  private decide(attrs: Attributes): AuthorizationResult {
+    const errors: string[] = [];
+    let allowedBy: ApplicableBinding | undefined;
+    const { cluster, namespaced } = this.index.applicable(attrs.user, attrs.namespace);
+    for (const source of [...cluster, ...namespaced]) {
+      const role = this.index.roleFor(source.binding);
+      if (typeof role === 'string') {
+        errors.push(role);
+        continue;
+      }
+      if (role.evaluator.firstAllowing(attrs) >= 0) {
+        allowedBy = source;
+        break;
+      }
+    }
+    if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${describeBinding(allowedBy)}` };
+    return { decision: 'noOpinion', reason: errors.length > 0 ? `RBAC: ${aggregate(errors)}` : '' };
+  }
+}
+

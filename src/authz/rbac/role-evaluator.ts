@@ -1,0 +1,62 @@
+// Evaluates one role's rules with casbin, using the model in policies/rbac-model.conf.
+import { readFileSync } from 'node:fs';
+import { newEnforcer, newModelFromString, type Enforcer } from 'casbin';
+import { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, verbMatches, type MatchableRequest, type MatchableRule } from './rules.js';
+
+/** policies/rbac-model.conf, found from src/authz/rbac and from dist/authz/rbac alike (both three levels below the package). */
+export const RBAC_MODEL_FILE = new URL('../../../policies/rbac-model.conf', import.meta.url);
+
+let modelText: string | undefined;
+
+/** The model file's text, read once. */
+export function rbacModelText(): string {
+  modelText ??= readFileSync(RBAC_MODEL_FILE, 'utf8');
+  return modelText;
+}
+
+// The model's policy lines hold lists as strings with a newline after each value (no verb, group, resource,
+// name or URL path contains one), so [] is "" and the core group [""] is "\n".
+const SEPARATOR = '\n';
+const join = (values: readonly string[] | undefined): string => (values ?? []).map((v) => v + SEPARATOR).join('');
+const split = (joined: string): string[] => (joined === '' ? [] : joined.slice(0, -SEPARATOR.length).split(SEPARATOR));
+
+/** One PolicyRule as a casbin policy line: verbs, apiGroups, resources, resourceNames, nonResourceURLs. */
+export function policyLine(rule: MatchableRule): string[] {
+  return [join(rule.verbs), join(rule.apiGroups), join(rule.resources), join(rule.resourceNames), join(rule.nonResourceURLs)];
+}
+
+/** A request as the model's request line: isResource, verb, apiGroup, resource, subresource, name, path. */
+export function requestLine(req: MatchableRequest): string[] {
+  return [String(req.isResourceRequest), req.verb, req.apiGroup, req.resource, req.subresource, req.name, req.path];
+}
+
+/** A role compiled for evaluation: its rules as the policy of its own casbin enforcer. */
+export class RoleEvaluator {
+  private constructor(
+    private readonly enforcer: Enforcer,
+    readonly rules: readonly MatchableRule[],
+  ) {}
+
+  /** Builds the enforcer for a list of rules (an empty list allows nothing). */
+  static async compile(rules: readonly MatchableRule[]): Promise<RoleEvaluator> {
+    const enforcer = await newEnforcer(newModelFromString(rbacModelText()));
+    await enforcer.addFunction('verbMatches', (verbs: string, verb: string) => verbMatches(split(verbs), verb));
+    await enforcer.addFunction('apiGroupMatches', (groups: string, group: string) => apiGroupMatches(split(groups), group));
+    await enforcer.addFunction('resourceMatches', (resources: string, resource: string, sub: string) => resourceMatches(split(resources), resource, sub));
+    await enforcer.addFunction('resourceNameMatches', (names: string, name: string) => resourceNameMatches(split(names), name));
+    await enforcer.addFunction('nonResourceURLMatches', (urls: string, path: string) => nonResourceURLMatches(split(urls), path));
+    // casbin refuses a batch that repeats a line; aggregated roles often do.
+    const lines = [...new Map(rules.map((rule) => { const line = policyLine(rule); return [line.join('\u0000'), line] as const; })).values()];
+    if (lines.length > 0) await enforcer.addPolicies(lines);
+    return new RoleEvaluator(enforcer, rules);
+  }
+
+  /** The index of the first rule that allows the request, or -1. */
+  firstAllowing(req: MatchableRequest): number {
+    if (this.rules.length === 0) return -1;
+    const [allowed, matched] = this.enforcer.enforceExSync(...requestLine(req));
+    if (!allowed) return -1;
+    const line = matched.join('\u0000');
+    return this.rules.findIndex((rule) => policyLine(rule).join('\u0000') === line);
+  }
+}
