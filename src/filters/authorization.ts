@@ -30,9 +30,12 @@ export function forbiddenMessage(attrs: Attributes): string {
   return `User ${user} cannot ${attrs.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(attrs.apiGroup)} ${scope}`;
 }
 
-/** The 403 kube-apiserver writes for a refused request: NewForbidden(groupResource, name, message[: reason]). */
+// responsewriters: "Avoid emitting errors that look like valid HTML. Quotes are okay."
+const sanitize = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The 403 kube-apiserver writes for a refused request: NewForbidden(groupResource, name, sanitized message[: reason]). */
 export function forbiddenError(attrs: Attributes, reason: string): ReturnType<typeof forbidden> {
-  const message = forbiddenMessage(attrs);
+  const message = sanitize(forbiddenMessage(attrs));
   return forbidden({ group: attrs.apiGroup, resource: attrs.resource }, attrs.name, reason === '' ? message : `${message}: ${reason}`);
 }
 

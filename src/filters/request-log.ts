@@ -16,6 +16,7 @@ export function requestLog(log: Logger): KubeMiddleware {
           method: ctx.method,
           path: ctx.path,
           user: ctx.state.user?.name ?? '',
+          ...(ctx.state.impersonator ? { impersonator: ctx.state.impersonator.name } : {}),
           authenticator: ctx.state.authenticator ?? '',
           decision: ctx.state.authorization?.decision ?? '',
           status: ctx.status,

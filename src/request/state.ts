@@ -8,6 +8,8 @@ export interface KubeState {
   auditId?: string;
   requestInfo?: RequestInfo;
   user?: UserInfo;
+  /** The authenticated user when the request acts as another (Impersonate-*); `user` is then the impersonated one. */
+  impersonator?: UserInfo;
   /** Which authenticator recognised the credentials ("x509", "token-file", "anonymous", ...). */
   authenticator?: string;
   authorization?: AuthorizationResult;

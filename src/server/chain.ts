@@ -6,6 +6,7 @@ import type { RequestAuthenticator } from '../authn/types.js';
 import { auditId } from '../filters/audit-id.js';
 import { authentication } from '../filters/authentication.js';
 import { authorization } from '../filters/authorization.js';
+import { impersonation } from '../filters/impersonation.js';
 import { requestInfo } from '../filters/request-info.js';
 import { requestLog } from '../filters/request-log.js';
 import { statusErrors } from '../filters/status-errors.js';
@@ -32,6 +33,7 @@ export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<im
     statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
     requestInfo(resolveRequestInfo), //              WithRequestInfo
     authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log }), // WithAuthentication
+    impersonation(c.authorizer), //                  WithImpersonation: Impersonate-* headers, each checked with the authorizer
     authorization(c.authorizer), //                  WithAuthorization
     c.handler,
   ]);
