@@ -125,14 +125,29 @@ export function internalError(err: unknown): StatusError {
   return new StatusError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] });
 }
 
-/** kube's NewInvalid: `<Kind> "<name>" is invalid: <errors>` with one cause per field error. */
-export function invalid(group: string, kind: string, name: string, causes: Required<Pick<StatusCause, 'field' | 'message'>>[]): StatusError {
+/** A field error as kube's field.Error prints it: `message` is the whole `field: body` text. */
+export interface FieldErrorLike {
+  field: string;
+  /** kube's ErrorType string; FieldValueInvalid when omitted. */
+  reason?: string;
+  message: string;
+}
+
+/**
+ * kube's NewInvalid: `<Kind.group> "<name>" is invalid: <error or [errors]>`, with one cause per field error
+ * whose message is the error's body (without the field, which has its own key).
+ */
+export function invalid(group: string, kind: string, name: string, errs: readonly FieldErrorLike[]): StatusError {
   const qualified = group === '' ? kind : `${kind}.${group}`;
-  const summary = causes.length === 1 ? causes[0]!.message : `[${causes.map((c) => c.message).join(', ')}]`;
+  const summary = errs.length === 1 ? errs[0]!.message : `[${errs.map((e) => e.message).join(', ')}]`;
   return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid: ${summary}`, {
-    name,
+    ...(name ? { name } : {}),
     ...(group ? { group } : {}),
     kind,
-    causes: causes.map((c) => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })),
+    causes: errs.map((e) => ({
+      reason: e.reason ?? 'FieldValueInvalid',
+      message: e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message,
+      field: e.field,
+    })),
   });
 }

@@ -1,15 +1,26 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authorization/authorizerfactory/builtin.go.
 import { SYSTEM_MASTERS } from '../authn/types.js';
-import type { Authorizer } from './types.js';
+import type { Authorizer, RuleResolver } from './types.js';
 
-/** --authorization-mode=AlwaysAllow. */
-export function alwaysAllow(): Authorizer {
-  return { authorize: async () => ({ decision: 'allow', reason: '' }) };
+/** --authorization-mode=AlwaysAllow; its rules are everything, on every resource and path. */
+export function alwaysAllow(): Authorizer & RuleResolver {
+  return {
+    authorize: async () => ({ decision: 'allow', reason: '' }),
+    rulesFor: () => ({
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+      errors: [],
+    }),
+  };
 }
 
-/** --authorization-mode=AlwaysDeny: like kube, it has no opinion rather than denying, with this reason. */
-export function alwaysDeny(): Authorizer {
-  return { authorize: async () => ({ decision: 'noOpinion', reason: 'Everything is forbidden.' }) };
+/** --authorization-mode=AlwaysDeny: like kube, it has no opinion rather than denying, with this reason, and lists no rules. */
+export function alwaysDeny(): Authorizer & RuleResolver {
+  return {
+    authorize: async () => ({ decision: 'noOpinion', reason: 'Everything is forbidden.' }),
+    rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
+  };
 }
 
 /**

@@ -1,14 +1,17 @@
 // Source: pkg/kubeapiserver/authorizer/modes/modes.go and config.go.
 import { ConfigError } from '../errors.js';
 import { alwaysAllow, alwaysDeny, privilegedGroups } from './always.js';
-import type { Authorizer } from './types.js';
+import type { Authorizer, RuleResolver, RulesResult } from './types.js';
 import { authorizerUnion } from './union.js';
 
 /** The --authorization-mode values this build serves, in kube's spelling. */
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny'] as const;
+export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
-/** Parses a comma list such as "AlwaysAllow" into modes; unknown or repeated modes are an error, as in kube. */
+/** kube-apiserver's default is AlwaysAllow; ours is RBAC, since testing who may do what is the point. */
+export const DEFAULT_AUTHORIZATION_MODE = 'RBAC';
+
+/** Parses a comma list such as "RBAC,AlwaysDeny" into modes; unknown or repeated modes are an error, as in kube. */
 export function parseAuthorizationModes(value: string): AuthorizationMode[] {
   const modes = value.split(',').map((m) => m.trim());
   const seen = new Set<string>();
@@ -22,8 +25,40 @@ export function parseAuthorizationModes(value: string): AuthorizationMode[] {
   return modes as AuthorizationMode[];
 }
 
-/** The authorizer chain kube-apiserver builds: system:masters first, then each mode in order. */
-export function buildAuthorizer(modes: readonly AuthorizationMode[]): Authorizer {
-  const byMode: Record<AuthorizationMode, () => Authorizer> = { AlwaysAllow: alwaysAllow, AlwaysDeny: alwaysDeny };
-  return authorizerUnion([privilegedGroups(), ...modes.map((m) => byMode[m]())]);
+/** The authorizer chain kube-apiserver builds, and the union of its rule resolvers (for SelfSubjectRulesReview). */
+export interface AuthorizerChain {
+  authorizer: Authorizer;
+  ruleResolver: RuleResolver;
+}
+
+/** Builds the chain: system:masters first, then each mode in order. RBAC needs its authorizer passed in. */
+export function buildAuthorizer(modes: readonly AuthorizationMode[], parts: { rbac?: Authorizer & RuleResolver } = {}): AuthorizerChain {
+  const resolvers: (Authorizer & RuleResolver)[] = modes.map((mode) => {
+    switch (mode) {
+      case 'AlwaysAllow':
+        return alwaysAllow();
+      case 'AlwaysDeny':
+        return alwaysDeny();
+      case 'RBAC':
+        if (parts.rbac === undefined) throw new Error('RBAC mode needs the RBAC authorizer');
+        return parts.rbac;
+    }
+  });
+  return {
+    authorizer: authorizerUnion([privilegedGroups(), ...resolvers]),
+    ruleResolver: {
+      // kube's unionAuthzRulesHandler: every resolver's rules, one after the other.
+      rulesFor(user, namespace): RulesResult {
+        const out: RulesResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] };
+        for (const r of resolvers) {
+          const part = r.rulesFor(user, namespace);
+          out.resourceRules.push(...part.resourceRules);
+          out.nonResourceRules.push(...part.nonResourceRules);
+          out.incomplete ||= part.incomplete;
+          out.errors.push(...part.errors);
+        }
+        return out;
+      },
+    },
+  };
 }

@@ -30,3 +30,31 @@ export interface AuthorizationResult {
 export interface Authorizer {
   authorize(attrs: Attributes): Promise<AuthorizationResult>;
 }
+
+/** A resource rule as SelfSubjectRulesReview reports it (kube's authorizer.ResourceRuleInfo). */
+export interface ResourceRuleInfo {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames: string[];
+}
+
+/** A non-resource rule as SelfSubjectRulesReview reports it (kube's authorizer.NonResourceRuleInfo). */
+export interface NonResourceRuleInfo {
+  verbs: string[];
+  nonResourceURLs: string[];
+}
+
+/** What a user may do in a namespace, as far as an authorizer can list it. */
+export interface RulesResult {
+  resourceRules: ResourceRuleInfo[];
+  nonResourceRules: NonResourceRuleInfo[];
+  /** True when the list may be missing rules (an authorizer that cannot list them). */
+  incomplete: boolean;
+  errors: string[];
+}
+
+/** kube's authorizer.RuleResolver: the rules behind SelfSubjectRulesReview and `kubectl auth can-i --list`. */
+export interface RuleResolver {
+  rulesFor(user: UserInfo, namespace: string): RulesResult;
+}

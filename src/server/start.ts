@@ -177,7 +177,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       union([basicAuthAuthenticator(passwordSources), x509Authenticator({ roots: () => clientRoots }), bearerTokenAuthenticator(tokenAuthenticator)]),
     );
     const authenticator = options.anonymousAuth === false ? authenticated : union([authenticated, anonymousAuthenticator()], { failOnError: true });
-    const authorizer = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? 'AlwaysAllow'));
+    const { authorizer } = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? 'AlwaysAllow'));
 
     // The core group serves no resources yet (the object store comes with RBAC); /api lists no version until it does.
     const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });

@@ -2,7 +2,7 @@
 // authorizingVisitor, the binding describers) and pkg/registry/rbac/validation/rule.go (VisitRulesFor,
 // GetRoleReferenceRules, describeSubject).
 import type { UserInfo } from '../../authn/types.js';
-import type { Attributes, AuthorizationResult, Authorizer } from '../types.js';
+import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from '../types.js';
 import type { ApplicableBinding, RbacIndex, SubjectLike } from './binding-index.js';
 import type { MatchableRule } from './rules.js';
 
@@ -62,7 +62,7 @@ const MAX_CACHED_DECISIONS = 10_000;
  * RBAC only ever allows or has no opinion. The bindings that concern the user come from the index; each
  * bound role's rules are evaluated by its casbin enforcer. Decisions are cached until the next RBAC change.
  */
-export class RbacAuthorizer implements Authorizer {
+export class RbacAuthorizer implements Authorizer, RuleResolver {
   private cache = new Map<string, AuthorizationResult>();
   private cachedAt = -1;
 
@@ -78,6 +78,19 @@ export class RbacAuthorizer implements Authorizer {
     if (result === undefined) {
       result = this.decide(attrs);
       this.cache.set(key, result);
+    }
+    return result;
+  }
+
+  /** kube's RBACAuthorizer.RulesFor: every bound rule, split into resource and non-resource rules. */
+  rulesFor(user: UserInfo, namespace: string): RulesResult {
+    const { rules, errors } = rulesFor(this.index, user, namespace);
+    const result: RulesResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors };
+    for (const rule of rules) {
+      if ((rule.resources ?? []).length > 0) {
+        result.resourceRules.push({ verbs: [...rule.verbs], apiGroups: [...(rule.apiGroups ?? [])], resources: [...rule.resources!], resourceNames: [...(rule.resourceNames ?? [])] });
+      }
+      if ((rule.nonResourceURLs ?? []).length > 0) result.nonResourceRules.push({ verbs: [...rule.verbs], nonResourceURLs: [...rule.nonResourceURLs!] });
     }
     return result;
   }

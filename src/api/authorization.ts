@@ -1,0 +1,147 @@
+// authorization.k8s.io/v1: SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectAccessReview and
+// SelfSubjectRulesReview. Sources: pkg/registry/authorization/{subjectaccessreview,localsubjectaccessreview,
+// selfsubjectaccessreview,selfsubjectrulesreview}/rest.go, pkg/registry/authorization/util/helpers.go
+// (ResourceAttributesFrom, NonResourceAttributesFrom) and pkg/apis/authorization/validation/validation.go.
+import type { UserInfo } from '../authn/types.js';
+import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
+import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
+import { decodeBody } from './codec/body.js';
+import type { ServedGroupVersion, ServedResource } from './registry.js';
+import { writeObject } from './respond.js';
+import { badRequest, invalid as invalidStatus, type FieldErrorLike } from './status.js';
+
+const GROUP = 'authorization.k8s.io';
+const VERSION = 'v1';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Go's field.Invalid body for a value that is absent: kube prints a nil pointer as "null". */
+function invalid(field: string, value: unknown, detail: string): FieldErrorLike {
+  const shown = value === undefined || value === null ? '"null"' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+  return { field, reason: 'FieldValueInvalid', message: `${field}: Invalid value: ${shown}: ${detail}` };
+}
+
+/** kube's ResourceAttributesFrom / NonResourceAttributesFrom: the attributes a review asks about. */
+export function attributesFromSpec(user: UserInfo, spec: Obj): Attributes {
+  const res = asObj(spec.resourceAttributes);
+  if (res) {
+    return {
+      user,
+      verb: str(res.verb),
+      isResourceRequest: true,
+      path: '',
+      namespace: str(res.namespace),
+      apiGroup: str(res.group),
+      apiVersion: str(res.version) || '*',
+      resource: str(res.resource),
+      subresource: str(res.subresource),
+      name: str(res.name),
+    };
+  }
+  const non = asObj(spec.nonResourceAttributes) ?? {};
+  return { user, verb: str(non.verb), isResourceRequest: false, path: str(non.path), namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
+}
+
+/** kube's ValidateSubjectAccessReviewSpec (and the self and local variants' differences). */
+function validateSpec(spec: Obj, kind: 'SubjectAccessReview' | 'SelfSubjectAccessReview' | 'LocalSubjectAccessReview'): FieldErrorLike[] {
+  const errs: FieldErrorLike[] = [];
+  const hasRes = asObj(spec.resourceAttributes) !== undefined;
+  const hasNon = asObj(spec.nonResourceAttributes) !== undefined;
+  if (hasRes && hasNon) errs.push(invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'cannot be specified in combination with resourceAttributes'));
+  if (!hasRes && !hasNon) errs.push(invalid('spec.resourceAttributes', spec.nonResourceAttributes, 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
+  if (kind === 'LocalSubjectAccessReview' && hasNon) errs.push(invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
+  if (kind !== 'SelfSubjectAccessReview' && str(spec.user) === '' && strList(spec.groups).length === 0) {
+    errs.push(invalid('spec.user', str(spec.user), 'at least one of user or group must be specified'));
+  }
+  return errs;
+}
+
+/** The review's status in kube's JSON: allowed always present, the rest omitted when empty. */
+async function reviewStatus(authorizer: Authorizer, attrs: Attributes): Promise<Obj> {
+  const result = await authorizer.authorize(attrs);
+  return {
+    allowed: result.decision === 'allow',
+    ...(result.decision === 'deny' ? { denied: true } : {}),
+    ...(result.reason !== '' ? { reason: result.reason } : {}),
+  };
+}
+
+function extraOf(spec: Obj): Record<string, string[]> {
+  const extra = asObj(spec.extra) ?? {};
+  return Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, strList(v)]));
+}
+
+function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'SelfSubjectAccessReview', authorizer: Authorizer): ServedResource {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    name: plural,
+    singularName: kind.toLowerCase(),
+    namespaced: kind === 'LocalSubjectAccessReview',
+    kind,
+    handlers: {
+      create: async (ctx: KubeContext) => {
+        const body = await decodeBody(ctx, { group: GROUP, version: VERSION, kind });
+        const spec = asObj(body.spec) ?? {};
+        const metadata = asObj(body.metadata) ?? {};
+        if (kind === 'LocalSubjectAccessReview') {
+          const namespace = requestInfoOf(ctx).namespace;
+          const res = asObj(spec.resourceAttributes);
+          if (str(metadata.namespace) !== '' && str(metadata.namespace) !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+          if (res && str(res.namespace) !== namespace) {
+            throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${namespace}`);
+          }
+        }
+        const errs = validateSpec(spec, kind);
+        if (errs.length > 0) throw invalidStatus(GROUP, kind, str(metadata.name), errs);
+        const user: UserInfo =
+          kind === 'SelfSubjectAccessReview'
+            ? userOf(ctx)
+            : { name: str(spec.user), uid: str(spec.uid), groups: strList(spec.groups), extra: extraOf(spec) };
+        const status = await reviewStatus(authorizer, attributesFromSpec(user, spec));
+        // kube returns the review it was given, spec included, with the status filled in.
+        writeObject(ctx, 201, { ...body, metadata: { creationTimestamp: null, ...metadata }, status });
+      },
+    },
+  };
+}
+
+function rulesReview(ruleResolver: RuleResolver): ServedResource {
+  return {
+    name: 'selfsubjectrulesreviews',
+    singularName: 'selfsubjectrulesreview',
+    namespaced: false,
+    kind: 'SelfSubjectRulesReview',
+    handlers: {
+      create: async (ctx: KubeContext) => {
+        const body = await decodeBody(ctx, { group: GROUP, version: VERSION, kind: 'SelfSubjectRulesReview' });
+        const spec = asObj(body.spec) ?? {};
+        const namespace = str(spec.namespace);
+        if (namespace === '') throw badRequest('no namespace on request');
+        const rules = ruleResolver.rulesFor(userOf(ctx), namespace);
+        const compact = <T extends Obj>(rule: T): T => Object.fromEntries(Object.entries(rule).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
+        writeObject(ctx, 201, {
+          ...body,
+          metadata: { creationTimestamp: null, ...(asObj(body.metadata) ?? {}) },
+          status: {
+            resourceRules: rules.resourceRules.map((r) => compact(r as unknown as Obj)),
+            nonResourceRules: rules.nonResourceRules.map((r) => compact(r as unknown as Obj)),
+            incomplete: rules.incomplete,
+            ...(rules.errors.length > 0 ? { evaluationError: rules.errors.length === 1 ? rules.errors[0] : `[${rules.errors.join(', ')}]` } : {}),
+          },
+        });
+      },
+    },
+  };
+}
+
+/** authorization.k8s.io/v1, served by the server's authorizer chain. */
+export function authorizationApi(authorizer: Authorizer, ruleResolver: RuleResolver): ServedGroupVersion {
+  return {
+    group: GROUP,
+    version: VERSION,
+    resources: [review('LocalSubjectAccessReview', authorizer), review('SelfSubjectAccessReview', authorizer), rulesReview(ruleResolver), review('SubjectAccessReview', authorizer)],
+  };
+}
