@@ -34,7 +34,7 @@ export function visitRulesFor(index: RbacIndex, user: Pick<UserInfo, 'name' | 'g
       if (!visit({ error: role, source })) return;
       continue;
     }
-    const rules = role.evaluator.rules;
+    const rules = role.rules;
     for (let i = 0; i < rules.length; i++) if (!visit({ source, rule: rules[i]!, ruleIndex: i })) return;
   }
 }
@@ -74,11 +74,12 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
       this.cachedAt = this.index.version;
     }
     const key = JSON.stringify([attrs.user.name, attrs.user.groups, attrs.verb, attrs.isResourceRequest, attrs.apiGroup, attrs.resource, attrs.subresource, attrs.namespace, attrs.name, attrs.path]);
-    let result = this.cache.get(key);
-    if (result === undefined) {
-      result = this.decide(attrs);
-      this.cache.set(key, result);
-    }
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const version = this.index.version;
+    const result = await this.decide(attrs);
+    // A change while this decision awaited a role's compilation makes it unfit to remember.
+    if (version === this.index.version) this.cache.set(key, result);
     return result;
   }
 
@@ -95,7 +96,7 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
     return result;
   }
 
-  private decide(attrs: Attributes): AuthorizationResult {
+  private async decide(attrs: Attributes): Promise<AuthorizationResult> {
     const errors: string[] = [];
     let allowedBy: ApplicableBinding | undefined;
     const { cluster, namespaced } = this.index.applicable(attrs.user, attrs.namespace);
@@ -105,7 +106,7 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
         errors.push(role);
         continue;
       }
-      if (role.evaluator.firstAllowing(attrs) >= 0) {
+      if ((await role.evaluator).firstAllowing(attrs) >= 0) {
         allowedBy = source;
         break;
       }

@@ -29,10 +29,12 @@ export interface RoleLike {
   rules?: MatchableRule[] | null;
 }
 
-/** A role ready for decisions. */
+/** A role in force: its rules at once, and its casbin evaluator as soon as it is compiled. */
 export interface CompiledRole {
   role: RoleLike;
-  evaluator: RoleEvaluator;
+  rules: readonly MatchableRule[];
+  /** Compilation starts when the role is stored; decisions await it, so they never see a stale role. */
+  evaluator: Promise<RoleEvaluator>;
 }
 
 /** A binding that applies to a user, with the subject that made it apply (for kube's reason text). */
@@ -112,11 +114,12 @@ export class RbacIndex {
     return this.changes;
   }
 
-  /** Adds or replaces a Role or ClusterRole (compiling its rules) or a binding. */
-  async upsert(obj: RoleLike | BindingLike): Promise<void> {
+  /** Adds or replaces a Role or ClusterRole (starting the compilation of its rules) or a binding; takes effect at once. */
+  upsert(obj: RoleLike | BindingLike): void {
     if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
       const role = obj as RoleLike;
-      const compiled = { role, evaluator: await RoleEvaluator.compile(role.rules ?? []) };
+      const rules = role.rules ?? [];
+      const compiled: CompiledRole = { role, rules, evaluator: RoleEvaluator.compile(rules) };
       if (obj.kind === 'Role') this.roles.set(`${nsOf(role)}/${nameOf(role)}`, compiled);
       else this.clusterRoles.set(nameOf(role), compiled);
     } else if (obj.kind === 'RoleBinding' || obj.kind === 'ClusterRoleBinding') {

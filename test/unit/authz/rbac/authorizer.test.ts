@@ -41,7 +41,7 @@ before(async () => {
     crb('health-all', 'health', [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated' }]),
     crb('sa-without-namespace', 'node-viewer', [{ kind: 'ServiceAccount', name: 'nowhere' }]),
   ]) {
-    await index.upsert(obj);
+    index.upsert(obj);
   }
 });
 
@@ -85,8 +85,8 @@ test('RBAC: a deleted binding stops granting at once (decisions are not cached a
   const index2 = new RbacIndex();
   const authz = new RbacAuthorizer(index2);
   const binding = rb('dev', 'tmp', 'ClusterRole', 'secret-reader', [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'tim' }]);
-  await index2.upsert(clusterRole('secret-reader', [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }]));
-  await index2.upsert(binding);
+  index2.upsert(clusterRole('secret-reader', [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }]));
+  index2.upsert(binding);
   const attrs = resourceReq(user('tim'), 'get', 'secrets', 'dev', 's');
   assert.equal((await authz.authorize(attrs)).decision, 'allow');
   index2.remove(binding);
@@ -104,8 +104,8 @@ test('RBAC: rulesFor lists every rule bound to the user in a namespace, with err
 
 test('RBAC: the cost of a decision does not depend on unrelated bindings (index lookups only)', async () => {
   const big = new RbacIndex();
-  await big.upsert(clusterRole('r', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }]));
-  for (let i = 0; i < 2000; i++) await big.upsert(rb(`ns-${i % 100}`, `b-${i}`, 'ClusterRole', 'r', [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: `user-${i}` }]));
+  big.upsert(clusterRole('r', [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }]));
+  for (let i = 0; i < 2000; i++) big.upsert(rb(`ns-${i % 100}`, `b-${i}`, 'ClusterRole', 'r', [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: `user-${i}` }]));
   const { cluster, namespaced } = big.applicable(user('user-7'), 'ns-7');
   assert.equal(cluster.length + namespaced.length, 1);
 });

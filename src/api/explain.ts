@@ -1,0 +1,64 @@
+// GET /debug/explain: kube-auth-mock's own endpoint behind `kube-auth-mock explain`. A non-resource path,
+// so RBAC decides who may call it like any other (`get` on "/debug/explain"; system:masters may).
+import { SYSTEM_MASTERS } from '../authn/types.js';
+import { explain, renderExplanation } from '../authz/rbac/explain.js';
+import type { RbacAuthorizer } from '../authz/rbac/authorizer.js';
+import type { RbacIndex } from '../authz/rbac/binding-index.js';
+import type { Attributes, Authorizer } from '../authz/types.js';
+import type { KubeContext } from '../request/state.js';
+import { sendJson } from './respond.js';
+import { badRequest } from './status.js';
+
+/** The path the endpoint is served at. */
+export const EXPLAIN_PATH = '/debug/explain';
+
+/** What the endpoint reads: the RBAC state, and the whole chain for the final word. */
+export interface ExplainOptions {
+  index: RbacIndex;
+  rbac: RbacAuthorizer;
+  chain: Authorizer;
+}
+
+/** Reads the request to explain from the query: user, group (repeatable), verb, and resource or path fields. */
+export function explainAttributes(params: URLSearchParams): Attributes {
+  const user = params.get('user') ?? '';
+  const verb = params.get('verb') ?? '';
+  if (user === '' || verb === '') throw badRequest('explain needs user and verb query parameters');
+  const path = params.get('path') ?? '';
+  const resource = params.get('resource') ?? '';
+  if ((path === '') === (resource === '')) throw badRequest('explain needs exactly one of resource or path');
+  // "pods/log" is accepted as resource and subresource together, as kubectl auth can-i takes it.
+  const [res, sub = ''] = resource.split('/', 2);
+  return {
+    user: { name: user, uid: '', groups: params.getAll('group'), extra: {} },
+    verb,
+    isResourceRequest: resource !== '',
+    path,
+    namespace: params.get('namespace') ?? '',
+    apiGroup: params.get('group-name') ?? params.get('apiGroup') ?? '',
+    apiVersion: '*',
+    resource: res ?? '',
+    subresource: params.get('subresource') ?? sub,
+    name: params.get('name') ?? '',
+  };
+}
+
+/** Serves the explanation as JSON, or as text when the client asks for text/plain. */
+export async function serveExplain(ctx: KubeContext, opts: ExplainOptions): Promise<void> {
+  const attrs = explainAttributes(ctx.request.URL.searchParams);
+  const explanation = await explain(opts.index, opts.rbac, attrs);
+  const chain = await opts.chain.authorize(attrs);
+  const privileged = attrs.user.groups.includes(SYSTEM_MASTERS);
+  const body = { ...explanation, chain: { decision: chain.decision, reason: chain.reason, privileged } };
+  if ((ctx.get('Accept') || '').includes('text/plain')) {
+    let text = renderExplanation(explanation);
+    if (privileged) text += `The user is in ${SYSTEM_MASTERS}, which kube-apiserver allows everything before any mode is asked.\n`;
+    text += `Whole chain: ${chain.decision === 'allow' ? 'allowed' : 'forbidden'}.\n`;
+    ctx.respond = false;
+    ctx.res.statusCode = 200;
+    ctx.res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    ctx.res.end(text);
+    return;
+  }
+  sendJson(ctx, 200, `${JSON.stringify(body)}\n`);
+}
