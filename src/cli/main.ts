@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Routes argv to one file per subcommand; no logic of its own.
 import { ConfigError, PkiError } from '../errors.js';
+import { explainCommand } from './explain.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   pki: pkiCommand,
   kubeconfig: kubeconfigCommand,
+  explain: explainCommand,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -17,6 +19,7 @@ Usage:
   kube-auth-mock serve [flags]        start the server (npm start)
   kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
+  kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
 
 Run a command with --help for its flags and examples.
 `;

@@ -1,0 +1,82 @@
+import { request } from 'node:https';
+import { join, resolve } from 'node:path';
+import { EXPLAIN_PATH } from '../api/explain.js';
+import { ConfigError } from '../errors.js';
+import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
+import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
+import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'user', type: 'string', help: 'the user to explain for' },
+  { name: 'group', type: 'string', multiple: true, help: 'a group of the user (add system:authenticated yourself if it matters)' },
+  { name: 'verb', type: 'string', help: 'get, list, watch, create, update, patch, delete, ... or a custom verb' },
+  { name: 'resource', type: 'string', help: 'resource, or resource/subresource (pods, pods/log)' },
+  { name: 'api-group', type: 'string', default: '""', help: 'API group of the resource (core: empty)' },
+  { name: 'name', type: 'string', help: 'object name' },
+  { name: 'namespace', type: 'string', short: 'n', help: 'namespace (none: cluster scope)' },
+  { name: 'path', type: 'string', help: 'a non-resource URL instead of a resource (/healthz)' },
+  { name: 'kubeconfig', type: 'string', help: 'kubeconfig of a user allowed to GET /debug/explain (default: the PKI folder\'s admin.kubeconfig)' },
+  { name: 'pki-dir', type: 'string', default: 'pki', help: 'PKI folder of the running server' },
+  { name: 'output', type: 'string', short: 'o', default: 'text', help: 'text or json' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+const EXAMPLES = [
+  'kube-auth-mock explain --user jane --verb list --resource secrets -n dev',
+  'kube-auth-mock explain --user jane --group dev --verb get --resource pods/log --name web -n dev',
+  'kube-auth-mock explain --user bob --group system:authenticated --verb get --path /healthz',
+];
+
+function get(config: ClientConfig, path: string, accept: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const headers: Record<string, string> = { Accept: accept };
+    if (config.token) headers.Authorization = `Bearer ${config.token}`;
+    else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+    const req = request(new URL(path, config.server), { ca: config.caPem, cert: config.certPem, key: config.keyPem, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** `kube-auth-mock explain`: asks the running server which bindings and rules decide a request, and why. */
+export async function explainCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(argv, FLAGS);
+  const user = stringFlag(values, 'user');
+  const verb = stringFlag(values, 'verb');
+  if (values.help || user === undefined || verb === undefined) {
+    process.stdout.write(helpText('kube-auth-mock explain --user NAME [--group G]... --verb VERB (--resource R [-n NS] [--name N] | --path /url)', EXAMPLES, FLAGS));
+    return values.help ? 0 : 2;
+  }
+  const output = stringFlag(values, 'output', 'text');
+  if (output !== 'text' && output !== 'json') throw new ConfigError({ file: '--output', reason: `${JSON.stringify(output)} is not text or json`, code: 'FLAG_INVALID' });
+  const kubeconfig = stringFlag(values, 'kubeconfig') ?? join(resolve(stringFlag(values, 'pki-dir', 'pki')!), AUTH_FILE_NAMES.kubeconfigDir, 'admin.kubeconfig');
+  const params = new URLSearchParams({ user, verb });
+  for (const g of listFlag(values, 'group')) params.append('group', g);
+  for (const [flag, param] of [['resource', 'resource'], ['api-group', 'apiGroup'], ['name', 'name'], ['namespace', 'namespace'], ['path', 'path']] as const) {
+    const v = stringFlag(values, flag);
+    if (v !== undefined) params.set(param, v);
+  }
+  const config = await readClientConfig(kubeconfig);
+  let res: { status: number; body: string };
+  try {
+    res = await get(config, `${EXPLAIN_PATH}?${params}`, output === 'json' ? 'application/json' : 'text/plain');
+  } catch (err) {
+    throw new ConfigError({ file: kubeconfig, reason: `cannot reach ${config.server}: ${(err as Error).message} (is the server running?)`, code: 'KUBECONFIG_INVALID' });
+  }
+  if (res.status !== 200) {
+    let message = res.body;
+    try {
+      message = (JSON.parse(res.body) as { message?: string }).message ?? res.body;
+    } catch {
+      // not a Status body
+    }
+    process.stderr.write(`kube-auth-mock explain: ${res.status}: ${message}\n`);
+    return 1;
+  }
+  process.stdout.write(res.body);
+  return 0;
+}
