@@ -5,7 +5,9 @@ export type ConfigErrorCode =
   | 'CSV_DUPLICATE'
   | 'FILE_UNREADABLE'
   | 'FLAG_INVALID'
-  | 'KUBECONFIG_INVALID';
+  | 'KUBECONFIG_INVALID'
+  | 'RBAC_POLICY_SYNTAX'
+  | 'RBAC_POLICY_INVALID';
 
 /** A configuration problem that names the file (and line) that is wrong. */
 export class ConfigError extends Error {

@@ -1,0 +1,601 @@
+// RBAC object validation, as kube-apiserver does it: pkg/apis/rbac/validation/validation.go, run on the object
+// after v1 defaulting (pkg/apis/rbac/v1/defaults.go), with apimachinery's field.Error printing
+// (staging/src/k8s.io/apimachinery/pkg/util/validation/field/errors.go).
+//
+// Messages follow kube v1.33 (the version this server reports by default): bad values that are not plain strings
+// print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
+// metadata (name, namespace, labels, ...) is the store's to validate and is not checked here.
+import type { FieldError, KubeObject } from '../../store/types.js';
+import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
+import type { RbacKind } from './types.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// field.Error, printed the way kube prints it.
+
+/** Go's strconv.Quote: what `%q` prints for a string. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === '\\') {
+      out += `\\${ch}`;
+    } else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) {
+      out += ch;
+    } else if (cp >= 0xd800 && cp <= 0xdfff) {
+      out += '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
+    } else {
+      const escapes: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+      const escaped = escapes[cp];
+      if (escaped !== undefined) out += escaped;
+      else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+      else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+      else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+    }
+  }
+  return `${out}"`;
+}
+
+/** What Go's `%#v` prints for a []string. */
+export function goStringSlice(values: readonly string[]): string {
+  return `[]string{${values.map(goQuote).join(', ')}}`;
+}
+
+function fieldError(field: string, reason: string, body: string, detail: string): FieldError {
+  return { field, reason, message: `${field}: ${body}${detail ? `: ${detail}` : ''}` };
+}
+
+/** field.Required */
+export function requiredError(field: string, detail = ''): FieldError {
+  return fieldError(field, 'FieldValueRequired', 'Required value', detail);
+}
+
+/** field.Forbidden */
+export function forbiddenError(field: string, detail: string): FieldError {
+  return fieldError(field, 'FieldValueForbidden', 'Forbidden', detail);
+}
+
+/** field.Invalid. A string value is quoted as Go's %q does; pass `{ go }` for a value already printed in Go syntax. */
+export function invalidError(field: string, value: string | { go: string }, detail: string): FieldError {
+  const printed = typeof value === 'string' ? goQuote(value) : value.go;
+  return fieldError(field, 'FieldValueInvalid', `Invalid value: ${printed}`, detail);
+}
+
+/** field.NotSupported */
+export function notSupportedError(field: string, value: string, supported: readonly string[]): FieldError {
+  const detail = supported.length > 0 ? `supported values: ${supported.map(goQuote).join(', ')}` : '';
+  return fieldError(field, 'FieldValueNotSupported', `Unsupported value: ${goQuote(value)}`, detail);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The name and label checks kube's messages come from (k8s.io/apimachinery/pkg/util/validation, api/validation/path).
+
+function maxLenError(length: number): string {
+  return `must be no more than ${length} characters`;
+}
+
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
+}
+
+/** path.IsValidPathSegmentName: what role and binding names (and roleRef.name) must satisfy. */
+export function isValidPathSegmentName(name: string): string[] {
+  for (const illegal of ['.', '..']) {
+    if (name === illegal) return [`may not be '${illegal}'`];
+  }
+  const errs: string[] = [];
+  for (const illegal of ['/', '%']) {
+    if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
+  }
+  return errs;
+}
+
+const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
+const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+const DNS1123_SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+
+function byteLength(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** validation.IsDNS1123Label: what namespace names must satisfy. */
+export function isDNS1123Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!DNS1123_LABEL_RE.test(value)) {
+    errs.push(DNS1123_SUBDOMAIN_RE.test(value) ? 'must not contain dots' : regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  }
+  return errs;
+}
+
+/** validation.IsDNS1123Subdomain: what service account names must satisfy. */
+export function isDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
+  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
+  return errs;
+}
+
+const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
+const QUALIFIED_NAME_MSG =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** validation.IsQualifiedName: label keys. */
+export function isQualifiedName(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) {
+    name = parts[0] ?? '';
+  } else if (parts.length === 2) {
+    const prefix = parts[0] ?? '';
+    name = parts[1] ?? '';
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else {
+    return [
+      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}` +
+        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
+  if (!QUALIFIED_NAME_RE.test(name)) {
+    errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
+  }
+  return errs;
+}
+
+const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
+const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** validation.IsValidLabelValue. */
+export function isValidLabelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
+  return errs;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
+
+type Schema =
+  | { t: 'string'; go: string }
+  | { t: 'slice'; of: Schema; go: string }
+  | { t: 'map'; of: Schema; go: string }
+  | { t: 'struct'; name: string; go: string; fields: Record<string, Schema> }
+  | { t: 'any' };
+
+const STRING: Schema = { t: 'string', go: 'string' };
+const STRINGS: Schema = { t: 'slice', of: STRING, go: '[]string' };
+const STRING_MAP: Schema = { t: 'map', of: STRING, go: 'map[string]string' };
+const ANY: Schema = { t: 'any' };
+
+const OBJECT_META: Schema = {
+  t: 'struct',
+  name: 'ObjectMeta',
+  go: 'v1.ObjectMeta',
+  fields: {
+    name: STRING,
+    generateName: STRING,
+    namespace: STRING,
+    selfLink: STRING,
+    uid: { t: 'string', go: 'types.UID' },
+    resourceVersion: STRING,
+    generation: ANY,
+    creationTimestamp: ANY,
+    deletionTimestamp: ANY,
+    deletionGracePeriodSeconds: ANY,
+    labels: STRING_MAP,
+    annotations: STRING_MAP,
+    ownerReferences: ANY,
+    finalizers: STRINGS,
+    managedFields: ANY,
+  },
+};
+
+const POLICY_RULE: Schema = {
+  t: 'struct',
+  name: 'PolicyRule',
+  go: 'v1.PolicyRule',
+  fields: { verbs: STRINGS, apiGroups: STRINGS, resources: STRINGS, resourceNames: STRINGS, nonResourceURLs: STRINGS },
+};
+
+const LABEL_SELECTOR: Schema = {
+  t: 'struct',
+  name: 'LabelSelector',
+  go: 'v1.LabelSelector',
+  fields: {
+    matchLabels: STRING_MAP,
+    matchExpressions: {
+      t: 'slice',
+      go: '[]v1.LabelSelectorRequirement',
+      of: {
+        t: 'struct',
+        name: 'LabelSelectorRequirement',
+        go: 'v1.LabelSelectorRequirement',
+        fields: { key: STRING, operator: { t: 'string', go: 'v1.LabelSelectorOperator' }, values: STRINGS },
+      },
+    },
+  },
+};
+
+const SUBJECT: Schema = {
+  t: 'struct',
+  name: 'Subject',
+  go: 'v1.Subject',
+  fields: { kind: STRING, apiGroup: STRING, name: STRING, namespace: STRING },
+};
+
+const ROLE_REF: Schema = {
+  t: 'struct',
+  name: 'RoleRef',
+  go: 'v1.RoleRef',
+  fields: { apiGroup: STRING, kind: STRING, name: STRING },
+};
+
+function topLevel(kind: RbacKind, fields: Record<string, Schema>): Schema {
+  return {
+    t: 'struct',
+    name: kind,
+    go: `v1.${kind}`,
+    fields: { apiVersion: STRING, kind: STRING, metadata: OBJECT_META, ...fields },
+  };
+}
+
+const RULES: Schema = { t: 'slice', of: POLICY_RULE, go: '[]v1.PolicyRule' };
+const BINDING_FIELDS: Record<string, Schema> = {
+  subjects: { t: 'slice', of: SUBJECT, go: '[]v1.Subject' },
+  roleRef: ROLE_REF,
+};
+
+const SCHEMAS: Record<RbacKind, Schema> = {
+  Role: topLevel('Role', { rules: RULES }),
+  ClusterRole: topLevel('ClusterRole', {
+    rules: RULES,
+    aggregationRule: {
+      t: 'struct',
+      name: 'AggregationRule',
+      go: 'v1.AggregationRule',
+      fields: { clusterRoleSelectors: { t: 'slice', of: LABEL_SELECTOR, go: '[]v1.LabelSelector' } },
+    },
+  }),
+  RoleBinding: topLevel('RoleBinding', BINDING_FIELDS),
+  ClusterRoleBinding: topLevel('ClusterRoleBinding', BINDING_FIELDS),
+};
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  return 'number';
+}
+
+interface DecodeState {
+  typeError: string | undefined;
+  unknown: string[];
+}
+
+// Walks a value as Go's encoding/json would decode it into the schema: the first type error wins (reported with
+// the innermost struct and the dotted JSON field stack, as UnmarshalTypeError prints), unknown fields are
+// collected with their full path, as sigs.k8s.io/json's strict mode reports them.
+function decode(value: unknown, schema: Schema, structName: string, stack: string[], path: string, st: DecodeState): void {
+  if (value === null || value === undefined || schema.t === 'any') return;
+  const typeError = (go: string): void => {
+    st.typeError ??= `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${structName}.${stack.join('.')} of type ${go}`;
+  };
+  switch (schema.t) {
+    case 'string':
+      if (typeof value !== 'string') typeError(schema.go);
+      return;
+    case 'slice':
+      if (!Array.isArray(value)) return typeError(schema.go);
+      value.forEach((item, i) => decode(item, schema.of, structName, stack, `${path}[${i}]`, st));
+      return;
+    case 'map':
+      if (typeof value !== 'object' || Array.isArray(value)) return typeError(schema.go);
+      for (const item of Object.values(value as Record<string, unknown>)) decode(item, schema.of, structName, stack, path, st);
+      return;
+    case 'struct': {
+      if (typeof value !== 'object' || Array.isArray(value)) return typeError(schema.go);
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        const fieldPath = path ? `${path}.${key}` : key;
+        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+        if (fieldSchema === undefined) {
+          st.unknown.push(fieldPath);
+          continue;
+        }
+        decode(item, fieldSchema, schema.name, [...stack, key], fieldPath, st);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * What kube-apiserver answers (as a 400 BadRequest) when an RBAC object's JSON does not decode into its Go type,
+ * or has fields the type lacks (kubectl asks for strict field validation):
+ * `Role in version "v1" cannot be handled as a Role: json: cannot unmarshal string into Go struct field
+ * PolicyRule.rules.verbs of type []string`, or `... strict decoding error: unknown field "rules[0].resourceName"`.
+ * undefined when the object decodes. apiVersion and kind are taken as they are; check them first.
+ */
+export function rbacDecodeError(obj: unknown): string | undefined {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'Object is not a JSON object';
+  const kind = (obj as Record<string, unknown>).kind;
+  if (typeof kind !== 'string' || !(RBAC_KINDS as readonly string[]).includes(kind)) return undefined;
+  const rbacKind = kind as RbacKind;
+  const st: DecodeState = { typeError: undefined, unknown: [] };
+  decode(obj, SCHEMAS[rbacKind], rbacKind, [], '', st);
+  const prefix = `${rbacKind} in version "v1" cannot be handled as a ${rbacKind}: `;
+  if (st.typeError !== undefined) return prefix + st.typeError;
+  if (st.unknown.length > 0) return `${prefix}strict decoding error: ${st.unknown.map((f) => `unknown field ${goQuote(f)}`).join(', ')}`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Defaulting (pkg/apis/rbac/v1/defaults.go): what the server stores, and what validation sees.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asString(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function asStrings(value: unknown): string[] {
+  return asArray(value).map(asString);
+}
+
+/**
+ * A copy of the object with kube's v1 defaults applied: roleRef.apiGroup and the apiGroup of User and Group
+ * subjects become rbac.authorization.k8s.io when empty. Other kinds are returned copied, unchanged.
+ */
+export function applyRbacDefaults<T extends KubeObject>(obj: T): T {
+  const copy = structuredClone(obj);
+  if (copy.kind !== 'RoleBinding' && copy.kind !== 'ClusterRoleBinding') return copy;
+  const roleRef = copy.roleRef;
+  if (isRecord(roleRef) && asString(roleRef.apiGroup) === '') roleRef.apiGroup = RBAC_GROUP;
+  for (const subject of asArray(copy.subjects)) {
+    if (!isRecord(subject) || asString(subject.apiGroup) !== '') continue;
+    if (subject.kind === 'User' || subject.kind === 'Group') subject.apiGroup = RBAC_GROUP;
+  }
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// validation.go
+
+function validatePolicyRule(rule: unknown, isNamespaced: boolean, path: string): FieldError[] {
+  const r = isRecord(rule) ? rule : {};
+  const verbs = asStrings(r.verbs);
+  const apiGroups = asStrings(r.apiGroups);
+  const resources = asStrings(r.resources);
+  const resourceNames = asStrings(r.resourceNames);
+  const nonResourceURLs = asStrings(r.nonResourceURLs);
+  const errs: FieldError[] = [];
+  if (verbs.length === 0) errs.push(requiredError(`${path}.verbs`, 'verbs must contain at least one value'));
+  if (nonResourceURLs.length > 0) {
+    const urls = { go: goStringSlice(nonResourceURLs) };
+    if (isNamespaced) {
+      errs.push(invalidError(`${path}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs'));
+    }
+    if (apiGroups.length > 0 || resources.length > 0 || resourceNames.length > 0) {
+      errs.push(
+        invalidError(`${path}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs'),
+      );
+    }
+    return errs;
+  }
+  if (apiGroups.length === 0) {
+    errs.push(requiredError(`${path}.apiGroups`, 'resource rules must supply at least one api group'));
+  }
+  if (resources.length === 0) {
+    errs.push(requiredError(`${path}.resources`, 'resource rules must supply at least one resource'));
+  }
+  return errs;
+}
+
+function validateRules(rules: unknown, isNamespaced: boolean): FieldError[] {
+  return asArray(rules).flatMap((rule, i) => validatePolicyRule(rule, isNamespaced, `rules[${i}]`));
+}
+
+// metav1validation.ValidateLabelSelector, with the ClusterRole strategy's AllowInvalidLabelValueInSelector.
+function validateLabelSelector(selector: unknown, allowInvalidValues: boolean, path: string): FieldError[] {
+  const sel = isRecord(selector) ? selector : {};
+  const errs: FieldError[] = [];
+  const labelsPath = `${path}.matchLabels`;
+  for (const [key, value] of Object.entries(isRecord(sel.matchLabels) ? sel.matchLabels : {})) {
+    for (const msg of isQualifiedName(key)) errs.push(invalidError(labelsPath, key, msg));
+    for (const msg of isValidLabelValue(asString(value))) errs.push(invalidError(labelsPath, asString(value), msg));
+  }
+  asArray(sel.matchExpressions).forEach((expr, i) => {
+    const e = isRecord(expr) ? expr : {};
+    const exprPath = `${path}.matchExpressions[${i}]`;
+    const operator = asString(e.operator);
+    const values = asStrings(e.values);
+    if (operator === 'In' || operator === 'NotIn') {
+      if (values.length === 0) {
+        errs.push(requiredError(`${exprPath}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      }
+    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+      if (values.length > 0) {
+        errs.push(forbiddenError(`${exprPath}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      }
+    } else {
+      errs.push(invalidError(`${exprPath}.operator`, operator, 'not a valid selector operator'));
+    }
+    const key = asString(e.key);
+    for (const msg of isQualifiedName(key)) errs.push(invalidError(`${exprPath}.key`, key, msg));
+    if (!allowInvalidValues) {
+      values.forEach((value, j) => {
+        for (const msg of isValidLabelValue(value)) errs.push(invalidError(`${exprPath}.values[${j}]`, value, msg));
+      });
+    }
+  });
+  return errs;
+}
+
+// Whether metav1.LabelSelectorAsSelector accepts the selector (it checks keys and values whatever the options).
+function labelSelectorConverts(selector: unknown): boolean {
+  const sel = isRecord(selector) ? selector : {};
+  for (const [key, value] of Object.entries(isRecord(sel.matchLabels) ? sel.matchLabels : {})) {
+    if (isQualifiedName(key).length > 0 || isValidLabelValue(asString(value)).length > 0) return false;
+  }
+  for (const expr of asArray(sel.matchExpressions)) {
+    const e = isRecord(expr) ? expr : {};
+    const operator = asString(e.operator);
+    const values = asStrings(e.values);
+    if (operator === 'In' || operator === 'NotIn') {
+      if (values.length === 0) return false;
+    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+      if (values.length > 0) return false;
+    } else {
+      return false;
+    }
+    if (isQualifiedName(asString(e.key)).length > 0) return false;
+    if (values.some((v) => isValidLabelValue(v).length > 0)) return false;
+  }
+  return true;
+}
+
+function validateAggregationRule(aggregationRule: unknown, allowInvalidValues: boolean): FieldError[] {
+  if (aggregationRule === null || aggregationRule === undefined) return [];
+  const rule = isRecord(aggregationRule) ? aggregationRule : {};
+  const selectors = asArray(rule.clusterRoleSelectors);
+  const errs: FieldError[] = [];
+  if (selectors.length === 0) {
+    errs.push(
+      requiredError(
+        'aggregationRule.clusterRoleSelectors',
+        'at least one clusterRoleSelector required if aggregationRule is non-nil',
+      ),
+    );
+  }
+  selectors.forEach((selector, i) => {
+    const path = `aggregationRule.clusterRoleSelectors[${i}]`;
+    errs.push(...validateLabelSelector(selector, allowInvalidValues, path));
+    // kube passes the nil labels.Selector the failed conversion returned, which prints as "null".
+    if (!labelSelectorConverts(selector)) errs.push(invalidError(path, 'null', 'invalid label selector.'));
+  });
+  return errs;
+}
+
+function validateSubject(subject: unknown, isNamespaced: boolean, path: string): FieldError[] {
+  const s = isRecord(subject) ? subject : {};
+  const name = asString(s.name);
+  const kind = asString(s.kind);
+  const apiGroup = asString(s.apiGroup);
+  const errs: FieldError[] = [];
+  if (name.length === 0) errs.push(requiredError(`${path}.name`));
+  switch (kind) {
+    case 'ServiceAccount':
+      if (name.length > 0) {
+        for (const msg of isDNS1123Subdomain(name)) errs.push(invalidError(`${path}.name`, name, msg));
+      }
+      if (apiGroup.length > 0) errs.push(notSupportedError(`${path}.apiGroup`, apiGroup, ['']));
+      // In a RoleBinding an empty namespace means the binding's own namespace.
+      if (!isNamespaced && asString(s.namespace).length === 0) errs.push(requiredError(`${path}.namespace`));
+      break;
+    case 'User':
+    case 'Group':
+      if (apiGroup !== RBAC_GROUP) errs.push(notSupportedError(`${path}.apiGroup`, apiGroup, [RBAC_GROUP]));
+      break;
+    default:
+      errs.push(notSupportedError(`${path}.kind`, kind, ['ServiceAccount', 'User', 'Group']));
+  }
+  return errs;
+}
+
+function validateBinding(obj: KubeObject, isNamespaced: boolean): FieldError[] {
+  const roleRef = isRecord(obj.roleRef) ? obj.roleRef : {};
+  const apiGroup = asString(roleRef.apiGroup);
+  const kind = asString(roleRef.kind);
+  const name = asString(roleRef.name);
+  const errs: FieldError[] = [];
+  if (apiGroup !== RBAC_GROUP) errs.push(notSupportedError('roleRef.apiGroup', apiGroup, [RBAC_GROUP]));
+  const kinds = isNamespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
+  if (!kinds.includes(kind)) errs.push(notSupportedError('roleRef.kind', kind, kinds));
+  if (name.length === 0) {
+    errs.push(requiredError('roleRef.name'));
+  } else {
+    for (const msg of isValidPathSegmentName(name)) errs.push(invalidError('roleRef.name', name, msg));
+  }
+  asArray(obj.subjects).forEach((subject, i) => errs.push(...validateSubject(subject, isNamespaced, `subjects[${i}]`)));
+  return errs;
+}
+
+function validateDefaulted(obj: KubeObject, allowInvalidLabelValueInSelector: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  if (obj.apiVersion !== RBAC_API_VERSION) errs.push(notSupportedError('apiVersion', asString(obj.apiVersion), [RBAC_API_VERSION]));
+  switch (obj.kind) {
+    case 'Role':
+      return [...errs, ...validateRules(obj.rules, true)];
+    case 'ClusterRole':
+      return [
+        ...errs,
+        ...validateRules(obj.rules, false),
+        ...validateAggregationRule(obj.aggregationRule, allowInvalidLabelValueInSelector),
+      ];
+    case 'RoleBinding':
+      return [...errs, ...validateBinding(obj, true)];
+    case 'ClusterRoleBinding':
+      return [...errs, ...validateBinding(obj, false)];
+    default:
+      return [...errs, notSupportedError('kind', asString(obj.kind), RBAC_KINDS)];
+  }
+}
+
+/**
+ * The field errors kube-apiserver's create validation finds in a Role, ClusterRole, RoleBinding or
+ * ClusterRoleBinding (after v1 defaulting), in kube's order; empty when the object is valid.
+ * Malformed field types are read as absent: check rbacDecodeError first to answer those as kube does.
+ */
+export function validateRbacObject(obj: KubeObject): FieldError[] {
+  return validateDefaulted(applyRbacDefaults(obj), false);
+}
+
+function hasInvalidSelectorValues(obj: KubeObject): boolean {
+  if (obj.kind !== 'ClusterRole' || !isRecord(obj.aggregationRule)) return false;
+  return asArray(obj.aggregationRule.clusterRoleSelectors).some((selector) =>
+    asArray(isRecord(selector) ? selector.matchExpressions : undefined).some((expr) =>
+      asStrings(isRecord(expr) ? expr.values : undefined).some((v) => isValidLabelValue(v).length > 0),
+    ),
+  );
+}
+
+function goRoleRef(ref: unknown): string {
+  const r = isRecord(ref) ? ref : {};
+  return `rbac.RoleRef{APIGroup:${goQuote(asString(r.apiGroup))}, Kind:${goQuote(asString(r.kind))}, Name:${goQuote(asString(r.name))}}`;
+}
+
+/**
+ * kube's update validation: everything create checks, plus `roleRef: Invalid value: rbac.RoleRef{...}: cannot
+ * change roleRef` when a binding's roleRef differs from the stored one. As kube's ClusterRole strategy does, label
+ * values in aggregation selectors are not checked when the stored object already had invalid ones.
+ */
+export function validateRbacUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const next = applyRbacDefaults(obj);
+  const prev = applyRbacDefaults(old);
+  const errs = validateDefaulted(next, hasInvalidSelectorValues(prev));
+  if (next.kind === 'RoleBinding' || next.kind === 'ClusterRoleBinding') {
+    if (goRoleRef(next.roleRef) !== goRoleRef(prev.roleRef)) {
+      errs.push(invalidError('roleRef', { go: goRoleRef(next.roleRef) }, 'cannot change roleRef'));
+    }
+  }
+  return errs;
+}
