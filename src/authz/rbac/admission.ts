@@ -1,0 +1,64 @@
+// The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
+// ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
+import { forbidden } from '../../api/status.js';
+import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
+import type { KubeObject } from '../../store/types.js';
+import type { Authorizer } from '../types.js';
+import { rulesFor } from './authorizer.js';
+import type { BindingLike, RbacIndex } from './binding-index.js';
+import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
+import type { MatchableRule } from './rules.js';
+import { RBAC_GROUP } from './types.js';
+
+const RESOURCES: Record<string, string> = { Role: 'roles', ClusterRole: 'clusterroles', RoleBinding: 'rolebindings', ClusterRoleBinding: 'clusterrolebindings' };
+
+// rbacregistry.IsOnlyMutatingGCFields: finalizers and owner references may change without a check.
+function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
+  if (old === undefined) return false;
+  const strip = (o: KubeObject): string => {
+    const { finalizers: _f, ownerReferences: _o, resourceVersion: _r, ...metadata } = o.metadata;
+    return JSON.stringify({ ...o, metadata });
+  };
+  return strip(obj) === strip(old);
+}
+
+/**
+ * The admit hook for the four RBAC kinds: a user may write a role only with rules it holds (or with the
+ * escalate verb), and bind a role only if it holds the role's rules (or has the bind verb); system:masters
+ * may do anything. Throws kube's 403.
+ */
+export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }) {
+  return async (ctx: KubeContext, verb: 'create' | 'update' | 'delete', obj: KubeObject, old: KubeObject | undefined): Promise<void> => {
+    const resource = RESOURCES[obj.kind];
+    if (verb === 'delete' || resource === undefined || obj.apiVersion !== `${RBAC_GROUP}/v1`) return;
+    const user = userOf(ctx);
+    if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
+    const info = requestInfoOf(ctx);
+    const name = obj.metadata.name ?? '';
+    const namespace = obj.kind === 'Role' || obj.kind === 'RoleBinding' ? info.namespace : '';
+    const refuse = (why: string): never => {
+      throw forbidden({ group: RBAC_GROUP, resource }, name, why);
+    };
+    const owner = () => rulesFor(opts.index, user, namespace);
+
+    if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
+      if (await roleEscalationAuthorized(opts.authorizer, user, { apiGroup: info.apiGroup, resource: info.resource, namespace: info.namespace, name: info.name })) return;
+      const aggregated = obj.kind === 'ClusterRole' && obj.aggregationRule !== undefined && obj.aggregationRule !== null;
+      const rules = aggregated ? FULL_AUTHORITY : ((obj.rules as MatchableRule[] | null | undefined) ?? []);
+      const held = owner();
+      const why = escalationError(user, held.rules, held.errors, rules);
+      if (why !== undefined) refuse(why);
+      return;
+    }
+
+    const binding = obj as unknown as BindingLike;
+    if (await bindingAuthorized(opts.authorizer, user, binding.roleRef, namespace)) return;
+    const role = opts.index.roleFor({ ...binding, kind: obj.kind, metadata: { ...binding.metadata, namespace } });
+    if (typeof role === 'string') refuse(role);
+    else {
+      const held = owner();
+      const why = escalationError(user, held.rules, held.errors, role.rules);
+      if (why !== undefined) refuse(why);
+    }
+  };
+}
