@@ -1,6 +1,6 @@
 // Dispatch after authorization: non-resource paths, discovery, then resources from the registry.
 // kube-apiserver routes the same way (NonGoRestfulMux for non-resource paths, go-restful for resources).
-import { requestInfoOf, type KubeMiddleware } from '../request/state.js';
+import { requestInfoOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { serveHealth } from './health.js';
 import type { ApiRegistry } from './registry.js';
@@ -14,6 +14,8 @@ export interface RouterOptions {
   kubernetesVersion: string;
   /** host:port clients use, for serverAddressByClientCIDRs. */
   serverAddress: () => string;
+  /** Our own non-resource endpoints (GET only), by exact path: /debug/explain. */
+  nonResource?: Record<string, (ctx: KubeContext) => Promise<void>>;
 }
 
 /** go-restful's answer to a method a path does not serve, as kube-apiserver wraps it. */
@@ -37,6 +39,11 @@ export function router(opts: RouterOptions): KubeMiddleware {
         return sendJson(ctx, 200, versionJson);
       }
       if (reading && serveHealth(ctx)) return;
+      const own = opts.nonResource?.[info.path];
+      if (own !== undefined) {
+        if (!reading) throw methodNotAllowed();
+        return own(ctx);
+      }
       // Discovery: /api, /apis, /apis/{group}, /api/{version}, /apis/{group}/{version}.
       if (parts[0] === 'api' && parts.length <= 2) {
         if (!reading) throw methodNotAllowed();

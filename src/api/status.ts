@@ -151,3 +151,90 @@ export function invalid(group: string, kind: string, name: string, errs: readonl
     })),
   });
 }
+
+/** kube's NewAlreadyExists: `<resource> "<name>" already exists`, 409 AlreadyExists. */
+export function alreadyExists(gr: GroupResource, name: string): StatusError {
+  return new StatusError(409, 'AlreadyExists', `${groupResourceString(gr)} ${JSON.stringify(name)} already exists`, {
+    ...(name ? { name } : {}),
+    ...(gr.group ? { group: gr.group } : {}),
+    ...(gr.resource ? { kind: gr.resource } : {}),
+  });
+}
+
+/** kube's NewGenerateNameConflict: the generated name was taken; the client may retry after a second. */
+export function generateNameConflict(gr: GroupResource, name: string): StatusError {
+  return new StatusError(409, 'AlreadyExists', `${groupResourceString(gr)} ${JSON.stringify(name)} already exists, the server was not able to generate a unique name for the object`, {
+    ...(name ? { name } : {}),
+    ...(gr.group ? { group: gr.group } : {}),
+    ...(gr.resource ? { kind: gr.resource } : {}),
+    retryAfterSeconds: 1,
+  });
+}
+
+/** kube's registry OptimisticLockErrorMsg, the reason of a resourceVersion conflict. */
+export const OPTIMISTIC_LOCK_ERROR_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** kube's NewConflict: `Operation cannot be fulfilled on <resource> "<name>": <why>`, 409 Conflict. */
+export function conflict(gr: GroupResource, name: string, why: string): StatusError {
+  return new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${groupResourceString(gr)} ${JSON.stringify(name)}: ${why}`, {
+    ...(name ? { name } : {}),
+    ...(gr.group ? { group: gr.group } : {}),
+    ...(gr.resource ? { kind: gr.resource } : {}),
+  });
+}
+
+/** kube's NewResourceExpired: 410 with reason Expired, as the watch cache sends "too old resource version". */
+export function resourceExpired(message: string): StatusError {
+  return new StatusError(410, 'Expired', message);
+}
+
+/** kube's NewGone (deprecated in kube in favour of NewResourceExpired): 410 with reason Gone. */
+export function gone(message: string): StatusError {
+  return new StatusError(410, 'Gone', message);
+}
+
+/** The watch cache's answer to a resourceVersion it has not reached within 3 seconds (storage.NewTooLargeResourceVersionError). */
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+}
+
+/**
+ * kube's NewInvalid with a field.ErrorList, as `invalid` but deduplicating the messages as ToAggregate does and
+ * without the colon when the list is empty: the message joins the errors (one alone, several in
+ * brackets); each cause carries the error's type, its message without the field path (ErrorBody) and the field.
+ * `kind` may be qualified by `group`; the registry also calls it with a resource for its own errors.
+ */
+export function invalidObject(group: string, kind: string, name: string, errors: readonly FieldErrorLike[]): StatusError {
+  const qualified = group === '' ? kind : `${kind}.${group}`;
+  const unique = [...new Set(errors.map((e) => e.message))];
+  const summary = unique.length === 0 ? '' : unique.length === 1 ? `: ${unique[0]}` : `: [${unique.join(', ')}]`;
+  return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid${summary}`, {
+    ...(name ? { name } : {}),
+    ...(group ? { group } : {}),
+    kind,
+    causes: errors.map((e) => {
+      const prefix = `${e.field}: `;
+      return { reason: e.reason ?? 'FieldValueInvalid', message: e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message, field: e.field };
+    }),
+  });
+}
+
+/** kube's NewGenericServerResponse for 422 with no resource, as the patch handler returns a failed JSON patch. */
+export function unprocessableEntity(): StatusError {
+  return new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+}
+
+/** negotiation.NewUnsupportedMediaTypeError: the 415 for a patch type the resource does not accept. */
+export function unsupportedMediaTypes(accepted: readonly string[]): StatusError {
+  return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+}
+
+/** go-restful's 405 for a path that exists with other methods, as kube-apiserver wraps it. */
+export function routeMethodNotAllowed(): StatusError {
+  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {
+    causes: [{ reason: 'UnexpectedServerResponse', message: '405: Method Not Allowed' }],
+  });
+}

@@ -16,7 +16,14 @@ import { emptyTokenTable, openTokenFile, staticTokenAuthenticator, type TokenTab
 import type { RequestAuthenticator } from '../authn/types.js';
 import { union } from '../authn/union.js';
 import { x509Authenticator } from '../authn/x509.js';
-import { buildAuthorizer, parseAuthorizationModes } from '../authz/modes.js';
+import { buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes } from '../authz/modes.js';
+import { rbacAdmission } from '../authz/rbac/admission.js';
+import { startLivePolicy } from '../authz/rbac/live-policy.js';
+import { authorizationApi } from '../api/authorization.js';
+import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
+import { registerCoreAndRbacKinds, type AdmitHook } from '../api/kinds.js';
+import { ObjectStore } from '../store/object-store.js';
+import { rbacStoreOf } from './rbac-store.js';
 import { PkiError } from '../errors.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials, type IdentityRequest, type IdentityStore } from '../kubeconfig/mint.js';
@@ -50,15 +57,19 @@ export interface StartServerOptions {
   basicAuthFile?: string;
   /** --anonymous-auth. Default true. */
   anonymousAuth?: boolean;
-  /** --authorization-mode, a comma list. Default "AlwaysAllow". */
+  /** --authorization-mode, a comma list of RBAC, AlwaysAllow, AlwaysDeny. Default "RBAC". */
   authorizationMode?: string;
+  /** --policy-dir and --rbac-file: RBAC objects as Kubernetes YAML, loaded at start and re-read when they change. */
+  policyPaths?: string[];
+  /** Load kube-apiserver's bootstrap ClusterRoles and ClusterRoleBindings. Default true. */
+  bootstrapPolicy?: boolean;
   /** The version /version reports. */
   kubernetesVersion?: string;
   /** --api-audiences: the audiences TokenReview assumes when a review names none. */
   apiAudiences?: string[];
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
-  /** Re-read the token and password files when they change. Default true. */
+  /** Re-read the token, password and policy files when they change. Default true. */
   watchFiles?: boolean;
 }
 
@@ -177,20 +188,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       union([basicAuthAuthenticator(passwordSources), x509Authenticator({ roots: () => clientRoots }), bearerTokenAuthenticator(tokenAuthenticator)]),
     );
     const authenticator = options.anonymousAuth === false ? authenticated : union([authenticated, anonymousAuthenticator()], { failOnError: true });
-    const { authorizer } = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? 'AlwaysAllow'));
-
-    // The core group serves no resources yet (the object store comes with RBAC); /api lists no version until it does.
-    const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
+    // The object store serves the core and RBAC kinds; RBAC reads its policy from it, and its writes are
+    // checked by RBAC's admission (escalation), which needs the whole authorizer chain: hence the late binding.
+    const store = new ObjectStore();
+    const registry = new ApiRegistry();
+    let admit: AdmitHook = async () => undefined;
+    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args) });
+    const live = await startLivePolicy(rbacStoreOf(store), {
+      policyPaths: options.policyPaths ?? [],
+      bootstrap: options.bootstrapPolicy !== false,
+      watch: options.watchFiles !== false,
+      log: fileReloadLog,
+    });
+    closers.push(() => live.close());
+    const chain = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE), { rbac: live.authorizer });
+    admit = rbacAdmission({ authorizer: chain.authorizer, index: live.index });
     for (const gv of authenticationApi({ tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator), apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES })) {
       registry.add(gv);
     }
+    registry.add(authorizationApi(chain.authorizer, chain.ruleResolver));
     app.use(
       buildHandlerChain({
         log,
         authenticator,
         challengeHeaders: { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE },
-        authorizer,
-        handler: router({ registry, kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, serverAddress: () => `${host}:${port}` }),
+        authorizer: chain.authorizer,
+        handler: router({
+          registry,
+          kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+          serverAddress: () => `${host}:${port}`,
+          nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: live.index, rbac: live.authorizer, chain: chain.authorizer }) },
+        }),
       }),
     );
     handle = app.callback();

@@ -10,7 +10,8 @@ import { client, credentialsOf, useServer } from '../helpers/server.js';
 let pki: Pki;
 const server = useServer(async () => {
   pki = await createInMemoryPki();
-  return { pki };
+  // Authentication is what this file tests: every authenticated or anonymous user may do anything.
+  return { pki, authorizationMode: 'AlwaysAllow' };
 });
 const UNAUTHORIZED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
 const WHOAMI = '/apis/authentication.k8s.io/v1/selfsubjectreviews';

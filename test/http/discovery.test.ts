@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { client, useServer } from '../helpers/server.js';
 
-const server = useServer({ kubernetesVersion: 'v1.31.4' });
+const server = useServer({ kubernetesVersion: 'v1.31.4', authorizationMode: 'AlwaysAllow' });
 
 test('/version reports the configured version', async () => {
   const res = await client(server()).get('/version');
@@ -35,10 +35,10 @@ test('health: an unknown check is 404', async () => {
   assert.equal((await client(server()).get('/healthz/nope')).status, 404);
 });
 
-test('/api lists no core version until core resources are served', async () => {
+test('/api lists the core version v1', async () => {
   const res = await client(server()).get('/api');
   assert.equal(res.body.kind, 'APIVersions');
-  assert.deepEqual(res.body.versions, []);
+  assert.deepEqual(res.body.versions, ['v1']);
   assert.equal(res.body.serverAddressByClientCIDRs[0].clientCIDR, '0.0.0.0/0');
 });
 

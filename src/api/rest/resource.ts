@@ -1,0 +1,451 @@
+// Every stored kind served the way kube-apiserver serves it: get, list, watch, create, update, patch, delete and
+// deletecollection over the object store. Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/{get.go,
+// create.go,update.go,patch.go,delete.go,watch.go,rest.go,response.go}, endpoints/installer.go (which paths
+// exist: namespaced kinds list and watch across namespaces, nothing else) and registry/rest/{create.go,update.go}
+// (EnsureObjectNamespaceMatchesRequestNamespace, checkName).
+import { randomInt } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { decodeBody, readLimitedBody } from '../codec/body.js';
+import type { ResourceHandler, ServedResource } from '../registry.js';
+import { writeObject } from '../respond.js';
+import { badRequest, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
+import { requestInfoOf, type KubeContext } from '../../request/state.js';
+import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../store/fields.js';
+import type { ObjectStore, WatchHandle } from '../../store/object-store.js';
+import type { KubeObject, ResourceType, WatchEvent } from '../../store/types.js';
+import { applyPatch, patchTypeOf } from './patch.js';
+import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
+import { includeObjectOf, toTable, type IncludeObject } from './table.js';
+
+/**
+ * Runs after a request's body is decoded and checked, and before the write (RBAC escalation checks use it).
+ * For delete, obj and old are both the stored object. Throwing a StatusError refuses the request.
+ */
+export type AdmitHook = (ctx: KubeContext, verb: 'create' | 'update' | 'delete', obj: KubeObject, old: KubeObject | undefined) => Promise<void>;
+
+/** Options of a served kind. */
+export interface RestOptions {
+  admit?: AdmitHook;
+}
+
+function apiVersionOf(type: ResourceType): string {
+  return type.group === '' ? type.version : `${type.group}/${type.version}`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const isNamespacesKind = (type: ResourceType): boolean => type.group === '' && type.resource === 'namespaces';
+
+type Route = 'item' | 'collection-read' | 'collection-write';
+
+/**
+ * The namespace and name of a request, or the 404/405 kube's routes give: cluster-scoped kinds have no
+ * namespaced paths; namespaced kinds serve items and writes only inside a namespace.
+ */
+function scopeOf(ctx: KubeContext, type: ResourceType, route: Route): { namespace: string; name: string } {
+  const info = requestInfoOf(ctx);
+  // The name in the path (RequestInfo's name may come from a metadata.name field selector instead).
+  const pathName = info.parts.length >= 2 ? info.parts[1]! : '';
+  if (!type.namespaced) {
+    // /api/v1/namespaces/{name} puts the name in RequestInfo's namespace too.
+    if (isNamespacesKind(type) ? info.namespace !== '' && info.namespace !== pathName : info.namespace !== '') throw pathNotFound();
+    return { namespace: '', name: pathName };
+  }
+  if (info.namespace === '') {
+    if (route === 'item') throw pathNotFound();
+    if (route === 'collection-write') throw routeMethodNotAllowed();
+  }
+  return { namespace: info.namespace, name: pathName };
+}
+
+/** A list item as kube encodes typed lists: without kind and apiVersion. */
+function listItem(obj: KubeObject): Record<string, unknown> {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = obj;
+  return rest;
+}
+
+function partial(obj: KubeObject, version: string): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+/** transformResponseObject for one object: the object, a Table or PartialObjectMetadata. */
+function respondObject(ctx: KubeContext, type: ResourceType, status: number, obj: KubeObject): void {
+  const target = outputTarget(ctx.get('Accept'), 'object');
+  if (target.as === 'Table') {
+    const include = includeObjectOf(queryValue(ctx, 'includeObject'));
+    return writeObject(ctx, status, toTable(type, [obj], { include, version: target.version, metadata: { resourceVersion: obj.metadata.resourceVersion } }));
+  }
+  if (target.as === 'PartialObjectMetadata') return writeObject(ctx, status, partial(obj, target.version));
+  writeObject(ctx, status, obj);
+}
+
+/** Removes the field at a decoder path such as `rules[0].resourceName`. */
+function dropField(obj: Record<string, unknown>, path: string): void {
+  const tokens: (string | number)[] = [];
+  for (const segment of path.split('.')) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(segment);
+    if (m === null) return;
+    if (m[1] !== '') tokens.push(m[1]!);
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) tokens.push(Number(idx[1]));
+  }
+  let node: unknown = obj;
+  for (const t of tokens.slice(0, -1)) {
+    node = Array.isArray(node) && typeof t === 'number' ? node[t] : isRecord(node) && typeof t === 'string' ? node[t] : undefined;
+    if (typeof node !== 'object' || node === null) return;
+  }
+  const last = tokens[tokens.length - 1];
+  if (typeof last === 'string' && isRecord(node)) delete node[last];
+}
+
+/**
+ * kube's decoder errors for the body (400), and unknown fields as fieldValidation asks: 400 under Strict, a
+ * Warning header each under Warn (the default); under Warn and Ignore they are dropped, as decoding drops them.
+ */
+function checkDecoded(ctx: KubeContext, type: ResourceType, obj: KubeObject, validation: WriteParams['fieldValidation']): void {
+  const message = type.decodeError?.(obj);
+  if (message === undefined) return;
+  if (!message.includes('strict decoding error:')) throw badRequest(message);
+  if (validation === 'Strict') throw badRequest(message);
+  for (const m of message.matchAll(/unknown field ("(?:[^"\\]|\\.)*")/g)) {
+    if (validation === 'Warn') ctx.append('Warning', `299 - ${JSON.stringify(`unknown field ${m[1]}`)}`);
+    try {
+      dropField(obj, JSON.parse(m[1]!) as string);
+    } catch {
+      // A path we cannot read stays; kube would have dropped it.
+    }
+  }
+}
+
+/** rest.EnsureObjectNamespaceMatchesRequestNamespace (with ExpectedNamespaceForResource for namespaces). */
+function ensureNamespace(type: ResourceType, obj: KubeObject, requestNamespace: string): void {
+  const expected = type.namespaced ? requestNamespace : '';
+  const actual = typeof obj.metadata.namespace === 'string' ? obj.metadata.namespace : '';
+  if (actual === expected) return;
+  if (actual === '') obj.metadata.namespace = expected;
+  else if (expected === '') delete obj.metadata.namespace;
+  else throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+}
+
+/** checkName: the object's name must be the one in the URL. */
+function checkName(obj: KubeObject, name: string): void {
+  const objName = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  if (objName === '') throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
+  if (objName !== name) throw badRequest(`the name of the object (${objName}) does not match the name on the URL (${name})`);
+}
+
+function asObject(body: Record<string, unknown>): KubeObject {
+  const obj = body as KubeObject;
+  if (!isRecord(obj.metadata)) obj.metadata = {};
+  return obj;
+}
+
+/** kube's list continue token: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}. */
+function encodeContinue(rv: string, startKey: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(rv), start: `${startKey}\u0000` })).toString('base64url');
+}
+
+function decodeContinue(token: string): { rv: string; start: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; rv?: unknown; start?: unknown };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string' || typeof parsed.rv !== 'number') throw new Error('bad token');
+    return { rv: String(parsed.rv), start: parsed.start.replace(/\u0000$/, '') };
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+function itemKey(type: ResourceType, obj: KubeObject): string {
+  return type.namespaced ? `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
+}
+
+/** The page of a list that limit and continue select, with kube's list metadata. */
+function paginate(type: ResourceType, items: KubeObject[], rv: string, params: ListParams): { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
+  let listRv = rv;
+  let from = 0;
+  if (params.continueToken !== '') {
+    const token = decodeContinue(params.continueToken);
+    listRv = token.rv;
+    from = items.findIndex((o) => itemKey(type, o) > token.start);
+    if (from < 0) from = items.length;
+  }
+  const limit = params.limit ?? 0;
+  if (limit <= 0 || from + limit >= items.length) return { items: items.slice(from), metadata: { resourceVersion: listRv } };
+  const page = items.slice(from, from + limit);
+  const remaining = items.length - from - limit;
+  const selectors = params.labelSelector === '' && params.fieldSelector === '';
+  return {
+    items: page,
+    metadata: { resourceVersion: listRv, continue: encodeContinue(listRv, itemKey(type, page[page.length - 1]!)), ...(selectors ? { remainingItemCount: remaining } : {}) },
+  };
+}
+
+/** kube's metav1.Status for a successful delete of a kind that does not return the object. */
+function deleteStatus(type: ResourceType, obj: KubeObject): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata.name ?? '', ...(type.group ? { group: type.group } : {}), kind: type.resource, ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}) },
+  };
+}
+
+/** DeleteOptions from the body (JSON or YAML-free JSON only), as kubectl sends it. */
+async function deleteOptionsOf(ctx: KubeContext): Promise<{ preconditions?: { uid?: string; resourceVersion?: string }; dryRun: boolean }> {
+  const body = await readLimitedBody(ctx);
+  if (body.length === 0) return { dryRun: false };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  if (!isRecord(parsed)) return { dryRun: false };
+  const pre = isRecord(parsed.preconditions) ? parsed.preconditions : undefined;
+  const dryRun = Array.isArray(parsed.dryRun) && parsed.dryRun.includes('All');
+  if (pre === undefined) return { dryRun };
+  return {
+    dryRun,
+    preconditions: {
+      ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
+      ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
+    },
+  };
+}
+
+/** The watch event's object as the client asked for it: the object, a Table (headers on the first only) or metadata. */
+function watchTransformer(type: ResourceType, target: OutputTarget, include: IncludeObject): (event: WatchEvent) => unknown {
+  let headers = true;
+  return (event) => {
+    if (event.type === 'BOOKMARK' || event.type === 'ERROR') return event.object;
+    if (target.as === 'Table') {
+      const table = toTable(type, [event.object], { include, version: target.version, noHeaders: !headers, metadata: { resourceVersion: event.object.metadata.resourceVersion } });
+      headers = false;
+      return table;
+    }
+    if (target.as === 'PartialObjectMetadata') return partial(event.object, target.version);
+    return event.object;
+  };
+}
+
+/** kube's minRequestTimeout (1800 s) times a random factor in [1, 2): the watch timeout when none is asked for. */
+function defaultWatchTimeoutSeconds(): number {
+  return 1800 + randomInt(1800);
+}
+
+/**
+ * The watch handler: JSON lines `{"type":...,"object":...}` over a chunked 200, until timeoutSeconds, an ERROR
+ * event, or the client going away (which stops the store's watch and every timer).
+ */
+function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, namespace: string, name: string, params: ListParams): void {
+  const target = outputTarget(ctx.get('Accept'), 'object');
+  const include: IncludeObject = target.as === 'Table' ? includeObjectOf(queryValue(ctx, 'includeObject')) : 'Metadata';
+  let fieldSelector = params.fieldSelector;
+  if (name !== '') {
+    // A watch on one object's path: any field selector must select that name.
+    if (fieldSelector !== '') {
+      let selected: string | undefined;
+      try {
+        selected = requiresExactMatch(parseFieldSelector(fieldSelector), 'metadata.name');
+      } catch (err) {
+        if (err instanceof FieldSelectorError) throw badRequest(err.message);
+        throw err;
+      }
+      if (selected !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
+    } else {
+      fieldSelector = `metadata.name=${escapeFieldValue(name)}`;
+    }
+  }
+
+  const stream = new PassThrough();
+  const transform = watchTransformer(type, target, include);
+  let closed = false;
+  let handle: WatchHandle | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    handle?.stop();
+    if (timer !== undefined) clearTimeout(timer);
+    ctx.res.off('close', close);
+    stream.end();
+  };
+  const write = (event: WatchEvent): void => {
+    if (closed) return;
+    stream.write(`${JSON.stringify({ type: event.type, object: transform(event) })}\n`);
+    if (event.type === 'ERROR') close();
+  };
+  // Selector and resourceVersion errors throw here, before any header is written: kube's 400 and 422.
+  handle = store.watch(
+    type,
+    {
+      ...(namespace !== '' ? { namespace } : {}),
+      labelSelector: params.labelSelector,
+      fieldSelector,
+      resourceVersion: params.resourceVersion,
+      allowBookmarks: params.allowWatchBookmarks,
+      sendInitialEvents: params.sendInitialEvents,
+    },
+    write,
+  );
+  if (closed) handle.stop();
+
+  ctx.status = 200;
+  ctx.set('Cache-Control', 'no-cache, private');
+  ctx.set('Content-Type', 'application/json');
+  ctx.set('Transfer-Encoding', 'chunked');
+  ctx.body = stream;
+  if (closed) return;
+  ctx.res.on('close', close);
+  const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : defaultWatchTimeoutSeconds();
+  timer = setTimeout(close, seconds * 1000);
+  timer.unref();
+}
+
+/** The verbs kube serves for every stored kind, in discovery's order; namespaces have no deletecollection. */
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+/** Serves a stored kind: the handlers by verb, and discovery's description of it. */
+export function restResource(store: ObjectStore, type: ResourceType, opts: RestOptions = {}): ServedResource {
+  store.register(type);
+  const gr = { group: type.group, resource: type.resource };
+  const expected = { group: type.group, version: type.version, kind: type.kind };
+  const admit = opts.admit ?? (async () => {});
+
+  const get: ResourceHandler = async (ctx) => {
+    const { namespace, name } = scopeOf(ctx, type, 'item');
+    respondObject(ctx, type, 200, store.get(type, namespace, name));
+  };
+
+  const list: ResourceHandler = async (ctx) => {
+    const { namespace } = scopeOf(ctx, type, 'collection-read');
+    const params = listParams(ctx);
+    if (params.watch) return serveWatch(ctx, store, type, namespace, '', params);
+    const result = store.list(type, { ...(namespace !== '' ? { namespace } : {}), labelSelector: params.labelSelector, fieldSelector: params.fieldSelector });
+    const page = paginate(type, result.items, result.resourceVersion, params);
+    const target = outputTarget(ctx.get('Accept'), 'list');
+    if (target.as === 'Table') {
+      const include = includeObjectOf(queryValue(ctx, 'includeObject'));
+      return writeObject(ctx, 200, toTable(type, page.items, { include, version: target.version, metadata: page.metadata }));
+    }
+    if (target.as === 'PartialObjectMetadataList') {
+      return writeObject(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${target.version}`, metadata: page.metadata, items: page.items.map((o) => partial(o, target.version)) });
+    }
+    writeObject(ctx, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: page.metadata, items: page.items.map(listItem) });
+  };
+
+  const watch: ResourceHandler = async (ctx) => {
+    const info = requestInfoOf(ctx);
+    const { namespace, name } = scopeOf(ctx, type, info.parts.length >= 2 ? 'item' : 'collection-read');
+    serveWatch(ctx, store, type, namespace, name, listParams(ctx));
+  };
+
+  const create: ResourceHandler = async (ctx) => {
+    const { namespace } = scopeOf(ctx, type, 'collection-write');
+    const params = writeParams(ctx, 'CreateOptions');
+    const obj = asObject(await decodeBody(ctx, expected));
+    checkDecoded(ctx, type, obj, params.fieldValidation);
+    ensureNamespace(type, obj, namespace);
+    // NamespaceLifecycle admission runs before the registry (and so before escalation checks and validation).
+    if (type.namespaced) store.requireNamespace(namespace);
+    await admit(ctx, 'create', obj, undefined);
+    respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
+  };
+
+  const update: ResourceHandler = async (ctx) => {
+    const { namespace, name } = scopeOf(ctx, type, 'item');
+    const params = writeParams(ctx, 'UpdateOptions');
+    const obj = asObject(await decodeBody(ctx, expected));
+    checkDecoded(ctx, type, obj, params.fieldValidation);
+    ensureNamespace(type, obj, namespace);
+    checkName(obj, name);
+    const old = store.find(type, namespace, name);
+    if (old === undefined) {
+      if (!type.allowCreateOnUpdate) throw notFound(gr, name);
+      // AllowCreateOnUpdate: the create path, whatever resourceVersion the object carries.
+      if (type.namespaced) store.requireNamespace(namespace);
+      delete obj.metadata.resourceVersion;
+      await admit(ctx, 'create', obj, undefined);
+      return respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
+    }
+    await admit(ctx, 'update', obj, old);
+    respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
+  };
+
+  const patch: ResourceHandler = async (ctx) => {
+    const { namespace, name } = scopeOf(ctx, type, 'item');
+    const patchType = patchTypeOf(ctx.get('Content-Type'));
+    const params = writeParams(ctx, 'PatchOptions');
+    const body = await readLimitedBody(ctx);
+    const old = store.get(type, namespace, name);
+    const obj = asObject(applyPatch(patchType, old as unknown as Record<string, unknown>, body));
+    obj.apiVersion = apiVersionOf(type);
+    obj.kind = type.kind;
+    checkDecoded(ctx, type, obj, params.fieldValidation);
+    checkName(obj, name);
+    // rest.BeforeUpdate: a patch may not move the object to another namespace.
+    ensureNamespace(type, obj, namespace);
+    await admit(ctx, 'update', obj, old);
+    respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
+  };
+
+  const del: ResourceHandler = async (ctx) => {
+    const { namespace, name } = scopeOf(ctx, type, 'item');
+    const params = writeParams(ctx, 'DeleteOptions');
+    intParam(ctx, 'gracePeriodSeconds');
+    const options = await deleteOptionsOf(ctx);
+    const old = store.get(type, namespace, name);
+    await admit(ctx, 'delete', old, old);
+    const deleted = store.delete(type, namespace, name, { dryRun: params.dryRun || options.dryRun, ...(options.preconditions ? { preconditions: options.preconditions } : {}) });
+    // Kinds with ReturnDeletedObject (pods, serviceaccounts) and namespaces answer with the object; the rest
+    // with a Success Status naming it.
+    if (type.returnDeletedObject || isNamespacesKind(type)) return respondObject(ctx, type, 200, deleted);
+    writeObject(ctx, 200, deleteStatus(type, deleted));
+  };
+
+  const deleteCollection: ResourceHandler = async (ctx) => {
+    const { namespace } = scopeOf(ctx, type, 'collection-write');
+    const params = writeParams(ctx, 'DeleteOptions');
+    const query = listParams(ctx);
+    const options = await deleteOptionsOf(ctx);
+    const listed = store.list(type, { ...(namespace !== '' ? { namespace } : {}), labelSelector: query.labelSelector, fieldSelector: query.fieldSelector });
+    const deleted: KubeObject[] = [];
+    for (const obj of listed.items) {
+      await admit(ctx, 'delete', obj, obj);
+      try {
+        deleted.push(store.delete(type, obj.metadata.namespace ?? '', obj.metadata.name ?? '', { dryRun: params.dryRun || options.dryRun }));
+      } catch (err) {
+        // Deleted meanwhile: kube's DeleteCollection ignores NotFound.
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+    writeObject(ctx, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: listed.resourceVersion }, items: deleted.map(listItem) });
+  };
+
+  const all: Record<(typeof VERBS)[number], ResourceHandler> = {
+    create,
+    delete: del,
+    deletecollection: deleteCollection,
+    get,
+    list,
+    patch,
+    update,
+    watch,
+  };
+  const handlers: Partial<Record<string, ResourceHandler>> = {};
+  for (const verb of VERBS) {
+    if (verb === 'deletecollection' && isNamespacesKind(type)) continue;
+    handlers[verb] = all[verb];
+  }
+  return {
+    name: type.resource,
+    singularName: type.singular,
+    namespaced: type.namespaced,
+    kind: type.kind,
+    ...(type.shortNames ? { shortNames: type.shortNames } : {}),
+    ...(type.categories ? { categories: type.categories } : {}),
+    handlers,
+  };
+}

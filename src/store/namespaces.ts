@@ -1,0 +1,74 @@
+// The Namespace kind, which the store itself needs for namespace lifecycle.
+// Sources: pkg/registry/core/namespace/strategy.go (PrepareForCreate, PrepareForUpdate, Canonicalize),
+// pkg/apis/core/validation/validation.go (ValidateNamespace), pkg/apis/core/v1/conversion.go
+// (AddFieldLabelConversionsForNamespace) and plugin/pkg/admission/namespace/lifecycle (immortal namespaces).
+import type { KubeObject, ResourceType } from './types.js';
+import { fieldInvalid, isQualifiedName } from './validation.js';
+
+/** The namespaces kube-apiserver creates at start (the system namespaces controller and kubeadm's default). */
+export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** NamespaceLifecycle's immortal namespaces: deleting them is 403 "this namespace may not be deleted". */
+export const IMMORTAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public'];
+
+/** v1.LabelMetadataName: every namespace carries its own name under this label. */
+export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
+
+/** v1.FinalizerKubernetes: the namespace controller's finalizer. */
+export const FINALIZER_KUBERNETES = 'kubernetes';
+
+function record(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function phaseOf(obj: KubeObject): string {
+  const phase = record(obj.status).phase;
+  return typeof phase === 'string' ? phase : '';
+}
+
+/** core/v1 namespaces: cluster-scoped, DNS-1123 label names, short name ns. */
+export const namespaceType: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  singular: 'namespace',
+  kind: 'Namespace',
+  listKind: 'NamespaceList',
+  namespaced: false,
+  shortNames: ['ns'],
+  nameValidation: 'DNS1123Label',
+  fieldLabels: ['status.phase', 'metadata.name'],
+  fieldSelectors: { 'status.phase': phaseOf },
+  fieldOrder: ['spec', 'status'],
+  emptyFields: { spec: {}, status: {} },
+  prepareForCreate(obj) {
+    // The finalizer is ensured and the status reset: a new namespace is always Active.
+    const spec = record(obj.spec);
+    const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as unknown[]).map(String) : [];
+    if (!finalizers.includes(FINALIZER_KUBERNETES)) finalizers.push(FINALIZER_KUBERNETES);
+    obj.spec = { ...spec, finalizers };
+    obj.status = { phase: 'Active' };
+  },
+  prepareForUpdate(obj, old) {
+    // Finalizers change only through /finalize and status only through /status.
+    obj.spec = { ...record(obj.spec), finalizers: record(old.spec).finalizers };
+    obj.status = old.status;
+  },
+  canonicalize(obj) {
+    obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [LABEL_METADATA_NAME]: obj.metadata.name ?? '' };
+  },
+  validate(obj) {
+    const finalizers = record(obj.spec).finalizers;
+    if (!Array.isArray(finalizers)) return [];
+    // validateFinalizerName: the standard "kubernetes" or a qualified name with a domain prefix.
+    return finalizers.flatMap((f) => {
+      const name = String(f);
+      if (name === FINALIZER_KUBERNETES) return [];
+      const errs = isQualifiedName(name).map((m) => fieldInvalid('spec.finalizers', name, m));
+      if (errs.length === 0 && !name.includes('/')) {
+        errs.push(fieldInvalid('spec.finalizers', name, 'name is neither a standard finalizer name nor is it fully qualified'));
+      }
+      return errs;
+    });
+  },
+};

@@ -1,0 +1,106 @@
+// The in-memory object store's contract. Every stored kind is served the same way; kinds differ only in
+// their ResourceType (names, scope, validation, field selectors).
+
+/** metav1.ObjectMeta as stored: the fields the store owns are always set on stored objects. */
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string | null;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** Any Kubernetes object in its JSON shape. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** One field error of a 422 Invalid, as kube's field.Error prints: `metadata.name: Required value`. */
+export interface FieldError {
+  /** The field path, e.g. "rules[0].verbs". */
+  field: string;
+  /** kube's field.ErrorType string: "FieldValueRequired", "FieldValueInvalid", "FieldValueNotSupported", ... */
+  reason: string;
+  /** The whole message, as kube prints it: `rules[0].verbs: Required value: verbs must contain at least one value`. */
+  message: string;
+}
+
+/** Everything the store and the REST layer need to know about one kind. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  /** Plural, lower case: "roles". */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Checks an object about to be created or updated; an empty list means valid. */
+  validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldError[];
+  /** Field selector keys this kind supports besides metadata.name and metadata.namespace, and how to read them. */
+  fieldSelectors?: Record<string, (obj: KubeObject) => string>;
+
+  // ----- Optional, with kube's defaults when unset. -----
+
+  /**
+   * The name rule for metadata.name (kube's ValidateNameFunc for the kind): DNS-1123 subdomain when unset,
+   * DNS-1123 label for namespaces, path segment names for RBAC kinds.
+   */
+  nameValidation?: 'DNS1123Subdomain' | 'DNS1123Label' | 'PathSegmentName';
+  /**
+   * The field labels the kind's own conversion function accepts (kube registers one for pods, secrets,
+   * namespaces, nodes, ...): others are 400 "field label not supported: x". Unset means kube's default,
+   * metadata.name and metadata.namespace only, with its "is not a known field selector" message.
+   */
+  fieldLabels?: string[];
+  /**
+   * What kube's decoder says of a request body that does not fit the Go type (the REST layer answers 400 with
+   * it, before anything else): `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at
+   * input byte 4`. A message containing "strict decoding error:" is about unknown fields only: an error under
+   * fieldValidation=Strict, a warning otherwise. undefined when the body decodes.
+   */
+  decodeError?: (obj: KubeObject) => string | undefined;
+  /** kube's versioned defaulting, as the decoder applies it to every body (e.g. Secret type Opaque). May throw a StatusError. */
+  defaults?: (obj: KubeObject) => void;
+  /** The strategy's PrepareForCreate: clears or sets what users may not set on create (e.g. Pod status). */
+  prepareForCreate?: (obj: KubeObject) => void;
+  /** The strategy's PrepareForUpdate: keeps what users may not change through the main resource (e.g. status). */
+  prepareForUpdate?: (obj: KubeObject, old: KubeObject) => void;
+  /** The strategy's Canonicalize, after validation (e.g. the kubernetes.io/metadata.name label of namespaces). */
+  canonicalize?: (obj: KubeObject) => void;
+  /** metadata.generation is 1 on create and grows when spec changes, as the kind's strategy does it. */
+  generation?: boolean;
+  /** The strategy's AllowCreateOnUpdate: a PUT to a missing object creates it (true for RBAC kinds). */
+  allowCreateOnUpdate?: boolean;
+  /** The registry's ReturnDeletedObject: DELETE answers with the object instead of a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Top-level fields after kind, apiVersion and metadata, in the order kube's JSON encoder writes them. */
+  fieldOrder?: string[];
+  /** Dotted paths of string maps that kube serialises with sorted keys (Go maps), besides labels and annotations. */
+  sortedMaps?: string[];
+  /** The fields kube's encoder writes for an empty object of the kind (in BOOKMARK events), e.g. `rules: null`. */
+  emptyFields?: Record<string, unknown>;
+}
+
+/** A change the store made, in the watch event's words. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject;
+}
+
+/** A stored change and the type it belongs to, for listeners that see every kind (the RBAC index). */
+export interface StoreChange {
+  type: ResourceType;
+  event: WatchEvent;
+}
