@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/start.js';
@@ -18,7 +19,10 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'token-auth-file', type: 'string', help: 'static tokens, CSV token,user,uid,"group1,group2" (default: the PKI folder\'s token-auth-file.csv)' },
   { name: 'basic-auth-file', type: 'string', help: 'static passwords, CSV password,user,uid,"group1,group2" (default: the PKI folder\'s basic-auth-file.csv)' },
   { name: 'anonymous-auth', type: 'boolean', default: 'true', help: 'requests with no credentials are system:anonymous; false makes them 401' },
-  { name: 'authorization-mode', type: 'string', default: 'AlwaysAllow', help: 'comma list of AlwaysAllow, AlwaysDeny' },
+  { name: 'authorization-mode', type: 'string', default: 'RBAC', help: 'comma list of RBAC, AlwaysAllow, AlwaysDeny' },
+  { name: 'policy-dir', type: 'string', default: 'policies', help: 'folder of RBAC objects as Kubernetes YAML (*.yaml, *.yml, *.json), watched; the default is skipped when it does not exist' },
+  { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
+  { name: 'bootstrap-policy', type: 'boolean', default: 'true', help: 'load kube-apiserver\'s default ClusterRoles and ClusterRoleBindings' },
   { name: 'api-audiences', type: 'string', multiple: true, default: 'https://kubernetes.default.svc.cluster.local', help: 'audiences TokenReview assumes when a review names none' },
   { name: 'kubernetes-version', type: 'string', default: 'v1.33.0', help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
@@ -29,7 +33,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
 const EXAMPLES = [
   'kube-auth-mock serve',
   'kube-auth-mock serve --secure-port 0 --ready-file /tmp/ready.json',
-  'kube-auth-mock serve --anonymous-auth=false --authorization-mode AlwaysDeny',
+  'kube-auth-mock serve --anonymous-auth=false --authorization-mode RBAC,AlwaysDeny',
+  'kube-auth-mock serve --policy-dir ./rbac --rbac-file extra-bindings.yaml',
   'kube-auth-mock serve --token-auth-file tokens.csv --log-format json',
 ];
 
@@ -56,7 +61,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
     ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
     anonymousAuth: values['anonymous-auth'] !== false,
-    authorizationMode: stringFlag(values, 'authorization-mode', 'AlwaysAllow')!,
+    authorizationMode: stringFlag(values, 'authorization-mode', 'RBAC')!,
+    policyPaths: await policyPaths(values),
+    bootstrapPolicy: values['bootstrap-policy'] !== false,
     kubernetesVersion: stringFlag(values, 'kubernetes-version', 'v1.33.0')!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     log,
@@ -82,6 +89,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+/** --policy-dir (its default only when the folder exists) and every --rbac-file. */
+async function policyPaths(values: Record<string, unknown>): Promise<string[]> {
+  const given = stringFlag(values, 'policy-dir');
+  const dir = resolve(given ?? 'policies');
+  const paths: string[] = [];
+  if (given !== undefined || existsSync(dir)) paths.push(dir);
+  for (const file of listFlag(values, 'rbac-file')) paths.push(resolve(file));
+  return paths;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { kubectlBinaries, runClient, tempDir } from '../helpers/clients.js';
 import { cli, serve, type ServeProcess } from '../helpers/cli.js';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -13,7 +14,8 @@ let jane: string;
 
 before(async () => {
   tmp = await tempDir('kam-rbac-');
-  server = await serve('--pki-dir', join(tmp.dir, 'pki'), '--policy-dir', join(tmp.dir, 'policies-none'));
+  await mkdir(join(tmp.dir, 'policies'));
+  server = await serve('--pki-dir', join(tmp.dir, 'pki'), '--policy-dir', join(tmp.dir, 'policies'));
   admin = server.ready.kubeconfigs.admin!;
   jane = join(tmp.dir, 'jane.kubeconfig');
   const minted = await cli('kubeconfig', '--pki-dir', join(tmp.dir, 'pki'), '--user', 'jane', '--auth', 'token', '-o', jane);
