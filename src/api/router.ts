@@ -3,6 +3,7 @@
 import { requestInfoOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { serveHealth } from './health.js';
+import { serveOpenApi } from './openapi.js';
 import type { ApiRegistry } from './registry.js';
 import { sendJson, writeObject } from './respond.js';
 import { methodNotSupported, pathNotFound, StatusError } from './status.js';
@@ -39,6 +40,7 @@ export function router(opts: RouterOptions): KubeMiddleware {
         return sendJson(ctx, 200, versionJson);
       }
       if (reading && serveHealth(ctx)) return;
+      if (reading && serveOpenApi(ctx, registry, opts.kubernetesVersion)) return;
       const own = opts.nonResource?.[info.path];
       if (own !== undefined) {
         if (!reading) throw methodNotAllowed();
