@@ -6,6 +6,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { Child, guardChildren, type CpuSample } from './ipc.js';
 import type { HandshakeParams, HandshakeResult, LoadParams, LoadResult } from './load-child.js';
 import type { MemoryResult } from './memory-child.js';
+import type { DecisionResult } from './rbac-child.js';
 import type { OursInfo } from './server-child.js';
 import type { StartupResult } from './startup-child.js';
 
@@ -30,7 +31,7 @@ const WATCHDOG_MS = 170_000;
 type Goal = { kind: 'ratio-min'; value: number } | { kind: 'max'; value: number; unit: string };
 
 interface Row {
-  /** Rows print in this order: 1 requests, 2 TLS connections, 3 start-up, 4 memory. */
+  /** Rows print in this order: 1 requests, 2 TLS connections, 3 start-up, 4 memory, 5 RBAC. */
   rank: number;
   metric: string;
   ours: number;
@@ -280,6 +281,55 @@ async function servers(): Promise<void> {
   }
 }
 
+// --- RBAC ----------------------------------------------------------------------------------------------
+
+/** µs per RBAC decision with few and many unrelated RoleBindings, then RBAC's throughput next to AlwaysAllow's. */
+async function rbac(): Promise<void> {
+  progress('RBAC: µs per decision with 10 and 10,000 RoleBindings over 1,000 namespaces (decision cache off)');
+  const probe = new Child('RBAC decisions', './rbac-child.ts');
+  try {
+    const small = await probe.call<DecisionResult>('decisions', { bindings: 10, budgetMs: QUICK ? 500 : 2000, max: 200_000 }, 60_000);
+    const large = await probe.call<DecisionResult>('decisions', { bindings: 10_000, budgetMs: QUICK ? 500 : 2000, max: 200_000 }, 60_000);
+    rows.push({ rank: 5, metric: 'µs per RBAC decision, 10,000 vs 10 RBs', ours: large.microsPerDecision, baseline: small.microsPerDecision, digits: 1, unit: 'µs', goal: { kind: 'ratio-min', value: 1 / 1.5 }, cost: true });
+    notes.push(`RBAC decisions: ${fmt(small.microsPerDecision, 1)} µs with 10 RoleBindings (${small.decisions} decisions), ${fmt(large.microsPerDecision, 1)} µs with 10,000 (${large.decisions}); goal: within 1.5x (ratio >= 0.67); uncached`);
+  } finally {
+    await probe.stop();
+  }
+
+  progress('RBAC: requests/s with RBAC next to AlwaysAllow, token auth, each server in its own process');
+  const rbacChild = new Child('kube-auth-mock RBAC', './server-child.ts');
+  const allowChild = new Child('kube-auth-mock AlwaysAllow', './server-child.ts');
+  const loader = new Child('load generator', './load-child.ts');
+  try {
+    const withRbac = await rbacChild.call<OursInfo>('startOurs', { authorizationMode: 'RBAC' }, 60_000);
+    const withAllow = await allowChild.call<OursInfo>('startOurs', { authorizationMode: 'AlwaysAllow' }, 60_000);
+    // interleave() calls the baseline "bare": here it is AlwaysAllow.
+    const targets: Target[] = [
+      { name: 'bare', url: withAllow.url, server: allowChild },
+      { name: 'ours', url: withRbac.url, server: rbacChild },
+    ];
+    const tokenOf = (t: Target): OursInfo => (t.name === 'ours' ? withRbac : withAllow);
+    const params = (t: Target, seconds: number): LoadParams => ({
+      url: t.url,
+      path: '/version',
+      headers: { authorization: `Bearer ${tokenOf(t).token}`, accept: 'application/json' },
+      tls: { ca: tokenOf(t).caPem },
+      connections: CONNECTIONS,
+      seconds,
+    });
+    for (const t of targets) checkLoad(`warm-up, RBAC vs AlwaysAllow, ${t.name}`, await loader.call<LoadResult>('load', params(t, WARMUP_SECONDS), (WARMUP_SECONDS + 30) * 1000));
+    const got = await interleave(targets, loader, LOAD_SLICES, async (t) => {
+      const r = await loader.call<LoadResult>('load', params(t, LOAD_SLICE_SECONDS), (LOAD_SLICE_SECONDS + 30) * 1000);
+      checkLoad(`RBAC vs AlwaysAllow, ${t.name}`, r);
+      return r;
+    });
+    const rate = (k: Tally<LoadResult>): number => sum(k.results.map((r) => r.total)) / sum(k.results.map((r) => r.seconds));
+    rows.push({ rank: 5, metric: 'requests/s, RBAC vs AlwaysAllow (token)', ours: rate(got.ours), baseline: rate(got.bare), digits: 0, goal: { kind: 'ratio-min', value: 0.8 } });
+  } finally {
+    await Promise.all([loader.stop(), rbacChild.stop(), allowChild.stop()]);
+  }
+}
+
 // --- main --------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -297,7 +347,7 @@ async function main(): Promise<void> {
     `${fmt(totalmem() / 2 ** 30, 1)} GiB RAM (${fmt(freemem() / 2 ** 30, 1)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   progress(machine);
 
-  for (const phase of [startup, memory, servers]) {
+  for (const phase of [startup, memory, servers, rbac]) {
     try {
       await phase();
     } catch (err) {

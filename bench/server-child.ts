@@ -85,10 +85,10 @@ function fetchOnce(url: string, path: string, opts: { ca: string; token?: string
 
 serve(
   {
-    /** Starts kube-auth-mock with an in-memory PKI and mints a token and a client-certificate identity. */
-    async startOurs(): Promise<OursInfo> {
+    /** Starts kube-auth-mock (RBAC unless told otherwise) with an in-memory PKI and mints a token and a client-certificate identity. */
+    async startOurs(p: { authorizationMode?: string } | null): Promise<OursInfo> {
       const pki = await createInMemoryPki();
-      ours = await startServer({ port: 0, pki });
+      ours = await startServer({ port: 0, pki, ...(p?.authorizationMode ? { authorizationMode: p.authorizationMode } : {}) });
       const tokenUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-token', groups: ['bench'], auth: 'token' }));
       const certUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-cert', groups: ['bench'], auth: 'cert' }));
       if (!tokenUser.token) throw new Error('token kubeconfig has no token');

@@ -3,6 +3,7 @@
 // keygen, which takes seconds. A small per-process pool hides even that cost from test
 // processes that start many in-memory servers.
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** A key pair in both forms the rest of the code needs: KeyObjects for node:crypto/TLS and PEM for files and kubeconfigs. */
@@ -19,7 +20,7 @@ export interface KeyPair {
 export const DEFAULT_KEY_BITS = 2048;
 
 /** How many pooled keys to keep ready: one in-memory PKI takes three (CA, serving, ServiceAccount). */
-const POOL_SIZE = 8;
+const POOL_SIZE = 2;
 
 function checkBits(bits: number): void {
   if (!Number.isInteger(bits) || bits < 1024 || bits > 16384) {
@@ -137,6 +138,7 @@ function ensureWorker(): Worker | undefined {
       if (waiter) waiter.resolve(key);
       else ready.push(key);
     }
+    refill();
     refWhileWaited();
   });
   w.on('error', () => dropWorker(w));
@@ -147,9 +149,13 @@ function ensureWorker(): Worker | undefined {
   return w;
 }
 
-/** Asks the worker for enough keys that the pool will hold POOL_SIZE unclaimed ones. */
+// Keys generated at once: one per core, so that a key someone waits for does not share the CPU with
+// surplus pool keys (RSA keygen is all CPU); the pool fills up one batch after the other.
+const IN_FLIGHT = Math.max(1, availableParallelism());
+
+/** Asks the worker for keys until the pool will hold POOL_SIZE unclaimed ones, at most IN_FLIGHT at a time. */
 function refill(): void {
-  const wanted = POOL_SIZE - (ready.length + pending - waiters.length);
+  const wanted = Math.min(POOL_SIZE - (ready.length + pending - waiters.length), IN_FLIGHT - pending);
   if (wanted <= 0) return;
   const w = ensureWorker();
   if (!w) return;

@@ -66,3 +66,32 @@ test('a server with a PKI folder releases its file watchers on stop', async () =
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('two servers in one process do not trust each other\'s certificates', async () => {
+  const [a, b] = await Promise.all([startServer({ authorizationMode: 'AlwaysAllow' }), startServer({ authorizationMode: 'AlwaysAllow' })]);
+  try {
+    // A client that trusts b's CA refuses a's serving certificate.
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const req = request(`${a.url}/version`, { ca: b.caCert, agent: false }, resolve);
+        req.on('error', reject);
+        req.end();
+      }),
+      (err: NodeJS.ErrnoException) => /certificate|self.signed|unable to verify/i.test(`${err.code} ${err.message}`),
+    );
+    // A client certificate minted by a is refused by b.
+    const kc = await a.kubeconfig({ user: 'mallory', groups: ['system:masters'], auth: 'cert' });
+    const field = (name: string) => Buffer.from(new RegExp(`${name}: (.+)`).exec(kc)![1]!, 'base64').toString('utf8');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${b.url}/version`, { ca: b.caCert, cert: field('client-certificate-data'), key: field('client-key-data'), agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 401);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});

@@ -66,9 +66,14 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
   private cache = new Map<string, AuthorizationResult>();
   private cachedAt = -1;
 
-  constructor(private readonly index: RbacIndex) {}
+  /** cacheDecisions off is for measuring the evaluation itself (bench/). */
+  constructor(
+    private readonly index: RbacIndex,
+    private readonly opts: { cacheDecisions?: boolean } = {},
+  ) {}
 
   async authorize(attrs: Attributes): Promise<AuthorizationResult> {
+    if (this.opts.cacheDecisions === false) return this.decide(attrs);
     if (this.cachedAt !== this.index.version || this.cache.size >= MAX_CACHED_DECISIONS) {
       this.cache = new Map();
       this.cachedAt = this.index.version;

@@ -33,8 +33,8 @@ export interface RoleLike {
 export interface CompiledRole {
   role: RoleLike;
   rules: readonly MatchableRule[];
-  /** Compilation starts when the role is stored; decisions await it, so they never see a stale role. */
-  evaluator: Promise<RoleEvaluator>;
+  /** Compiled on first use (most bootstrap roles are never asked); decisions await it, so they never see a stale role. */
+  readonly evaluator: Promise<RoleEvaluator>;
 }
 
 /** A binding that applies to a user, with the subject that made it apply (for kube's reason text). */
@@ -114,12 +114,20 @@ export class RbacIndex {
     return this.changes;
   }
 
-  /** Adds or replaces a Role or ClusterRole (starting the compilation of its rules) or a binding; takes effect at once. */
+  /** Adds or replaces a Role or ClusterRole or a binding; takes effect at once. */
   upsert(obj: RoleLike | BindingLike): void {
     if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
       const role = obj as RoleLike;
       const rules = role.rules ?? [];
-      const compiled: CompiledRole = { role, rules, evaluator: RoleEvaluator.compile(rules) };
+      let evaluator: Promise<RoleEvaluator> | undefined;
+      const compiled: CompiledRole = {
+        role,
+        rules,
+        get evaluator() {
+          evaluator ??= RoleEvaluator.compile(rules);
+          return evaluator;
+        },
+      };
       if (obj.kind === 'Role') this.roles.set(`${nsOf(role)}/${nameOf(role)}`, compiled);
       else this.clusterRoles.set(nameOf(role), compiled);
     } else if (obj.kind === 'RoleBinding' || obj.kind === 'ClusterRoleBinding') {

@@ -48,10 +48,12 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
   const index = new RbacIndex();
   const authorizer = new RbacAuthorizer(index);
   let aggregating = false;
+  // While many objects are written at once (start-up, a policy file reload), aggregation waits for the end.
+  let batch = false;
 
   const reaggregate = (): void => {
     // The store's change events call back into here; one pass at a time, repeated until nothing is stale.
-    if (aggregating) return;
+    if (aggregating || batch) return;
     aggregating = true;
     try {
       for (let pass = 0; pass < 16; pass++) {
@@ -75,16 +77,31 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
   });
   for (const kind of RBAC_KINDS) for (const obj of store.list(kind)) index.upsert(obj as unknown as RoleLike | BindingLike);
 
-  if (opts.bootstrap !== false) for (const obj of await loadBootstrapPolicy()) store.put(obj);
+  const inBatch = (write: () => void): void => {
+    batch = true;
+    try {
+      write();
+    } finally {
+      batch = false;
+    }
+    reaggregate();
+  };
+  if (opts.bootstrap !== false) {
+    const bootstrap = await loadBootstrapPolicy();
+    inBatch(() => {
+      for (const obj of bootstrap) store.put(obj);
+    });
+  }
 
   // Objects that came from policy files, so a reload can remove what a file no longer holds.
   let fromFiles = new Map<string, RbacObject>();
-  const apply = (objects: readonly RbacObject[]): void => {
-    const next = new Map(objects.map((o) => [keyOf(o), o]));
-    for (const [key, old] of fromFiles) if (!next.has(key)) store.remove(old.kind, old.metadata.namespace ?? '', old.metadata.name ?? '');
-    for (const obj of objects) store.put(obj);
-    fromFiles = next;
-  };
+  const apply = (objects: readonly RbacObject[]): void =>
+    inBatch(() => {
+      const next = new Map(objects.map((o) => [keyOf(o), o]));
+      for (const [key, old] of fromFiles) if (!next.has(key)) store.remove(old.kind, old.metadata.namespace ?? '', old.metadata.name ?? '');
+      for (const obj of objects) store.put(obj);
+      fromFiles = next;
+    });
   if (opts.policyPaths.length > 0) apply((await loadPolicyFiles([...opts.policyPaths])).objects);
 
   let reloading: Promise<void> | undefined;
