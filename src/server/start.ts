@@ -18,6 +18,7 @@ import { union } from '../authn/union.js';
 import { x509Authenticator } from '../authn/x509.js';
 import { buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes } from '../authz/modes.js';
 import { rbacAdmission } from '../authz/rbac/admission.js';
+import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { startLivePolicy } from '../authz/rbac/live-policy.js';
 import { authorizationApi } from '../api/authorization.js';
 import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
@@ -105,6 +106,8 @@ async function readPem(file: string, what: string): Promise<string> {
 export async function startServer(options: StartServerOptions = {}): Promise<KubeAuthMockServer> {
   const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
   const bindAddress = options.bindAddress ?? '127.0.0.1';
+  // Parse the bootstrap policy while the PKI's keys are generated on other threads (it is cached per process).
+  if (options.bootstrapPolicy !== false) loadBootstrapPolicy().catch(() => undefined);
   // File watchers to release on stop, or when start-up fails half-way.
   const closers: (() => void)[] = [];
   let listening: Server | undefined;
