@@ -68,6 +68,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     log,
   });
+  // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
+  // signal that arrives with no listener kills the process at once.
+  const stopped = new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down');
+      void server.stop().then(resolveStop);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
   const ready = {
     ready: true,
     url: server.url,
@@ -80,14 +90,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   else process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
 
-  await new Promise<void>((resolveStop) => {
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void server.stop().then(resolveStop);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await stopped;
   return 0;
 }
 
