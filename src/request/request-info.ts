@@ -1,5 +1,8 @@
 // Request attributes, resolved once from method and URL.
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go.
+import { FieldSelectorError, parseFieldSelector, requiresExactMatch, type FieldRequirement } from '../store/fields.js';
+import { LabelSelectorError, parseLabelSelector } from '../store/labels.js';
+import { isGoInt64, validatePathSegmentName } from '../store/validation.js';
 
 /** kube's request.RequestInfo: what authorization, audit and the handlers read. */
 export interface RequestInfo {
@@ -61,7 +64,8 @@ const NAMESPACE_SUBRESOURCES: ReadonlySet<string> = new Set(['status', 'finalize
  * staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, configured as kube-apiserver
  * configures it, including the parts of Go and apimachinery it leans on: `url.ParseRequestURI`
  * (what Go's HTTP server makes of the request target), `url.ParseQuery`, the ListOptions query
- * decoding, `fields.ParseSelector`, `labels.Parse` and `path.IsValidPathSegmentName`.
+ * decoding, and (from the store's ports in src/store) `fields.ParseSelector`, `labels.Parse` and
+ * `path.IsValidPathSegmentName`.
  *
  * `url` is the request target as received (Node's `req.url`): origin-form, absolute-form or `*`.
  *
@@ -190,7 +194,8 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
 
     if (opts.fieldSelector !== undefined) {
       const name = requiresExactMatch(opts.fieldSelector, 'metadata.name');
-      if (name !== undefined && isValidPathSegmentName(name)) {
+      // path.IsValidPathSegmentName
+      if (name !== undefined && validatePathSegmentName(name, false).length === 0) {
         info.name = name;
       }
     }
@@ -393,16 +398,10 @@ function countOf(s: string, ch: string): number {
 // parses both selectors. Any failure makes kube fall back to "list, no name".
 // ---------------------------------------------------------------------------------------------
 
-interface FieldTerm {
-  field: string;
-  op: '=' | '==' | '!=';
-  value: string;
-}
-
 interface ListOptions {
   watch: boolean;
   /** The parsed field selector, sorted as fields.ParseSelector sorts it; undefined is a nil selector. */
-  fieldSelector: FieldTerm[] | undefined;
+  fieldSelector: FieldRequirement[] | undefined;
 }
 
 function decodeListOptions(query: Map<string, string[]>): ListOptions | undefined {
@@ -419,11 +418,12 @@ function decodeListOptions(query: Map<string, string[]>): ListOptions | undefine
       return undefined;
     }
   }
-  const labelSelector = query.get('labelSelector')?.[0] ?? '';
-  if (!isValidLabelSelector(labelSelector)) {
+  // Convert_string_To_labels_Selector (labels.Parse): only whether it fails matters here.
+  if (parsedSelector(() => parseLabelSelector(query.get('labelSelector')?.[0] ?? '')) === undefined) {
     return undefined;
   }
-  const fieldSelector = parseFieldSelector(query.get('fieldSelector')?.[0] ?? '');
+  // Convert_string_To_fields_Selector (fields.ParseSelector).
+  const fieldSelector = parsedSelector(() => parseFieldSelector(query.get('fieldSelector')?.[0] ?? ''));
   if (fieldSelector === undefined) {
     return undefined;
   }
@@ -443,424 +443,12 @@ function equalFoldFalse(v: string): boolean {
   return /^false$/i.test(v.replace(/\u017f/g, 's'));
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-// strconv.ParseInt(s, 10, 64): an optional sign, decimal digits only, in int64 range.
-function isGoInt64(s: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(s)) {
-    return false;
-  }
-  const n = BigInt(s);
-  return n >= INT64_MIN && n <= INT64_MAX;
-}
-
-// ----- fields.ParseSelector (apimachinery/pkg/fields/selector.go) -----
-
-function parseFieldSelector(selector: string): FieldTerm[] | undefined {
-  const parts = splitFieldTerms(selector).sort(compareGoStrings);
-  const terms: FieldTerm[] = [];
-  for (const part of parts) {
-    if (part === '') continue;
-    const term = splitFieldTerm(part);
-    if (term === undefined) return undefined;
-    const value = unescapeFieldValue(term.value);
-    if (value === undefined) return undefined;
-    terms.push({ ...term, value });
-  }
-  return terms;
-}
-
-// Splits on commas not escaped by a backslash; the backslashes stay for unescapeFieldValue.
-function splitFieldTerms(selector: string): string[] {
-  if (selector === '') return [];
-  const terms: string[] = [];
-  let start = 0;
-  let inSlash = false;
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    if (inSlash) {
-      inSlash = false;
-    } else if (c === '\\') {
-      inSlash = true;
-    } else if (c === ',') {
-      terms.push(selector.slice(start, i));
-      start = i + 1;
-    }
-  }
-  terms.push(selector.slice(start));
-  return terms;
-}
-
-// The first operator occurrence splits the term; "!=" and "==" are tried before "=" at each position.
-function splitFieldTerm(term: string): FieldTerm | undefined {
-  for (let i = 0; i < term.length; i++) {
-    for (const op of ['!=', '==', '='] as const) {
-      if (term.startsWith(op, i)) {
-        return { field: term.slice(0, i), op, value: term.slice(i + op.length) };
-      }
-    }
-  }
-  return undefined;
-}
-
-// fields.UnescapeValue: only \\, \, and \= are escapes; a bare "," or "=" in a value is an error.
-function unescapeFieldValue(s: string): string | undefined {
-  if (!/[\\,=]/.test(s)) return s;
-  let out = '';
-  let inSlash = false;
-  for (const c of s) {
-    if (inSlash) {
-      if (c !== '\\' && c !== ',' && c !== '=') return undefined;
-      out += c;
-      inSlash = false;
-      continue;
-    }
-    if (c === '\\') {
-      inSlash = true;
-    } else if (c === ',' || c === '=') {
-      return undefined;
-    } else {
-      out += c;
-    }
-  }
-  return inSlash ? undefined : out;
-}
-
-// Selector.RequiresExactMatch: the first "=" or "==" term on the field, in sorted order, so of two
-// contradictory metadata.name terms the smaller value wins.
-function requiresExactMatch(terms: FieldTerm[], field: string): string | undefined {
-  for (const t of terms) {
-    if (t.field === field && t.op !== '!=') return t.value;
-  }
-  return undefined;
-}
-
-// Go sorts strings by bytes, which for UTF-8 is code point order; JS "<" compares UTF-16 units.
-function compareGoStrings(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) {
-      return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
-    }
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}
-
-// path.IsValidPathSegmentName (apimachinery/pkg/api/validation/path/name.go)
-function isValidPathSegmentName(name: string): boolean {
-  return name !== '.' && name !== '..' && !name.includes('/') && !name.includes('%');
-}
-
-// ----- labels.Parse (apimachinery/pkg/labels/selector.go), kept only for whether it errors -----
-
-const Tok = {
-  Error: 0,
-  EndOfString: 1,
-  ClosedPar: 2,
-  Comma: 3,
-  DoesNotExist: 4,
-  DoubleEquals: 5,
-  Equals: 6,
-  GreaterThan: 7,
-  Identifier: 8,
-  In: 9,
-  LessThan: 10,
-  NotEquals: 11,
-  NotIn: 12,
-  OpenPar: 13,
-} as const;
-type Token = (typeof Tok)[keyof typeof Tok];
-
-const STRING_TO_TOKEN: ReadonlyMap<string, Token> = new Map<string, Token>([
-  [')', Tok.ClosedPar],
-  [',', Tok.Comma],
-  ['!', Tok.DoesNotExist],
-  ['==', Tok.DoubleEquals],
-  ['=', Tok.Equals],
-  ['>', Tok.GreaterThan],
-  ['in', Tok.In],
-  ['<', Tok.LessThan],
-  ['!=', Tok.NotEquals],
-  ['notin', Tok.NotIn],
-  ['(', Tok.OpenPar],
-]);
-
-interface ScannedItem {
-  tok: Token;
-  literal: string;
-}
-
-function isLabelWhitespace(ch: string): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
-}
-
-function isLabelSpecialSymbol(ch: string): boolean {
-  return ch === '=' || ch === '!' || ch === '(' || ch === ')' || ch === ',' || ch === '>' || ch === '<';
-}
-
-// The Go lexer reads bytes and treats a 0 byte like the end of input, so a NUL (from "%00")
-// ends a token or the whole scan; the '\0' sentinel below keeps that.
-class LabelLexer {
-  private pos = 0;
-  constructor(private readonly s: string) {}
-
-  private read(): string {
-    if (this.pos < this.s.length) {
-      return this.s[this.pos++]!;
-    }
-    return '\0';
-  }
-
-  private unread(): void {
-    this.pos--;
-  }
-
-  private scanIDOrKeyword(): ScannedItem {
-    let buffer = '';
-    for (;;) {
-      const ch = this.read();
-      if (ch === '\0') break;
-      if (isLabelSpecialSymbol(ch) || isLabelWhitespace(ch)) {
-        this.unread();
-        break;
-      }
-      buffer += ch;
-    }
-    const tok = STRING_TO_TOKEN.get(buffer);
-    return { tok: tok ?? Tok.Identifier, literal: buffer };
-  }
-
-  private scanSpecialSymbol(): ScannedItem {
-    let last: ScannedItem = { tok: Tok.Error, literal: '' };
-    let buffer = '';
-    for (;;) {
-      const ch = this.read();
-      if (ch === '\0') break;
-      if (isLabelSpecialSymbol(ch)) {
-        buffer += ch;
-        const tok = STRING_TO_TOKEN.get(buffer);
-        if (tok !== undefined) {
-          last = { tok, literal: buffer };
-        } else if (last.tok !== Tok.Error) {
-          this.unread();
-          break;
-        }
-      } else {
-        this.unread();
-        break;
-      }
-    }
-    if (last.tok === Tok.Error) {
-      return { tok: Tok.Error, literal: `error expected: keyword found '${buffer}'` };
-    }
-    return last;
-  }
-
-  lex(): ScannedItem {
-    let ch = this.read();
-    while (isLabelWhitespace(ch)) ch = this.read();
-    if (ch === '\0') return { tok: Tok.EndOfString, literal: '' };
-    this.unread();
-    return isLabelSpecialSymbol(ch) ? this.scanSpecialSymbol() : this.scanIDOrKeyword();
-  }
-}
-
-class LabelSelectorSyntaxError extends Error {}
-
-class LabelParser {
-  private readonly items: ScannedItem[] = [];
-  private position = 0;
-
-  constructor(selector: string) {
-    const lexer = new LabelLexer(selector);
-    for (;;) {
-      const item = lexer.lex();
-      this.items.push(item);
-      if (item.tok === Tok.EndOfString) break;
-    }
-  }
-
-  // In a values context "in" and "notin" are plain identifiers ("x in (in)").
-  private item(index: number, valuesContext: boolean): ScannedItem {
-    const it = this.items[index] ?? { tok: Tok.EndOfString, literal: '' };
-    if (valuesContext && (it.tok === Tok.In || it.tok === Tok.NotIn)) {
-      return { tok: Tok.Identifier, literal: it.literal };
-    }
-    return it;
-  }
-
-  private lookahead(valuesContext: boolean): ScannedItem {
-    return this.item(this.position, valuesContext);
-  }
-
-  private consume(valuesContext: boolean): ScannedItem {
-    this.position++;
-    return this.item(this.position - 1, valuesContext);
-  }
-
-  parse(): void {
-    for (;;) {
-      const { tok, literal } = this.lookahead(true);
-      if (tok === Tok.Identifier || tok === Tok.DoesNotExist) {
-        this.parseRequirement();
-        const next = this.consume(true);
-        if (next.tok === Tok.EndOfString) return;
-        if (next.tok !== Tok.Comma) {
-          throw new LabelSelectorSyntaxError(`found '${next.literal}', expected: ',' or 'end of string'`);
-        }
-        const after = this.lookahead(true);
-        if (after.tok !== Tok.Identifier && after.tok !== Tok.DoesNotExist) {
-          throw new LabelSelectorSyntaxError(`found '${after.literal}', expected: identifier after ','`);
-        }
-      } else if (tok === Tok.EndOfString) {
-        return;
-      } else {
-        throw new LabelSelectorSyntaxError(`found '${literal}', expected: !, identifier, or 'end of string'`);
-      }
-    }
-  }
-
-  private parseRequirement(): void {
-    let exists = false;
-    let key = this.consume(true);
-    if (key.tok === Tok.DoesNotExist) {
-      exists = true;
-      key = this.consume(true);
-    }
-    if (key.tok !== Tok.Identifier) {
-      throw new LabelSelectorSyntaxError(`found '${key.literal}', expected: identifier`);
-    }
-    requireLabelKey(key.literal);
-    const next = this.lookahead(true).tok;
-    if (exists || next === Tok.EndOfString || next === Tok.Comma) {
-      // Exists / DoesNotExist: NewRequirement with no values, which only validates the key again.
-      return;
-    }
-
-    const op = this.consume(false);
-    let values: string[];
-    switch (op.tok) {
-      case Tok.In:
-      case Tok.NotIn:
-        values = this.parseValues();
-        break;
-      case Tok.Equals:
-      case Tok.DoubleEquals:
-      case Tok.NotEquals:
-      case Tok.GreaterThan:
-      case Tok.LessThan:
-        values = this.parseExactValue();
-        break;
-      default:
-        throw new LabelSelectorSyntaxError(`found '${op.literal}', expected: in, notin, =, ==, !=, gt, lt`);
-    }
-    // NewRequirement: Gt and Lt need an integer; every value must be a valid label value.
-    if (op.tok === Tok.GreaterThan || op.tok === Tok.LessThan) {
-      for (const v of values) {
-        if (!isGoInt64(v)) throw new LabelSelectorSyntaxError(`for 'Gt', 'Lt' operators, the value must be an integer`);
-      }
-    }
-    for (const v of values) {
-      if (!isValidLabelValue(v)) throw new LabelSelectorSyntaxError(`invalid label value: ${JSON.stringify(v)}`);
-    }
-  }
-
-  private parseValues(): string[] {
-    const open = this.consume(true);
-    if (open.tok !== Tok.OpenPar) {
-      throw new LabelSelectorSyntaxError(`found '${open.literal}' expected: '('`);
-    }
-    const { tok, literal } = this.lookahead(true);
-    if (tok === Tok.Identifier || tok === Tok.Comma) {
-      const values = this.parseIdentifiersList();
-      if (this.consume(true).tok !== Tok.ClosedPar) {
-        throw new LabelSelectorSyntaxError(`found '${literal}', expected: ')'`);
-      }
-      return values;
-    }
-    if (tok === Tok.ClosedPar) {
-      this.consume(true);
-      return [''];
-    }
-    throw new LabelSelectorSyntaxError(`found '${literal}', expected: ',', ')' or identifier`);
-  }
-
-  private parseIdentifiersList(): string[] {
-    const values = new Set<string>();
-    for (;;) {
-      const { tok, literal } = this.consume(true);
-      if (tok === Tok.Identifier) {
-        values.add(literal);
-        const next = this.lookahead(true);
-        if (next.tok === Tok.Comma) continue;
-        if (next.tok === Tok.ClosedPar) return [...values];
-        throw new LabelSelectorSyntaxError(`found '${next.literal}', expected: ',' or ')'`);
-      } else if (tok === Tok.Comma) {
-        if (values.size === 0) values.add('');
-        const next = this.lookahead(true).tok;
-        if (next === Tok.ClosedPar) {
-          values.add('');
-          return [...values];
-        }
-        if (next === Tok.Comma) values.add('');
-      } else {
-        throw new LabelSelectorSyntaxError(`found '${literal}', expected: ',', or identifier`);
-      }
-    }
-  }
-
-  private parseExactValue(): string[] {
-    const next = this.lookahead(true).tok;
-    if (next === Tok.EndOfString || next === Tok.Comma) {
-      return [''];
-    }
-    const { tok, literal } = this.consume(true);
-    if (tok === Tok.Identifier) return [literal];
-    throw new LabelSelectorSyntaxError(`found '${literal}', expected: identifier`);
-  }
-}
-
-function isValidLabelSelector(selector: string): boolean {
+// The store's selector parsers, with a parse error (kube's message, dropped here) as undefined.
+function parsedSelector<T>(parse: () => T): T | undefined {
   try {
-    new LabelParser(selector).parse();
-    return true;
+    return parse();
   } catch (err) {
-    if (err instanceof LabelSelectorSyntaxError) return false;
+    if (err instanceof LabelSelectorError || err instanceof FieldSelectorError) return undefined;
     throw err;
   }
-}
-
-const LABEL_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-// content.IsLabelKey: [DNS-1123 subdomain "/"] name. The regexes admit ASCII only, so JS string
-// length equals Go's byte length wherever the length check decides anything.
-function requireLabelKey(key: string): void {
-  const parts = key.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN_RE.test(prefix)) {
-      throw new LabelSelectorSyntaxError(`invalid label key prefix: ${JSON.stringify(key)}`);
-    }
-  } else {
-    throw new LabelSelectorSyntaxError(`invalid label key: ${JSON.stringify(key)}`);
-  }
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME_RE.test(name)) {
-    throw new LabelSelectorSyntaxError(`invalid label key name: ${JSON.stringify(key)}`);
-  }
-}
-
-// validation.IsValidLabelValue
-function isValidLabelValue(value: string): boolean {
-  return value.length <= 63 && LABEL_VALUE_RE.test(value);
 }

@@ -2,6 +2,7 @@
 // Sources: staging/src/k8s.io/apimachinery/pkg/fields/selector.go (ParseSelector, splitTerms, splitTerm,
 // UnescapeValue, InvalidEscapeSequence, UnescapedRune) and runtime/scheme.go with
 // apis/meta/v1/conversion.go (DefaultMetaV1FieldSelectorConversion) for the field labels a kind accepts.
+import { compareGoStrings } from './validation.js';
 
 /** One term: field=value, field==value or field!=value. */
 export interface FieldRequirement {
@@ -15,19 +16,6 @@ export class FieldSelectorError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'FieldSelectorError';
-  }
-}
-
-// Go's sort.Strings on the raw terms: byte order.
-function compareGo(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
   }
 }
 
@@ -87,7 +75,7 @@ export function escapeFieldValue(s: string): string {
 
 /** fields.ParseSelector: the terms in sorted order, or a FieldSelectorError with kube's message. */
 export function parseFieldSelector(selector: string): FieldRequirement[] {
-  const parts = splitTerms(selector).sort(compareGo);
+  const parts = splitTerms(selector).sort(compareGoStrings);
   const terms: FieldRequirement[] = [];
   for (const part of parts) {
     if (part === '') continue;

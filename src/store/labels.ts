@@ -7,7 +7,7 @@
 //   <inclusion-exclusion>     ::= "in" | "notin"
 //   <value-set>               ::= "(" <values> ")"
 //   <exact-match-restriction> ::= ["=" | "==" | "!=" | ">" | "<"] VALUE
-import { fieldInvalid, goStringSlice, isQualifiedName, isValidLabelValue } from './validation.js';
+import { compareGoStrings, fieldInvalid, goStringSlice, isGoInt64, isQualifiedName, isValidLabelValue } from './validation.js';
 import type { FieldError } from './types.js';
 
 /** kube's selection.Operator values. */
@@ -127,26 +127,6 @@ class Lexer {
 }
 
 const BINARY_OPERATORS = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
-
-// Go's strconv.ParseInt(s, 10, 64).
-function isGoInt64(s: string): boolean {
-  if (!/^[+-]?[0-9]+$/.test(s)) return false;
-  const n = BigInt(s);
-  return n >= -(2n ** 63n) && n <= 2n ** 63n - 1n;
-}
-
-// Go's sort.Strings: byte order, which for UTF-8 is code point order.
-function compareGo(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-}
 
 // utilerrors.NewAggregate(...).Error(): one message alone, several deduplicated in brackets.
 function aggregate(errs: FieldError[]): string {
@@ -293,7 +273,7 @@ class Parser {
         throw new LabelSelectorError(`found '${op.literal}', expected: ${BINARY_OPERATORS.join(', ')}`);
     }
     const values = parsed === 'in' || parsed === 'notin' ? this.parseValues() : this.parseExactValue();
-    return newRequirement(key, parsed, [...values].sort(compareGo));
+    return newRequirement(key, parsed, [...values].sort(compareGoStrings));
   }
 
   private parseValues(): Set<string> {
@@ -352,7 +332,7 @@ class Parser {
 export function parseLabelSelector(selector: string): LabelRequirement[] {
   const requirements = new Parser(selector).parse();
   // sort.Sort(ByKey(items)): not stable, but equal keys keep any order without changing the meaning.
-  return requirements.sort((a, b) => compareGo(a.key, b.key));
+  return requirements.sort((a, b) => compareGoStrings(a.key, b.key));
 }
 
 /** Requirement.Matches, for every requirement. */

@@ -14,25 +14,52 @@ export class GoValue {
 /** What a field error may carry as its bad value. */
 export type BadValue = string | number | boolean | null | GoValue;
 
-/** Go's strconv.Quote (what %q prints): printable characters as they are, the rest escaped. */
+// The escapes strconv.Quote writes by name.
+const GO_ESCAPES: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+
+/**
+ * Go's strconv.Quote (what %q prints): the characters strconv.IsPrint accepts (letters, marks, numbers,
+ * punctuation, symbols and the ASCII space) as they are, the rest escaped.
+ */
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c === 0x07) out += '\\a';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else if (c === 0x0b) out += '\\v';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c >= 0x80 && c < 0xa0) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') {
+      out += `\\${ch}`;
+    } else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) {
+      out += ch;
+    } else if (cp >= 0xd800 && cp <= 0xdfff) {
+      out += '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
+    } else {
+      const escaped = GO_ESCAPES[cp];
+      if (escaped !== undefined) out += escaped;
+      else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+      else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+      else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+    }
   }
   return `${out}"`;
+}
+
+/** Go's sort.Strings order: bytes, which for UTF-8 is code point order (JS "<" compares UTF-16 units). */
+export function compareGoStrings(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+/** Whether Go's strconv.ParseInt(s, 10, 64) accepts s: an optional sign, decimal digits only, in int64 range. */
+export function isGoInt64(s: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n <= 2n ** 63n - 1n;
 }
 
 /** Go's %#v of a []string: `[]string{"a", "b"}`. */

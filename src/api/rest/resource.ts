@@ -298,6 +298,9 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   ctx.set('Transfer-Encoding', 'chunked');
   ctx.body = stream;
   if (closed) return;
+  // kube flushes the 200 at once (cache_watcher / watch.go serveWatch): clients such as client-node's
+  // informer wait for the response headers before they count the watch as started.
+  ctx.res.flushHeaders();
   ctx.res.on('close', close);
   const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : defaultWatchTimeoutSeconds();
   timer = setTimeout(close, seconds * 1000);

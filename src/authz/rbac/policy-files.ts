@@ -7,17 +7,10 @@ import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../../errors.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
+import { fieldInvalid, fieldRequired, isDNS1123Label, validatePathSegmentName } from '../../store/validation.js';
 import { RBAC_API_VERSION, RBAC_KINDS, isNamespacedRbacKind, isRbacObject } from './types.js';
 import type { RbacKind, RbacObject } from './types.js';
-import {
-  applyRbacDefaults,
-  invalidError,
-  isDNS1123Label,
-  isValidPathSegmentName,
-  rbacDecodeError,
-  requiredError,
-  validateRbacObject,
-} from './validation.js';
+import { applyRbacDefaults, rbacDecodeError, validateRbacObject } from './validation.js';
 
 /** The file name endings read from a folder. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -169,13 +162,13 @@ function checkObject(file: string, where: string, value: unknown): RbacObject {
   const metaErrors: FieldError[] = [];
   const name = meta.name ?? '';
   if (name === '') {
-    metaErrors.push(requiredError('metadata.name', 'name or generateName is required'));
+    metaErrors.push(fieldRequired('metadata.name', 'name or generateName is required'));
   } else {
-    for (const msg of isValidPathSegmentName(name)) metaErrors.push(invalidError('metadata.name', name, msg));
+    for (const msg of validatePathSegmentName(name, false)) metaErrors.push(fieldInvalid('metadata.name', name, msg));
   }
   if (isNamespacedRbacKind(kind as RbacKind)) {
     meta.namespace = meta.namespace || DEFAULT_NAMESPACE;
-    for (const msg of isDNS1123Label(meta.namespace)) metaErrors.push(invalidError('metadata.namespace', meta.namespace, msg));
+    for (const msg of isDNS1123Label(meta.namespace)) metaErrors.push(fieldInvalid('metadata.namespace', meta.namespace, msg));
   } else {
     delete meta.namespace;
   }

@@ -4,166 +4,24 @@
 //
 // Messages follow kube v1.33 (the version this server reports by default): bad values that are not plain strings
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
-// metadata (name, namespace, labels, ...) is the store's to validate and is not checked here.
+// metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
+// name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
 import type { FieldError, KubeObject } from '../../store/types.js';
+import {
+  fieldForbidden,
+  fieldInvalid,
+  fieldNotSupported,
+  fieldRequired,
+  goQuote,
+  goStringSlice,
+  GoValue,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidLabelValue,
+  validatePathSegmentName,
+} from '../../store/validation.js';
 import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
 import type { RbacKind } from './types.js';
-
-// ---------------------------------------------------------------------------------------------------------------
-// field.Error, printed the way kube prints it.
-
-/** Go's strconv.Quote: what `%q` prints for a string. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') {
-      out += `\\${ch}`;
-    } else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) {
-      out += ch;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
-    } else {
-      const escapes: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-      const escaped = escapes[cp];
-      if (escaped !== undefined) out += escaped;
-      else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-      else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-      else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-    }
-  }
-  return `${out}"`;
-}
-
-/** What Go's `%#v` prints for a []string. */
-export function goStringSlice(values: readonly string[]): string {
-  return `[]string{${values.map(goQuote).join(', ')}}`;
-}
-
-function fieldError(field: string, reason: string, body: string, detail: string): FieldError {
-  return { field, reason, message: `${field}: ${body}${detail ? `: ${detail}` : ''}` };
-}
-
-/** field.Required */
-export function requiredError(field: string, detail = ''): FieldError {
-  return fieldError(field, 'FieldValueRequired', 'Required value', detail);
-}
-
-/** field.Forbidden */
-export function forbiddenError(field: string, detail: string): FieldError {
-  return fieldError(field, 'FieldValueForbidden', 'Forbidden', detail);
-}
-
-/** field.Invalid. A string value is quoted as Go's %q does; pass `{ go }` for a value already printed in Go syntax. */
-export function invalidError(field: string, value: string | { go: string }, detail: string): FieldError {
-  const printed = typeof value === 'string' ? goQuote(value) : value.go;
-  return fieldError(field, 'FieldValueInvalid', `Invalid value: ${printed}`, detail);
-}
-
-/** field.NotSupported */
-export function notSupportedError(field: string, value: string, supported: readonly string[]): FieldError {
-  const detail = supported.length > 0 ? `supported values: ${supported.map(goQuote).join(', ')}` : '';
-  return fieldError(field, 'FieldValueNotSupported', `Unsupported value: ${goQuote(value)}`, detail);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The name and label checks kube's messages come from (k8s.io/apimachinery/pkg/util/validation, api/validation/path).
-
-function maxLenError(length: number): string {
-  return `must be no more than ${length} characters`;
-}
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-
-/** path.IsValidPathSegmentName: what role and binding names (and roleRef.name) must satisfy. */
-export function isValidPathSegmentName(name: string): string[] {
-  for (const illegal of ['.', '..']) {
-    if (name === illegal) return [`may not be '${illegal}'`];
-  }
-  const errs: string[] = [];
-  for (const illegal of ['/', '%']) {
-    if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
-  }
-  return errs;
-}
-
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL_FMT}$`);
-const DNS1123_LABEL_MSG =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
-
-/** validation.IsDNS1123Label: what namespace names must satisfy. */
-export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!DNS1123_LABEL_RE.test(value)) {
-    errs.push(DNS1123_SUBDOMAIN_RE.test(value) ? 'must not contain dots' : regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
-  }
-  return errs;
-}
-
-/** validation.IsDNS1123Subdomain: what service account names must satisfy. */
-export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  return errs;
-}
-
-const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-/** validation.IsQualifiedName: label keys. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0] ?? '';
-  } else if (parts.length === 2) {
-    const prefix = parts[0] ?? '';
-    name = parts[1] ?? '';
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}` +
-        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    ];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QUALIFIED_NAME_RE.test(name)) {
-    errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  }
-  return errs;
-}
-
-const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
-const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const LABEL_VALUE_MSG =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-/** validation.IsValidLabelValue. */
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
@@ -388,24 +246,24 @@ function validatePolicyRule(rule: unknown, isNamespaced: boolean, path: string):
   const resourceNames = asStrings(r.resourceNames);
   const nonResourceURLs = asStrings(r.nonResourceURLs);
   const errs: FieldError[] = [];
-  if (verbs.length === 0) errs.push(requiredError(`${path}.verbs`, 'verbs must contain at least one value'));
+  if (verbs.length === 0) errs.push(fieldRequired(`${path}.verbs`, 'verbs must contain at least one value'));
   if (nonResourceURLs.length > 0) {
-    const urls = { go: goStringSlice(nonResourceURLs) };
+    const urls = goStringSlice(nonResourceURLs);
     if (isNamespaced) {
-      errs.push(invalidError(`${path}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs'));
+      errs.push(fieldInvalid(`${path}.nonResourceURLs`, urls, 'namespaced rules cannot apply to non-resource URLs'));
     }
     if (apiGroups.length > 0 || resources.length > 0 || resourceNames.length > 0) {
       errs.push(
-        invalidError(`${path}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs'),
+        fieldInvalid(`${path}.nonResourceURLs`, urls, 'rules cannot apply to both regular resources and non-resource URLs'),
       );
     }
     return errs;
   }
   if (apiGroups.length === 0) {
-    errs.push(requiredError(`${path}.apiGroups`, 'resource rules must supply at least one api group'));
+    errs.push(fieldRequired(`${path}.apiGroups`, 'resource rules must supply at least one api group'));
   }
   if (resources.length === 0) {
-    errs.push(requiredError(`${path}.resources`, 'resource rules must supply at least one resource'));
+    errs.push(fieldRequired(`${path}.resources`, 'resource rules must supply at least one resource'));
   }
   return errs;
 }
@@ -420,8 +278,8 @@ function validateLabelSelector(selector: unknown, allowInvalidValues: boolean, p
   const errs: FieldError[] = [];
   const labelsPath = `${path}.matchLabels`;
   for (const [key, value] of Object.entries(isRecord(sel.matchLabels) ? sel.matchLabels : {})) {
-    for (const msg of isQualifiedName(key)) errs.push(invalidError(labelsPath, key, msg));
-    for (const msg of isValidLabelValue(asString(value))) errs.push(invalidError(labelsPath, asString(value), msg));
+    for (const msg of isQualifiedName(key)) errs.push(fieldInvalid(labelsPath, key, msg));
+    for (const msg of isValidLabelValue(asString(value))) errs.push(fieldInvalid(labelsPath, asString(value), msg));
   }
   asArray(sel.matchExpressions).forEach((expr, i) => {
     const e = isRecord(expr) ? expr : {};
@@ -430,20 +288,20 @@ function validateLabelSelector(selector: unknown, allowInvalidValues: boolean, p
     const values = asStrings(e.values);
     if (operator === 'In' || operator === 'NotIn') {
       if (values.length === 0) {
-        errs.push(requiredError(`${exprPath}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+        errs.push(fieldRequired(`${exprPath}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
       }
     } else if (operator === 'Exists' || operator === 'DoesNotExist') {
       if (values.length > 0) {
-        errs.push(forbiddenError(`${exprPath}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        errs.push(fieldForbidden(`${exprPath}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
       }
     } else {
-      errs.push(invalidError(`${exprPath}.operator`, operator, 'not a valid selector operator'));
+      errs.push(fieldInvalid(`${exprPath}.operator`, operator, 'not a valid selector operator'));
     }
     const key = asString(e.key);
-    for (const msg of isQualifiedName(key)) errs.push(invalidError(`${exprPath}.key`, key, msg));
+    for (const msg of isQualifiedName(key)) errs.push(fieldInvalid(`${exprPath}.key`, key, msg));
     if (!allowInvalidValues) {
       values.forEach((value, j) => {
-        for (const msg of isValidLabelValue(value)) errs.push(invalidError(`${exprPath}.values[${j}]`, value, msg));
+        for (const msg of isValidLabelValue(value)) errs.push(fieldInvalid(`${exprPath}.values[${j}]`, value, msg));
       });
     }
   });
@@ -480,7 +338,7 @@ function validateAggregationRule(aggregationRule: unknown, allowInvalidValues: b
   const errs: FieldError[] = [];
   if (selectors.length === 0) {
     errs.push(
-      requiredError(
+      fieldRequired(
         'aggregationRule.clusterRoleSelectors',
         'at least one clusterRoleSelector required if aggregationRule is non-nil',
       ),
@@ -490,7 +348,7 @@ function validateAggregationRule(aggregationRule: unknown, allowInvalidValues: b
     const path = `aggregationRule.clusterRoleSelectors[${i}]`;
     errs.push(...validateLabelSelector(selector, allowInvalidValues, path));
     // kube passes the nil labels.Selector the failed conversion returned, which prints as "null".
-    if (!labelSelectorConverts(selector)) errs.push(invalidError(path, 'null', 'invalid label selector.'));
+    if (!labelSelectorConverts(selector)) errs.push(fieldInvalid(path, 'null', 'invalid label selector.'));
   });
   return errs;
 }
@@ -501,22 +359,22 @@ function validateSubject(subject: unknown, isNamespaced: boolean, path: string):
   const kind = asString(s.kind);
   const apiGroup = asString(s.apiGroup);
   const errs: FieldError[] = [];
-  if (name.length === 0) errs.push(requiredError(`${path}.name`));
+  if (name.length === 0) errs.push(fieldRequired(`${path}.name`));
   switch (kind) {
     case 'ServiceAccount':
       if (name.length > 0) {
-        for (const msg of isDNS1123Subdomain(name)) errs.push(invalidError(`${path}.name`, name, msg));
+        for (const msg of isDNS1123Subdomain(name)) errs.push(fieldInvalid(`${path}.name`, name, msg));
       }
-      if (apiGroup.length > 0) errs.push(notSupportedError(`${path}.apiGroup`, apiGroup, ['']));
+      if (apiGroup.length > 0) errs.push(fieldNotSupported(`${path}.apiGroup`, apiGroup, ['']));
       // In a RoleBinding an empty namespace means the binding's own namespace.
-      if (!isNamespaced && asString(s.namespace).length === 0) errs.push(requiredError(`${path}.namespace`));
+      if (!isNamespaced && asString(s.namespace).length === 0) errs.push(fieldRequired(`${path}.namespace`));
       break;
     case 'User':
     case 'Group':
-      if (apiGroup !== RBAC_GROUP) errs.push(notSupportedError(`${path}.apiGroup`, apiGroup, [RBAC_GROUP]));
+      if (apiGroup !== RBAC_GROUP) errs.push(fieldNotSupported(`${path}.apiGroup`, apiGroup, [RBAC_GROUP]));
       break;
     default:
-      errs.push(notSupportedError(`${path}.kind`, kind, ['ServiceAccount', 'User', 'Group']));
+      errs.push(fieldNotSupported(`${path}.kind`, kind, ['ServiceAccount', 'User', 'Group']));
   }
   return errs;
 }
@@ -527,13 +385,13 @@ function validateBinding(obj: KubeObject, isNamespaced: boolean): FieldError[] {
   const kind = asString(roleRef.kind);
   const name = asString(roleRef.name);
   const errs: FieldError[] = [];
-  if (apiGroup !== RBAC_GROUP) errs.push(notSupportedError('roleRef.apiGroup', apiGroup, [RBAC_GROUP]));
+  if (apiGroup !== RBAC_GROUP) errs.push(fieldNotSupported('roleRef.apiGroup', apiGroup, [RBAC_GROUP]));
   const kinds = isNamespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
-  if (!kinds.includes(kind)) errs.push(notSupportedError('roleRef.kind', kind, kinds));
+  if (!kinds.includes(kind)) errs.push(fieldNotSupported('roleRef.kind', kind, kinds));
   if (name.length === 0) {
-    errs.push(requiredError('roleRef.name'));
+    errs.push(fieldRequired('roleRef.name'));
   } else {
-    for (const msg of isValidPathSegmentName(name)) errs.push(invalidError('roleRef.name', name, msg));
+    for (const msg of validatePathSegmentName(name, false)) errs.push(fieldInvalid('roleRef.name', name, msg));
   }
   asArray(obj.subjects).forEach((subject, i) => errs.push(...validateSubject(subject, isNamespaced, `subjects[${i}]`)));
   return errs;
@@ -541,7 +399,7 @@ function validateBinding(obj: KubeObject, isNamespaced: boolean): FieldError[] {
 
 function validateDefaulted(obj: KubeObject, allowInvalidLabelValueInSelector: boolean): FieldError[] {
   const errs: FieldError[] = [];
-  if (obj.apiVersion !== RBAC_API_VERSION) errs.push(notSupportedError('apiVersion', asString(obj.apiVersion), [RBAC_API_VERSION]));
+  if (obj.apiVersion !== RBAC_API_VERSION) errs.push(fieldNotSupported('apiVersion', asString(obj.apiVersion), [RBAC_API_VERSION]));
   switch (obj.kind) {
     case 'Role':
       return [...errs, ...validateRules(obj.rules, true)];
@@ -556,7 +414,7 @@ function validateDefaulted(obj: KubeObject, allowInvalidLabelValueInSelector: bo
     case 'ClusterRoleBinding':
       return [...errs, ...validateBinding(obj, false)];
     default:
-      return [...errs, notSupportedError('kind', asString(obj.kind), RBAC_KINDS)];
+      return [...errs, fieldNotSupported('kind', asString(obj.kind), RBAC_KINDS)];
   }
 }
 
@@ -594,7 +452,7 @@ export function validateRbacUpdate(obj: KubeObject, old: KubeObject): FieldError
   const errs = validateDefaulted(next, hasInvalidSelectorValues(prev));
   if (next.kind === 'RoleBinding' || next.kind === 'ClusterRoleBinding') {
     if (goRoleRef(next.roleRef) !== goRoleRef(prev.roleRef)) {
-      errs.push(invalidError('roleRef', { go: goRoleRef(next.roleRef) }, 'cannot change roleRef'));
+      errs.push(fieldInvalid('roleRef', new GoValue(goRoleRef(next.roleRef)), 'cannot change roleRef'));
     }
   }
   return errs;

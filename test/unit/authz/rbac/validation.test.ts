@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import type { KubeObject } from '../../../../src/store/types.js';
 import {
   applyRbacDefaults,
-  goQuote,
   rbacDecodeError,
   validateRbacObject,
   validateRbacUpdate,
 } from '../../../../src/authz/rbac/validation.js';
+import { goQuote } from '../../../../src/store/validation.js';
 import {
   isClusterRole,
   isClusterRoleBinding,
