@@ -216,6 +216,11 @@ function clearImpersonationHeaders(req: IncomingMessage): void {
   for (let i = raw.length - 2; i >= 0; i -= 2) if (isImpersonation(raw[i]!.toLowerCase())) raw.splice(i, 2);
 }
 
+function hasImpersonationHeader(headers: Readonly<Record<string, unknown>>): boolean {
+  for (const name in headers) if (name.startsWith('impersonate-')) return true;
+  return false;
+}
+
 /**
  * kube's WithImpersonation, between authentication and authorization: a request with Impersonate-* headers
  * continues as the impersonated user if the authenticated user may impersonate each part of it. The
@@ -223,6 +228,11 @@ function clearImpersonationHeaders(req: IncomingMessage): void {
  */
 export function impersonation(authorizer: Authorizer): KubeMiddleware {
   return async (ctx, next) => {
+    // Almost no request impersonates: skip building the header lists unless an Impersonate-* header is there.
+    if (!hasImpersonationHeader(ctx.req.headers)) {
+      await next();
+      return;
+    }
     const headers = distinctHeaders(ctx.req);
     const requests = buildImpersonationRequests(headers);
     if (requests.length === 0) {

@@ -47,6 +47,19 @@ for (const { name, path } of kubectlBinaries()) {
     const no = await k(admin, 'auth', 'can-i', 'list', 'secrets', '-n', ns, '--as', 'jane');
     assert.equal(no.stdout.trim(), 'no');
     assert.equal(no.code, 1);
+    // A subresource the role does not name, and a non-resource URL the bootstrap policy grants.
+    const logs = await k(admin, 'auth', 'can-i', 'get', 'pods', '--subresource=log', '-n', ns, '--as', 'jane');
+    assert.equal(logs.stdout.trim(), 'no');
+    const healthz = await k(admin, 'auth', 'can-i', 'get', '/healthz', '--as', 'jane');
+    assert.equal(healthz.stdout.trim(), 'yes', healthz.stderr);
+    const metrics = await k(admin, 'auth', 'can-i', 'get', '/metrics', '--as', 'jane');
+    assert.equal(metrics.stdout.trim(), 'no');
+  });
+
+  test(`${name}: jane may not impersonate, with kube's message`, async () => {
+    const res = await k(jane, 'get', 'pods', '-n', ns, '--as', 'admin');
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /users "admin" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope/);
   });
 
   test(`${name}: jane lists pods (none yet) and is refused secrets with kube's message`, async () => {
