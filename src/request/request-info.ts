@@ -176,7 +176,7 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   // No name and a GET: a collection read, so list or watch, and a fieldSelector on metadata.name
   // narrows it to one object (so RBAC resourceNames can apply to list/watch).
   if (info.name === '' && info.verb === 'get') {
-    const query = parseQuery(target.rawQuery);
+    const query = parseGoQuery(target.rawQuery);
     let opts = decodeListOptions(query);
     if (opts === undefined) {
       // kube: a query that fails to decode into ListOptions gives "list" and no name,
@@ -360,8 +360,12 @@ function unescape(s: string, queryComponent: boolean): string | undefined {
 // urlmaxqueryparams); URL.Query() drops the error and hands back no values at all.
 const GO_MAX_QUERY_PARAMS = 10000;
 
-/** Go's url.ParseQuery as URL.Query() uses it: errors are dropped, along with the pairs that caused them. */
-function parseQuery(rawQuery: string): Map<string, string[]> {
+/**
+ * Go's url.ParseQuery as URL.Query() uses it: errors are dropped, along with the pairs that caused them.
+ * Handlers must read the query with this too: if they parsed it another way (WHATWG URLSearchParams keeps
+ * pairs with ";"), `?watch=1;` would be authorized as a list and served as a watch.
+ */
+export function parseGoQuery(rawQuery: string): Map<string, string[]> {
   const values = new Map<string, string[]>();
   if (countOf(rawQuery, '&') + 1 > GO_MAX_QUERY_PARAMS) {
     return values;

@@ -3,18 +3,24 @@
 // not convert (400) or do not validate (422). Sources: apimachinery/pkg/runtime/conversion.go
 // (Convert_Slice_string_To_bool, _To_int64), apis/meta/v1/validation/validation.go (ValidateCreateOptions,
 // ValidateDryRun, ValidateFieldValidation), apiserver/pkg/endpoints/handlers/negotiation (NegotiateOutputMediaType).
+import { parseGoQuery } from '../../request/request-info.js';
 import type { KubeContext } from '../../request/state.js';
 import { badRequest, invalidObject } from '../status.js';
 import { fieldNotSupported, goStringSlice } from '../../store/validation.js';
 
+// The query is read with the same Go semantics that resolved the request's attributes, so what was
+// authorized (verb, name from a field selector) is what is served.
+function goQuery(ctx: KubeContext): Map<string, string[]> {
+  return parseGoQuery(ctx.querystring);
+}
+
 /** The first value of a query parameter, as url.Values.Get returns it; undefined when absent. */
 export function queryValue(ctx: KubeContext, name: string): string | undefined {
-  const params = new URLSearchParams(ctx.querystring);
-  return params.has(name) ? (params.get(name) ?? '') : undefined;
+  return goQuery(ctx).get(name)?.[0];
 }
 
 function queryValues(ctx: KubeContext, name: string): string[] {
-  return new URLSearchParams(ctx.querystring).getAll(name);
+  return goQuery(ctx).get(name) ?? [];
 }
 
 /** runtime.Convert_Slice_string_To_bool: only "0" and "false" (any case) are false; absent is false. */

@@ -315,7 +315,12 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   store.register(type);
   const gr = { group: type.group, resource: type.resource };
   const expected = { group: type.group, version: type.version, kind: type.kind };
-  const admit = opts.admit ?? (async () => {});
+  const admitHook = opts.admit ?? (async () => {});
+  // Admission sees the object as kube's admission chain does: decoded and defaulted (roleRef.apiGroup, ...).
+  const admit: AdmitHook = async (ctx, verb, obj, old) => {
+    if (verb !== 'delete') type.defaults?.(obj);
+    await admitHook(ctx, verb, obj, old);
+  };
 
   const get: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');

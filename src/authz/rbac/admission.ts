@@ -1,6 +1,6 @@
 // The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
-import { forbidden } from '../../api/status.js';
+import { forbidden, notFound } from '../../api/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import type { KubeObject } from '../../store/types.js';
 import type { Authorizer } from '../types.js';
@@ -43,19 +43,27 @@ export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }
 
     if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
       if (await roleEscalationAuthorized(opts.authorizer, user, { apiGroup: info.apiGroup, resource: info.resource, namespace: info.namespace, name: info.name })) return;
-      const aggregated = obj.kind === 'ClusterRole' && obj.aggregationRule !== undefined && obj.aggregationRule !== null;
-      const rules = aggregated ? FULL_AUTHORITY : ((obj.rules as MatchableRule[] | null | undefined) ?? []);
       const held = owner();
-      const why = escalationError(user, held.rules, held.errors, rules);
+      const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
       if (why !== undefined) refuse(why);
+      // clusterrole/policybased/storage.go: an aggregationRule, on the new object or the old one, needs
+      // full authority, checked after the rules.
+      const hasAggregation = (o: KubeObject | undefined): boolean => o !== undefined && o.aggregationRule !== undefined && o.aggregationRule !== null;
+      if (obj.kind === 'ClusterRole' && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
+        refuse('must have cluster-admin privileges to use the aggregationRule');
+      }
       return;
     }
 
     const binding = obj as unknown as BindingLike;
-    if (await bindingAuthorized(opts.authorizer, user, binding.roleRef, namespace)) return;
-    const role = opts.index.roleFor({ ...binding, kind: obj.kind, metadata: { ...binding.metadata, namespace } });
-    if (typeof role === 'string') refuse(role);
-    else {
+    const roleRef = binding.roleRef ?? { kind: '', name: '', apiGroup: '' };
+    if (await bindingAuthorized(opts.authorizer, user, roleRef, namespace)) return;
+    const role = opts.index.roleFor({ ...binding, roleRef, kind: obj.kind, metadata: { ...binding.metadata, namespace } });
+    if (typeof role === 'string') {
+      // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
+      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
+      refuse(role);
+    } else {
       const held = owner();
       const why = escalationError(user, held.rules, held.errors, role.rules);
       if (why !== undefined) refuse(why);
