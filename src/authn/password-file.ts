@@ -25,9 +25,9 @@ export function parsePasswordFile(text: string, file: string): PasswordTable {
   const parsed = parseStaticUsers(text, file, 'password');
   const users = new Map<string, { password: Buffer; user: UserInfo }>();
   const warnings = [...parsed.warnings];
-  parsed.users.forEach((entry, i) => {
+  parsed.users.forEach((entry) => {
     if (users.has(entry.user.name)) {
-      warnings.push(`duplicate username '${entry.user.name}' has been found in password file '${file}', record number '${i + 1}'`);
+      warnings.push(`duplicate username '${entry.user.name}' has been found in password file '${file}', record number '${entry.record}'`);
     }
     users.set(entry.user.name, { password: Buffer.from(entry.secret, 'utf8'), user: entry.user });
   });
@@ -45,17 +45,18 @@ export function basicCredentials(req: AuthnRequest): { username: string; passwor
   const encoded = auth.slice(prefix.length);
   // Buffer.from(..., 'base64') is lenient; Go's StdEncoding is not: check the alphabet and padding first.
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(encoded)) return null;
-  const decoded = Buffer.from(encoded, 'base64').toString('latin1');
-  const colon = decoded.indexOf(':');
+  // Go splits the decoded bytes at the first ':' and keeps them as they are (UTF-8 names match UTF-8 files).
+  const decoded = Buffer.from(encoded, 'base64');
+  const colon = decoded.indexOf(0x3a);
   if (colon < 0) return null;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return { username: decoded.subarray(0, colon).toString('utf8'), password: decoded.subarray(colon + 1).toString('utf8') };
 }
 
 /** Checks a password in constant time for users that exist; unknown users and wrong passwords alike fail. */
 export function checkPassword(table: PasswordTable, username: string, password: string): UserInfo | undefined {
   const entry = table.users.get(username);
   if (entry === undefined) return undefined;
-  const given = Buffer.from(password, 'latin1');
+  const given = Buffer.from(password, 'utf8');
   const same = given.length === entry.password.length && timingSafeEqual(given, entry.password);
   return same ? entry.user : undefined;
 }

@@ -10,6 +10,8 @@ export interface StaticUser {
   secret: string;
   user: UserInfo;
   line: number;
+  /** kube's record number: 1-based, counting every record, skipped ones included. */
+  record: number;
 }
 
 /** What a file held, plus the lines kube would warn about (empty or duplicate entries). */
@@ -44,7 +46,7 @@ export function parseStaticUsers(text: string, file: string, kind: 'token' | 'pa
     }
     // strings.Split(record[3], ","): an empty fourth column is one empty group, as in kube.
     const groups = fields.length >= 4 ? fields[3]!.split(',') : [];
-    users.push({ secret, line, user: { name, uid, groups, extra: {} } });
+    users.push({ secret, line, record: recordNum, user: { name, uid, groups, extra: {} } });
   }
   return { users, warnings };
 }

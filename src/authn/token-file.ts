@@ -15,9 +15,9 @@ export function parseTokenFile(text: string, file: string): TokenTable {
   const parsed = parseStaticUsers(text, file, 'token');
   const tokens = new SecretIndex<UserInfo>();
   const warnings = [...parsed.warnings];
-  parsed.users.forEach((entry, i) => {
+  parsed.users.forEach((entry) => {
     if (!tokens.set(entry.secret, entry.user)) {
-      warnings.push(`duplicate token has been found in token file '${file}', record number '${i + 1}'`);
+      warnings.push(`duplicate token has been found in token file '${file}', record number '${entry.record}'`);
     }
   });
   return { tokens, warnings };

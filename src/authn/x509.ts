@@ -76,20 +76,18 @@ function certificateIdentifier(cert: X509Certificate): string {
   return `SN=${BigInt(`0x${cert.serialNumber}`).toString()}, subject=${JSON.stringify(cert.subject.replaceAll('\n', ', '))}`;
 }
 
-/** The subject's CN and O values, in order, read from node's "K=V\n" subject text. */
+/**
+ * The subject's CN and O values, in order, unescaped as Go's pkix.Name holds them (node's `subject` text
+ * escapes RFC 2253 specials: a CN "jane,doe" would read "jane\\,doe"). With several CNs, Go keeps the last.
+ */
 export function subjectNames(cert: X509Certificate): { commonName: string; organizations: string[] } {
-  let commonName = '';
-  const organizations: string[] = [];
-  for (const line of cert.subject.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq < 0) continue;
-    const key = line.slice(0, eq);
-    const value = line.slice(eq + 1);
-    if (key === 'CN') commonName = value;
-    else if (key === 'O') organizations.push(value);
-  }
-  return { commonName, organizations };
+  const subject = cert.toLegacyObject().subject as unknown as Record<string, string | string[] | undefined>;
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  return { commonName: list(subject.CN).at(-1) ?? '', organizations: list(subject.O) };
 }
+
+/** The extra kube-apiserver attaches to certificate users: which certificate it was (x509.go, CommonNameUserConversion). */
+export const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
 
 /** Where the x509 authenticator gets the trusted roots and the time. */
 export interface X509Options {
@@ -124,7 +122,8 @@ export function x509Authenticator(opts: X509Options): RequestAuthenticator {
           const result = verifyClientChain(req.peerCertificates, opts.roots(), new Date(t));
           if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
           const { commonName, organizations } = subjectNames(leaf);
-          verified = { ...result, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: {} } };
+          const credentialId = `X509SHA256=${leaf.fingerprint256.replaceAll(':', '').toLowerCase()}`;
+          verified = { ...result, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: { [CREDENTIAL_ID_KEY]: [credentialId] } } };
           if (byFingerprint.size >= MAX_REMEMBERED) byFingerprint.delete(byFingerprint.keys().next().value!);
           byFingerprint.set(key, verified);
         }

@@ -78,8 +78,8 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
       this.cache = new Map();
       this.cachedAt = this.index.version;
     }
-    // NUL never occurs in names, groups, verbs or paths that reach here, so the key is unambiguous.
-    const key = `${attrs.user.name}\0${attrs.user.groups.join('\u0001')}\0${attrs.verb}\0${attrs.isResourceRequest ? 'r' : 'n'}\0${attrs.apiGroup}\0${attrs.resource}\0${attrs.subresource}\0${attrs.namespace}\0${attrs.name}\0${attrs.path}`;
+    // JSON keeps the key unambiguous whatever the strings hold (a SubjectAccessReview may name any user).
+    const key = JSON.stringify([attrs.user.name, attrs.user.groups, attrs.verb, attrs.isResourceRequest, attrs.apiGroup, attrs.resource, attrs.subresource, attrs.namespace, attrs.name, attrs.path]);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const version = this.index.version;

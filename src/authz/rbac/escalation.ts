@@ -107,7 +107,8 @@ export function escalationError(user: UserInfo, ownerRules: readonly Rule[], res
   if (covered) return undefined;
   const descriptions = [...new Set(compactRules(missing).map(compactString))].sort();
   let msg = `user ${JSON.stringify(user.name)} (groups=${goQuoteList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join('\n')}`;
-  if (resolutionErrors.length > 0) msg += `; resolution errors: [${resolutionErrors.join(' ')}]`;
+  // %v of a one-element []error holding RulesFor's aggregate: "[e]" or "[[e1, e2]]".
+  if (resolutionErrors.length > 0) msg += `; resolution errors: [${resolutionErrors.length === 1 ? resolutionErrors[0] : `[${resolutionErrors.join(', ')}]`}]`;
   return msg;
 }
 

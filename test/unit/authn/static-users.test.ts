@@ -106,6 +106,7 @@ const basicCases: { name: string; header: string; want: { username: string; pass
   { name: 'Go BasicAuth: user and password', header: `Basic ${b64('alice:pw')}`, want: { username: 'alice', password: 'pw' } },
   { name: 'scheme is case-insensitive', header: `BASIC ${b64('alice:pw')}`, want: { username: 'alice', password: 'pw' } },
   { name: 'password may contain colons', header: `Basic ${b64('alice:a:b')}`, want: { username: 'alice', password: 'a:b' } },
+  { name: 'UTF-8 user names and passwords are kept as UTF-8', header: `Basic ${Buffer.from('jöhn:pä$$', 'utf8').toString('base64')}`, want: { username: 'jöhn', password: 'pä$$' } },
   { name: 'empty password', header: `Basic ${b64('alice:')}`, want: { username: 'alice', password: '' } },
   { name: 'not base64 is not basic credentials', header: 'Basic !!!notbase64', want: null },
   { name: 'no colon is not basic credentials', header: `Basic ${b64('alicepw')}`, want: null },

@@ -64,3 +64,15 @@ test('a verified chain is re-checked once the clock passes its expiry', async ()
   now = new Date(Date.now() + 2 * DAY);
   assert.equal((await authenticator.authenticate({ headers: {}, peerCertificates: [cert] }))?.ok, false);
 });
+
+test('x509: CN and O are read unescaped, as Go holds them, and the credential-id extra names the certificate', async () => {
+  const cert = (await issueClientCert(ca, { user: 'jane,doe+x', groups: ['dev+ops', 'a=b'] })).cert;
+  const result = await x509Authenticator({ roots: () => [ca.cert] }).authenticate({ headers: {}, peerCertificates: [cert] });
+  assert.equal(result?.ok, true);
+  if (result?.ok) {
+    assert.equal(result.user.name, 'jane,doe+x');
+    assert.deepEqual(result.user.groups, ['dev+ops', 'a=b']);
+    // x509.go CommonNameUserConversion: X509SHA256=<lower-case hex of the certificate's SHA-256>.
+    assert.deepEqual(result.user.extra, { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${cert.fingerprint256.replaceAll(':', '').toLowerCase()}`] });
+  }
+});
