@@ -426,6 +426,8 @@ export const RBAC_KINDS: readonly ResourceType[] = [clusterRoleBindingType, clus
 export interface KindsOptions {
   /** Runs after decoding and before every create, update and delete (RBAC escalation checks). */
   admit?: AdmitHook;
+  /** Where open watches register their close, for a clean stop. */
+  openWatches?: Set<() => void>;
 }
 
 function addResources(registry: ApiRegistry, group: string, version: string, resources: ServedResource[]): void {
@@ -448,7 +450,7 @@ function addResources(registry: ApiRegistry, group: string, version: string, res
  */
 export function registerCoreAndRbacKinds(registry: ApiRegistry, store: ObjectStore, opts: KindsOptions = {}): void {
   for (const type of [...CORE_KINDS, ...RBAC_KINDS]) store.register(type);
-  const serve = (t: ResourceType): ServedResource => restResource(store, t, opts.admit ? { admit: opts.admit } : {});
+  const serve = (t: ResourceType): ServedResource => restResource(store, t, { ...(opts.admit ? { admit: opts.admit } : {}), ...(opts.openWatches ? { openWatches: opts.openWatches } : {}) });
   addResources(registry, '', 'v1', CORE_KINDS.map(serve));
   addResources(registry, RBAC_GROUP, 'v1', RBAC_KINDS.map(serve));
 }

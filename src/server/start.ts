@@ -196,7 +196,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const store = new ObjectStore();
     const registry = new ApiRegistry();
     let admit: AdmitHook = async () => undefined;
-    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args) });
+    const openWatches = new Set<() => void>();
+    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args), openWatches });
+    closers.push(() => {
+      for (const close of [...openWatches]) close();
+    });
     const live = await startLivePolicy(rbacStoreOf(store), {
       policyPaths: options.policyPaths ?? [],
       bootstrap: options.bootstrapPolicy !== false,
@@ -252,7 +256,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
           for (const close of closers.splice(0)) close();
           server.close(() => resolve());
           server.closeIdleConnections();
-          // Requests still running (a slow client, later a watch) get a moment, then their sockets are ended.
+          // Responses ended just now (watches) finish asynchronously; their connections turn idle a moment later.
+          const idle = setInterval(() => server.closeIdleConnections(), 10);
+          idle.unref();
+          server.once('close', () => clearInterval(idle));
+          // Watches were ended above (closers); requests still running (a slow client) get a moment, then their sockets are ended.
           const grace = setTimeout(() => {
             for (const socket of sockets) socket.destroy();
           }, 2000);

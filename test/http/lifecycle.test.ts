@@ -95,3 +95,53 @@ test('two servers in one process do not trust each other\'s certificates', async
     await Promise.all([a.stop(), b.stop()]);
   }
 });
+
+test('stop() ends open watches: the client sees its stream end, not a reset', async () => {
+  const server = await startServer({ authorizationMode: 'AlwaysAllow' });
+  const ended = new Promise<string>((resolve, reject) => {
+    const req = request(`${server.url}/api/v1/namespaces?watch=1`, { ca: server.caCert, agent: false }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => resolve('end'));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  // Let the watch start (its first events are the existing namespaces).
+  await new Promise((r) => setTimeout(r, 100));
+  await server.stop();
+  assert.equal(await ended, 'end');
+});
+
+test('a chunked body over the limit gets its 413 and the connection is closed', async () => {
+  const server = await startServer({ authorizationMode: 'AlwaysAllow' });
+  try {
+    const status = await new Promise<number>((resolve) => {
+      const req = request(
+        `${server.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+        { method: 'POST', ca: server.caCert, agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => undefined);
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      const write = (): void => {
+        while (sent < 5 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', write);
+            return;
+          }
+        }
+        req.end();
+      };
+      write();
+    });
+    assert.equal(status, 413);
+  } finally {
+    await server.stop();
+  }
+});
