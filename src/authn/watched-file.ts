@@ -24,6 +24,7 @@ export class WatchedFile<T> {
   private version: string;
   private watcher: FSWatcher | undefined;
   private reloading: Promise<boolean> | undefined;
+  private again = false;
 
   private constructor(
     readonly path: string,
@@ -50,7 +51,19 @@ export class WatchedFile<T> {
 
   /** Re-reads the file if it changed since the last read; true when the contents changed. Concurrent callers share one read. */
   refreshIfChanged(): Promise<boolean> {
-    this.reloading ??= this.reload().finally(() => {
+    // A change while a read is under way gets one more read after it, so no edit is missed.
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      let changed = false;
+      do {
+        this.again = false;
+        changed = (await this.reload()) || changed;
+      } while (this.again);
+      return changed;
+    })().finally(() => {
       this.reloading = undefined;
     });
     return this.reloading;

@@ -4,7 +4,7 @@
 // they change (a bad edit keeps the last good policy and logs why).
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { KubeObject } from '../../store/types.js';
 import { staleAggregations, type AggregatableClusterRole } from './aggregation.js';
 import { RbacAuthorizer } from './authorizer.js';
@@ -105,15 +105,27 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
   if (opts.policyPaths.length > 0) apply((await loadPolicyFiles([...opts.policyPaths])).objects);
 
   let reloading: Promise<void> | undefined;
+  let again = false;
+  const reloadOnce = async (): Promise<void> => {
+    try {
+      const loaded = await loadPolicyFiles([...opts.policyPaths]);
+      apply(loaded.objects);
+      opts.log.info(`RBAC policy reloaded from ${loaded.files.length} file(s)`);
+    } catch (err) {
+      opts.log.warn(`${(err as Error).message}; keeping the last good RBAC policy`);
+    }
+  };
   const reload = (): Promise<void> => {
-    reloading ??= (async () => {
-      try {
-        const loaded = await loadPolicyFiles([...opts.policyPaths]);
-        apply(loaded.objects);
-        opts.log.info(`RBAC policy reloaded from ${loaded.files.length} file(s)`);
-      } catch (err) {
-        opts.log.warn(`${(err as Error).message}; keeping the last good RBAC policy`);
-      }
+    // A change while a reload reads the files is read by one more reload after it, never lost.
+    if (reloading) {
+      again = true;
+      return reloading;
+    }
+    reloading = (async () => {
+      do {
+        again = false;
+        await reloadOnce();
+      } while (again);
     })().finally(() => {
       reloading = undefined;
     });
@@ -124,9 +136,12 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
   let timer: NodeJS.Timeout | undefined;
   if (opts.watch !== false) {
     for (const path of opts.policyPaths) {
-      const folder = (await stat(path)).isDirectory() ? path : dirname(path);
+      const isDir = (await stat(path)).isDirectory();
+      // A single file is watched through its folder (editors replace files), for events naming it only.
+      const only = isDir ? undefined : basename(path);
       try {
-        const w = watch(folder, { persistent: false }, () => {
+        const w = watch(isDir ? path : dirname(path), { persistent: false }, (_event, changed) => {
+          if (only !== undefined && changed !== null && changed !== only) return;
           // Editors write in bursts; one reload after the burst.
           clearTimeout(timer);
           timer = setTimeout(() => void reload(), 50);
