@@ -20,7 +20,7 @@ const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 /** Go's field.Invalid body for a value that is absent: kube prints a nil pointer as "null". */
 function invalid(field: string, value: unknown, detail: string): FieldErrorLike {
-  const shown = value === undefined || value === null ? '"null"' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+  const shown = JSON.stringify(value === undefined || value === null ? 'null' : value);
   return { field, reason: 'FieldValueInvalid', message: `${field}: Invalid value: ${shown}: ${detail}` };
 }
 
@@ -95,7 +95,15 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
           }
         }
         const errs = validateSpec(spec, kind);
-        if (errs.length > 0) throw invalidStatus(GROUP, kind, str(metadata.name), errs);
+        // ValidateSubjectAccessReview and its siblings: the object's metadata must be empty (a local review's
+        // may hold its namespace). kube prints the Go struct as the value; we print the JSON we were sent.
+        const { creationTimestamp: _ts, ...meta } = metadata;
+        if (kind === 'LocalSubjectAccessReview') delete meta.namespace;
+        const metadataFilled = Object.values(meta).some((v) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0));
+        if (metadataFilled) {
+          errs.push(invalid('metadata', JSON.stringify(metadata), kind === 'LocalSubjectAccessReview' ? 'must be empty except for namespace' : 'must be empty'));
+        }
+        if (errs.length > 0) throw invalidStatus(GROUP, kind, '', errs);
         const user: UserInfo =
           kind === 'SelfSubjectAccessReview'
             ? userOf(ctx)
@@ -122,9 +130,12 @@ function rulesReview(ruleResolver: RuleResolver): ServedResource {
         if (namespace === '') throw badRequest('no namespace on request');
         const rules = ruleResolver.rulesFor(userOf(ctx), namespace);
         const compact = <T extends Obj>(rule: T): T => Object.fromEntries(Object.entries(rule).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
+        // selfsubjectrulesreview/rest.go builds a new object: nothing of the request is echoed but its kind.
         writeObject(ctx, 201, {
-          ...body,
-          metadata: { creationTimestamp: null, ...(asObj(body.metadata) ?? {}) },
+          kind: 'SelfSubjectRulesReview',
+          apiVersion: `${GROUP}/${VERSION}`,
+          metadata: { creationTimestamp: null },
+          spec: {},
           status: {
             resourceRules: rules.resourceRules.map((r) => compact(r as unknown as Obj)),
             nonResourceRules: rules.nonResourceRules.map((r) => compact(r as unknown as Obj)),

@@ -212,3 +212,16 @@ test('the query is read the same way for authorization and for serving (Go\'s Pa
   assert.equal(res.status, 200);
   assert.equal(res.body.kind, 'ConfigMapList');
 });
+
+test('SubjectAccessReview with a name in its metadata is kube\'s 422 "must be empty"', async () => {
+  const res = await asAdmin(client(server()).post(`${AUTHZ}/subjectaccessreviews`)).send({ ...sar({ user: 'jane', resourceAttributes: { verb: 'get', resource: 'pods' } }), metadata: { name: 'x' } });
+  assert.equal(res.status, 422);
+  assert.match(res.body.message, /^SubjectAccessReview\.authorization\.k8s\.io "" is invalid: metadata: Invalid value: .*: must be empty$/);
+});
+
+test('SelfSubjectRulesReview answers a new object: the request\'s spec is not echoed', async () => {
+  const res = await client(server()).post(`${AUTHZ}/selfsubjectrulesreviews`).set('Authorization', `Bearer ${jane}`).send({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'dev' } });
+  assert.equal(res.status, 201);
+  assert.deepEqual(res.body.spec, {});
+  assert.deepEqual(res.body.metadata, { creationTimestamp: null });
+});
