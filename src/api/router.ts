@@ -6,7 +6,7 @@ import { serveHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
 import type { ApiRegistry } from './registry.js';
 import { sendJson, writeObject } from './respond.js';
-import { methodNotSupported, pathNotFound, StatusError } from './status.js';
+import { methodNotSupported, pathNotFound, routeMethodNotAllowed } from './status.js';
 import { versionInfo } from './version.js';
 
 /** What the router serves besides the registry's resources. */
@@ -19,13 +19,6 @@ export interface RouterOptions {
   nonResource?: Record<string, (ctx: KubeContext) => Promise<void>>;
 }
 
-/** go-restful's answer to a method a path does not serve, as kube-apiserver wraps it. */
-function methodNotAllowed(): StatusError {
-  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {
-    causes: [{ reason: 'UnexpectedServerResponse', message: '405: Method Not Allowed' }],
-  });
-}
-
 /** The last stage of the chain: serves what the registry and the fixed endpoints offer, 404 for the rest. */
 export function router(opts: RouterOptions): KubeMiddleware {
   const { registry } = opts;
@@ -36,25 +29,25 @@ export function router(opts: RouterOptions): KubeMiddleware {
     if (!info.isResourceRequest) {
       const parts = info.path.split('/').filter((p) => p !== '');
       if (info.path === '/version' || info.path === '/version/') {
-        if (!reading) throw methodNotAllowed();
+        if (!reading) throw routeMethodNotAllowed();
         return sendJson(ctx, 200, versionJson);
       }
       if (reading && serveHealth(ctx)) return;
       if (reading && serveOpenApi(ctx, registry, opts.kubernetesVersion)) return;
       const own = opts.nonResource?.[info.path];
       if (own !== undefined) {
-        if (!reading) throw methodNotAllowed();
+        if (!reading) throw routeMethodNotAllowed();
         return own(ctx);
       }
       // Discovery: /api, /apis, /apis/{group}, /api/{version}, /apis/{group}/{version}.
       if (parts[0] === 'api' && parts.length <= 2) {
-        if (!reading) throw methodNotAllowed();
+        if (!reading) throw routeMethodNotAllowed();
         if (parts.length === 1) return writeObject(ctx, 200, { ...apiVersions(registry, opts.serverAddress()) });
         const gv = registry.groupVersion('', parts[1]!);
         if (gv) return writeObject(ctx, 200, apiResourceList(gv));
       }
       if (parts[0] === 'apis' && parts.length <= 3) {
-        if (!reading) throw methodNotAllowed();
+        if (!reading) throw routeMethodNotAllowed();
         if (parts.length === 1) return writeObject(ctx, 200, apiGroupList(registry));
         const group = registry.groups().find((g) => g.name === parts[1]);
         if (group && parts.length === 2) return writeObject(ctx, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group.name, group.versions) });
@@ -71,7 +64,7 @@ export function router(opts: RouterOptions): KubeMiddleware {
     if (handler === undefined) {
       // A verb the resource does not serve at all is a routing miss in go-restful: 405 when the path
       // exists with other methods, as for GET on a create-only review.
-      if (Object.keys(resource.handlers).length > 0) throw methodNotAllowed();
+      if (Object.keys(resource.handlers).length > 0) throw routeMethodNotAllowed();
       throw methodNotSupported({ group: info.apiGroup, resource: info.resource }, info.verb);
     }
     await handler(ctx);

@@ -188,11 +188,6 @@ export function resourceExpired(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }
 
-/** kube's NewGone (deprecated in kube in favour of NewResourceExpired): 410 with reason Gone. */
-export function gone(message: string): StatusError {
-  return new StatusError(410, 'Gone', message);
-}
-
 /** The watch cache's answer to a resourceVersion it has not reached within 3 seconds (storage.NewTooLargeResourceVersionError). */
 export function tooLargeResourceVersion(requested: number, current: number): StatusError {
   return new StatusError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {

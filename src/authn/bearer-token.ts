@@ -1,6 +1,5 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken.go.
 import { headerValue } from './headers.js';
-import { firstAuthenticated } from './union.js';
 import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './types.js';
 
 /** The reason kube logs when no token authenticator recognised a bearer token. */
@@ -43,9 +42,4 @@ export function bearerTokenAuthenticator(tokenAuth: TokenAuthenticator): Request
       return result ?? { ok: false, reason: INVALID_BEARER_TOKEN };
     },
   };
-}
-
-/** kube's token union: the first token authenticator that recognises the token wins. */
-export function tokenUnion(authenticators: readonly TokenAuthenticator[]): TokenAuthenticator {
-  return { authenticateToken: (token) => firstAuthenticated(authenticators, (a) => a.authenticateToken(token)) };
 }

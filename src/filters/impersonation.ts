@@ -2,6 +2,7 @@
 // buildImpersonationRequests, unescapeExtraKey; moved to filters/impersonation/impersonation.go in 1.34),
 // authentication/serviceaccount/util.go (SplitUsername, MakeGroupNames) and
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
+import { isDNS1123Label, isDNS1123Subdomain } from '../store/validation.js';
 import type { IncomingMessage } from 'node:http';
 import { badRequest } from '../api/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
@@ -45,18 +46,14 @@ const ref = (kind: ImpersonationRequest['kind'], name: string, more: Partial<Imp
   ...more,
 });
 
-// validation.IsDNS1123Label (63) and IsDNS1123Subdomain (253): ValidateNamespaceName and ValidateServiceAccountName.
-const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** serviceaccount.SplitUsername: the namespace and name of `system:serviceaccount:NS:NAME`, or null if not a valid one. */
 export function splitServiceAccountUsername(username: string): { namespace: string; name: string } | null {
   if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return null;
   const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(':');
   if (parts.length !== 2) return null;
   const [namespace, name] = parts as [string, string];
-  if (namespace.length > 63 || !DNS1123_LABEL_RE.test(namespace)) return null;
-  if (name.length > 253 || !DNS1123_SUBDOMAIN_RE.test(name)) return null;
+  // ValidateNamespaceName and ValidateServiceAccountName: a DNS-1123 label and a DNS-1123 subdomain.
+  if (isDNS1123Label(namespace).length > 0 || isDNS1123Subdomain(name).length > 0) return null;
   return { namespace, name };
 }
 

@@ -178,7 +178,7 @@ export function takeKey(bits: number = DEFAULT_KEY_BITS): Promise<KeyPair> {
   refill();
   if (key) return Promise.resolve(key);
   // Keys already being generated for the pool are not yet promised to anyone: wait for one
-  // rather than start another and compete with the refill for the four threadpool threads.
+  // rather than start another and compete with the refill for the CPU.
   if (worker && pending > waiters.length) {
     return new Promise((resolve, reject) => {
       waiters.push({

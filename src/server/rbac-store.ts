@@ -1,18 +1,17 @@
 // The RBAC policy's view of the object store: kinds by name, writes that create or replace, and change
 // events for the four RBAC kinds.
 import type { RbacStore } from '../authz/rbac/live-policy.js';
-import { RBAC_GROUP, type RbacKind, type RbacObject } from '../authz/rbac/types.js';
+import { RBAC_GROUP, RBAC_RESOURCES, type RbacKind, type RbacObject } from '../authz/rbac/types.js';
 import { StatusError } from '../api/status.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { KubeObject, ResourceType } from '../store/types.js';
 
-const RESOURCE_OF: Record<RbacKind, string> = { Role: 'roles', ClusterRole: 'clusterroles', RoleBinding: 'rolebindings', ClusterRoleBinding: 'clusterrolebindings' };
 
 /** Adapts the object store to what live RBAC needs; the store must have the RBAC kinds and namespaces registered. */
 export function rbacStoreOf(store: ObjectStore): RbacStore {
   const typeOf = (kind: RbacKind): ResourceType => {
-    const type = store.typeFor(RBAC_GROUP, RESOURCE_OF[kind]);
-    if (type === undefined) throw new Error(`the object store does not serve ${RESOURCE_OF[kind]}.${RBAC_GROUP}`);
+    const type = store.typeFor(RBAC_GROUP, RBAC_RESOURCES[kind]);
+    if (type === undefined) throw new Error(`the object store does not serve ${RBAC_RESOURCES[kind]}.${RBAC_GROUP}`);
     return type;
   };
   const namespaces = store.typeFor('', 'namespaces');

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeContext } from '../../request/state.js';
 import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../status.js';
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
+import { summarizeData } from './summarize.js';
 
 /** kube-apiserver's MaxRequestBodyBytes default: 3 MiB (staging/src/k8s.io/apiserver/pkg/server/config.go). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -57,15 +58,6 @@ export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
-}
-
-/** kube's summarizeData: a JSON-looking body as text, anything else as hex, cut at 30 bytes. */
-export function summarizeData(data: Buffer, maxLength = 30): string {
-  if (data.length === 0) return '<empty>';
-  const cut = data.length > maxLength;
-  const head = data.subarray(0, maxLength);
-  const text = data[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
-  return cut ? `${text} ...` : text;
 }
 
 /** Go's encoding/json wording for the commonest syntax errors, so 400 messages read like kube-apiserver's. */

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { badRequest, internalError, StatusError } from '../status.js';
+import { summarizeData } from './summarize.js';
 
 /** The media type kube-apiserver and client-go use for protobuf bodies. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -485,13 +486,6 @@ function goPackages(apiVersion: string): { external: string; internal: string } 
   const { group, version } = parseGvk(apiVersion, '');
   const name = group === '' ? 'core' : (Object.entries(GROUP_OF_PACKAGE).find(([, g]) => g === group)?.[0] ?? group.replace(/\.k8s\.io$/, '').split('.')[0]!);
   return { external: `k8s.io/api/${name}/${version}`, internal: `k8s.io/kubernetes/pkg/apis/${name}` };
-}
-
-function summarizeData(data: Buffer, maxLength = 30): string {
-  if (data.length === 0) return '<empty>';
-  const head = data.subarray(0, maxLength);
-  const text = data[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
-  return data.length > maxLength ? `${text} ...` : text;
 }
 
 /**

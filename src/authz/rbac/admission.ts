@@ -8,9 +8,8 @@ import { rulesFor } from './authorizer.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';
 import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
 import type { MatchableRule } from './rules.js';
-import { RBAC_GROUP } from './types.js';
+import { RBAC_GROUP, RBAC_RESOURCES } from './types.js';
 
-const RESOURCES: Record<string, string> = { Role: 'roles', ClusterRole: 'clusterroles', RoleBinding: 'rolebindings', ClusterRoleBinding: 'clusterrolebindings' };
 
 // rbacregistry.IsOnlyMutatingGCFields: finalizers and owner references may change without a check.
 function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
@@ -29,7 +28,7 @@ function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): bool
  */
 export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }) {
   return async (ctx: KubeContext, verb: 'create' | 'update' | 'delete', obj: KubeObject, old: KubeObject | undefined): Promise<void> => {
-    const resource = RESOURCES[obj.kind];
+    const resource = (RBAC_RESOURCES as Record<string, string | undefined>)[obj.kind];
     if (verb === 'delete' || resource === undefined || obj.apiVersion !== `${RBAC_GROUP}/v1`) return;
     const user = userOf(ctx);
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;

@@ -11,7 +11,7 @@ import { RbacAuthorizer } from './authorizer.js';
 import { RbacIndex, type BindingLike, type RoleLike } from './binding-index.js';
 import { loadBootstrapPolicy } from './bootstrap.js';
 import { loadPolicyFiles } from './policy-files.js';
-import type { RbacKind, RbacObject } from './types.js';
+import { RBAC_KINDS, type RbacKind, type RbacObject } from './types.js';
 
 /** What RBAC needs of the object store. */
 export interface RbacStore {
@@ -28,7 +28,6 @@ export interface PolicyLog {
   warn(msg: string): void;
 }
 
-const RBAC_KINDS: readonly RbacKind[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 const keyOf = (o: { kind: string; metadata: { namespace?: string; name?: string } }): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 /** The running RBAC: its index and authorizer, and a close() that stops watching files and the store. */

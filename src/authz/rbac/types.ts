@@ -96,6 +96,9 @@ export type RbacKind = RbacObject['kind'];
 /** The four kinds, in the order kube lists them. */
 export const RBAC_KINDS: readonly RbacKind[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
+/** The resource (plural) each RBAC kind is served as. */
+export const RBAC_RESOURCES: Readonly<Record<RbacKind, string>> = { Role: 'roles', ClusterRole: 'clusterroles', RoleBinding: 'rolebindings', ClusterRoleBinding: 'clusterrolebindings' };
+
 /** Whether objects of a kind live in a namespace (Role, RoleBinding) or at cluster scope. */
 export function isNamespacedRbacKind(kind: RbacKind): boolean {
   return kind === 'Role' || kind === 'RoleBinding';
