@@ -2,12 +2,12 @@
 // buildImpersonationRequests, unescapeExtraKey; moved to filters/impersonation/impersonation.go in 1.34),
 // authentication/serviceaccount/util.go (SplitUsername, MakeGroupNames) and
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
-import { isDNS1123Label, isDNS1123Subdomain } from '../store/validation.js';
 import type { IncomingMessage } from 'node:http';
 import { badRequest } from '../api/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
 import type { Attributes, AuthorizationResult, Authorizer } from '../authz/types.js';
 import { userOf, type KubeMiddleware } from '../request/state.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../store/validation.js';
 import { forbiddenError } from './authorization.js';
 
 /** authenticationv1.ImpersonateUserHeader and friends, lower-cased as node:http gives header names. */
