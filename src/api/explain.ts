@@ -1,6 +1,7 @@
 // GET /debug/explain: kube-auth-mock's own endpoint behind `kube-auth-mock explain`. A non-resource path,
 // so RBAC decides who may call it like any other (`get` on "/debug/explain"; system:masters may).
-import { SYSTEM_MASTERS } from '../authn/types.js';
+import { addAuthenticatedGroup } from '../authn/group-adder.js';
+import { ALL_UNAUTHENTICATED, ANONYMOUS_USER, SYSTEM_MASTERS } from '../authn/types.js';
 import { explain, renderExplanation } from '../authz/rbac/explain.js';
 import type { RbacAuthorizer } from '../authz/rbac/authorizer.js';
 import type { RbacIndex } from '../authz/rbac/binding-index.js';
@@ -29,8 +30,12 @@ export function explainAttributes(params: URLSearchParams): Attributes {
   if ((path === '') === (resource === '')) throw badRequest('explain needs exactly one of resource or path');
   // "pods/log" is accepted as resource and subresource together, as kubectl auth can-i takes it.
   const [res, sub = ''] = resource.split('/', 2);
+  // Explained as an authenticated request of that user would be decided: the group adder's
+  // system:authenticated is added (system:anonymous gets system:unauthenticated), unlike a SubjectAccessReview.
+  const named = { name: user, uid: '', groups: params.getAll('group'), extra: {} };
+  const withGroups = user === ANONYMOUS_USER ? { ...named, groups: named.groups.includes(ALL_UNAUTHENTICATED) ? named.groups : [...named.groups, ALL_UNAUTHENTICATED] } : addAuthenticatedGroup(named);
   return {
-    user: { name: user, uid: '', groups: params.getAll('group'), extra: {} },
+    user: withGroups,
     verb,
     isResourceRequest: resource !== '',
     path,

@@ -8,7 +8,7 @@ import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './fla
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'the user to explain for' },
-  { name: 'group', type: 'string', multiple: true, help: 'a group of the user (add system:authenticated yourself if it matters)' },
+  { name: 'group', type: 'string', multiple: true, help: 'a group of the user (system:authenticated is added, as for any authenticated request)' },
   { name: 'verb', type: 'string', help: 'get, list, watch, create, update, patch, delete, ... or a custom verb' },
   { name: 'resource', type: 'string', help: 'resource, or resource/subresource (pods, pods/log)' },
   { name: 'api-group', type: 'string', default: '""', help: 'API group of the resource (core: empty)' },
@@ -24,7 +24,7 @@ const FLAGS: readonly FlagSpec[] = [
 const EXAMPLES = [
   'kube-auth-mock explain --user jane --verb list --resource secrets -n dev',
   'kube-auth-mock explain --user jane --group dev --verb get --resource pods/log --name web -n dev',
-  'kube-auth-mock explain --user bob --group system:authenticated --verb get --path /healthz',
+  'kube-auth-mock explain --user bob --verb get --path /healthz',
 ];
 
 function get(config: ClientConfig, path: string, accept: string): Promise<{ status: number; body: string }> {

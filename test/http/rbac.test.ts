@@ -225,3 +225,11 @@ test('SelfSubjectRulesReview answers a new object: the request\'s spec is not ec
   assert.deepEqual(res.body.spec, {});
   assert.deepEqual(res.body.metadata, { creationTimestamp: null });
 });
+
+test('/debug/explain explains the user as authenticated: system:authenticated\'s bindings are shown', async () => {
+  const res = await asAdmin(client(server()).get('/debug/explain?user=jane&verb=get&path=/healthz'));
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body.user.groups, ['system:authenticated']);
+  assert.equal(res.body.decision, 'allow');
+  assert.ok(res.body.bindings.some((b: { description: string }) => b.description.includes('to Group "system:authenticated"')));
+});
