@@ -3,6 +3,7 @@
 // registry knows of it. Sources (kube v1.33): pkg/registry/core/<kind>/{strategy.go,storage/storage.go},
 // pkg/registry/rbac/<kind>/{strategy.go,storage/storage.go}, pkg/apis/core/v1/{defaults.go,conversion.go},
 // pkg/apis/core/validation/validation.go, and the discovery documents kube-apiserver serves for them.
+import { goJsonTypeName } from './codec/go-json.js';
 import type { ApiRegistry, ServedResource } from './registry.js';
 import { restResource, type AdmitHook } from './rest/resource.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
@@ -31,14 +32,6 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** Go's encoding/json name for a JSON value's type, as its UnmarshalTypeError prints it. */
-function jsonTypeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'object') return 'object';
-  return typeof v === 'boolean' ? 'bool' : typeof v;
-}
-
 /** base64.StdEncoding as encoding/json decodes a []byte: the offset of the first byte it cannot take, or -1. */
 function base64ErrorOffset(s: string): number {
   let n = 0;
@@ -65,11 +58,11 @@ function mapDecodeError(kind: string, obj: KubeObject, field: string, base64: bo
   if (value === undefined || value === null) return undefined;
   const prefix = `${kind} in version "v1" cannot be handled as a ${kind}: `;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return `${prefix}json: cannot unmarshal ${jsonTypeName(value)} into Go struct field ${kind}.${field} of type map[string]${base64 ? '[]uint8' : 'string'}`;
+    return `${prefix}json: cannot unmarshal ${goJsonTypeName(value)} into Go struct field ${kind}.${field} of type map[string]${base64 ? '[]uint8' : 'string'}`;
   }
   for (const v of Object.values(value as Record<string, unknown>)) {
     if (v === null) continue;
-    if (typeof v !== 'string') return `${prefix}json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${kind}.${field} of type ${base64 ? '[]uint8' : 'string'}`;
+    if (typeof v !== 'string') return `${prefix}json: cannot unmarshal ${goJsonTypeName(v)} into Go struct field ${kind}.${field} of type ${base64 ? '[]uint8' : 'string'}`;
     if (base64) {
       const at = base64ErrorOffset(v);
       if (at >= 0) return `${prefix}illegal base64 data at input byte ${at}`;
@@ -142,7 +135,7 @@ export const secretType: ResourceType = {
     const sd = obj.stringData;
     if (sd !== undefined && sd !== null) {
       const bad = typeof sd !== 'object' || Array.isArray(sd) ? sd : Object.values(sd as Record<string, unknown>).find((v) => typeof v !== 'string' && v !== null);
-      if (bad !== undefined) return `Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${jsonTypeName(bad)} into Go struct field Secret.stringData of type ${typeof sd === 'object' && !Array.isArray(sd) ? 'string' : 'map[string]string'}`;
+      if (bad !== undefined) return `Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${goJsonTypeName(bad)} into Go struct field Secret.stringData of type ${typeof sd === 'object' && !Array.isArray(sd) ? 'string' : 'map[string]string'}`;
     }
     return mapDecodeError('Secret', obj, 'data', true);
   },

@@ -1,6 +1,7 @@
 // Reading and decoding request bodies as kube-apiserver's create handler does.
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (createHandler, transformDecodeError),
 // handlers/rest.go (limitedReadBody, summarizeData) and handlers/negotiation (NegotiateInputSerializer).
+import { goJsonSyntaxError, goJsonTypeName } from './go-json.js';
 import { parse as parseYaml } from 'yaml';
 import type { KubeContext } from '../../request/state.js';
 import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../status.js';
@@ -60,15 +61,6 @@ export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY
   return Buffer.concat(chunks, size);
 }
 
-/** Go's encoding/json wording for the commonest syntax errors, so 400 messages read like kube-apiserver's. */
-function goJsonError(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const at = /position (\d+)/.exec(message);
-  if (/Unexpected end|Unterminated/.test(message) || (at !== null && Number(at[1]) >= text.length)) return 'unexpected end of JSON input';
-  const ch = at !== null ? text[Number(at[1])] : /token '?(.)'?/.exec(message)?.[1];
-  return ch === undefined ? message : `invalid character '${ch}' looking for beginning of value`;
-}
-
 /** The object in a JSON or YAML body, or kube's 400 for a body that is not one. */
 function parseTextObject(body: Buffer, type: MediaType, expected: ExpectedKind): Record<string, unknown> {
   const text = body.toString('utf8');
@@ -76,12 +68,12 @@ function parseTextObject(body: Buffer, type: MediaType, expected: ExpectedKind):
   try {
     value = type === 'yaml' ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    const reason = type === 'yaml' ? (err as Error).message : goJsonError(err, text);
+    const reason = type === 'yaml' ? (err as Error).message : goJsonSyntaxError(err, text);
     throw badRequest(`the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: ${reason} (${summarizeData(body)})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw badRequest(
-      `the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarizeData(body)})`,
+      `the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarizeData(body)})`,
     );
   }
   return value as Record<string, unknown>;

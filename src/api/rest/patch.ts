@@ -2,6 +2,7 @@
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (jsonPatcher.applyJSPatch,
 // strategicPatchObject, maxJSONPatchOperations), gopkg.in/evanphx/json-patch.v4 (Apply, MergePatch) for
 // RFC 6902 and RFC 7386, and handlers/rest.go (fieldValidation: Warn when unset, which decodes strictly first).
+import { goJsonSyntaxError, goJsonTypeName } from '../codec/go-json.js';
 import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../status.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */
@@ -38,22 +39,6 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 function isObject(v: unknown): v is { [key: string]: Json } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Go's encoding/json wording for a body that is not JSON, or the JSON type a Go value cannot take. */
-function goJsonSyntaxError(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const at = /position (\d+)/.exec(message);
-  if (text.trim() === '' || /Unexpected end|Unterminated/.test(message) || (at !== null && Number(at[1]) >= text.length)) return 'unexpected end of JSON input';
-  const ch = at !== null ? text[Number(at[1])] : /token '?(.)'?/.exec(message)?.[1];
-  return ch === undefined ? message : `invalid character '${ch}' looking for beginning of value`;
-}
-
-function jsonTypeName(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'object';
-  return typeof v === 'boolean' ? 'bool' : typeof v;
 }
 
 function parse(body: Buffer): { value: Json } | { error: string } {
@@ -254,9 +239,9 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<st
     case 'json': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
       const ops = parsed.value;
-      if (!Array.isArray(ops)) throw badRequest(`error decoding patch: json: cannot unmarshal ${jsonTypeName(ops)} into Go value of type []handlers.jsonPatchOp`);
+      if (!Array.isArray(ops)) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(ops)} into Go value of type []handlers.jsonPatchOp`);
       const bad = ops.find((o) => !isObject(o) && o !== null);
-      if (bad !== undefined) throw badRequest(`error decoding patch: json: cannot unmarshal ${jsonTypeName(bad)} into Go value of type handlers.jsonPatchOp`);
+      if (bad !== undefined) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(bad)} into Go value of type handlers.jsonPatchOp`);
       if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
         throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
       }
@@ -271,13 +256,13 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<st
     case 'merge': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
       if (parsed.value === null) throw badRequest('Invalid JSON Patch');
-      if (!isObject(parsed.value)) throw badRequest(`error decoding patch: json: cannot unmarshal ${jsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
+      if (!isObject(parsed.value)) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
       result = mergePatch(doc, parsed.value);
       break;
     }
     case 'strategic': {
       if ('error' in parsed) throw badRequest(parsed.error);
-      if (!isObject(parsed.value)) throw badRequest(`json: cannot unmarshal ${jsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
+      if (!isObject(parsed.value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
       result = mergePatch(doc, dropDirectives(parsed.value));
       break;
     }

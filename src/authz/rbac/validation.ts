@@ -6,6 +6,7 @@
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
+import { goJsonTypeName } from '../../api/codec/go-json.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
 import {
   fieldForbidden,
@@ -131,14 +132,6 @@ const SCHEMAS: Record<RbacKind, Schema> = {
   ClusterRoleBinding: topLevel('ClusterRoleBinding', BINDING_FIELDS),
 };
 
-function jsonKind(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'object';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'boolean') return 'bool';
-  return 'number';
-}
-
 interface DecodeState {
   typeError: string | undefined;
   unknown: string[];
@@ -150,7 +143,7 @@ interface DecodeState {
 function decode(value: unknown, schema: Schema, structName: string, stack: string[], path: string, st: DecodeState): void {
   if (value === null || value === undefined || schema.t === 'any') return;
   const typeError = (go: string): void => {
-    st.typeError ??= `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${structName}.${stack.join('.')} of type ${go}`;
+    st.typeError ??= `json: cannot unmarshal ${goJsonTypeName(value)} into Go struct field ${structName}.${stack.join('.')} of type ${go}`;
   };
   switch (schema.t) {
     case 'string':
