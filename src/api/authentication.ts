@@ -1,5 +1,6 @@
 // authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
 // Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
+import { metaTime } from '../meta-time.js';
 import type { TokenAuthenticator, UserInfo } from '../authn/types.js';
 import { userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
@@ -17,11 +18,6 @@ export function userInfoJson(user: UserInfo): Record<string, unknown> {
     ...(user.groups.length > 0 ? { groups: user.groups } : {}),
     ...(Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}),
   };
-}
-
-/** RFC 3339 with seconds, as metav1.Time marshals. */
-export function metaTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function selfSubjectReviews(version: string): ServedGroupVersion['resources'][number] {

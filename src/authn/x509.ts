@@ -1,5 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Authenticator,
 // CommonNameUserConversion) and Go's crypto/x509 Verify, whose rules are reproduced here with node:crypto.
+import { metaTime } from '../meta-time.js';
 import type { X509Certificate } from 'node:crypto';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
 
@@ -47,7 +48,7 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
     const from = Date.parse(cert.validFrom);
     const to = Date.parse(cert.validTo);
     if (now.getTime() < from || now.getTime() > to) {
-      const detail = now.getTime() > to ? `current time ${rfc3339(now)} is after ${rfc3339(new Date(to))}` : `current time ${rfc3339(now)} is before ${rfc3339(new Date(from))}`;
+      const detail = now.getTime() > to ? `current time ${metaTime(now)} is after ${metaTime(new Date(to))}` : `current time ${metaTime(now)} is before ${metaTime(new Date(from))}`;
       return `x509: certificate has expired or is not yet valid: ${detail}`;
     }
     notBefore = Math.max(notBefore, from);
@@ -65,10 +66,6 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
 
 function issued(issuer: X509Certificate, cert: X509Certificate): boolean {
   return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** kube's certificateIdentifier, for log lines: which certificate failed. */

@@ -3,6 +3,7 @@
 // and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
+import { metaTime } from '../meta-time.js';
 import { randomUUID } from 'node:crypto';
 import {
   alreadyExists,
@@ -136,11 +137,6 @@ function generateName(base: string): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += RAND_ALPHABET[Math.floor(Math.random() * RAND_ALPHABET.length)];
   return cut + suffix;
-}
-
-/** RFC 3339 with seconds, as metav1.Time marshals. */
-function nowRfc3339(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -339,7 +335,7 @@ export class ObjectStore {
       delete meta.namespace;
     }
     // rest.FillObjectMetaSystemFields, and what WipeObjectMetaSystemFields leaves to it.
-    meta.creationTimestamp = nowRfc3339();
+    meta.creationTimestamp = metaTime();
     meta.uid = randomUUID();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -437,7 +433,7 @@ export class ObjectStore {
     let last = old;
     if (isNamespace) {
       const terminating = structuredClone(old) as KubeObject;
-      terminating.metadata.deletionTimestamp = nowRfc3339();
+      terminating.metadata.deletionTimestamp = metaTime();
       terminating.status = { ...(isRecord(terminating.status) ? terminating.status : {}), phase: 'Terminating' };
       last = normalize(type, terminating);
     }
