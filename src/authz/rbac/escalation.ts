@@ -3,6 +3,7 @@
 // CompactRules), pkg/apis/rbac/v1/helpers.go (CompactString), pkg/registry/rbac/escalation_check.go
 // (EscalationAllowed, RoleEscalationAuthorized, BindingAuthorized) and the policybased storages of
 // role, clusterrole, rolebinding and clusterrolebinding.
+import { goQuote } from '../../store/validation.js';
 import { SYSTEM_MASTERS, type UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
 import type { MatchableRule } from './rules.js';
@@ -82,9 +83,9 @@ export function compactRules(rules: readonly Rule[]): Rule[] {
   return [...compacted, ...simple.values()];
 }
 
-/** Go's %q of a []string: ["a" "b"]. */
+/** Go's %q of a []string: ["a" "b"], each quoted as strconv.Quote does. */
 export function goQuoteList(values: readonly string[]): string {
-  return `[${values.map((v) => JSON.stringify(v)).join(' ')}]`;
+  return `[${values.map(goQuote).join(' ')}]`;
 }
 
 /** kube's CompactString: {APIGroups:[""], Resources:["pods"], Verbs:["get"]}. */
@@ -106,7 +107,7 @@ export function escalationError(user: UserInfo, ownerRules: readonly Rule[], res
   const { covered, missing } = covers(ownerRules, rules);
   if (covered) return undefined;
   const descriptions = [...new Set(compactRules(missing).map(compactString))].sort();
-  let msg = `user ${JSON.stringify(user.name)} (groups=${goQuoteList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join('\n')}`;
+  let msg = `user ${goQuote(user.name)} (groups=${goQuoteList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join('\n')}`;
   // %v of a one-element []error holding RulesFor's aggregate: "[e]" or "[[e1, e2]]".
   if (resolutionErrors.length > 0) msg += `; resolution errors: [${resolutionErrors.length === 1 ? resolutionErrors[0] : `[${resolutionErrors.join(', ')}]`}]`;
   return msg;
