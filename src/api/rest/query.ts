@@ -9,9 +9,12 @@ import { badRequest, invalidObject } from '../status.js';
 import { fieldNotSupported, goStringSlice } from '../../store/validation.js';
 
 // The query is read with the same Go semantics that resolved the request's attributes, so what was
-// authorized (verb, name from a field selector) is what is served.
+// authorized (verb, name from a field selector) is what is served. Parsed once per request.
+const parsed = new WeakMap<KubeContext, Map<string, string[]>>();
 function goQuery(ctx: KubeContext): Map<string, string[]> {
-  return parseGoQuery(ctx.querystring);
+  let query = parsed.get(ctx);
+  if (query === undefined) parsed.set(ctx, (query = parseGoQuery(ctx.querystring)));
+  return query;
 }
 
 /** The first value of a query parameter, as url.Values.Get returns it; undefined when absent. */
