@@ -6,6 +6,7 @@
 import { goJsonTypeName } from './codec/go-json.js';
 import type { ApiRegistry, ServedResource } from './registry.js';
 import { restResource, type AdmitHook } from './rest/resource.js';
+import type { Authorizer } from '../authz/types.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -421,6 +422,8 @@ export interface KindsOptions {
   admit?: AdmitHook;
   /** Where open watches register their close, for a clean stop. */
   openWatches?: Set<() => void>;
+  /** The server's authorizer, for the create check of a PUT that creates. */
+  authorizer?: Authorizer;
 }
 
 function addResources(registry: ApiRegistry, group: string, version: string, resources: ServedResource[]): void {
@@ -443,7 +446,7 @@ function addResources(registry: ApiRegistry, group: string, version: string, res
  */
 export function registerCoreAndRbacKinds(registry: ApiRegistry, store: ObjectStore, opts: KindsOptions = {}): void {
   for (const type of [...CORE_KINDS, ...RBAC_KINDS]) store.register(type);
-  const serve = (t: ResourceType): ServedResource => restResource(store, t, { ...(opts.admit ? { admit: opts.admit } : {}), ...(opts.openWatches ? { openWatches: opts.openWatches } : {}) });
+  const serve = (t: ResourceType): ServedResource => restResource(store, t, opts);
   addResources(registry, '', 'v1', CORE_KINDS.map(serve));
   addResources(registry, RBAC_GROUP, 'v1', RBAC_KINDS.map(serve));
 }

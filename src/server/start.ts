@@ -16,7 +16,9 @@ import { emptyTokenTable, openTokenFile, staticTokenAuthenticator, type TokenTab
 import type { RequestAuthenticator } from '../authn/types.js';
 import { union } from '../authn/union.js';
 import { x509Authenticator } from '../authn/x509.js';
+import { alwaysDeny } from '../authz/always.js';
 import { buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes } from '../authz/modes.js';
+import type { Authorizer } from '../authz/types.js';
 import { rbacAdmission } from '../authz/rbac/admission.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { startLivePolicy } from '../authz/rbac/live-policy.js';
@@ -153,6 +155,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       // nothing is answered before startServer resolves.
       (req, res) => handle(req, res),
     );
+    // Go's net/http limits header bytes only (above), never their number; node silently drops every header
+    // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
+    server.maxHeadersCount = 0;
     const sockets = new Set<Socket>();
     server.on('secureConnection', (socket: Socket) => {
       sockets.add(socket);
@@ -196,8 +201,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const store = new ObjectStore();
     const registry = new ApiRegistry();
     let admit: AdmitHook = async () => undefined;
+    let authorizer: Authorizer = alwaysDeny();
     const openWatches = new Set<() => void>();
-    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args), openWatches });
+    registerCoreAndRbacKinds(registry, store, {
+      admit: (...args) => admit(...args),
+      authorizer: { authorize: (attrs) => authorizer.authorize(attrs) },
+      openWatches,
+    });
     closers.push(() => {
       for (const close of [...openWatches]) close();
     });
@@ -209,6 +219,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     });
     closers.push(() => live.close());
     const chain = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE), { rbac: live.authorizer });
+    authorizer = chain.authorizer;
     admit = rbacAdmission({ authorizer: chain.authorizer, index: live.index });
     for (const gv of authenticationApi({ tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator), apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES })) {
       registry.add(gv);

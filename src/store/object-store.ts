@@ -22,6 +22,7 @@ import {
 import { checkFieldLabels, FieldSelectorError, matchesFields, parseFieldSelector, type FieldRequirement } from './fields.js';
 import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from './labels.js';
 import { IMMORTAL_NAMESPACES, INITIAL_NAMESPACES, namespaceType } from './namespaces.js';
+import { stableJson } from './stable-json.js';
 import type { FieldError, KubeObject, ObjectMeta, ResourceType, StoreChange, WatchEvent } from './types.js';
 import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
 
@@ -149,19 +150,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
   }
   return value;
-}
-
-/** JSON with object keys sorted: equality of two objects as kube compares their encodings. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) {
-    return `{${Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function sortedMap(value: unknown): unknown {

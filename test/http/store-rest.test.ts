@@ -30,7 +30,7 @@ interface TestApp {
 function makeApp(opts: { admit?: AdmitHook; store?: ObjectStoreOptions } = {}): TestApp {
   const store = new ObjectStore(opts.store);
   const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
-  registerCoreAndRbacKinds(registry, store, opts.admit ? { admit: opts.admit } : {});
+  registerCoreAndRbacKinds(registry, store, { authorizer: alwaysAllow(), ...(opts.admit ? { admit: opts.admit } : {}) });
   const app = new Koa<KubeState>();
   app.silent = true;
   app.use(

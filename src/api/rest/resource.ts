@@ -8,8 +8,9 @@ import { PassThrough } from 'node:stream';
 import { decodeBody, readLimitedBody } from '../codec/body.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
-import { badRequest, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
-import { requestInfoOf, type KubeContext } from '../../request/state.js';
+import { badRequest, forbidden, internalError, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
+import type { Authorizer } from '../../authz/types.js';
+import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../store/fields.js';
 import type { ObjectStore, WatchHandle } from '../../store/object-store.js';
 import type { KubeObject, ResourceType, WatchEvent } from '../../store/types.js';
@@ -26,6 +27,8 @@ export type AdmitHook = (ctx: KubeContext, verb: 'create' | 'update' | 'delete',
 /** Options of a served kind. */
 export interface RestOptions {
   admit?: AdmitHook;
+  /** The server's authorizer: a PUT that creates is authorized for `create` too. Without one such a PUT is a 500, as in kube. */
+  authorizer?: Authorizer;
   /** Open watches register their close here, so a stopping server ends them cleanly instead of cutting sockets. */
   openWatches?: Set<() => void>;
 }
@@ -118,6 +121,27 @@ function checkDecoded(ctx: KubeContext, type: ResourceType, obj: KubeObject, val
       // A path we cannot read stays; kube would have dropped it.
     }
   }
+}
+
+/**
+ * handlers/update.go withAuthorization: a PUT that would create the object is authorized for `create` as well
+ * as `update` (createAuthorizerAttributes), and refused with NewForbidden(groupResource, name, reason).
+ */
+async function authorizeCreateOnUpdate(ctx: KubeContext, authorizer: Authorizer | undefined, type: ResourceType, namespace: string, name: string): Promise<void> {
+  if (authorizer === undefined) throw internalError(new Error('no authorizer provided, unable to authorize a create on update'));
+  const result = await authorizer.authorize({
+    user: userOf(ctx),
+    verb: 'create',
+    isResourceRequest: true,
+    path: requestInfoOf(ctx).path,
+    namespace,
+    apiGroup: type.group,
+    apiVersion: type.version,
+    resource: type.resource,
+    subresource: '',
+    name,
+  });
+  if (result.decision !== 'allow') throw forbidden({ group: type.group, resource: type.resource }, name, result.reason);
 }
 
 /** rest.EnsureObjectNamespaceMatchesRequestNamespace (with ExpectedNamespaceForResource for namespaces). */
@@ -325,6 +349,11 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     if (verb !== 'delete') type.defaults?.(obj);
     await admitHook(ctx, verb, obj, old);
   };
+  // The registry's Update runs validating admission on the object as it would be stored, after BeforeUpdate
+  // (system fields from the stored object) and validation (422): a dry-run update gives exactly that object.
+  const admitUpdate = async (ctx: KubeContext, obj: KubeObject, old: KubeObject): Promise<void> => {
+    await admitHook(ctx, 'update', store.update(type, obj, { dryRun: true }), old);
+  };
 
   const get: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
@@ -376,13 +405,17 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     const old = store.find(type, namespace, name);
     if (old === undefined) {
       if (!type.allowCreateOnUpdate) throw notFound(gr, name);
-      // AllowCreateOnUpdate: the create path, whatever resourceVersion the object carries.
+      // AllowCreateOnUpdate: the create path, whatever resourceVersion the object carries, in the order of the
+      // registry's Update: NamespaceLifecycle, BeforeCreate's validation (422), then the create authorization
+      // and validating admission (createValidation).
       if (type.namespaced) store.requireNamespace(namespace);
       delete obj.metadata.resourceVersion;
+      store.create(type, obj, { dryRun: true });
+      await authorizeCreateOnUpdate(ctx, opts.authorizer, type, namespace, name);
       await admit(ctx, 'create', obj, undefined);
       return respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
     }
-    await admit(ctx, 'update', obj, old);
+    await admitUpdate(ctx, obj, old);
     respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 
@@ -399,7 +432,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     checkName(obj, name);
     // rest.BeforeUpdate: a patch may not move the object to another namespace.
     ensureNamespace(type, obj, namespace);
-    await admit(ctx, 'update', obj, old);
+    await admitUpdate(ctx, obj, old);
     respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 

@@ -2,6 +2,7 @@
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
 import { forbidden, notFound } from '../../api/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
+import { stableJson } from '../../store/stable-json.js';
 import type { KubeObject } from '../../store/types.js';
 import type { Authorizer } from '../types.js';
 import { rulesFor } from './authorizer.js';
@@ -11,14 +12,15 @@ import type { MatchableRule } from './rules.js';
 import { RBAC_GROUP, RBAC_RESOURCES } from './types.js';
 
 
-// rbacregistry.IsOnlyMutatingGCFields: finalizers and owner references may change without a check.
+// pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields: the new object with the old one's owner references,
+// finalizers, selfLink and managedFields equals the old one (Semantic.DeepEqual: by content, not key order).
+// obj is the object as the registry would store it (system fields from old), as kube's updateValidation sees it.
 function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
   if (old === undefined) return false;
-  const strip = (o: KubeObject): string => {
-    const { finalizers: _f, ownerReferences: _o, resourceVersion: _r, ...metadata } = o.metadata;
-    return JSON.stringify({ ...o, metadata });
-  };
-  return strip(obj) === strip(old);
+  const gcFields = ['ownerReferences', 'finalizers', 'selfLink', 'managedFields'] as const;
+  const metadata: Record<string, unknown> = { ...obj.metadata };
+  for (const field of gcFields) metadata[field] = old.metadata[field];
+  return stableJson({ ...obj, metadata }) === stableJson(old);
 }
 
 /**
