@@ -114,7 +114,17 @@ function parseYaml(file: string, text: string, syntax: 'YAML' | 'JSON'): unknown
       code: 'RBAC_POLICY_SYNTAX',
     });
   });
-  return list.map((doc) => (doc.contents === null ? null : (doc.toJS({ maxAliasCount: 100 }) as unknown)));
+  return list.map((doc, index) => {
+    if (doc.contents === null) return null;
+    try {
+      return doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (err) {
+      // The yaml package throws a ReferenceError past maxAliasCount (a billion laughs); kubectl's go-yaml v2
+      // refuses the same document in these words (decode.go, CVE-2019-11253).
+      const reason = err instanceof ReferenceError && /alias/i.test(err.message) ? 'yaml: document contains excessive aliasing' : (err as Error).message;
+      throw new ConfigError({ file, reason: `document ${index}: ${reason}`, code: 'RBAC_POLICY_SYNTAX' });
+    }
+  });
 }
 
 /** "Role dev/pod-reader" (namespace defaulted), "ClusterRole admin", or just the kind when there is no name. */
@@ -201,6 +211,17 @@ function documentObjects(file: string, index: number, doc: unknown): RbacObject[
   return [checkObject(file, where, doc)];
 }
 
+/** Runs one step of reading a file; whatever it throws comes out as a ConfigError naming the file (and document). */
+function asConfigError<T>(file: string, index: number | undefined, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw invalid(file, index === undefined ? reason : `document ${index}: ${reason}`);
+  }
+}
+
 /**
  * Reads RBAC policy files. Each path is a file, or a folder whose *.yaml, *.yml and *.json files are read in
  * name order (not recursively). A file holds YAML documents (or one JSON document), each an RBAC object or a
@@ -219,10 +240,10 @@ export async function loadPolicyFiles(paths: string[]): Promise<PolicyFiles> {
     } catch (err) {
       throw unreadable(file, err);
     }
-    const docs = parseDocuments(file, text.replace(/^\uFEFF/, ''));
+    const docs = asConfigError(file, undefined, () => parseDocuments(file, text.replace(/^\uFEFF/, '')));
     docs.forEach((doc, index) => {
       if (doc === null || doc === undefined) return;
-      objects.push(...documentObjects(file, index, doc));
+      objects.push(...asConfigError(file, index, () => documentObjects(file, index, doc)));
     });
   }
   return { objects, files };
