@@ -5,7 +5,7 @@
 // pkg/apis/core/validation/validation.go, and the discovery documents kube-apiserver serves for them.
 import { goJsonTypeName } from './codec/go-json.js';
 import type { ApiRegistry, ServedResource } from './registry.js';
-import { restResource, type AdmitHook } from './rest/resource.js';
+import { restResource, type AdmitHook, type WatchLog } from './rest/resource.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -421,6 +421,8 @@ export interface KindsOptions {
   admit?: AdmitHook;
   /** Where open watches register their close, for a clean stop. */
   openWatches?: Set<() => void>;
+  /** Where a watch closed for not reading is reported. */
+  log?: WatchLog;
 }
 
 function addResources(registry: ApiRegistry, group: string, version: string, resources: ServedResource[]): void {
@@ -443,7 +445,7 @@ function addResources(registry: ApiRegistry, group: string, version: string, res
  */
 export function registerCoreAndRbacKinds(registry: ApiRegistry, store: ObjectStore, opts: KindsOptions = {}): void {
   for (const type of [...CORE_KINDS, ...RBAC_KINDS]) store.register(type);
-  const serve = (t: ResourceType): ServedResource => restResource(store, t, { ...(opts.admit ? { admit: opts.admit } : {}), ...(opts.openWatches ? { openWatches: opts.openWatches } : {}) });
+  const serve = (t: ResourceType): ServedResource => restResource(store, t, { ...(opts.admit ? { admit: opts.admit } : {}), ...(opts.openWatches ? { openWatches: opts.openWatches } : {}), ...(opts.log ? { log: opts.log } : {}) });
   addResources(registry, '', 'v1', CORE_KINDS.map(serve));
   addResources(registry, RBAC_GROUP, 'v1', RBAC_KINDS.map(serve));
 }

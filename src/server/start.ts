@@ -212,7 +212,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const registry = new ApiRegistry();
     let admit: AdmitHook = async () => undefined;
     const openWatches = new Set<() => void>();
-    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args), openWatches });
+    registerCoreAndRbacKinds(registry, store, { admit: (...args) => admit(...args), openWatches, log: fileReloadLog });
     closers.push(() => {
       for (const close of [...openWatches]) close();
     });
