@@ -175,6 +175,16 @@ const badStarts: { name: string; setup: (dir: string) => Promise<string[]>; mess
     message: /bomb\.yaml: document 0: yaml: document contains excessive aliasing$/m,
   },
   {
+    name: 'a --rbac-file that never ends (/dev/zero) is refused at the policy file size limit',
+    setup: async () => ['--rbac-file', '/dev/zero'],
+    message: /^kube-auth-mock serve: \/dev\/zero: holds more than 3145728 bytes, over the 3145728 byte \(3 MiB\) limit for policy files$/m,
+  },
+  {
+    name: 'a --ready-file that cannot be written names the file, and the process exits',
+    setup: async (dir) => ['--ready-file', join(dir, 'no-such-folder', 'ready.json')],
+    message: /no-such-folder\/ready\.json: cannot write the ready file: ENOENT$/m,
+  },
+  {
     name: 'a malformed kubeconfig in the PKI folder names the file and line',
     setup: async (dir) => ['--pki-dir', await pkiCopyWith(dir, 'broken.kubeconfig', 'clusters:\n- name: x\n  cluster: {server: [unclosed\n')],
     message: /kubeconfigs\/broken\.kubeconfig:\d+: invalid kubeconfig: /,

@@ -53,8 +53,10 @@ function unreadable(file: string, err: unknown): ConfigError {
   return new ConfigError({ file, reason: `cannot read: ${code}`, code: 'FILE_UNREADABLE' });
 }
 
-function tooLarge(file: string, size: number): ConfigError {
-  return new ConfigError({ file, reason: `is ${size} bytes, over the ${MAX_POLICY_FILE_BYTES} byte (3 MiB) limit for policy files`, code: 'FILE_TOO_LARGE' });
+/** The refusal of a file over the limit: its size when stat knows it, else how far the read got. */
+function tooLarge(file: string, size: number, known: boolean): ConfigError {
+  const what = known ? `is ${size} bytes` : `holds more than ${MAX_POLICY_FILE_BYTES} bytes`;
+  return new ConfigError({ file, reason: `${what}, over the ${MAX_POLICY_FILE_BYTES} byte (3 MiB) limit for policy files`, code: 'FILE_TOO_LARGE' });
 }
 
 /**
@@ -70,7 +72,7 @@ async function readBounded(file: string): Promise<string> {
   }
   try {
     const { size } = await handle.stat();
-    if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file, size);
+    if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file, size, true);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -79,7 +81,7 @@ async function readBounded(file: string): Promise<string> {
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > MAX_POLICY_FILE_BYTES) throw tooLarge(file, total);
+      if (total > MAX_POLICY_FILE_BYTES) throw tooLarge(file, total, false);
     }
     return Buffer.concat(chunks, total).toString('utf8');
   } catch (err) {
