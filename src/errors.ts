@@ -4,6 +4,7 @@ export type ConfigErrorCode =
   | 'CSV_FIELDS'
   | 'CSV_DUPLICATE'
   | 'FILE_UNREADABLE'
+  | 'FILE_TOO_LARGE'
   | 'FLAG_INVALID'
   | 'KUBECONFIG_INVALID'
   | 'RBAC_POLICY_SYNTAX'

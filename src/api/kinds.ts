@@ -5,7 +5,7 @@
 // pkg/apis/core/validation/validation.go, and the discovery documents kube-apiserver serves for them.
 import { goJsonTypeName } from './codec/go-json.js';
 import type { ApiRegistry, ServedResource } from './registry.js';
-import { restResource, type AdmitHook } from './rest/resource.js';
+import { restResource, type AdmitHook, type WatchLog } from './rest/resource.js';
 import type { Authorizer } from '../authz/types.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import { namespaceType } from '../store/namespaces.js';
@@ -424,6 +424,8 @@ export interface KindsOptions {
   openWatches?: Set<() => void>;
   /** The server's authorizer, for the create check of a PUT that creates. */
   authorizer?: Authorizer;
+  /** Where a watch closed for not reading is reported. */
+  log?: WatchLog;
 }
 
 function addResources(registry: ApiRegistry, group: string, version: string, resources: ServedResource[]): void {

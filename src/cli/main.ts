@@ -39,6 +39,12 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`kube-auth-mock ${command}: ${err.message}\n`);
       return 1;
     }
+    // A file system error met anywhere (writing a kubeconfig, reading a folder) names its path: one line too.
+    const fsError = err as NodeJS.ErrnoException;
+    if (err instanceof Error && typeof fsError.code === 'string' && typeof fsError.path === 'string') {
+      process.stderr.write(`kube-auth-mock ${command}: ${fsError.path}: ${fsError.syscall ?? 'cannot access'}: ${fsError.code}\n`);
+      return 1;
+    }
     throw err;
   }
 }

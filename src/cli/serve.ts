@@ -86,8 +86,15 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     kubeconfigs: Object.fromEntries(server.demoIdentities.map((d) => [d.user, d.kubeconfig])),
   };
   const readyFile = stringFlag(values, 'ready-file');
-  if (readyFile) await writeFile(readyFile, `${JSON.stringify(ready)}\n`);
-  else process.stdout.write(`${JSON.stringify(ready)}\n`);
+  if (readyFile) {
+    try {
+      await writeFile(readyFile, `${JSON.stringify(ready)}\n`);
+    } catch (err) {
+      // The server already listens: stop it, or the process would outlive its start-up error.
+      await server.stop();
+      throw new ConfigError({ file: readyFile, reason: `cannot write the ready file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
+    }
+  } else process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
 
   await stopped;

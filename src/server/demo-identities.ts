@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, stringify, YAMLError } from 'yaml';
 import { renderKubeconfig, type KubeconfigCredentials } from '../kubeconfig/kubeconfig.js';
 import { appendSecretLine } from '../kubeconfig/file-store.js';
 import { randomSecret } from '../kubeconfig/mint.js';
 import { staticUserLine } from '../authn/static-users.js';
+import { ConfigError } from '../errors.js';
 import { ADMIN_IDENTITY, type StoredPki } from '../pki/index.js';
 
 /** The files beside kubeadm's PKI files that hold the static users, named after the flags that read them. */
@@ -32,7 +33,11 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
   const tokenFile = join(pki.dir, AUTH_FILE_NAMES.tokenFile);
   const passwordFile = join(pki.dir, AUTH_FILE_NAMES.passwordFile);
   const kubeconfigDir = join(pki.dir, AUTH_FILE_NAMES.kubeconfigDir);
-  await mkdir(kubeconfigDir, { recursive: true });
+  try {
+    await mkdir(kubeconfigDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError({ file: kubeconfigDir, reason: `cannot create the kubeconfig folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
+  }
   const demos: { user: typeof TOKEN_DEMO; how: string; file: string; credentials: () => Promise<KubeconfigCredentials> }[] = [
     {
       user: { name: ADMIN_IDENTITY.user, uid: '', groups: [...ADMIN_IDENTITY.groups] },
@@ -70,21 +75,69 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
   return demos.map((d) => ({ user: d.user.name, groups: d.user.groups, how: d.how, kubeconfig: d.file }));
 }
 
-/** Rewrites the server URL of every kubeconfig in the folder that points elsewhere. */
+/** Rewrites the server URL of every kubeconfig in the folder that points elsewhere; a file it cannot read or parse stops start-up naming it. */
 async function pointKubeconfigsAt(dir: string, server: string): Promise<void> {
-  for (const name of await readdir(dir)) {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw unreadable(dir, err);
+  }
+  for (const name of names.sort()) {
     if (!name.endsWith('.kubeconfig')) continue;
     const file = join(dir, name);
-    const doc = parse(await readFile(file, 'utf8')) as { clusters?: { cluster?: { server?: string } }[] } | null;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw unreadable(file, err);
+    }
+    const doc = parseKubeconfig(file, text);
     let changed = false;
-    for (const entry of doc?.clusters ?? []) {
-      if (entry.cluster && entry.cluster.server !== server) {
+    for (const entry of doc.clusters) {
+      if (entry.cluster.server !== server) {
         entry.cluster.server = server;
         changed = true;
       }
     }
-    if (changed) await writeFile(file, stringify(doc), { mode: 0o600 });
+    if (changed) await writeFile(file, stringify(doc.raw), { mode: 0o600 });
   }
+}
+
+function unreadable(file: string, err: unknown): ConfigError {
+  return new ConfigError({ file, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
+}
+
+/**
+ * A kubeconfig's clusters, in client-go's shape (clientcmd/api/v1 types.go: clusters is a list of
+ * {name, cluster: {server, ...}}); a file that is not YAML, or not that shape, is a ConfigError naming it.
+ */
+function parseKubeconfig(file: string, text: string): { raw: unknown; clusters: { cluster: { server?: unknown } }[] } {
+  const fail = (reason: string, line?: number): never => {
+    throw new ConfigError({ file, reason, code: 'KUBECONFIG_INVALID', ...(line !== undefined ? { line } : {}) });
+  };
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    // The yaml package throws a ReferenceError for a billion laughs; go-yaml's words for it (decode.go).
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) return fail('invalid kubeconfig: yaml: document contains excessive aliasing');
+    const pos = err instanceof YAMLError ? err.linePos?.[0] : undefined;
+    const reason = ((err as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    return fail(`invalid kubeconfig: ${reason}${pos ? ` (column ${pos.col})` : ''}`, pos?.line);
+  }
+  if (raw === null || raw === undefined) return { raw, clusters: [] };
+  if (!isRecord(raw)) return fail('invalid kubeconfig: not a YAML mapping');
+  const clusters = raw.clusters ?? [];
+  if (!Array.isArray(clusters)) return fail('invalid kubeconfig: clusters is not a list');
+  clusters.forEach((entry, i) => {
+    if (!isRecord(entry) || (entry.cluster !== undefined && entry.cluster !== null && !isRecord(entry.cluster))) fail(`invalid kubeconfig: clusters[${i}] is not a named cluster`);
+  });
+  return { raw, clusters: (clusters as { cluster?: { server?: unknown } }[]).filter((e): e is { cluster: { server?: unknown } } => isRecord(e.cluster)) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Token and password files to use when the flags name none: the ones in the PKI folder. */

@@ -1,4 +1,6 @@
+import type { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -35,6 +37,7 @@ import type { KubeState } from '../request/state.js';
 import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
+import { checkServingPair } from './serving-cert.js';
 import { parseCertificateBundle } from './tls.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
@@ -119,7 +122,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
     const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
     const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
-    const clientRoots = parseCertificateBundle(clientCaPem);
+    if (options.tlsCertFile || options.tlsPrivateKeyFile) {
+      const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
+      checkServingPair(
+        { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem },
+        { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem },
+      );
+    }
+    let clientRoots: X509Certificate[];
+    try {
+      clientRoots = parseCertificateBundle(clientCaPem);
+    } catch (err) {
+      throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
+    }
     if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
 
     // Static users: tables minted in memory (server.kubeconfig) first, then the files.
@@ -207,6 +222,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       admit: (...args) => admit(...args),
       authorizer: { authorize: (attrs) => authorizer.authorize(attrs) },
       openWatches,
+      log: fileReloadLog,
     });
     closers.push(() => {
       for (const close of [...openWatches]) close();

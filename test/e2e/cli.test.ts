@@ -2,7 +2,7 @@
 // demo identities, kubectl uses their kubeconfigs, identities minted by `kube-auth-mock kubeconfig` work
 // at once, bad files stop start-up naming file and line, and SIGTERM shuts down cleanly.
 import assert from 'node:assert/strict';
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -129,6 +129,16 @@ test('no credentials with anonymous auth on: system:anonymous', async () => {
   assert.equal(res.status, 200);
 });
 
+const BILLION_LAUGHS = `${['a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n')}\n`;
+
+/** A copy of the running server's PKI folder with one more file in its kubeconfigs folder. */
+async function pkiCopyWith(dir: string, kubeconfigName: string, text: string): Promise<string> {
+  const copy = join(dir, `pki-${kubeconfigName}`);
+  await cp(pkiDir(), copy, { recursive: true });
+  await writeFile(join(copy, 'kubeconfigs', kubeconfigName), text);
+  return copy;
+}
+
 const badStarts: { name: string; setup: (dir: string) => Promise<string[]>; message: RegExp }[] = [
   {
     name: 'a malformed token file line stops start-up with file:line and the reason',
@@ -154,6 +164,64 @@ const badStarts: { name: string; setup: (dir: string) => Promise<string[]>; mess
     message: /missing\.csv: cannot read: ENOENT/,
   },
   { name: 'an unknown authorization mode', setup: async () => ['--authorization-mode', 'Foo'], message: /authorization-mode "Foo" is not a valid mode/ },
+  {
+    // docs/authorization.md: policy file errors are `file: document N: ...`; go-yaml v2's words (decode.go).
+    name: 'a YAML alias bomb (billion laughs) in a policy file names the file and the document',
+    setup: async (dir) => {
+      const file = join(dir, 'bomb.yaml');
+      await writeFile(file, BILLION_LAUGHS);
+      return ['--rbac-file', file];
+    },
+    message: /bomb\.yaml: document 0: yaml: document contains excessive aliasing$/m,
+  },
+  {
+    name: 'a --rbac-file that never ends (/dev/zero) is refused at the policy file size limit',
+    setup: async () => ['--rbac-file', '/dev/zero'],
+    message: /^kube-auth-mock serve: \/dev\/zero: holds more than 3145728 bytes, over the 3145728 byte \(3 MiB\) limit for policy files$/m,
+  },
+  {
+    name: 'a --ready-file that cannot be written names the file, and the process exits',
+    setup: async (dir) => ['--ready-file', join(dir, 'no-such-folder', 'ready.json')],
+    message: /no-such-folder\/ready\.json: cannot write the ready file: ENOENT$/m,
+  },
+  {
+    name: 'a malformed kubeconfig in the PKI folder names the file and line',
+    setup: async (dir) => ['--pki-dir', await pkiCopyWith(dir, 'broken.kubeconfig', 'clusters:\n- name: x\n  cluster: {server: [unclosed\n')],
+    message: /kubeconfigs\/broken\.kubeconfig:\d+: invalid kubeconfig: /,
+  },
+  {
+    name: 'a kubeconfig alias bomb in the PKI folder names the file',
+    setup: async (dir) => ['--pki-dir', await pkiCopyWith(dir, 'bomb.kubeconfig', BILLION_LAUGHS)],
+    message: /kubeconfigs\/bomb\.kubeconfig: invalid kubeconfig: yaml: document contains excessive aliasing$/m,
+  },
+  {
+    name: 'a kubeconfig whose clusters is not a list names the file',
+    setup: async (dir) => ['--pki-dir', await pkiCopyWith(dir, 'odd.kubeconfig', 'clusters: 5\n')],
+    message: /kubeconfigs\/odd\.kubeconfig: invalid kubeconfig: clusters is not a list$/m,
+  },
+  {
+    name: 'a --tls-cert-file that is not a certificate names the file',
+    setup: async (dir) => {
+      const file = join(dir, 'garbage.crt');
+      await writeFile(file, 'not a certificate\n');
+      return ['--tls-cert-file', file, '--tls-private-key-file', join(pkiDir(), 'apiserver.key')];
+    },
+    message: /garbage\.crt: is not a valid PEM certificate \(/,
+  },
+  {
+    name: 'a --tls-private-key-file that does not match the certificate names both files',
+    setup: async () => ['--tls-cert-file', join(pkiDir(), 'apiserver.crt'), '--tls-private-key-file', join(pkiDir(), 'admin.key')],
+    message: /admin\.key: does not match the certificate in .*apiserver\.crt$/m,
+  },
+  {
+    name: 'a --client-ca-file with a broken certificate block names the file',
+    setup: async (dir) => {
+      const file = join(dir, 'broken-ca.crt');
+      await writeFile(file, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+      return ['--client-ca-file', file];
+    },
+    message: /broken-ca\.crt: is not a valid PEM certificate bundle/,
+  },
 ];
 for (const c of badStarts) {
   test(`start-up errors: ${c.name}`, async () => {
@@ -163,6 +231,7 @@ for (const c of badStarts) {
       assert.equal(e.exitCode, 1);
       assert.match(e.stderr ?? '', c.message);
       assert.doesNotMatch(e.stderr ?? '', /\n\s+at /, 'no stack trace');
+      assert.equal((e.stderr ?? '').trim().split('\n').length, 1, `one line: ${e.stderr}`);
       return true;
     });
   });

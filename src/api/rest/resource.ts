@@ -17,6 +17,7 @@ import type { KubeObject, ResourceType, WatchEvent } from '../../store/types.js'
 import { applyPatch, patchTypeOf } from './patch.js';
 import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
 import { includeObjectOf, toTable, type IncludeObject } from './table.js';
+import { unresponsiveWatcherMessage, unsentBytes, WATCH_BUFFER_LIMIT_BYTES } from './watch-buffer.js';
 
 /**
  * Runs after a request's body is decoded and checked, and before the write (RBAC escalation checks use it).
@@ -31,6 +32,13 @@ export interface RestOptions {
   authorizer?: Authorizer;
   /** Open watches register their close here, so a stopping server ends them cleanly instead of cutting sockets. */
   openWatches?: Set<() => void>;
+  /** Where a watch closed for not reading is reported. */
+  log?: WatchLog;
+}
+
+/** Where the watch handler reports a watcher it closed. */
+export interface WatchLog {
+  warn(msg: string): void;
 }
 
 function apiVersionOf(type: ResourceType): string {
@@ -265,7 +273,8 @@ function defaultWatchTimeoutSeconds(): number {
  * The watch handler: JSON lines `{"type":...,"object":...}` over a chunked 200, until timeoutSeconds, an ERROR
  * event, or the client going away (which stops the store's watch and every timer).
  */
-function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, namespace: string, name: string, params: ListParams, openWatches?: Set<() => void>): void {
+function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, namespace: string, name: string, params: ListParams, opts: RestOptions): void {
+  const { openWatches } = opts;
   const target = outputTarget(ctx.get('Accept'), 'object');
   const include: IncludeObject = target.as === 'Table' ? includeObjectOf(queryValue(ctx, 'includeObject')) : 'Metadata';
   let fieldSelector = params.fieldSelector;
@@ -299,10 +308,25 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
     ctx.res.off('close', close);
     stream.end();
   };
+  // The initial events (a list, as kube's cacher sends it before any change) are not counted against the
+  // buffer limit: like a list response, they are bounded by the store, not by how long the client stalls.
+  let live = false;
+  let initialBytes = 0;
   const write = (event: WatchEvent): void => {
     if (closed) return;
-    stream.write(`${JSON.stringify({ type: event.type, object: transform(event) })}\n`);
-    if (event.type === 'ERROR') close();
+    const line = `${JSON.stringify({ type: event.type, object: transform(event) })}\n`;
+    stream.write(line);
+    if (!live) initialBytes += Buffer.byteLength(line);
+    if (event.type === 'ERROR') return close();
+    const buffered = unsentBytes(stream, ctx.res) - initialBytes;
+    if (live && buffered > WATCH_BUFFER_LIMIT_BYTES) {
+      opts.log?.warn(unresponsiveWatcherMessage({ group: type.group, resource: type.resource, namespace, labelSelector: params.labelSelector, fieldSelector, buffered, limit: WATCH_BUFFER_LIMIT_BYTES }));
+      // kube's cacher forgets the watcher and ends its response; here the buffered bytes are dropped with
+      // the connection, since a client that does not read would never take them.
+      close();
+      stream.destroy();
+      ctx.res.destroy();
+    }
   };
   // Selector and resourceVersion errors throw here, before any header is written: kube's 400 and 422.
   handle = store.watch(
@@ -317,6 +341,7 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
     },
     write,
   );
+  live = true;
   if (closed) handle.stop();
 
   ctx.status = 200;
@@ -363,7 +388,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const list: ResourceHandler = async (ctx) => {
     const { namespace } = scopeOf(ctx, type, 'collection-read');
     const params = listParams(ctx);
-    if (params.watch) return serveWatch(ctx, store, type, namespace, '', params, opts.openWatches);
+    if (params.watch) return serveWatch(ctx, store, type, namespace, '', params, opts);
     const result = store.list(type, { ...(namespace !== '' ? { namespace } : {}), labelSelector: params.labelSelector, fieldSelector: params.fieldSelector });
     const page = paginate(type, result.items, result.resourceVersion, params);
     const target = outputTarget(ctx.get('Accept'), 'list');
@@ -380,7 +405,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const watch: ResourceHandler = async (ctx) => {
     const info = requestInfoOf(ctx);
     const { namespace, name } = scopeOf(ctx, type, info.parts.length >= 2 ? 'item' : 'collection-read');
-    serveWatch(ctx, store, type, namespace, name, listParams(ctx), opts.openWatches);
+    serveWatch(ctx, store, type, namespace, name, listParams(ctx), opts);
   };
 
   const create: ResourceHandler = async (ctx) => {

@@ -4,6 +4,7 @@
 import type { UserInfo } from '../../authn/types.js';
 import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from '../types.js';
 import type { ApplicableBinding, RbacIndex, SubjectLike } from './binding-index.js';
+import { DecisionCache, decisionKey } from './decision-cache.js';
 import type { MatchableRule } from './rules.js';
 
 /** kube's describeSubject: `User "jane"`, `ServiceAccount "name/namespace"`. */
@@ -56,15 +57,14 @@ function aggregate(errors: readonly string[]): string {
   return errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
 }
 
-const MAX_CACHED_DECISIONS = 10_000;
-
 /**
  * RBAC only ever allows or has no opinion. The bindings that concern the user come from the index; each
- * bound role's rules are evaluated by its casbin enforcer. Decisions are cached until the next RBAC change.
+ * bound role's rules are evaluated by its casbin enforcer. Decisions are cached until the next RBAC change,
+ * in a cache bounded by entries and bytes whatever the requests hold (decision-cache.ts).
  */
 export class RbacAuthorizer implements Authorizer, RuleResolver {
-  private cache = new Map<string, AuthorizationResult>();
-  private cachedAt = -1;
+  /** The decision cache, readable so tests can check its bounds. */
+  readonly cache = new DecisionCache();
 
   /** cacheDecisions off is for measuring the evaluation itself (bench/). */
   constructor(
@@ -74,18 +74,13 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
 
   async authorize(attrs: Attributes): Promise<AuthorizationResult> {
     if (this.opts.cacheDecisions === false) return this.decide(attrs);
-    if (this.cachedAt !== this.index.version || this.cache.size >= MAX_CACHED_DECISIONS) {
-      this.cache = new Map();
-      this.cachedAt = this.index.version;
-    }
-    // JSON keeps the key unambiguous whatever the strings hold (a SubjectAccessReview may name any user).
-    const key = JSON.stringify([attrs.user.name, attrs.user.groups, attrs.verb, attrs.isResourceRequest, attrs.apiGroup, attrs.resource, attrs.subresource, attrs.namespace, attrs.name, attrs.path]);
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
     const version = this.index.version;
+    const key = decisionKey(attrs);
+    const cached = this.cache.get(version, key);
+    if (cached !== undefined) return cached;
     const result = await this.decide(attrs);
     // A change while this decision awaited a role's compilation makes it unfit to remember.
-    if (version === this.index.version) this.cache.set(key, result);
+    if (version === this.index.version) this.cache.set(version, key, result);
     return result;
   }
 

@@ -1,7 +1,8 @@
 // RBAC as a running server holds it: the bootstrap policy and the policy files written into the object
 // store (so kubectl sees and edits them like any RBAC object), the index kept up to date from the store's
 // changes, ClusterRole aggregation done as kube-controller-manager does, and policy files re-read when
-// they change (a bad edit keeps the last good policy and logs why).
+// they change (a bad edit keeps the last good policy and logs why). Files are parsed on a worker thread
+// (policy-off-thread.ts), so a large one never holds up requests.
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -10,7 +11,7 @@ import { staleAggregations, type AggregatableClusterRole } from './aggregation.j
 import { RbacAuthorizer } from './authorizer.js';
 import { RbacIndex, type BindingLike, type RoleLike } from './binding-index.js';
 import { loadBootstrapPolicy } from './bootstrap.js';
-import { loadPolicyFiles } from './policy-files.js';
+import { loadPolicyFilesOffThread } from './policy-off-thread.js';
 import { RBAC_KINDS, type RbacKind, type RbacObject } from './types.js';
 
 /** What RBAC needs of the object store. */
@@ -101,13 +102,14 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
       for (const obj of objects) store.put(obj);
       fromFiles = next;
     });
-  if (opts.policyPaths.length > 0) apply((await loadPolicyFiles([...opts.policyPaths])).objects);
+  if (opts.policyPaths.length > 0) apply((await loadPolicyFilesOffThread(opts.policyPaths)).objects);
 
   let reloading: Promise<void> | undefined;
   let again = false;
   const reloadOnce = async (): Promise<void> => {
+    opts.log.info('RBAC policy files changed; reloading');
     try {
-      const loaded = await loadPolicyFiles([...opts.policyPaths]);
+      const loaded = await loadPolicyFilesOffThread(opts.policyPaths);
       apply(loaded.objects);
       opts.log.info(`RBAC policy reloaded from ${loaded.files.length} file(s)`);
     } catch (err) {

@@ -2,7 +2,7 @@
 // `kubectl apply -f` reads them (multi-document YAML, v1 List objects, YAML 1.1 scalars, strict field decoding)
 // and checked the way kube-apiserver checks them on create. Any problem is a ConfigError naming the file, the
 // document (0-based, counting every `---` section) and, for List items, the item.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../../errors.js';
@@ -14,6 +14,13 @@ import { applyRbacDefaults, rbacDecodeError, validateRbacObject } from './valida
 
 /** The file name endings read from a folder. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+/**
+ * The largest policy file read: 3 MiB, kube-apiserver's limit on a request body (MaxRequestBodyBytes in
+ * staging/src/k8s.io/apiserver/pkg/server/config.go), so no file holds more than one request could carry.
+ * That is some 15,000 roles (kube's whole bootstrap policy is 35 KB), and parses in seconds on a worker.
+ */
+export const MAX_POLICY_FILE_BYTES = 3 * 1024 * 1024;
 
 /** The namespace a namespaced object without one goes to, as kubectl would send it. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -44,6 +51,45 @@ function invalid(file: string, reason: string): ConfigError {
 function unreadable(file: string, err: unknown): ConfigError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   return new ConfigError({ file, reason: `cannot read: ${code}`, code: 'FILE_UNREADABLE' });
+}
+
+/** The refusal of a file over the limit: its size when stat knows it, else how far the read got. */
+function tooLarge(file: string, size: number, known: boolean): ConfigError {
+  const what = known ? `is ${size} bytes` : `holds more than ${MAX_POLICY_FILE_BYTES} bytes`;
+  return new ConfigError({ file, reason: `${what}, over the ${MAX_POLICY_FILE_BYTES} byte (3 MiB) limit for policy files`, code: 'FILE_TOO_LARGE' });
+}
+
+/**
+ * A file's text, refused before reading when it is over the size limit; the read itself stops past the limit,
+ * for what stat cannot size (a file still growing, a device or pipe named by --rbac-file).
+ */
+async function readBounded(file: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file, size, true);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(size, 64 * 1024), MAX_POLICY_FILE_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_POLICY_FILE_BYTES) throw tooLarge(file, total, false);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw unreadable(file, err);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Expands the paths into the files to read: a file as it is, a folder's policy files sorted by name. */
@@ -114,7 +160,17 @@ function parseYaml(file: string, text: string, syntax: 'YAML' | 'JSON'): unknown
       code: 'RBAC_POLICY_SYNTAX',
     });
   });
-  return list.map((doc) => (doc.contents === null ? null : (doc.toJS({ maxAliasCount: 100 }) as unknown)));
+  return list.map((doc, index) => {
+    if (doc.contents === null) return null;
+    try {
+      return doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (err) {
+      // The yaml package throws a ReferenceError past maxAliasCount (a billion laughs); kubectl's go-yaml v2
+      // refuses the same document in these words (decode.go, CVE-2019-11253).
+      const reason = err instanceof ReferenceError && /alias/i.test(err.message) ? 'yaml: document contains excessive aliasing' : (err as Error).message;
+      throw new ConfigError({ file, reason: `document ${index}: ${reason}`, code: 'RBAC_POLICY_SYNTAX' });
+    }
+  });
 }
 
 /** "Role dev/pod-reader" (namespace defaulted), "ClusterRole admin", or just the kind when there is no name. */
@@ -201,28 +257,36 @@ function documentObjects(file: string, index: number, doc: unknown): RbacObject[
   return [checkObject(file, where, doc)];
 }
 
+/** Runs one step of reading a file; whatever it throws comes out as a ConfigError naming the file (and document). */
+function asConfigError<T>(file: string, index: number | undefined, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw invalid(file, index === undefined ? reason : `document ${index}: ${reason}`);
+  }
+}
+
 /**
  * Reads RBAC policy files. Each path is a file, or a folder whose *.yaml, *.yml and *.json files are read in
  * name order (not recursively). A file holds YAML documents (or one JSON document), each an RBAC object or a
  * List of them; empty documents are skipped. Objects come back in file order, checked and defaulted as
  * kube-apiserver would store them; when two share kind, namespace and name the later one is meant to win,
- * as with `kubectl apply`. Throws a ConfigError naming file, document (0-based), List item and field:
+ * as with `kubectl apply`. A file over MAX_POLICY_FILE_BYTES is refused unread. Throws a ConfigError naming
+ * file, document (0-based), List item and field:
  * `roles.yaml: document 1 (Role dev/pod-reader): rules[0].verbs: Required value: verbs must contain at least one value`.
  */
-export async function loadPolicyFiles(paths: string[]): Promise<PolicyFiles> {
+export async function loadPolicyFiles(paths: string[], opts: { onFile?: (file: string) => void } = {}): Promise<PolicyFiles> {
   const files = await listFiles(paths);
   const objects: RbacObject[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw unreadable(file, err);
-    }
-    const docs = parseDocuments(file, text.replace(/^\uFEFF/, ''));
+    opts.onFile?.(file);
+    const text = await readBounded(file);
+    const docs = asConfigError(file, undefined, () => parseDocuments(file, text.replace(/^\uFEFF/, '')));
     docs.forEach((doc, index) => {
       if (doc === null || doc === undefined) return;
-      objects.push(...documentObjects(file, index, doc));
+      objects.push(...asConfigError(file, index, () => documentObjects(file, index, doc)));
     });
   }
   return { objects, files };

@@ -267,6 +267,20 @@ const errorCases: { name: string; file: string; text: string; message: string; c
     line: 3,
   },
   {
+    // CVE-2019-11253: go-yaml v2 (decode.go) refuses a billion laughs with this wording; kubectl prints it.
+    name: 'a YAML alias bomb (billion laughs) is refused per document, in go-yaml v2 decode.go\'s words',
+    file: 'bomb.yaml',
+    text: `${POD_READER}---\n${['a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n')}\n`,
+    message: 'document 1: yaml: document contains excessive aliasing',
+    code: 'RBAC_POLICY_SYNTAX',
+  },
+  {
+    name: 'a few aliases are fine, a document of only them is still not an object',
+    file: 'alias.yaml',
+    text: `a: &a [x]\nb: *a\n`,
+    message: 'document 0: Object \'Kind\' is missing',
+  },
+  {
     name: 'JSON syntax error: file and line',
     file: 'bad.json',
     text: `{\n  "apiVersion": "rbac.authorization.k8s.io/v1",\n  "kind": "ClusterRole",,\n  "metadata": {"name": "x"}\n}\n`,

@@ -1,0 +1,77 @@
+// Policy files that would exhaust the server (issue 6 items 6 and 8): a file over the size limit is refused
+// unread, a YAML alias bomb is refused per document, and either way the last good policy stays and the
+// warning names the file. kube-apiserver reads no policy files; the limit is its request body limit
+// (MaxRequestBodyBytes, staging/src/k8s.io/apiserver/pkg/server/config.go) and the alias wording go-yaml's.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { registerCoreAndRbacKinds } from '../../../../src/api/kinds.js';
+import { ApiRegistry } from '../../../../src/api/registry.js';
+import { startLivePolicy, type LivePolicy } from '../../../../src/authz/rbac/live-policy.js';
+import { MAX_POLICY_FILE_BYTES } from '../../../../src/authz/rbac/policy-files.js';
+import type { Attributes } from '../../../../src/authz/types.js';
+import { rbacStoreOf } from '../../../../src/server/rbac-store.js';
+import { ObjectStore } from '../../../../src/store/object-store.js';
+
+const GOOD = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: dev}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-reads, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
+`;
+const BILLION_LAUGHS = `${['a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n')}\n`;
+
+const janeListsPods: Attributes = {
+  user: { name: 'jane', uid: '', groups: ['system:authenticated'], extra: {} },
+  verb: 'list', isResourceRequest: true, path: '', namespace: 'dev', apiGroup: '', apiVersion: 'v1', resource: 'pods', subresource: '', name: '',
+};
+const log = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(`WARN ${m}`); } };
+
+let dir: string;
+let file: string;
+let live: LivePolicy;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kam-limits-'));
+  file = join(dir, 'team.yaml');
+  await writeFile(file, GOOD);
+  const store = new ObjectStore();
+  registerCoreAndRbacKinds(new ApiRegistry(), store);
+  live = await startLivePolicy(rbacStoreOf(store), { policyPaths: [dir], bootstrap: false, watch: false, log });
+});
+after(async () => {
+  live?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a policy file over 3 MiB is refused unread, naming file and size, and the last good policy stays', async () => {
+  assert.equal(MAX_POLICY_FILE_BYTES, 3 * 1024 * 1024);
+  // Valid YAML (a comment after good objects): only its size is wrong.
+  await writeFile(file, `${GOOD}# ${'x'.repeat(MAX_POLICY_FILE_BYTES)}\n`);
+  const { size } = await stat(file);
+  await live.reload();
+  assert.equal(log.lines.at(-1), `WARN ${file}: is ${size} bytes, over the 3145728 byte (3 MiB) limit for policy files; keeping the last good RBAC policy`);
+  assert.equal((await live.authorizer.authorize(janeListsPods)).decision, 'allow');
+});
+
+test('a file of exactly 3 MiB is read', async () => {
+  const padding = MAX_POLICY_FILE_BYTES - Buffer.byteLength(GOOD) - 3;
+  await writeFile(file, `${GOOD}# ${'x'.repeat(padding)}\n`);
+  assert.equal((await stat(file)).size, MAX_POLICY_FILE_BYTES);
+  await live.reload();
+  assert.equal(log.lines.at(-1), 'RBAC policy reloaded from 1 file(s)');
+});
+
+test('a YAML alias bomb on reload is refused naming file and document, and the last good policy stays', async () => {
+  await writeFile(file, `${GOOD}---\n${BILLION_LAUGHS}`);
+  await live.reload();
+  assert.equal(log.lines.at(-1), `WARN ${file}: document 2: yaml: document contains excessive aliasing; keeping the last good RBAC policy`);
+  assert.equal((await live.authorizer.authorize(janeListsPods)).decision, 'allow');
+});
