@@ -43,6 +43,10 @@ export interface ParsedCertificate {
   authorityKeyId: Buffer;
   /** The subjectAltName extension's value, compared byte for byte by alreadyInChain. */
   subjectAltName: Buffer | undefined;
+  /** Whether the SAN names something name constraints apply to (a DNS name, email address, IP address or URI). */
+  hasConstrainableNames: boolean;
+  /** Whether the certificate carries a nameConstraints extension. */
+  hasNameConstraints: boolean;
   unhandledCriticalExtensions: string[];
 }
 
@@ -219,6 +223,8 @@ function parse(cert: X509Certificate): ParsedCertificate {
     subjectKeyId: Buffer.alloc(0),
     authorityKeyId: Buffer.alloc(0),
     subjectAltName: undefined,
+    hasConstrainableNames: false,
+    hasNameConstraints: false,
     unhandledCriticalExtensions: [],
   };
 
@@ -245,10 +251,11 @@ function parse(cert: X509Certificate): ParsedCertificate {
           break;
         case '17':
           parsed.subjectAltName = value;
-          handled = sanHandled(value);
+          handled = parsed.hasConstrainableNames = sanHandled(value);
           break;
         case '30':
           handled = nameConstraintsHandled(value);
+          parsed.hasNameConstraints = true;
           break;
         case '35': {
           if (critical) throw new ParseError('x509: authority key identifier incorrectly marked critical');

@@ -2,7 +2,9 @@
 // parsed by x509-parse.ts, with Go's error wording. Source: Go's src/crypto/x509/verify.go (Verify,
 // buildChains, isValid, alreadyInChain, checkChainForKeyUsage, the error types), cert_pool.go
 // (findPotentialParents) and x509.go (CheckSignatureFrom, checkSignature, InsecureAlgorithmError).
-// Not reproduced: name constraints (checkChainConstraints) and certificate policies (policiesValid).
+// Not reproduced: matching names against name constraints (constraints.go checkChainConstraints): a chain in
+// which a constrained CA certifies a certificate with names is refused whatever the names (see
+// nameConstraintsUnchecked), and certificate policies (policiesValid).
 import type { X509Certificate } from 'node:crypto';
 import { metaTime } from '../meta-time.js';
 import { goQuote } from '../store/validation.js';
@@ -189,5 +191,23 @@ export function verifyChains(leaf: ParsedCertificate, intermediates: readonly Pa
     }
   }
   const usable = candidates.filter(allowsClientAuth);
-  return usable.length > 0 ? usable : 'x509: certificate specifies an incompatible key usage';
+  if (usable.length === 0) return 'x509: certificate specifies an incompatible key usage';
+  const checked = usable.filter((chain) => !nameConstraintsUnchecked(chain));
+  return checked.length > 0 ? checked : NAME_CONSTRAINTS_UNCHECKED;
+}
+
+const NAME_CONSTRAINTS_UNCHECKED =
+  'x509: a root or intermediate certificate is not authorized to sign for this name: kube-auth-mock does not match names against name constraints, so it refuses every chain in which a name-constrained CA certifies a certificate with subject alternative names';
+
+/**
+ * Go applies a CA's name constraints to the SAN names of every certificate below it in the chain and drops
+ * the chains that break them. Without that matching here, such a chain is refused rather than granted: a
+ * refusal where Go might accept, never a grant where Go refuses. Chains without SANs under the CA are as in Go.
+ */
+function nameConstraintsUnchecked(chain: Chain): boolean {
+  let highestConstrained = 0;
+  chain.forEach((c, i) => {
+    if (c.hasNameConstraints) highestConstrained = i;
+  });
+  return chain.slice(0, highestConstrained).some((c) => c.hasConstrainableNames);
 }

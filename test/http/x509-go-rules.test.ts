@@ -86,6 +86,10 @@ before(async () => {
   }
   const critical = await issueOddCert({ issuer: ca, ...MASTERS, extensions: [{ id: '1.3.6.1.4.1.99999.1', critical: true, value: Buffer.from('0500', 'hex') }] });
   made.critical = { chain: [critical], key: critical };
+  // nameConstraints permitting DNS example.com; a leaf naming evil.org in its SAN.
+  const constrained = await issueOddCert({ issuer: ca, commonName: 'nc-ca', ca: {}, extensions: [{ id: '2.5.29.30', critical: true, value: Buffer.from('3011a00f300d820b6578616d706c652e636f6d', 'hex') }] });
+  const outside = await issueOddCert({ issuer: constrained, ...MASTERS, extensions: [{ id: '2.5.29.17', critical: false, value: Buffer.from('300a82086576696c2e6f7267', 'hex') }] });
+  made.outsideNameConstraints = { chain: [outside, constrained], key: outside };
   const small = await issueOddCert({ issuer: ca, ...MASTERS, keyBits: 512 });
   made.rsa512 = { chain: [small], key: small };
 });
@@ -113,6 +117,12 @@ const cases: { name: string; cert: string; tls?: ClientTls; want: 401 | { user: 
     logs: 'failed: x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm MD5-RSA" while trying to verify candidate authority certificate',
   },
   { name: 'verify.go isValid: a client certificate with an unknown critical extension', cert: 'critical', want: 401, logs: 'failed: x509: unhandled critical extension' },
+  {
+    name: 'constraints.go checkChainConstraints: a SAN outside the intermediate\'s name constraints',
+    cert: 'outsideNameConstraints',
+    want: 401,
+    logs: 'failed: x509: a root or intermediate certificate is not authorized to sign for this name: ',
+  },
   {
     // kube-apiserver (Go 1.24+) fails this handshake: crypto/tls cannot check the client's CertificateVerify with a
     // 512-bit key. Here the handshake completes and the certificate gets a 401 with that reason.
