@@ -2,7 +2,7 @@
 // the DER node:crypto hands over. Source: Go's src/crypto/x509/parser.go (parseCertificate, processExtensions,
 // parseBasicConstraintsExtension, parseKeyUsageExtension, parseNameConstraintsExtension) and x509.go
 // (signatureAlgorithmDetails, getSignatureAlgorithmFromAI).
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { goQuote } from '../store/validation.js';
 import { DerError, TAG, children, contextTag, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
 
@@ -31,6 +31,10 @@ export interface ParsedCertificate {
   rawSubjectPublicKeyInfo: Buffer;
   signatureAlgorithm: SignatureAlgorithm | undefined;
   publicKeyAlgorithm: PublicKeyAlgorithm;
+  /** The subject's key, undefined when Go would not know its algorithm (Go then leaves PublicKey nil). */
+  publicKey: KeyObject | undefined;
+  /** The RSA modulus size, for crypto/rsa's minimum. */
+  rsaBits: number | undefined;
   basicConstraintsValid: boolean;
   isCA: boolean;
   /** -1 when basicConstraints carries no pathLenConstraint. */
@@ -79,8 +83,27 @@ const PSS_HASHES: Readonly<Record<string, { hash: HashName; salt: number }>> = {
 };
 const MGF1 = '1.2.840.113549.1.1.8';
 
-/** Go's PublicKeyAlgorithm for node's key type; RSA-PSS keys and the curves Go lacks are unknown to it. */
+/** Go's PublicKeyAlgorithm for node's key type; RSA-PSS, X25519 and Ed448 keys are unknown to Go. */
 const PUBLIC_KEY_ALGORITHMS: Readonly<Record<string, PublicKeyAlgorithm>> = { rsa: 'RSA', dsa: 'DSA', ec: 'ECDSA', ed25519: 'Ed25519' };
+/** The curves Go's parser accepts for ECDSA keys (parsePublicKey: P-224, P-256, P-384, P-521). */
+const GO_CURVES = new Set(['secp224r1', 'prime256v1', 'secp384r1', 'secp521r1']);
+
+/** The subject's key as Go would read it, or a parse error; node throws for key types OpenSSL cannot load. */
+function subjectKey(cert: X509Certificate): { publicKeyAlgorithm: PublicKeyAlgorithm; publicKey: KeyObject | undefined; rsaBits: number | undefined } {
+  let key: KeyObject;
+  try {
+    key = cert.publicKey;
+  } catch {
+    return { publicKeyAlgorithm: 'unknown', publicKey: undefined, rsaBits: undefined };
+  }
+  const algorithm = PUBLIC_KEY_ALGORITHMS[key.asymmetricKeyType ?? ''] ?? 'unknown';
+  if (algorithm === 'ECDSA' && !GO_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '')) throw new ParseError('x509: unsupported elliptic curve');
+  return {
+    publicKeyAlgorithm: algorithm,
+    publicKey: algorithm === 'unknown' ? undefined : key,
+    rsaBits: algorithm === 'RSA' ? key.asymmetricKeyDetails?.modulusLength : undefined,
+  };
+}
 
 /** An AlgorithmIdentifier's OID and its parameters (undefined when absent). */
 function algorithm(ai: Der): { oid: string; params: Der | undefined } {
@@ -176,14 +199,22 @@ const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
  * malformed shapes Go refuses that OpenSSL lets through.
  */
 export function parseCertificate(cert: X509Certificate): ParsedCertificate | string {
-  try {
-    return parse(cert);
-  } catch (err) {
-    if (err instanceof ParseError) return err.message;
-    if (err instanceof DerError) return 'x509: malformed certificate';
-    throw err;
+  let parsed = parsedCache.get(cert);
+  if (parsed === undefined) {
+    try {
+      parsed = parse(cert);
+    } catch (err) {
+      if (err instanceof ParseError) parsed = err.message;
+      else if (err instanceof DerError) parsed = 'x509: malformed certificate';
+      else throw err;
+    }
+    parsedCache.set(cert, parsed);
   }
+  return parsed;
 }
+
+/** Roots are parsed once, and a connection's certificates once for all its requests. */
+const parsedCache = new WeakMap<X509Certificate, ParsedCertificate | string>();
 
 class ParseError extends Error {}
 
@@ -214,7 +245,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
     rawIssuer: issuer.raw,
     rawSubjectPublicKeyInfo: spki.raw,
     signatureAlgorithm: signatureAlgorithm(outerAlgorithm),
-    publicKeyAlgorithm: PUBLIC_KEY_ALGORITHMS[cert.publicKey.asymmetricKeyType ?? ''] ?? 'unknown',
+    ...subjectKey(cert),
     basicConstraintsValid: false,
     isCA: false,
     maxPathLen: -1,

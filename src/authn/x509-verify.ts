@@ -5,7 +5,7 @@
 // Not reproduced: matching names against name constraints (constraints.go checkChainConstraints): a chain in
 // which a constrained CA certifies a certificate with names is refused whatever the names (see
 // nameConstraintsUnchecked), and certificate policies (policiesValid).
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { metaTime } from '../meta-time.js';
 import { goQuote } from '../store/validation.js';
 import { KEY_USAGE_CERT_SIGN, type ParsedCertificate, type PublicKeyAlgorithm } from './x509-parse.js';
@@ -28,9 +28,18 @@ class VerifyError extends Error {}
 const SIGNATURE_LIMIT = 'x509: signature check attempts limit reached while verifying certificate chain';
 
 /** crypto/rsa checkKeySize (Go 1.24+): RSA keys under 1024 bits are refused wherever they are used. */
-export function rsaKeySizeError(cert: X509Certificate): string | undefined {
-  const bits = cert.publicKey.asymmetricKeyType === 'rsa' ? cert.publicKey.asymmetricKeyDetails?.modulusLength : undefined;
+export function rsaKeySizeError(c: ParsedCertificate): string | undefined {
+  const bits = c.rsaBits;
   return bits !== undefined && bits < 1024 ? `crypto/rsa: ${bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)` : undefined;
+}
+
+/** Whether `key` verifies the certificate's signature (OpenSSL, after the algorithm checks Go makes first). */
+function signedBy(child: ParsedCertificate, key: KeyObject): boolean {
+  try {
+    return child.cert.verify(key);
+  } catch {
+    return false;
+  }
 }
 
 /** The Go type (%T) of each kind of public key, for signaturePublicKeyAlgoMismatchError. */
@@ -54,15 +63,17 @@ function checkSignatureFrom(child: ParsedCertificate, parent: ParsedCertificate)
     const goType = GO_KEY_TYPES[parent.publicKeyAlgorithm];
     return `x509: signature algorithm specifies an ${algorithm.publicKey} public key, but have public key of type ${goType}`;
   }
+  const key = parent.publicKey;
+  if (key === undefined) return unsupported; // never reached: buildChains skips parents without a key, as Go does
   switch (parent.publicKeyAlgorithm) {
     case 'RSA':
-      return rsaKeySizeError(parent.cert) ?? (child.cert.verify(parent.cert.publicKey) ? undefined : 'crypto/rsa: verification error');
+      return rsaKeySizeError(parent) ?? (signedBy(child, key) ? undefined : 'crypto/rsa: verification error');
     case 'ECDSA':
-      return child.cert.verify(parent.cert.publicKey) ? undefined : 'x509: ECDSA verification failure';
+      return signedBy(child, key) ? undefined : 'x509: ECDSA verification failure';
     case 'Ed25519':
-      return child.cert.verify(parent.cert.publicKey) ? undefined : 'x509: Ed25519 verification failure';
+      return signedBy(child, key) ? undefined : 'x509: Ed25519 verification failure';
     default:
-      return unsupported; // checkSignature has no case for DSA keys; unknown keys never get here
+      return unsupported; // checkSignature has no case for DSA keys
   }
 }
 
@@ -138,7 +149,7 @@ function buildChains(chain: Chain, pools: Pools): Chain[] {
       break;
     }
     // Go leaves a certificate whose key algorithm it does not know without a public key, and skips it.
-    if (candidate.publicKeyAlgorithm === 'unknown' || alreadyInChain(candidate, chain)) continue;
+    if (candidate.publicKey === undefined || alreadyInChain(candidate, chain)) continue;
     const sigErr = checkSignatureFrom(c, candidate);
     if (sigErr !== undefined) {
       hint ??= { err: sigErr, cert: candidate };

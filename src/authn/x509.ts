@@ -34,7 +34,7 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
   const [leaf, ...intermediates] = parsed;
   if (leaf === undefined) return 'x509: no certificate';
   // handshake_server.go checks CertificateVerify with the leaf's key; crypto/rsa refuses keys under 1024 bits.
-  const keyErr = rsaKeySizeError(leaf.cert);
+  const keyErr = rsaKeySizeError(leaf);
   if (keyErr !== undefined) return `tls: invalid signature by the client certificate: ${keyErr}`;
   // A root that does not parse as Go would parse it is left out of the pool, as CertPool.AppendCertsFromPEM does.
   const rootPool = roots.map(parseCertificate).filter((r): r is ParsedCertificate => typeof r !== 'string');
