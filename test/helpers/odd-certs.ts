@@ -1,7 +1,7 @@
 // Certificates the built-in PKI deliberately never makes (path-length constraints, SHA-1 and MD5
 // signatures, unknown critical extensions, tiny keys), for tests that hold the x509 authenticator to
 // Go's crypto/x509. node-forge assembles the TBSCertificate; OpenSSL signs the digest forge computed.
-import { X509Certificate, constants, generateKeyPairSync, privateEncrypt, randomBytes } from 'node:crypto';
+import { X509Certificate, constants, generateKeyPairSync, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { keyPairFromPrivateKeyPem, serialFromBytes, takeKey, type IssuedCert, type KeyPair } from '../../src/pki/index.js';
 
@@ -26,6 +26,8 @@ export interface OddCertOptions {
   keyBits?: number;
   /** A key to certify instead of a fresh one (two certificates for one CA key). */
   key?: KeyPair;
+  /** A public key of any type (EC, Ed25519, ...) to certify instead; forge itself only writes RSA keys. Leaves only. */
+  subjectPublicKey?: KeyObject;
   /** Validity bounds; default from five minutes ago for a day. */
   notBefore?: Date;
   notAfter?: Date;
@@ -87,6 +89,25 @@ export async function issueOddCert(opts: OddCertOptions): Promise<IssuedCert> {
     },
   };
   cert.sign(signer as unknown as forge.pki.rsa.PrivateKey, digest.md() as forge.md.MessageDigest);
-  const certPem = forge.pki.certificateToPem(cert);
+  const certPem = opts.subjectPublicKey === undefined ? forge.pki.certificateToPem(cert) : withSubjectPublicKey(cert, opts.subjectPublicKey, signer.sign, digest.md);
   return { certPem, keyPem: key.privateKeyPem, cert: new X509Certificate(certPem), key: key.privateKey };
+}
+
+/** Re-assembles a signed forge certificate around another SubjectPublicKeyInfo and signs the new TBSCertificate. */
+function withSubjectPublicKey(cert: forge.pki.Certificate, key: KeyObject, sign: (md: forge.md.MessageDigest) => string, md: () => forge.md.MessageDigest): string {
+  // getTBSCertificate is in forge's JavaScript API but missing from its type declarations.
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  // TBSCertificate: [0] version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ...
+  fields[6] = forge.asn1.fromDer(key.export({ type: 'spki', format: 'der' }).toString('binary'));
+  const tbsDer = forge.asn1.toDer(tbs).getBytes();
+  const digest = md();
+  digest.update(tbsDer);
+  const signature = sign(digest);
+  const whole = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [
+    forge.asn1.fromDer(tbsDer),
+    (forge.pki.certificateToAsn1(cert).value as forge.asn1.Asn1[])[1]!,
+    forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BITSTRING, false, String.fromCharCode(0) + signature),
+  ]);
+  return forge.pem.encode({ type: 'CERTIFICATE', body: forge.asn1.toDer(whole).getBytes() });
 }

@@ -1,7 +1,7 @@
 // Cases from staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509_test.go (TestX509,
 // TestX509Verifier), with certificates made by our own PKI at test time.
 import assert from 'node:assert/strict';
-import type { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, type X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
 import { x509Authenticator } from '../../../src/authn/x509.js';
 import type { AuthnResult } from '../../../src/authn/types.js';
@@ -233,6 +233,21 @@ const goRules: {
     name: 'parser.go processExtensions: duplicate extensions fail to parse (in Go, the TLS handshake)',
     chain: async () => [(await issueOddCert({ issuer: ca, commonName: 'jane', organizations: ['system:masters'], extensions: [UNKNOWN_EXTENSION(false), UNKNOWN_EXTENSION(false)] })).cert],
     want: 'tls: failed to parse client certificate: x509: certificate contains duplicate extension with OID "1.3.6.1.4.1.99999.1"',
+  },
+  {
+    name: 'x509.go checkSignature: an ECDSA P-256 client certificate signed by the RSA CA (the leaf\'s own key type does not matter)',
+    chain: async () => [(await issueOddCert({ issuer: ca, commonName: 'jane', organizations: ['dev', 'qa'], subjectPublicKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey })).cert],
+    want: 'jane',
+  },
+  {
+    name: 'an Ed25519 client certificate signed by the RSA CA',
+    chain: async () => [(await issueOddCert({ issuer: ca, commonName: 'jane', organizations: ['dev', 'qa'], subjectPublicKey: generateKeyPairSync('ed25519').publicKey })).cert],
+    want: 'jane',
+  },
+  {
+    name: 'parser.go parsePublicKey: an ECDSA key on a curve Go lacks (secp256k1) fails to parse (in Go, the TLS handshake)',
+    chain: async () => [(await issueOddCert({ issuer: ca, commonName: 'jane', organizations: ['system:masters'], subjectPublicKey: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey })).cert],
+    want: 'tls: failed to parse client certificate: x509: unsupported elliptic curve',
   },
 ];
 
