@@ -36,7 +36,7 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
   // handshake_server.go checks CertificateVerify with the leaf's key; crypto/rsa refuses keys under 1024 bits.
   const keyErr = rsaKeySizeError(leaf);
   if (keyErr !== undefined) return `tls: invalid signature by the client certificate: ${keyErr}`;
-  // A root that does not parse as Go would parse it is left out of the pool, as CertPool.AppendCertsFromPEM does.
+  // A CA Go cannot parse is left out of the pool (kube-apiserver would not start with it in --client-ca-file).
   const rootPool = roots.map(parseCertificate).filter((r): r is ParsedCertificate => typeof r !== 'string');
   const chains = verifyChains(leaf, intermediates, rootPool, now);
   if (typeof chains === 'string') return chains;
@@ -61,8 +61,6 @@ function certificateIdentifier(cert: X509Certificate): string {
   if (typeof parsed === 'string') return `SN=${serial}, SKID=, AKID=`;
   return `SN=${serial}, SKID=${columnSeparatedHex(parsed.subjectKeyId)}, AKID=${columnSeparatedHex(parsed.authorityKeyId)}`;
 }
-
-export { subjectNames };
 
 /** The extra kube-apiserver attaches to certificate users: which certificate it was (x509.go, CommonNameUserConversion). */
 export const CREDENTIAL_ID_KEY = 'authentication.kubernetes.io/credential-id';
