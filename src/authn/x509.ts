@@ -1,13 +1,11 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Authenticator,
-// CommonNameUserConversion) and Go's crypto/x509 Verify, whose rules are reproduced here with node:crypto.
-import { metaTime } from '../meta-time.js';
+// certificateIdentifier, CommonNameUserConversion). The chain is verified as Go's crypto/x509 Verify does
+// (x509-verify.ts), after the checks Go's crypto/tls makes during the handshake (handshake_server.go).
 import type { X509Certificate } from 'node:crypto';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
-
-const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
-const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
-/** Go's crypto/x509 stops looking for a path after this many intermediates. */
-const MAX_CHAIN_DEPTH = 10;
+import { parseCertificate, type ParsedCertificate } from './x509-parse.js';
+import { subjectNames } from './x509-subject.js';
+import { rsaKeySizeError, verifyChains } from './x509-verify.js';
 
 /** The window of time in which every certificate on a verified path is valid. */
 interface VerifiedPath {
@@ -21,66 +19,47 @@ interface Verified extends VerifiedPath {
 }
 
 /**
- * Verifies a client certificate chain against the CA bundle the way Go's x509.Verify does for
- * ExtKeyUsageClientAuth; returns why it failed, in Go's words, or the path's validity window.
+ * What kube-apiserver makes of a presented chain before its authenticator maps the leaf to a user: Go's
+ * crypto/tls parses every certificate and checks the client's signature with the leaf's key (failing the
+ * handshake otherwise; here those become 401s too), then x509.Verify builds a chain to the client CA bundle.
+ * Returns the validity window of a verified chain, or why it failed in Go's words.
  */
 export function verifyClientChain(chain: readonly X509Certificate[], roots: readonly X509Certificate[], now: Date): VerifiedPath | string {
-  const leaf = chain[0];
-  if (leaf === undefined) return 'x509: no certificate';
-  const intermediates = chain.slice(1);
-  const path: X509Certificate[] = [leaf];
-  let current = leaf;
-  for (let depth = 0; ; depth++) {
-    const root = roots.find((r) => issued(r, current));
-    if (root !== undefined) {
-      // A root that is itself the leaf (a CA used as a client cert) is still a one-element path, as in Go.
-      if (root.fingerprint256 !== current.fingerprint256) path.push(root);
-      break;
-    }
-    const next = depth < MAX_CHAIN_DEPTH ? intermediates.find((i) => i.ca && !path.includes(i) && issued(i, current)) : undefined;
-    if (next === undefined) return 'x509: certificate signed by unknown authority';
-    path.push(next);
-    current = next;
+  const parsed: ParsedCertificate[] = [];
+  for (const cert of chain) {
+    const p = parseCertificate(cert);
+    if (typeof p === 'string') return `tls: failed to parse client certificate: ${p}`;
+    parsed.push(p);
   }
+  const [leaf, ...intermediates] = parsed;
+  if (leaf === undefined) return 'x509: no certificate';
+  // handshake_server.go checks CertificateVerify with the leaf's key; crypto/rsa refuses keys under 1024 bits.
+  const keyErr = rsaKeySizeError(leaf);
+  if (keyErr !== undefined) return `tls: invalid signature by the client certificate: ${keyErr}`;
+  // A CA Go cannot parse is left out of the pool (kube-apiserver would not start with it in --client-ca-file).
+  const rootPool = roots.map(parseCertificate).filter((r): r is ParsedCertificate => typeof r !== 'string');
+  const chains = verifyChains(leaf, intermediates, rootPool, now);
+  if (typeof chains === 'string') return chains;
   let notBefore = -Infinity;
   let notAfter = Infinity;
-  for (const cert of path) {
-    const from = Date.parse(cert.validFrom);
-    const to = Date.parse(cert.validTo);
-    if (now.getTime() < from || now.getTime() > to) {
-      const detail = now.getTime() > to ? `current time ${metaTime(now)} is after ${metaTime(new Date(to))}` : `current time ${metaTime(now)} is before ${metaTime(new Date(from))}`;
-      return `x509: certificate has expired or is not yet valid: ${detail}`;
-    }
-    notBefore = Math.max(notBefore, from);
-    notAfter = Math.min(notAfter, to);
-  }
-  // Go checks extended key usage along the whole chain; a certificate without the extension allows any.
-  for (const cert of path) {
-    const usages = cert.keyUsage;
-    if (usages !== undefined && usages.length > 0 && !usages.includes(CLIENT_AUTH) && !usages.includes(ANY_EXTENDED_KEY_USAGE)) {
-      return 'x509: certificate specifies an incompatible key usage';
-    }
+  for (const c of chains[0]!) {
+    notBefore = Math.max(notBefore, Date.parse(c.cert.validFrom));
+    notAfter = Math.min(notAfter, Date.parse(c.cert.validTo));
   }
   return { notBefore, notAfter };
 }
 
-function issued(issuer: X509Certificate, cert: X509Certificate): boolean {
-  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+/** Upper-case hex bytes joined by colons, as kube's columnSeparatedHex. */
+function columnSeparatedHex(bytes: Buffer): string {
+  return bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
 }
 
 /** kube's certificateIdentifier, for log lines: which certificate failed. */
 function certificateIdentifier(cert: X509Certificate): string {
-  return `SN=${BigInt(`0x${cert.serialNumber}`).toString()}, subject=${JSON.stringify(cert.subject.replaceAll('\n', ', '))}`;
-}
-
-/**
- * The subject's CN and O values, in order, unescaped as Go's pkix.Name holds them (node's `subject` text
- * escapes RFC 2253 specials: a CN "jane,doe" would read "jane\\,doe"). With several CNs, Go keeps the last.
- */
-export function subjectNames(cert: X509Certificate): { commonName: string; organizations: string[] } {
-  const subject = cert.toLegacyObject().subject as unknown as Record<string, string | string[] | undefined>;
-  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  return { commonName: list(subject.CN).at(-1) ?? '', organizations: list(subject.O) };
+  const parsed = parseCertificate(cert);
+  const serial = BigInt(`0x${cert.serialNumber}`).toString();
+  if (typeof parsed === 'string') return `SN=${serial}, SKID=, AKID=`;
+  return `SN=${serial}, SKID=${columnSeparatedHex(parsed.subjectKeyId)}, AKID=${columnSeparatedHex(parsed.authorityKeyId)}`;
 }
 
 /** The extra kube-apiserver attaches to certificate users: which certificate it was (x509.go, CommonNameUserConversion). */
