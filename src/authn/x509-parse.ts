@@ -51,6 +51,8 @@ export interface ParsedCertificate {
   hasConstrainableNames: boolean;
   /** Whether the certificate carries a nameConstraints extension. */
   hasNameConstraints: boolean;
+  /** Whether it carries policyMappings or policyConstraints: the extensions by which Go's policiesValid can refuse a chain. */
+  hasPolicyConstraints: boolean;
   unhandledCriticalExtensions: string[];
 }
 
@@ -256,6 +258,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
     subjectAltName: undefined,
     hasConstrainableNames: false,
     hasNameConstraints: false,
+    hasPolicyConstraints: false,
     unhandledCriticalExtensions: [],
   };
 
@@ -287,6 +290,10 @@ function parse(cert: X509Certificate): ParsedCertificate {
         case '30':
           handled = nameConstraintsHandled(value);
           parsed.hasNameConstraints = true;
+          break;
+        case '33':
+        case '36':
+          parsed.hasPolicyConstraints = true;
           break;
         case '35': {
           if (critical) throw new ParseError('x509: authority key identifier incorrectly marked critical');

@@ -203,8 +203,23 @@ export function verifyChains(leaf: ParsedCertificate, intermediates: readonly Pa
   }
   const usable = candidates.filter(allowsClientAuth);
   if (usable.length === 0) return 'x509: certificate specifies an incompatible key usage';
-  const checked = usable.filter((chain) => !nameConstraintsUnchecked(chain));
+  const policyFree = usable.filter((chain) => !policiesUnchecked(chain));
+  if (policyFree.length === 0) return POLICIES_UNCHECKED;
+  const checked = policyFree.filter((chain) => !nameConstraintsUnchecked(chain));
   return checked.length > 0 ? checked : NAME_CONSTRAINTS_UNCHECKED;
+}
+
+const POLICIES_UNCHECKED =
+  'x509: no valid chains built: kube-auth-mock does not evaluate certificate policies, so it refuses every chain with a policyMappings or policyConstraints extension';
+
+/**
+ * Go's policiesValid (verify.go, RFC 5280 section 6.1) can refuse a chain only through policy mappings (to or
+ * from anyPolicy) or policy constraints (requireExplicitPolicy, inhibitPolicyMapping); certificatePolicies
+ * and inhibitAnyPolicy alone never fail a chain when, as in kube, no policy is asked for. Without that
+ * evaluation here, such a chain is refused rather than granted.
+ */
+function policiesUnchecked(chain: Chain): boolean {
+  return chain.length > 1 && chain.some((c) => c.hasPolicyConstraints);
 }
 
 const NAME_CONSTRAINTS_UNCHECKED =

@@ -230,6 +230,17 @@ const goRules: {
     want: NAME_CONSTRAINTS_UNCHECKED,
   },
   {
+    // Kept difference: Go evaluates the policy tree (policiesValid); here a chain with policy constraints is refused.
+    name: 'verify.go policiesValid is not evaluated: a CA with policyConstraints (requireExplicitPolicy 0) above a leaf without policies is refused, as Go refuses it',
+    chain: async () => {
+      // PolicyConstraints ::= SEQUENCE { requireExplicitPolicy [0] SkipCerts }, here 0: every certificate below must carry an acceptable policy.
+      const requireExplicit = { id: '2.5.29.36', critical: true, value: Buffer.from('3003800100', 'hex') };
+      const constrained = await issueOddCert({ issuer: ca, commonName: 'policy-ca', ca: {}, extensions: [requireExplicit] });
+      return [(await issueOddCert({ issuer: constrained, commonName: 'jane', organizations: ['system:masters'] })).cert, constrained.cert];
+    },
+    want: 'x509: no valid chains built: kube-auth-mock does not evaluate certificate policies, so it refuses every chain with a policyMappings or policyConstraints extension',
+  },
+  {
     name: 'parser.go processExtensions: duplicate extensions fail to parse (in Go, the TLS handshake)',
     chain: async () => [(await issueOddCert({ issuer: ca, commonName: 'jane', organizations: ['system:masters'], extensions: [UNKNOWN_EXTENSION(false), UNKNOWN_EXTENSION(false)] })).cert],
     want: 'tls: failed to parse client certificate: x509: certificate contains duplicate extension with OID "1.3.6.1.4.1.99999.1"',
