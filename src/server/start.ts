@@ -38,7 +38,7 @@ import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
 import { checkServingPair } from './serving-cert.js';
-import { parseCertificateBundle } from './tls.js';
+import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
 export interface StartServerOptions {
@@ -163,6 +163,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         requestCert: true,
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
+        // Go's server picks from its own preference order, among its default suites.
+        ciphers: GO_DEFAULT_CIPHERS,
+        honorCipherOrder: true,
         // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
         maxHeaderSize: 1 << 20,
       },
