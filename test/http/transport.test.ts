@@ -1,11 +1,17 @@
 // What clients see of the HTTP/1 and TLS layer: Go's net/http server and crypto/tls as kube-apiserver
 // runs them (net/http/server.go, crypto/tls/cipher_suites.go), not node's defaults.
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { connect, type ConnectionOptions } from 'node:tls';
-import { test } from 'node:test';
-import { useServer } from '../helpers/server.js';
+import { before, test } from 'node:test';
+import { credentialsOf, useServer } from '../helpers/server.js';
 
 const server = useServer({ authorizationMode: 'RBAC' });
+let adminToken: string;
+
+before(async () => {
+  adminToken = credentialsOf(await (await server.ready()).kubeconfig({ user: 'admin', groups: ['system:masters'], auth: 'token' })).token!;
+});
 
 /** Completes a TLS handshake with these options and reports the suite chosen, or the error. */
 function handshake(options: ConnectionOptions): Promise<{ cipher?: string; version?: string; error?: string }> {
@@ -42,3 +48,39 @@ for (const c of tlsCases) {
     }
   });
 }
+
+test('a watch with timeoutSeconds=2147484 (past node\'s 2^31-1 ms timers) stays open: it sees an object created after it started', async () => {
+  const events: string[] = [];
+  const outcome = await new Promise<string>((resolve, reject) => {
+    const req = request(
+      `${server().url}/api/v1/namespaces?watch=1&timeoutSeconds=2147484`,
+      { ca: server().caCert, agent: false, headers: { Authorization: `Bearer ${adminToken}` } },
+      (res) => {
+        let buffered = '';
+        let created = false;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+            const event = JSON.parse(buffered.slice(0, nl)) as { type: string; object: { metadata: { name: string } } };
+            buffered = buffered.slice(nl + 1);
+            events.push(`${event.type} ${event.object.metadata.name}`);
+            if (event.object.metadata.name === 'late-comer') {
+              req.destroy();
+              resolve('saw it');
+            } else if (!created) {
+              created = true;
+              const create = request(`${server().url}/api/v1/namespaces`, { method: 'POST', ca: server().caCert, agent: false, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' } }, (r) => r.resume());
+              create.on('error', reject);
+              create.end(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late-comer' } }));
+            }
+          }
+        });
+        res.on('end', () => resolve('ended'));
+      },
+    );
+    req.on('error', (err) => (events.includes('ADDED late-comer') ? undefined : reject(err)));
+    req.end();
+  });
+  assert.equal(outcome, 'saw it', events.join(', '));
+});
