@@ -36,6 +36,7 @@ import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki
 import type { KubeState } from '../request/state.js';
 import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
+import { serveHttp1 } from './http1.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
 import { checkServingPair } from './serving-cert.js';
 import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
@@ -169,13 +170,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
         maxHeaderSize: 1 << 20,
       },
-      // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
-      // nothing is answered before startServer resolves.
-      (req, res) => handle(req, res),
     );
     // Go's net/http limits header bytes only (above), never their number; node silently drops every header
     // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
     server.maxHeadersCount = 0;
+    // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
+    // nothing is answered before startServer resolves.
+    serveHttp1(server, (req, res) => handle(req, res));
     const sockets = new Set<Socket>();
     server.on('secureConnection', (socket: Socket) => {
       sockets.add(socket);

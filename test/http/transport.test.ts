@@ -1,9 +1,13 @@
 // What clients see of the HTTP/1 and TLS layer: Go's net/http server and crypto/tls as kube-apiserver
 // runs them (net/http/server.go, crypto/tls/cipher_suites.go), not node's defaults.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { before, test } from 'node:test';
+import { serve } from '../helpers/cli.js';
 import { credentialsOf, useServer } from '../helpers/server.js';
 
 const server = useServer({ authorizationMode: 'RBAC' });
@@ -84,3 +88,185 @@ test('a watch with timeoutSeconds=2147484 (past node\'s 2^31-1 ms timers) stays 
   });
   assert.equal(outcome, 'saw it', events.join(', '));
 });
+
+const WHOAMI = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+
+/** Sends raw bytes over TLS and collects the answer until `done` says it is complete, or the server closes. */
+function rawExchange(text: string, done: (answer: string) => boolean = () => false, then?: (answer: string, socket: ReturnType<typeof connect>) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: '127.0.0.1', port: server().port, ca: server().caCert, servername: 'localhost' }, () => socket.write(text));
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      answer += d;
+      then?.(answer, socket);
+      if (done(answer)) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', (err: NodeJS.ErrnoException) => (answer === '' ? reject(err) : resolve(answer)));
+  });
+}
+
+/** True once `answer` holds `count` complete responses with Content-Length bodies (after any 100 Continue). */
+const responsesComplete = (count: number) => (answer: string): boolean => {
+  let rest = answer.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
+  for (let i = 0; i < count; i++) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return false;
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(rest.slice(0, end))?.[1] ?? 0);
+    if (rest.length < end + 4 + length) return false;
+    rest = rest.slice(end + 4 + length);
+  }
+  return true;
+};
+
+interface Upload {
+  status?: number;
+  connection?: string;
+  body?: string;
+  error?: string;
+}
+
+/** Where uploads go: a server in this process, or one in a child process (the CLI). */
+interface Target {
+  url: string;
+  caCert: string;
+}
+
+/** Uploads `size` bytes with a Content-Length, writing as the socket drains; resolves with the answer or the error that came first. */
+function upload(target: Target, size: number, headers: Record<string, string>, agent: Agent | false = false): Promise<Upload> {
+  return new Promise((resolve) => {
+    const req = request(`${target.url}${WHOAMI}`, { method: 'POST', ca: target.caCert, agent, headers: { 'Content-Type': 'application/json', 'Content-Length': String(size), ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        resolve({ status: res.statusCode, connection: res.headers.connection, body });
+        if (agent === false) req.destroy();
+      });
+      res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: `response ${err.code ?? err.message}` }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const write = (): void => {
+      while (sent < size) {
+        const n = Math.min(chunk.length, size - sent);
+        sent += n;
+        if (!req.write(chunk.subarray(0, n))) {
+          req.once('drain', write);
+          return;
+        }
+      }
+      req.end();
+    };
+    write();
+  });
+}
+
+test('413 race: node\'s https client reads the 413 Status of a 3 MiB+1 upload with Content-Length, 20 runs of 20 (server.go closeWriteAndWait)', async () => {
+  // Client and server in one process share an event loop, which hides the race: the server runs apart.
+  const pkiDir = await mkdtemp(join(tmpdir(), 'kam-413-'));
+  const child = await serve('--pki-dir', pkiDir, '--authorization-mode', 'AlwaysAllow');
+  try {
+    const target = { url: child.ready.url, caCert: await readFile(child.ready.caFile, 'utf8') };
+    for (let run = 1; run <= 20; run++) {
+      const result = await upload(target, 3 * 1024 * 1024 + 1, {});
+      assert.equal(result.error, undefined, `run ${run}: ${result.error}`);
+      assert.equal(result.status, 413, `run ${run}`);
+      assert.equal(result.connection, 'close');
+      const status = JSON.parse(result.body!);
+      assert.equal(status.reason, 'RequestEntityTooLarge');
+      assert.equal(status.message, 'Request entity too large: limit is 3145728');
+    }
+  } finally {
+    await child.stop();
+    await rm(pkiDir, { recursive: true, force: true });
+  }
+});
+
+test('an unread body of 256 KiB or more is not drained: the 403 says Connection: close and the client reads it (maxPostHandlerReadBytes)', async () => {
+  const agent = new Agent({ keepAlive: true, ca: server().caCert });
+  try {
+    const result = await upload(server(), 1024 * 1024, {}, agent);
+    assert.equal(result.error, undefined);
+    assert.equal(result.status, 403);
+    assert.equal(result.connection, 'close');
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('an unread body under 256 KiB is read and dropped, and the connection kept alive for the next request', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: server().caCert });
+  try {
+    const first = await upload(server(), 100 * 1024, {}, agent);
+    assert.equal(first.status, 403);
+    assert.equal(first.connection, 'keep-alive');
+    const reused = await new Promise<boolean>((resolve, reject) => {
+      const req = request(`${server().url}/version`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(req.reusedSocket));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(reused, true);
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('Expect: 100-continue refused before the body is read: the 403 comes without 100 Continue, and the connection closes (expectContinueReader)', async () => {
+  const answer = await rawExchange(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\nExpect: 100-continue\r\n\r\n`, responsesComplete(1));
+  assert.match(answer, /^HTTP\/1\.1 403 Forbidden\r\n/);
+  assert.match(answer, /\r\nConnection: close\r\n/i);
+});
+
+test('Expect: 100-continue on a request whose handler reads the body: 100 Continue, then the answer', async () => {
+  const body = JSON.stringify({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' });
+  let sentBody = false;
+  const answer = await rawExchange(
+    `POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminToken}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+    responsesComplete(1),
+    (so_far, socket) => {
+      if (!sentBody && so_far.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+        sentBody = true;
+        socket.write(body);
+      }
+    },
+  );
+  assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 Created\r\n/);
+});
+
+const GO_505 = 'HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version';
+
+for (const version of ['HTTP/2.0', 'HTTP/0.9', 'HTTP/3.0', 'HTTP/2.1']) {
+  test(`a ${version} request line gets Go's 505, byte for byte (server.go http1ServerSupportsRequest)`, async () => {
+    assert.equal(await rawExchange(`GET /version ${version}\r\nHost: x\r\n\r\n`), GO_505);
+  });
+}
+
+const connectCases: { name: string; target: string; token?: () => string; code: number; reason: string; message: string }[] = [
+  { name: 'anonymous, to host:port: non-resource path "" with verb connect', target: 'example.com:443', code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot connect path ""' },
+  { name: 'anonymous, to ip:port', target: '10.0.0.1:443', code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot connect path ""' },
+  { name: 'anonymous, to an API path: resource request with the empty verb', target: '/api/v1/namespaces', code: 403, reason: 'Forbidden', message: 'namespaces is forbidden: User "system:anonymous" cannot  resource "namespaces" in API group "" at the cluster scope' },
+  { name: 'system:masters, to host:port: the not-found handler', target: 'example.com:443', token: () => adminToken, code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
+  { name: 'system:masters, to an API path: go-restful\'s 405', target: '/api/v1/namespaces', token: () => adminToken, code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
+];
+
+for (const c of connectCases) {
+  test(`CONNECT ${c.name} -> ${c.code} Status, not a closed socket`, async () => {
+    const auth = c.token ? `Authorization: Bearer ${c.token()}\r\n` : '';
+    const answer = await rawExchange(`CONNECT ${c.target} HTTP/1.1\r\nHost: ${c.target.startsWith('/') ? 'x' : c.target}\r\n${auth}\r\n`, responsesComplete(1));
+    assert.match(answer, new RegExp(`^HTTP/1\\.1 ${c.code} `));
+    const status = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    assert.equal(status.kind, 'Status');
+    assert.equal(status.code, c.code);
+    assert.equal(status.reason, c.reason);
+    assert.equal(status.message, c.message);
+  });
+}
