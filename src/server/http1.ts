@@ -70,8 +70,10 @@ function requestLineVersion(raw: Buffer | undefined, parsed: number | undefined)
   let end = raw.indexOf('\n', start);
   if (end < 0) end = raw.length;
   const line = raw.subarray(start, end).toString('latin1').replace(/\r$/, '');
-  const m = /^[^ ]+ [^ ]+ HTTP\/(\d)\.(\d)$/.exec(line);
-  return m === null ? undefined : { major: Number(m[1]), minor: Number(m[2]) };
+  const m = /^([^ ]+) [^ ]+ HTTP\/(\d)\.(\d)$/.exec(line);
+  // Go hands "PRI * HTTP/2.0" (the HTTP/2 preface) to the handler; node cannot, and keeps its 400.
+  if (m === null || m[1] === 'PRI') return undefined;
+  return { major: Number(m[2]), minor: Number(m[3]) };
 }
 
 // node's own clientError answer (lib/_http_server.js socketOnError), which a clientError listener replaces.
@@ -112,9 +114,9 @@ function serveConnect(handle: RequestListener, req: IncomingMessage, socket: Soc
  * - a body sent after Expect: 100-continue and not read to its end closes the connection;
  * - 256 KiB or more still to come (by Content-Length) closes it: the response says Connection: close and
  *   the connection is closed with lingeringClose, never reset while the client is still sending;
- * - otherwise the rest is read and dropped after the response, up to 256 KiB, to keep the connection alive.
- *   Go reads a chunked rest before the header, and says Connection: close when it is longer; node's response
- *   cannot wait there, so a chunked rest over 256 KiB ends the kept-alive connection after the response.
+ * - otherwise the rest is read and dropped, up to 256 KiB, to keep the connection alive. Go reads it before
+ *   the header and says Connection: close when it is longer; node's response cannot wait there, so a longer
+ *   chunked rest ends the connection after a response that said keep-alive.
  */
 function trackBody(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
   const declared = contentLength(req);
@@ -138,11 +140,28 @@ function trackBody(req: IncomingMessage, res: ServerResponse, expectsContinue: b
     };
   }
 
+  // Go reads the rest before the header, up to 256 KiB; here it starts as the header goes out (node cannot
+  // hold the header back) and the connection is closed once more than that arrives.
+  let draining = false;
+  const drain = (): void => {
+    if (draining) return;
+    draining = true;
+    let drained = 0;
+    const drop = (chunk: Buffer): void => {
+      drained += chunk.length;
+      if (drained > MAX_POST_HANDLER_READ_BYTES) lingeringClose(socket);
+    };
+    req.on('data', drop);
+    req.once('end', () => req.off('data', drop));
+    req.resume();
+  };
+
   const writeHead = res.writeHead;
   res.writeHead = function writeHeadAfterBodyCheck(this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>): ServerResponse {
     if (!req.complete && !res.headersSent) {
       const tooBig = declared !== undefined && declared - received >= MAX_POST_HANDLER_READ_BYTES;
       if (expectsContinue || tooBig) res.setHeader('Connection', 'close');
+      else drain();
     }
     return writeHead.apply(this, args) as ServerResponse;
   } as ServerResponse['writeHead'];
@@ -156,20 +175,6 @@ function trackBody(req: IncomingMessage, res: ServerResponse, expectsContinue: b
   };
   res.once('close', () => {
     socket.destroySoon = destroySoon;
-  });
-
-  res.once('finish', () => {
-    if (req.complete) return;
-    // The rest of the body is read and dropped (node stops reading a body the handler paused), up to
-    // 256 KiB on a connection kept alive; past that it is closed.
-    let drained = 0;
-    const drop = (chunk: Buffer): void => {
-      drained += chunk.length;
-      if (drained > MAX_POST_HANDLER_READ_BYTES) lingeringClose(socket);
-    };
-    req.on('data', drop);
-    req.once('end', () => req.off('data', drop));
-    req.resume();
   });
 }
 

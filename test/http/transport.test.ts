@@ -136,10 +136,11 @@ interface Target {
   caCert: string;
 }
 
-/** Uploads `size` bytes with a Content-Length, writing as the socket drains; resolves with the answer or the error that came first. */
+/** Uploads `size` bytes with a Content-Length (or chunked), writing as the socket drains; resolves with the answer or the error that came first. */
 function upload(target: Target, size: number, headers: Record<string, string>, agent: Agent | false = false): Promise<Upload> {
   return new Promise((resolve) => {
-    const req = request(`${target.url}${WHOAMI}`, { method: 'POST', ca: target.caCert, agent, headers: { 'Content-Type': 'application/json', 'Content-Length': String(size), ...headers } }, (res) => {
+    const length = headers['Transfer-Encoding'] === 'chunked' ? {} : { 'Content-Length': String(size) };
+    const req = request(`${target.url}${WHOAMI}`, { method: 'POST', ca: target.caCert, agent, headers: { 'Content-Type': 'application/json', ...length, ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -220,6 +221,68 @@ test('an unread body under 256 KiB is read and dropped, and the connection kept 
   }
 });
 
+/** GET /version on the agent; true when it went over the connection of an earlier request. */
+function versionReusesSocket(agent: Agent): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const req = request(`${server().url}/version`, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(req.reusedSocket));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a chunked unread body under 256 KiB is drained: the connection serves the next request', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: server().caCert });
+  try {
+    const first = await upload(server(), 100 * 1024, { 'Transfer-Encoding': 'chunked' }, agent);
+    assert.equal(first.status, 403);
+    assert.equal(first.connection, 'keep-alive');
+    assert.equal(await versionReusesSocket(agent), true);
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('a chunked unread body is drained up to 256 KiB, then the server closes the connection (maxPostHandlerReadBytes)', async () => {
+  // Sends chunks until the server ends the connection, or gives up after 32 MiB (node alone drains forever).
+  const limit = 32 * 1024 * 1024;
+  const result = await new Promise<{ answer: string; sent: number; closedByServer: boolean }>((resolve) => {
+    let answer = '';
+    let sent = 0;
+    let done = false;
+    const finish = (closedByServer: boolean): void => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve({ answer, sent, closedByServer });
+    };
+    const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 'a'), Buffer.from('\r\n')]);
+    const write = (): void => {
+      while (!done && sent < limit) {
+        sent += 0x10000;
+        if (!socket.write(chunk)) {
+          socket.once('drain', write);
+          return;
+        }
+      }
+      if (!done) finish(false);
+    };
+    const socket = connect({ host: '127.0.0.1', port: server().port, ca: server().caCert, servername: 'localhost' }, () => {
+      socket.write(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      write();
+    });
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (answer += d));
+    socket.on('end', () => finish(true));
+    socket.on('close', () => finish(true));
+    socket.on('error', () => finish(true));
+  });
+  assert.match(result.answer, /^HTTP\/1\.1 403 Forbidden\r\n/);
+  assert.equal(result.closedByServer, true, `the server read all ${result.sent} bytes`);
+});
+
 test('Expect: 100-continue refused before the body is read: the 403 comes without 100 Continue, and the connection closes (expectContinueReader)', async () => {
   const answer = await rawExchange(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\nExpect: 100-continue\r\n\r\n`, responsesComplete(1));
   assert.match(answer, /^HTTP\/1\.1 403 Forbidden\r\n/);
@@ -249,6 +312,23 @@ for (const version of ['HTTP/2.0', 'HTTP/0.9', 'HTTP/3.0', 'HTTP/2.1']) {
     assert.equal(await rawExchange(`GET /version ${version}\r\nHost: x\r\n\r\n`), GO_505);
   });
 }
+
+const NODE_400 = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+
+for (const c of [
+  { name: 'an unknown method', line: 'FOO /version HTTP/1.1' },
+  { name: 'HTTP/1.2 (Go serves any HTTP/1.x; node\'s parser refuses it)', line: 'GET /version HTTP/1.2' },
+  { name: 'a version Go cannot parse either (HTTP/12.0)', line: 'GET /version HTTP/12.0' },
+  { name: 'the HTTP/2 preface (Go hands it to the handler)', line: 'PRI * HTTP/2.0' },
+]) {
+  test(`a request line node cannot parse still gets node's 400: ${c.name}`, async () => {
+    assert.equal(await rawExchange(`${c.line}\r\nHost: x\r\n\r\n`), NODE_400);
+  });
+}
+
+test('headers past 1 MiB still get node\'s 431 (its clientError answer is kept for everything but the version)', async () => {
+  assert.equal(await rawExchange(`GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat((1 << 20) + 10)}\r\n\r\n`), 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+});
 
 const connectCases: { name: string; target: string; token?: () => string; code: number; reason: string; message: string }[] = [
   { name: 'anonymous, to host:port: non-resource path "" with verb connect', target: 'example.com:443', code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot connect path ""' },
