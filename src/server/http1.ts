@@ -97,6 +97,7 @@ function defaultClientError(err: NodeJS.ErrnoException, socket: Socket): void {
  * listens; here it gets a response object and the chain, and the connection ends after the answer.
  */
 function serveConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
+  if (req.httpVersionMajor !== 1) return unsupportedVersion(socket);
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket);

@@ -307,9 +307,9 @@ test('Expect: 100-continue on a request whose handler reads the body: 100 Contin
 
 const GO_505 = 'HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version';
 
-for (const version of ['HTTP/2.0', 'HTTP/0.9', 'HTTP/3.0', 'HTTP/2.1']) {
-  test(`a ${version} request line gets Go's 505, byte for byte (server.go http1ServerSupportsRequest)`, async () => {
-    assert.equal(await rawExchange(`GET /version ${version}\r\nHost: x\r\n\r\n`), GO_505);
+for (const line of ['GET /version HTTP/2.0', 'GET /version HTTP/0.9', 'GET /version HTTP/3.0', 'GET /version HTTP/2.1', 'CONNECT example.com:443 HTTP/2.0']) {
+  test(`"${line}" gets Go's 505, byte for byte (server.go http1ServerSupportsRequest)`, async () => {
+    assert.equal(await rawExchange(`${line}\r\nHost: x\r\n\r\n`), GO_505);
   });
 }
 
