@@ -40,6 +40,12 @@ export function serveHttp1(server: Server, handle: RequestListener): void {
   // With a listener, node no longer answers 100 Continue before the handler runs: Go sends it on the
   // body's first read (expectContinueReader), so a request refused before its body is read never gets it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => serve(handle, req, res, true));
+  // Go answers any other expectation with 417 and closes the connection (sendExpectationFailed); node keeps it open.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    trackBody(req, res, false);
+    res.writeHead(417, { Connection: 'close' });
+    res.end();
+  });
   server.on('connect', (req: IncomingMessage, socket: Socket) => serveConnect(handle, req, socket));
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: Socket) => {
     const version = err.code === 'HPE_INVALID_VERSION' ? requestLineVersion(err.rawPacket, err.bytesParsed) : undefined;

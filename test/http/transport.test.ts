@@ -305,6 +305,12 @@ test('Expect: 100-continue on a request whose handler reads the body: 100 Contin
   assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 Created\r\n/);
 });
 
+test('an expectation other than 100-continue gets 417 before anything else, and the connection closes (sendExpectationFailed)', async () => {
+  const answer = await rawExchange(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: something-else\r\n\r\n0123456789`, responsesComplete(1));
+  assert.match(answer, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
+  assert.match(answer, /\r\nConnection: close\r\n/i);
+});
+
 const GO_505 = 'HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version';
 
 for (const line of ['GET /version HTTP/2.0', 'GET /version HTTP/0.9', 'GET /version HTTP/3.0', 'GET /version HTTP/2.1', 'CONNECT example.com:443 HTTP/2.0']) {
