@@ -5,6 +5,9 @@ import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './t
 /** The reason kube logs when no token authenticator recognised a bearer token. */
 export const INVALID_BEARER_TOKEN = 'invalid bearer token';
 
+/** kube's invalidTokenWithSpaceWarning, sent as a Warning header for "Bearer  <token>". */
+export const INVALID_TOKEN_WITH_SPACE_WARNING = 'the provided Authorization header contains extra space before the bearer token, and is ignored';
+
 /**
  * The bearer token in an Authorization header, read exactly as kube does: trimmed, split on single
  * spaces into at most three parts, scheme compared case-insensitively; anything else is "no token".
@@ -16,7 +19,12 @@ export function bearerToken(req: AuthnRequest): string | null {
   const parts = splitN(auth, ' ', 3);
   if (parts.length < 2 || parts[0]!.toLowerCase() !== 'bearer') return null;
   const token = parts[1]!;
-  return token === '' ? null : token;
+  if (token === '') {
+    // "Bearer  abc": the space before the token leaves an empty one, which kube ignores with a warning.
+    if (parts.length === 3) req.addWarning?.(INVALID_TOKEN_WITH_SPACE_WARNING);
+    return null;
+  }
+  return token;
 }
 
 function splitN(s: string, sep: string, n: number): string[] {

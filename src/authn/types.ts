@@ -16,6 +16,8 @@ export interface AuthnRequest {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The chain the client sent, leaf first; empty when it sent none. */
   peerCertificates: readonly X509Certificate[];
+  /** kube's warning.AddWarning: a Warning header on the response, whatever the outcome. */
+  addWarning?(text: string): void;
 }
 
 /** Authenticated: the user, and which authenticator said so (for the request log and audit). */

@@ -1,5 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go (WithAuthentication, Unauthorized).
 import { unauthorized } from '../api/status.js';
+import { addWarning } from '../api/warning.js';
 import type { AuthnRequest, RequestAuthenticator } from '../authn/types.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import type { Logger } from '../server/log.js';
@@ -14,7 +15,7 @@ export interface AuthenticationOptions {
 
 /** The transport-neutral request an authenticator sees. */
 export function authnRequestOf(ctx: KubeContext): AuthnRequest {
-  return { headers: ctx.req.headers, peerCertificates: peerCertificates(ctx.req.socket) };
+  return { headers: ctx.req.headers, peerCertificates: peerCertificates(ctx.req.socket), addWarning: (text) => addWarning(ctx.res, text) };
 }
 
 /** Authenticates before anything else reads the request: failure or no identity at all is kube's 401. */

@@ -72,7 +72,9 @@ const NAMESPACE_SUBRESOURCES: ReadonlySet<string> = new Set(['status', 'finalize
  * @throws RequestInfoError where kube-apiserver would answer with an error instead (see its codes).
  */
 export function resolveRequestInfo(method: string, url: string): RequestInfo {
-  const target = parseRequestTarget(url);
+  // Go's readRequest: a CONNECT target without a leading slash is an authority ("host:port"), parsed
+  // as "http://" + target, so its path is empty.
+  const target = parseRequestTarget(method === 'CONNECT' && !url.startsWith('/') ? `http://${url}` : url);
 
   // start with a non-resource request until proven otherwise
   const info: RequestInfo = {

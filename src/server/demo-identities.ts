@@ -1,6 +1,6 @@
 // The demo identities a first start creates in the PKI folder: one per way of authenticating.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify, YAMLError } from 'yaml';
 import { renderKubeconfig, type KubeconfigCredentials } from '../kubeconfig/kubeconfig.js';
@@ -34,7 +34,7 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
   const passwordFile = join(pki.dir, AUTH_FILE_NAMES.passwordFile);
   const kubeconfigDir = join(pki.dir, AUTH_FILE_NAMES.kubeconfigDir);
   try {
-    await mkdir(kubeconfigDir, { recursive: true });
+    await ensurePrivateDir(kubeconfigDir);
   } catch (err) {
     throw new ConfigError({ file: kubeconfigDir, reason: `cannot create the kubeconfig folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
   }
@@ -73,6 +73,14 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
   }
   await pointKubeconfigsAt(kubeconfigDir, server);
   return demos.map((d) => ({ user: d.user.name, groups: d.user.groups, how: d.how, kubeconfig: d.file }));
+}
+
+/** Folder of credentials (kubeconfigs hold keys, tokens and passwords): 0700 whatever the umask, tightened if an older start left it open. */
+const PRIVATE_DIR_MODE = 0o700;
+
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, PRIVATE_DIR_MODE);
 }
 
 /** Rewrites the server URL of every kubeconfig in the folder that points elsewhere; a file it cannot read or parse stops start-up naming it. */

@@ -36,9 +36,10 @@ import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki
 import type { KubeState } from '../request/state.js';
 import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
+import { serveHttp1 } from './http1.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
 import { checkServingPair } from './serving-cert.js';
-import { parseCertificateBundle } from './tls.js';
+import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
 export interface StartServerOptions {
@@ -163,16 +164,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         requestCert: true,
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
+        // Go's server picks from its own preference order, among its default suites.
+        ciphers: GO_DEFAULT_CIPHERS,
+        honorCipherOrder: true,
         // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
         maxHeaderSize: 1 << 20,
       },
-      // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
-      // nothing is answered before startServer resolves.
-      (req, res) => handle(req, res),
     );
     // Go's net/http limits header bytes only (above), never their number; node silently drops every header
     // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
     server.maxHeadersCount = 0;
+    // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
+    // nothing is answered before startServer resolves.
+    serveHttp1(server, (req, res) => handle(req, res));
     const sockets = new Set<Socket>();
     server.on('secureConnection', (socket: Socket) => {
       sockets.add(socket);

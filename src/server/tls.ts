@@ -32,3 +32,25 @@ export function parseCertificateBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new X509Certificate(block));
 }
+
+/**
+ * Go's default cipher suites (crypto/tls cipher_suites.go cipherSuitesPreferenceOrder, less defaults.go's
+ * disabledCipherSuites, rsaKexCiphers and tdesCiphers since Go 1.22), which kube-apiserver serves when
+ * --tls-cipher-suites is unset: TLS 1.2 only with ECDHE (forward secret), never RSA key exchange, 3DES,
+ * RC4 or CBC-SHA256. OpenSSL names; the TLS 1.3 suites are listed too, as node turns TLS 1.3 off otherwise.
+ */
+export const GO_DEFAULT_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES256-SHA',
+].join(':');

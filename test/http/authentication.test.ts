@@ -85,6 +85,19 @@ for (const c of whoamiCases) {
   });
 }
 
+test('Bearer with two spaces: anonymous, with kube\'s Warning header (bearertoken.go invalidTokenWithSpaceWarning)', async () => {
+  const res = await client(server()).post(WHOAMI).set('Authorization', `Bearer  ${token}`).send(ssr);
+  assert.equal(res.status, 201);
+  assert.equal(res.body.status.userInfo.username, 'system:anonymous');
+  assert.equal(res.headers.warning, '299 - "the provided Authorization header contains extra space before the bearer token, and is ignored"');
+});
+
+test('Bearer with two spaces and a good client certificate: x509 answers first, so no warning', async () => {
+  const res = await client(server()).post(WHOAMI).cert(cert.cert).key(cert.key).set('Authorization', `Bearer  ${token}`).send(ssr);
+  assert.equal(res.body.status.userInfo.username, 'carol');
+  assert.equal(res.headers.warning, undefined);
+});
+
 for (const version of ['v1beta1', 'v1alpha1']) {
   test(`SelfSubjectReview is served in ${version} too, for older kubectl`, async () => {
     const res = await client(server())

@@ -39,18 +39,17 @@ export function inputMediaType(contentType: string | undefined): MediaType {
 /** kube's limitedReadBody: reads at most limit+1 bytes; more is a 413 and the rest is never buffered. */
 export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   const tooLarge = (): Error => {
-    // Go closes a connection whose request body was left unread; so do we, or a client still sending its
-    // body would wait on a connection nobody reads from.
+    // Go closes a connection whose request body was left unread (server.go); the server (src/server/http1.ts)
+    // closes it without resetting the response away while the client is still sending.
     ctx.set('Connection', 'close');
-    const socket = ctx.req.socket;
-    ctx.res.once('finish', () => socket.destroySoon());
     return requestEntityTooLarge(limit);
   };
   const declared = Number(ctx.get('Content-Length') || NaN);
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  // Leaving the loop early must not destroy the request: the server still reads and drops the rest.
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
       ctx.req.pause();

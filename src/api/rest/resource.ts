@@ -14,6 +14,7 @@ import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js'
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../store/fields.js';
 import type { ObjectStore, WatchHandle } from '../../store/object-store.js';
 import type { KubeObject, ResourceType, WatchEvent } from '../../store/types.js';
+import { setLongTimeout } from './long-timeout.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
 import { includeObjectOf, toTable, type IncludeObject } from './table.js';
@@ -298,13 +299,13 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   const transform = watchTransformer(type, target, include);
   let closed = false;
   let handle: WatchHandle | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimeout: (() => void) | undefined;
   const close = (): void => {
     if (closed) return;
     closed = true;
     openWatches?.delete(close);
     handle?.stop();
-    if (timer !== undefined) clearTimeout(timer);
+    cancelTimeout?.();
     ctx.res.off('close', close);
     stream.end();
   };
@@ -356,8 +357,7 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   ctx.res.on('close', close);
   openWatches?.add(close);
   const seconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : defaultWatchTimeoutSeconds();
-  timer = setTimeout(close, seconds * 1000);
-  timer.unref();
+  cancelTimeout = setLongTimeout(close, seconds * 1000);
 }
 
 /** The verbs kube serves for every stored kind, in discovery's order; namespaces have no deletecollection. */

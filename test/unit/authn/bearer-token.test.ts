@@ -1,7 +1,7 @@
 // Cases from staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken_test.go.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bearerToken, bearerTokenAuthenticator, INVALID_BEARER_TOKEN } from '../../../src/authn/bearer-token.js';
+import { bearerToken, bearerTokenAuthenticator, INVALID_BEARER_TOKEN, INVALID_TOKEN_WITH_SPACE_WARNING } from '../../../src/authn/bearer-token.js';
 import type { AuthnRequest, TokenAuthenticator } from '../../../src/authn/types.js';
 
 const req = (authorization?: string | string[]): AuthnRequest => ({ headers: authorization === undefined ? {} : { authorization }, peerCertificates: [] });
@@ -42,4 +42,25 @@ test('TestAuthenticateRequestTokenInvalid: an unrecognised token is "invalid bea
 
 test('TestAuthenticateRequestTokenNone: no token is not this authenticator\'s business', async () => {
   assert.equal(await bearerTokenAuthenticator(fixed('good')).authenticate(req()), null);
+});
+
+// bearertoken.go: an empty token between two spaces gets invalidTokenWithSpaceWarning; other empty tokens do not.
+const warningCases: { name: string; header: string; warnings: string[] }[] = [
+  { name: 'Bearer  <token> (two spaces) warns', header: 'Bearer  abc', warnings: [INVALID_TOKEN_WITH_SPACE_WARNING] },
+  { name: 'Bearer   <token> (three spaces) warns', header: 'Bearer   abc', warnings: [INVALID_TOKEN_WITH_SPACE_WARNING] },
+  { name: 'Bearer <token> does not warn', header: 'Bearer abc', warnings: [] },
+  { name: 'Bearer with nothing after it does not warn (trimmed to two parts at most)', header: 'Bearer   ', warnings: [] },
+  { name: 'another scheme with two spaces does not warn', header: 'Basic  abc', warnings: [] },
+];
+
+for (const c of warningCases) {
+  test(`bearerToken warning: ${c.name}`, () => {
+    const warnings: string[] = [];
+    bearerToken({ ...req(c.header), addWarning: (text) => warnings.push(text) });
+    assert.deepEqual(warnings, c.warnings);
+  });
+}
+
+test('invalidTokenWithSpaceWarning is kube\'s wording', () => {
+  assert.equal(INVALID_TOKEN_WITH_SPACE_WARNING, 'the provided Authorization header contains extra space before the bearer token, and is ignored');
 });

@@ -281,6 +281,12 @@ const rows: Row[] = [
   row(EXTRA, 'GET', '/api/v1/pods?fieldSelector=metadata.name%3Dfoo&labelSelector=-bad', resource('/api/v1/pods?fieldSelector=metadata.name%3Dfoo&labelSelector=-bad', 'list', 'api', '', 'v1', '', 'pods', '', '', ['pods']), ' (an invalid label key drops the name)'),
   row(EXTRA, 'GET', '/api/v1/pods?fieldSelector=metadata.name%3Dfoo&labelSelector=a%3E-1', resource('/api/v1/pods?fieldSelector=metadata.name%3Dfoo&labelSelector=a%3E-1', 'list', 'api', '', 'v1', '', 'pods', '', '', ['pods']), ' (a negative Gt value is not a label value)'),
   row(EXTRA, 'GET', '/api/v1/pods?watch=fal%C5%BFe', resource('/api/v1/pods?watch=fal%C5%BFe', 'list', 'api', '', 'v1', '', 'pods', '', '', ['pods']), ' (EqualFold folds U+017F to "s")'),
+  // ----- Extra: CONNECT (Go's readRequest reads a target without a leading slash as an authority) -----
+  row(EXTRA, 'CONNECT', 'example.com:443', nonResource('', 'connect'), ' (authority: the path is empty)'),
+  row(EXTRA, 'CONNECT', '10.0.0.1:443', nonResource('', 'connect'), ' (an IP authority is no scheme)'),
+  row(EXTRA, 'CONNECT', '[::1]:443', nonResource('', 'connect'), ' (an IPv6 authority)'),
+  row(EXTRA, 'CONNECT', '/api/v1/namespaces', resource('/api/v1/namespaces', '', 'api', '', 'v1', '', 'namespaces', '', '', ['namespaces']), ' (a path: resource request, no verb for the method)'),
+  row(EXTRA, 'CONNECT', '/healthz', nonResource('/healthz', 'connect')),
   row(EXTRA, 'GET', '/api/v1/pods?watch=fal%C5%BFe&limit=x', resource('/api/v1/pods?watch=fal%C5%BFe&limit=x', 'watch', 'api', '', 'v1', '', 'pods', '', '', ['pods']), ' (the fallback uses ToLower, which does not)'),
 ];
 
