@@ -7,6 +7,7 @@ import type { ApiRegistry, ServedResource } from './registry.js';
 import { restResource, type AdmitHook } from './rest/resource.js';
 import { applyRbacDefaults, RBAC_SCHEMAS, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import type { RbacKind as RbacKindName } from '../authz/rbac/types.js';
+import { equalJson } from './codec/json-value.js';
 import { goBool, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -62,7 +63,7 @@ function immutableData(obj: KubeObject, old: KubeObject | undefined, fields: str
   if (old === undefined || old.immutable !== true) return [];
   const errs: FieldError[] = [];
   if (obj.immutable !== true) errs.push(fieldForbidden('immutable', 'field is immutable when `immutable` is set'));
-  for (const f of fields) if (JSON.stringify(obj[f] ?? null) !== JSON.stringify(old[f] ?? null)) errs.push(fieldForbidden(f, 'field is immutable when `immutable` is set'));
+  for (const f of fields) if (!equalJson(obj[f] ?? null, old[f] ?? null)) errs.push(fieldForbidden(f, 'field is immutable when `immutable` is set'));
   return errs;
 }
 

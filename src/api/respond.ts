@@ -1,4 +1,5 @@
 import type { KubeContext } from '../request/state.js';
+import { encodeJson } from './codec/json-value.js';
 
 /**
  * Sends a JSON body with kube-apiserver's headers straight to node's response: Koa's own response step
@@ -22,5 +23,5 @@ export function sendJson(ctx: KubeContext, status: number, json: string, headers
 
 /** Writes a JSON API object (kubectl's Accept always allows JSON). */
 export function writeObject(ctx: KubeContext, status: number, body: unknown): void {
-  sendJson(ctx, status, `${JSON.stringify(body)}\n`);
+  sendJson(ctx, status, `${encodeJson(body)}\n`);
 }

@@ -3,6 +3,7 @@
 // and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
+import { cloneJson, freezeJson, stableJson } from '../api/codec/json-value.js';
 import { metaTime } from '../meta-time.js';
 import { randomUUID } from 'node:crypto';
 import {
@@ -143,26 +144,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
-}
-
-/** JSON with object keys sorted: equality of two objects as kube compares their encodings. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) {
-    return `{${Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+// Stored objects may hold free-form values as deep as a body may nest (10000): these walks never recurse.
+const deepFreeze = freezeJson;
 
 function sortedMap(value: unknown): unknown {
   if (!isRecord(value)) return value;
@@ -214,13 +197,13 @@ function normalize(type: ResourceType, obj: KubeObject): KubeObject {
   const order = type.fieldOrder ?? [];
   for (const key of order) {
     if (key in obj) out[key] = obj[key];
-    else if (type.emptyFields && key in type.emptyFields) out[key] = structuredClone(type.emptyFields[key]);
+    else if (type.emptyFields && key in type.emptyFields) out[key] = cloneJson(type.emptyFields[key]);
   }
   for (const [key, value] of Object.entries(obj)) {
     if (key === 'kind' || key === 'apiVersion' || key === 'metadata' || order.includes(key)) continue;
     out[key] = value;
   }
-  for (const [key, value] of Object.entries(type.emptyFields ?? {})) if (!(key in out)) out[key] = structuredClone(value);
+  for (const [key, value] of Object.entries(type.emptyFields ?? {})) if (!(key in out)) out[key] = cloneJson(value);
   let sorted = out;
   for (const path of type.sortedMaps ?? []) sorted = sortMapAtPath(sorted, path.split('.'));
   return sorted as KubeObject;
@@ -402,9 +385,9 @@ export class ObjectStore {
     const old = state.objects.get(this.key(type, namespace, name));
     if (old === undefined) throw notFound(groupResource(type), name);
     this.checkPrecondition(type, name, input.metadata.resourceVersion, old);
-    const next = structuredClone(old) as KubeObject;
+    const next = cloneJson(old) as KubeObject;
     if (input.status === undefined) delete next.status;
-    else next.status = structuredClone(input.status);
+    else next.status = cloneJson(input.status);
     const stored = normalize(type, next);
     if (stableJson(stored) === stableJson(old)) return old;
     if (options.dryRun) return deepFreeze(stored);
@@ -432,7 +415,7 @@ export class ObjectStore {
     }
     let last = old;
     if (isNamespace) {
-      const terminating = structuredClone(old) as KubeObject;
+      const terminating = cloneJson(old) as KubeObject;
       terminating.metadata.deletionTimestamp = metaTime();
       terminating.status = { ...(isRecord(terminating.status) ? terminating.status : {}), phase: 'Terminating' };
       last = normalize(type, terminating);
@@ -526,7 +509,7 @@ export class ObjectStore {
 
   /** A mutable copy of the caller's object with the kind's apiVersion and kind, defaulted as the decoder would. */
   private prepareInput(type: ResourceType, input: KubeObject): KubeObject {
-    const obj = structuredClone(input) as KubeObject;
+    const obj = cloneJson(input) as KubeObject;
     if (!isRecord(obj.metadata)) obj.metadata = {};
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
@@ -642,7 +625,7 @@ export class ObjectStore {
     const type = watcher.state.type;
     const metadata: ObjectMeta = { resourceVersion: this.resourceVersion(), creationTimestamp: null };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-    const object = { kind: type.kind, apiVersion: apiVersionOf(type), metadata, ...structuredClone(type.emptyFields ?? {}) } as KubeObject;
+    const object = { kind: type.kind, apiVersion: apiVersionOf(type), metadata, ...cloneJson(type.emptyFields ?? {}) } as KubeObject;
     return { type: 'BOOKMARK', object: deepFreeze(object) };
   }
 

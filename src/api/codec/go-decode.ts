@@ -201,7 +201,10 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
         if (decoded === null || decoded === undefined) delete out[k];
         else out[k] = decoded;
       }
-      return out;
+      // Go encodes a struct's fields in their declared order, which the schema keeps.
+      const ordered: Record<string, unknown> = {};
+      for (const k of Object.keys(schema.fields)) if (Object.hasOwn(out, k)) ordered[k] = out[k];
+      return ordered;
     }
   }
 }

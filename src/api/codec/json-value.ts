@@ -115,8 +115,7 @@ function encodeIteratively(value: unknown, indent: string, sortKeys: boolean): s
     }
   };
   const stack: Token[] = [];
-  const top = scalar(value);
-  if (typeof value !== 'object' || value === null) return top ?? 'null';
+  if (typeof value !== 'object' || value === null) return scalar(value) ?? 'null';
   emit(value, 0, stack);
   while (stack.length > 0) {
     const token = stack[stack.length - 1]!;

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
 import { decodeStrict } from '../codec/go-decode.js';
 import { documentOf, JsonSyntaxError, readJson } from '../codec/json-reader.js';
-import { stableJson } from '../codec/json-value.js';
+import { encodeJson, stableJson } from '../codec/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
 import { badRequest, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
@@ -258,7 +258,7 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   };
   const write = (event: WatchEvent): void => {
     if (closed) return;
-    stream.write(`${JSON.stringify({ type: event.type, object: transform(event) })}\n`);
+    stream.write(`${encodeJson({ type: event.type, object: transform(event) })}\n`);
     if (event.type === 'ERROR') close();
   };
   // Selector and resourceVersion errors throw here, before any header is written: kube's 400 and 422.

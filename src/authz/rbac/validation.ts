@@ -8,6 +8,7 @@
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
 import { decodeStrict, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
 import { documentOf } from '../../api/codec/json-reader.js';
+import { cloneJson } from '../../api/codec/json-value.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
 import {
   fieldForbidden,
@@ -102,7 +103,7 @@ function asStrings(value: unknown): string[] {
  * subjects become rbac.authorization.k8s.io when empty. Other kinds are returned copied, unchanged.
  */
 export function applyRbacDefaults<T extends KubeObject>(obj: T): T {
-  const copy = structuredClone(obj);
+  const copy = cloneJson(obj);
   if (copy.kind !== 'RoleBinding' && copy.kind !== 'ClusterRoleBinding') return copy;
   const roleRef = copy.roleRef;
   if (isRecord(roleRef) && asString(roleRef.apiGroup) === '') roleRef.apiGroup = RBAC_GROUP;
