@@ -18,7 +18,9 @@ export function sendJson(ctx: KubeContext, status: number, json: string, headers
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(json));
-  res.end(ctx.method === 'HEAD' ? undefined : json);
+  // A Buffer body makes Node write the header block as latin1, byte for byte: Warning headers carry UTF-8 bytes
+  // (see warnings.ts), which a string body would encode a second time.
+  res.end(ctx.method === 'HEAD' ? undefined : Buffer.from(json, 'utf8'));
 }
 
 /** Writes a JSON API object (kubectl's Accept always allows JSON). */

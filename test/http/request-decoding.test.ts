@@ -194,3 +194,28 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
     assert.equal(strict.body.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "a" already set in map');
   });
 });
+
+describe('no 500 from odd but valid bodies', () => {
+  test('an unknown field named in a non-latin-1 script gets its Warning (UTF-8 bytes), not a 500', async () => {
+    const res = await post(SSAR, '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","spec":{"resourceAttributes":{"verb":"get"},"日本":1}}');
+    assert.equal(res.status, 201);
+    assert.equal(Buffer.from(res.headers.warning as string, 'latin1').toString('utf8'), '299 - "unknown field \\"spec.日本\\""');
+  });
+  test('a YAML body nested deeper than the YAML parser takes is a 400, not a 500', async () => {
+    const res = await post(CM, `kind: ConfigMap\napiVersion: v1\nmetadata: {name: deep-yaml}\nfoo: ${'['.repeat(3000)}${']'.repeat(3000)}\n`, 'application/yaml');
+    assert.equal(res.status, 400);
+    assert.match(res.body.message, /^the object provided is unrecognized \(must be of type ConfigMap\): error converting YAML to JSON: yaml: /);
+  });
+  test('update (PUT) decodes strictly too: unknown fields warned and dropped, 400 under Strict', async () => {
+    assert.equal((await post(CM, cmBody('put-me', '1'))).status, 201);
+    const body = '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"put-me"},"data":{"a":"2"},"bogus":true}';
+    const put = (query: string) => client(server()).put(`${CM}/put-me${query}`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(body);
+    const warned = await put('');
+    assert.equal(warned.status, 200);
+    assert.equal(warned.headers.warning, '299 - "unknown field \\"bogus\\""');
+    assert.equal(warned.body.bogus, undefined);
+    const strict = await put('?fieldValidation=Strict');
+    assert.equal(strict.status, 400);
+    assert.equal(strict.body.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"');
+  });
+});
