@@ -206,6 +206,11 @@ describe('no 500 from odd but valid bodies', () => {
     assert.equal(res.status, 400);
     assert.match(res.body.message, /^the object provided is unrecognized \(must be of type ConfigMap\): error converting YAML to JSON: yaml: /);
   });
+  test('a kind that is not a string fails SimpleMetaFactory.Interpret: "the object provided is unrecognized"', async () => {
+    const res = await post(CM, '{"kind":5,"apiVersion":"v1","metadata":{"name":"k"}}');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.message, 'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string ({"kind":5,"apiVersion":"v1","m ...)');
+  });
   test('update (PUT) decodes strictly too: unknown fields warned and dropped, 400 under Strict', async () => {
     assert.equal((await post(CM, cmBody('put-me', '1'))).status, 201);
     const body = '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"put-me"},"data":{"a":"2"},"bogus":true}';

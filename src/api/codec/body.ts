@@ -110,6 +110,12 @@ function parseText(body: Buffer, type: MediaType, expected: ExpectedKind): { doc
       `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
     );
   }
+  // SimpleMetaFactory.Interpret reads apiVersion and kind into an anonymous struct first.
+  for (const [key, v] of doc.entriesOf(value as Record<string, unknown>)) {
+    if ((key === 'apiVersion' || key === 'kind') && v !== null && typeof v !== 'string') {
+      throw unrecognized(expected, body, `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(v)} into Go struct field .${key} of type string`);
+    }
+  }
   return { doc, yamlDuplicates };
 }
 
