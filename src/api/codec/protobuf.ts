@@ -405,7 +405,8 @@ function messageJson(type: protobuf.Type, bytes: Uint8Array): unknown {
     case RAW_EXTENSION:
       return rawJson(readFields(type, bytes).get('raw'));
     case FIELDS_V1:
-      return rawJson(readFields(type, bytes).get('Raw'));
+      // FieldsV1 holds JSON only (kube copies the bytes): no nested object, so no unbounded recursion either.
+      return rawJson(readFields(type, bytes).get('Raw'), false);
     default:
       break;
   }
@@ -414,9 +415,9 @@ function messageJson(type: protobuf.Type, bytes: Uint8Array): unknown {
 }
 
 /** The JSON held in RawExtension.raw or FieldsV1.Raw (or a nested protobuf object), null when empty. */
-function rawJson(raw: unknown): unknown {
+function rawJson(raw: unknown, nested = true): unknown {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
-  if (raw.subarray(0, MAGIC.length).equals(MAGIC)) return decodeKubeProtobuf(raw);
+  if (nested && raw.subarray(0, MAGIC.length).equals(MAGIC)) return decodeKubeProtobuf(raw);
   try {
     return readJson(raw).value;
   } catch (err) {
