@@ -4,11 +4,33 @@ import { metaTime } from '../meta-time.js';
 import type { TokenAuthenticator, UserInfo } from '../authn/types.js';
 import { userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
+import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from './codec/go-decode.js';
+import { writeParams } from './rest/query.js';
 import { writeObject } from './respond.js';
 import type { ServedGroupVersion } from './registry.js';
 import { badRequest } from './status.js';
 
 const GROUP = 'authentication.k8s.io';
+
+// The kinds' Go types (k8s.io/api/authentication/v1/types.go; v1beta1 and v1alpha1 are alike), for kube's strict
+// decoder: type errors are 400, unknown fields are dropped and reported as fieldValidation asks.
+const USER_INFO = goStruct('UserInfo', 'v1', {
+  username: goString(),
+  uid: goString(),
+  groups: goStrings(),
+  extra: { t: 'map', of: goStrings('v1.ExtraValue'), go: 'map[string]v1.ExtraValue' },
+});
+const SELF_SUBJECT_REVIEW = kindSchema('SelfSubjectReview', { status: goStruct('SelfSubjectReviewStatus', 'v1', { userInfo: USER_INFO }) });
+const TOKEN_REVIEW = kindSchema('TokenReview', {
+  spec: goStruct('TokenReviewSpec', 'v1', { token: goString(), audiences: goStrings() }),
+  status: goStruct('TokenReviewStatus', 'v1', { authenticated: goBool, user: USER_INFO, audiences: goStrings(), error: goString() }),
+});
+
+/** Reads a body as kube's create handler does, with the fieldValidation of its CreateOptions. */
+function decodeCreate(ctx: KubeContext, version: string, kind: string, schema: StructSchema): Promise<Record<string, unknown>> {
+  const { fieldValidation } = writeParams(ctx, 'CreateOptions');
+  return decodeBody(ctx, { group: GROUP, version, kind }, { schema, fieldValidation });
+}
 
 /** authenticationv1.UserInfo in JSON: empty fields omitted, as Go's omitempty does. */
 export function userInfoJson(user: UserInfo): Record<string, unknown> {
@@ -28,7 +50,7 @@ function selfSubjectReviews(version: string): ServedGroupVersion['resources'][nu
     kind: 'SelfSubjectReview',
     handlers: {
       create: async (ctx: KubeContext) => {
-        await decodeBody(ctx, { group: GROUP, version, kind: 'SelfSubjectReview' });
+        await decodeCreate(ctx, version, 'SelfSubjectReview', SELF_SUBJECT_REVIEW);
         // kube builds a new object: the request's fields are not echoed, creationTimestamp is now.
         writeObject(ctx, 201, {
           kind: 'SelfSubjectReview',
@@ -55,7 +77,7 @@ function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources']
     kind: 'TokenReview',
     handlers: {
       create: async (ctx: KubeContext) => {
-        const review = await decodeBody(ctx, { group: GROUP, version: 'v1', kind: 'TokenReview' });
+        const review = await decodeCreate(ctx, 'v1', 'TokenReview', TOKEN_REVIEW);
         const spec = (review.spec ?? {}) as { token?: unknown; audiences?: unknown };
         const token = typeof spec.token === 'string' ? spec.token : '';
         if (token === '') throw badRequest('token is required for TokenReview in authentication');
@@ -73,7 +95,13 @@ function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources']
             if (audiences.length > 0) status.audiences = audiences;
           }
         }
-        writeObject(ctx, 201, { ...review, metadata: { creationTimestamp: null, ...(review.metadata as object | undefined) }, status: { ...status, user: status.user ?? {} } });
+        writeObject(ctx, 201, {
+          kind: review.kind,
+          apiVersion: review.apiVersion,
+          metadata: { creationTimestamp: null, ...(review.metadata as object | undefined) },
+          spec: review.spec ?? {},
+          status: { ...status, user: status.user ?? {} },
+        });
       },
     },
   };

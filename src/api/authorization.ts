@@ -6,12 +6,68 @@ import type { UserInfo } from '../authn/types.js';
 import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
+import { goBool, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
+import { writeParams } from './rest/query.js';
 import type { ServedGroupVersion, ServedResource } from './registry.js';
 import { writeObject } from './respond.js';
 import { badRequest, invalid as invalidStatus, type FieldErrorLike } from './status.js';
 
 const GROUP = 'authorization.k8s.io';
 const VERSION = 'v1';
+
+// The review kinds' Go types (k8s.io/api/authorization/v1/types.go), for kube's strict decoder: type errors are
+// 400, unknown fields are dropped (never echoed) and reported as fieldValidation asks.
+const EXTRA: Schema = { t: 'map', of: goStrings('v1.ExtraValue'), go: 'map[string]v1.ExtraValue' };
+const RESOURCE_ATTRIBUTES = goStruct('ResourceAttributes', 'v1', {
+  namespace: goString(),
+  verb: goString(),
+  group: goString(),
+  version: goString(),
+  resource: goString(),
+  subresource: goString(),
+  name: goString(),
+  fieldSelector: goStruct('FieldSelectorAttributes', 'v1', {
+    rawSelector: goString(),
+    requirements: goSlice(goStruct('FieldSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.FieldSelectorOperator'), values: goStrings() })),
+  }),
+  labelSelector: goStruct('LabelSelectorAttributes', 'v1', {
+    rawSelector: goString(),
+    requirements: goSlice(goStruct('LabelSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.LabelSelectorOperator'), values: goStrings() })),
+  }),
+});
+const NON_RESOURCE_ATTRIBUTES = goStruct('NonResourceAttributes', 'v1', { path: goString(), verb: goString() });
+const ACCESS_REVIEW_STATUS = goStruct('SubjectAccessReviewStatus', 'v1', { allowed: goBool, denied: goBool, reason: goString(), evaluationError: goString() });
+const SUBJECT_ACCESS_REVIEW_SPEC = goStruct('SubjectAccessReviewSpec', 'v1', {
+  resourceAttributes: RESOURCE_ATTRIBUTES,
+  nonResourceAttributes: NON_RESOURCE_ATTRIBUTES,
+  user: goString(),
+  groups: goStrings(),
+  extra: EXTRA,
+  uid: goString(),
+});
+const SCHEMAS: Record<'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'SelfSubjectAccessReview' | 'SelfSubjectRulesReview', StructSchema> = {
+  SubjectAccessReview: kindSchema('SubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
+  LocalSubjectAccessReview: kindSchema('LocalSubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
+  SelfSubjectAccessReview: kindSchema('SelfSubjectAccessReview', {
+    spec: goStruct('SelfSubjectAccessReviewSpec', 'v1', { resourceAttributes: RESOURCE_ATTRIBUTES, nonResourceAttributes: NON_RESOURCE_ATTRIBUTES }),
+    status: ACCESS_REVIEW_STATUS,
+  }),
+  SelfSubjectRulesReview: kindSchema('SelfSubjectRulesReview', {
+    spec: goStruct('SelfSubjectRulesReviewSpec', 'v1', { namespace: goString() }),
+    status: goStruct('SubjectRulesReviewStatus', 'v1', {
+      resourceRules: goSlice(goStruct('ResourceRule', 'v1', { verbs: goStrings(), apiGroups: goStrings(), resources: goStrings(), resourceNames: goStrings() })),
+      nonResourceRules: goSlice(goStruct('NonResourceRule', 'v1', { verbs: goStrings(), nonResourceURLs: goStrings() })),
+      incomplete: goBool,
+      evaluationError: goString(),
+    }),
+  }),
+};
+
+/** Reads a review body as kube's create handler does (createHandler with the kind's CreateOptions). */
+async function decodeReview(ctx: KubeContext, kind: keyof typeof SCHEMAS): Promise<Obj> {
+  const { fieldValidation } = writeParams(ctx, 'CreateOptions');
+  return decodeBody(ctx, { group: GROUP, version: VERSION, kind }, { schema: SCHEMAS[kind], fieldValidation });
+}
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -83,7 +139,7 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
     kind,
     handlers: {
       create: async (ctx: KubeContext) => {
-        const body = await decodeBody(ctx, { group: GROUP, version: VERSION, kind });
+        const body = await decodeReview(ctx, kind);
         const spec = asObj(body.spec) ?? {};
         const metadata = asObj(body.metadata) ?? {};
         if (kind === 'LocalSubjectAccessReview') {
@@ -110,7 +166,7 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
             : { name: str(spec.user), uid: str(spec.uid), groups: strList(spec.groups), extra: extraOf(spec) };
         const status = await reviewStatus(authorizer, attributesFromSpec(user, spec));
         // kube returns the review it was given, spec included, with the status filled in.
-        writeObject(ctx, 201, { ...body, metadata: { creationTimestamp: null, ...metadata }, status });
+        writeObject(ctx, 201, { kind: body.kind, apiVersion: body.apiVersion, metadata: { creationTimestamp: null, ...metadata }, spec, status });
       },
     },
   };
@@ -124,7 +180,7 @@ function rulesReview(ruleResolver: RuleResolver): ServedResource {
     kind: 'SelfSubjectRulesReview',
     handlers: {
       create: async (ctx: KubeContext) => {
-        const body = await decodeBody(ctx, { group: GROUP, version: VERSION, kind: 'SelfSubjectRulesReview' });
+        const body = await decodeReview(ctx, 'SelfSubjectRulesReview');
         const spec = asObj(body.spec) ?? {};
         const namespace = str(spec.namespace);
         if (namespace === '') throw badRequest('no namespace on request');

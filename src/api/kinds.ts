@@ -3,11 +3,13 @@
 // registry knows of it. Sources (kube v1.33): pkg/registry/core/<kind>/{strategy.go,storage/storage.go},
 // pkg/registry/rbac/<kind>/{strategy.go,storage/storage.go}, pkg/apis/core/v1/{defaults.go,conversion.go},
 // pkg/apis/core/validation/validation.go, and the discovery documents kube-apiserver serves for them.
-import { goJsonTypeName } from './codec/go-json.js';
 import type { ApiRegistry, ServedResource } from './registry.js';
 import { restResource, type AdmitHook, type WatchLog } from './rest/resource.js';
 import type { Authorizer } from '../authz/types.js';
-import { applyRbacDefaults, rbacDecodeError, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
+import { applyRbacDefaults, RBAC_SCHEMAS, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
+import type { RbacKind as RbacKindName } from '../authz/rbac/types.js';
+import { equalJson } from './codec/json-value.js';
+import { goBool, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { FieldError, KubeObject, ResourceType } from '../store/types.js';
@@ -33,44 +35,21 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** base64.StdEncoding as encoding/json decodes a []byte: the offset of the first byte it cannot take, or -1. */
-function base64ErrorOffset(s: string): number {
-  let n = 0;
-  let pad = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\r' || c === '\n') continue;
-    if (c === '=') {
-      if (pad < 0) pad = n;
-      n++;
-      continue;
-    }
-    if (pad >= 0 || !/[A-Za-z0-9+/]/.test(c)) return i;
-    n++;
-  }
-  if (n % 4 !== 0) return s.length - (n % 4 === 1 ? 1 : 0);
-  if (pad >= 0 && (n - pad > 2 || pad % 4 < 2)) return pad;
-  return -1;
-}
-
-/** The decode error of a map of strings (ConfigMap.data) or of base64 bytes (Secret.data, ConfigMap.binaryData). */
-function mapDecodeError(kind: string, obj: KubeObject, field: string, base64: boolean): string | undefined {
-  const value = obj[field];
-  if (value === undefined || value === null) return undefined;
-  const prefix = `${kind} in version "v1" cannot be handled as a ${kind}: `;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return `${prefix}json: cannot unmarshal ${goJsonTypeName(value)} into Go struct field ${kind}.${field} of type map[string]${base64 ? '[]uint8' : 'string'}`;
-  }
-  for (const v of Object.values(value as Record<string, unknown>)) {
-    if (v === null) continue;
-    if (typeof v !== 'string') return `${prefix}json: cannot unmarshal ${goJsonTypeName(v)} into Go struct field ${kind}.${field} of type ${base64 ? '[]uint8' : 'string'}`;
-    if (base64) {
-      const at = base64ErrorOffset(v);
-      if (at >= 0) return `${prefix}illegal base64 data at input byte ${at}`;
-    }
-  }
-  return undefined;
-}
+// The Go types of the core kinds (k8s.io/api/core/v1/types.go) as far as the strict decoder needs them.
+const BYTES_MAP: Schema = { t: 'map', of: { t: 'bytes' }, go: 'map[string][]uint8' };
+const OBJECT_REFERENCE = goStruct('ObjectReference', 'v1', {
+  kind: goString(),
+  namespace: goString(),
+  name: goString(),
+  uid: goString('types.UID'),
+  apiVersion: goString(),
+  resourceVersion: goString(),
+  fieldPath: goString(),
+});
+const LOCAL_OBJECT_REFERENCE = goStruct('LocalObjectReference', 'v1', { name: goString() });
+// Pods and nodes keep their spec and status free-form: their Go types are large, and kube's would be needed to
+// tell unknown fields there (a documented difference).
+const FREE_FORM: Schema = { t: 'any' };
 
 const MAX_SECRET_SIZE = 1024 * 1024;
 
@@ -85,7 +64,7 @@ function immutableData(obj: KubeObject, old: KubeObject | undefined, fields: str
   if (old === undefined || old.immutable !== true) return [];
   const errs: FieldError[] = [];
   if (obj.immutable !== true) errs.push(fieldForbidden('immutable', 'field is immutable when `immutable` is set'));
-  for (const f of fields) if (JSON.stringify(obj[f] ?? null) !== JSON.stringify(old[f] ?? null)) errs.push(fieldForbidden(f, 'field is immutable when `immutable` is set'));
+  for (const f of fields) if (!equalJson(obj[f] ?? null, old[f] ?? null)) errs.push(fieldForbidden(f, 'field is immutable when `immutable` is set'));
   return errs;
 }
 
@@ -101,7 +80,7 @@ export const configMapType: ResourceType = {
   shortNames: ['cm'],
   fieldOrder: ['immutable', 'data', 'binaryData'],
   sortedMaps: ['data', 'binaryData'],
-  decodeError: (obj) => mapDecodeError('ConfigMap', obj, 'data', false) ?? mapDecodeError('ConfigMap', obj, 'binaryData', true),
+  schema: kindSchema('ConfigMap', { immutable: goBool, data: goStringMap, binaryData: BYTES_MAP }),
   validate(obj, old) {
     const data = record(obj.data);
     const binary = record(obj.binaryData);
@@ -132,14 +111,7 @@ export const secretType: ResourceType = {
   sortedMaps: ['data'],
   fieldLabels: ['type', 'metadata.namespace', 'metadata.name'],
   fieldSelectors: { type: (obj) => str(obj.type) },
-  decodeError: (obj) => {
-    const sd = obj.stringData;
-    if (sd !== undefined && sd !== null) {
-      const bad = typeof sd !== 'object' || Array.isArray(sd) ? sd : Object.values(sd as Record<string, unknown>).find((v) => typeof v !== 'string' && v !== null);
-      if (bad !== undefined) return `Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${goJsonTypeName(bad)} into Go struct field Secret.stringData of type ${typeof sd === 'object' && !Array.isArray(sd) ? 'string' : 'map[string]string'}`;
-    }
-    return mapDecodeError('Secret', obj, 'data', true);
-  },
+  schema: kindSchema('Secret', { immutable: goBool, data: BYTES_MAP, stringData: goStringMap, type: goString('v1.SecretType') }),
   defaults(obj) {
     // Convert_v1_Secret_To_core_Secret: stringData wins over data, and is never stored.
     const stringData = record(obj.stringData);
@@ -199,6 +171,7 @@ export const serviceAccountType: ResourceType = {
   shortNames: ['sa'],
   returnDeletedObject: true,
   fieldOrder: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  schema: kindSchema('ServiceAccount', { secrets: goSlice(OBJECT_REFERENCE), imagePullSecrets: goSlice(LOCAL_OBJECT_REFERENCE), automountServiceAccountToken: goBool }),
 };
 
 // ----- pods -----
@@ -282,6 +255,7 @@ export const podType: ResourceType = {
   returnDeletedObject: true,
   fieldOrder: ['spec', 'status'],
   sortedMaps: ['spec.nodeSelector'],
+  schema: kindSchema('Pod', { spec: FREE_FORM, status: FREE_FORM }),
   emptyFields: { spec: { containers: null }, status: {} },
   fieldLabels: [
     'metadata.name',
@@ -350,6 +324,7 @@ export const nodeType: ResourceType = {
   shortNames: ['no'],
   fieldOrder: ['spec', 'status'],
   fieldLabels: ['metadata.name', 'spec.unschedulable'],
+  schema: kindSchema('Node', { spec: FREE_FORM, status: FREE_FORM }),
   fieldSelectors: { 'spec.unschedulable': (o) => String(record(o.spec).unschedulable === true) },
   emptyFields: {
     spec: {},
@@ -392,7 +367,7 @@ function rbacKind(resource: string, singular: string, kind: string, namespaced: 
     allowCreateOnUpdate: true,
     fieldOrder: binding ? ['subjects', 'roleRef'] : kind === 'ClusterRole' ? ['rules', 'aggregationRule'] : ['rules'],
     emptyFields: binding ? { roleRef: { apiGroup: '', kind: '', name: '' } } : { rules: null },
-    decodeError: (obj) => rbacDecodeError(obj),
+    schema: RBAC_SCHEMAS[kind as RbacKindName],
     defaults(obj) {
       // v1 defaulting: roleRef.apiGroup, and the apiGroup of User and Group subjects.
       Object.assign(obj, applyRbacDefaults(obj));

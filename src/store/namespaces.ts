@@ -2,6 +2,7 @@
 // Sources: pkg/registry/core/namespace/strategy.go (PrepareForCreate, PrepareForUpdate, Canonicalize),
 // pkg/apis/core/validation/validation.go (ValidateNamespace), pkg/apis/core/v1/conversion.go
 // (AddFieldLabelConversionsForNamespace) and plugin/pkg/admission/namespace/lifecycle (immortal namespaces).
+import { goSlice, goString, goStruct, kindSchema } from '../api/codec/go-decode.js';
 import type { KubeObject, ResourceType } from './types.js';
 import { fieldInvalid, isQualifiedName } from './validation.js';
 
@@ -40,6 +41,21 @@ export const namespaceType: ResourceType = {
   fieldLabels: ['status.phase', 'metadata.name'],
   fieldSelectors: { 'status.phase': phaseOf },
   fieldOrder: ['spec', 'status'],
+  schema: kindSchema('Namespace', {
+    spec: goStruct('NamespaceSpec', 'v1', { finalizers: { t: 'slice', of: goString('v1.FinalizerName'), go: '[]v1.FinalizerName' } }),
+    status: goStruct('NamespaceStatus', 'v1', {
+      phase: goString('v1.NamespacePhase'),
+      conditions: goSlice(
+        goStruct('NamespaceCondition', 'v1', {
+          type: goString('v1.NamespaceConditionType'),
+          status: goString('v1.ConditionStatus'),
+          lastTransitionTime: { t: 'time' },
+          reason: goString(),
+          message: goString(),
+        }),
+      ),
+    }),
+  }),
   emptyFields: { spec: {}, status: {} },
   prepareForCreate(obj) {
     // The finalizer is ensured and the status reset: a new namespace is always Active.

@@ -3,6 +3,7 @@
 // and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
+import { cloneJson, freezeJson, stableJson } from '../api/codec/json-value.js';
 import { metaTime } from '../meta-time.js';
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,7 +23,6 @@ import {
 import { checkFieldLabels, FieldSelectorError, matchesFields, parseFieldSelector, type FieldRequirement } from './fields.js';
 import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from './labels.js';
 import { IMMORTAL_NAMESPACES, INITIAL_NAMESPACES, namespaceType } from './namespaces.js';
-import { stableJson } from './stable-json.js';
 import type { FieldError, KubeObject, ObjectMeta, ResourceType, StoreChange, WatchEvent } from './types.js';
 import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
 
@@ -144,13 +144,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
-}
+// Stored objects may hold free-form values as deep as a body may nest (10000): these walks never recurse.
+const deepFreeze = freezeJson;
 
 function sortedMap(value: unknown): unknown {
   if (!isRecord(value)) return value;
@@ -202,13 +197,13 @@ function normalize(type: ResourceType, obj: KubeObject): KubeObject {
   const order = type.fieldOrder ?? [];
   for (const key of order) {
     if (key in obj) out[key] = obj[key];
-    else if (type.emptyFields && key in type.emptyFields) out[key] = structuredClone(type.emptyFields[key]);
+    else if (type.emptyFields && key in type.emptyFields) out[key] = cloneJson(type.emptyFields[key]);
   }
   for (const [key, value] of Object.entries(obj)) {
     if (key === 'kind' || key === 'apiVersion' || key === 'metadata' || order.includes(key)) continue;
     out[key] = value;
   }
-  for (const [key, value] of Object.entries(type.emptyFields ?? {})) if (!(key in out)) out[key] = structuredClone(value);
+  for (const [key, value] of Object.entries(type.emptyFields ?? {})) if (!(key in out)) out[key] = cloneJson(value);
   let sorted = out;
   for (const path of type.sortedMaps ?? []) sorted = sortMapAtPath(sorted, path.split('.'));
   return sorted as KubeObject;
@@ -390,9 +385,9 @@ export class ObjectStore {
     const old = state.objects.get(this.key(type, namespace, name));
     if (old === undefined) throw notFound(groupResource(type), name);
     this.checkPrecondition(type, name, input.metadata.resourceVersion, old);
-    const next = structuredClone(old) as KubeObject;
+    const next = cloneJson(old) as KubeObject;
     if (input.status === undefined) delete next.status;
-    else next.status = structuredClone(input.status);
+    else next.status = cloneJson(input.status);
     const stored = normalize(type, next);
     if (stableJson(stored) === stableJson(old)) return old;
     if (options.dryRun) return deepFreeze(stored);
@@ -420,7 +415,7 @@ export class ObjectStore {
     }
     let last = old;
     if (isNamespace) {
-      const terminating = structuredClone(old) as KubeObject;
+      const terminating = cloneJson(old) as KubeObject;
       terminating.metadata.deletionTimestamp = metaTime();
       terminating.status = { ...(isRecord(terminating.status) ? terminating.status : {}), phase: 'Terminating' };
       last = normalize(type, terminating);
@@ -514,7 +509,7 @@ export class ObjectStore {
 
   /** A mutable copy of the caller's object with the kind's apiVersion and kind, defaulted as the decoder would. */
   private prepareInput(type: ResourceType, input: KubeObject): KubeObject {
-    const obj = structuredClone(input) as KubeObject;
+    const obj = cloneJson(input) as KubeObject;
     if (!isRecord(obj.metadata)) obj.metadata = {};
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
@@ -630,7 +625,7 @@ export class ObjectStore {
     const type = watcher.state.type;
     const metadata: ObjectMeta = { resourceVersion: this.resourceVersion(), creationTimestamp: null };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-    const object = { kind: type.kind, apiVersion: apiVersionOf(type), metadata, ...structuredClone(type.emptyFields ?? {}) } as KubeObject;
+    const object = { kind: type.kind, apiVersion: apiVersionOf(type), metadata, ...cloneJson(type.emptyFields ?? {}) } as KubeObject;
     return { type: 'BOOKMARK', object: deepFreeze(object) };
   }
 

@@ -1,3 +1,5 @@
+import type { StructSchema } from '../api/codec/go-decode.js';
+
 // The in-memory object store's contract. Every stored kind is served the same way; kinds differ only in
 // their ResourceType (names, scope, validation, field selectors).
 
@@ -65,12 +67,11 @@ export interface ResourceType {
    */
   fieldLabels?: string[];
   /**
-   * What kube's decoder says of a request body that does not fit the Go type (the REST layer answers 400 with
-   * it, before anything else): `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at
-   * input byte 4`. A message containing "strict decoding error:" is about unknown fields only: an error under
-   * fieldValidation=Strict, a warning otherwise. undefined when the body decodes.
+   * The kind's Go type, for kube's strict decoder (src/api/codec/go-decode.ts): a body that does not fit it is a
+   * 400 (`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4`); unknown and
+   * repeated fields are dropped and reported as fieldValidation asks. Unset: the body is taken as it is.
    */
-  decodeError?: (obj: KubeObject) => string | undefined;
+  schema?: StructSchema;
   /** kube's versioned defaulting, as the decoder applies it to every body (e.g. Secret type Opaque). May throw a StatusError. */
   defaults?: (obj: KubeObject) => void;
   /** The strategy's PrepareForCreate: clears or sets what users may not set on create (e.g. Pod status). */

@@ -1,8 +1,11 @@
 // Reading and decoding request bodies as kube-apiserver's create handler does.
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (createHandler, transformDecodeError),
 // handlers/rest.go (limitedReadBody, summarizeData) and handlers/negotiation (NegotiateInputSerializer).
-import { goJsonSyntaxError, goJsonTypeName } from './go-json.js';
-import { parse as parseYaml } from 'yaml';
+import { goJsonTypeName } from './go-json.js';
+import { decodeStrict, type StructSchema } from './go-decode.js';
+import { documentOf, JsonSyntaxError, readJson, type JsonDocument } from './json-reader.js';
+import { yamlToJson, YamlError } from './yaml.js';
+import { addWarning } from '../warnings.js';
 import type { KubeContext } from '../../request/state.js';
 import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../status.js';
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
@@ -60,22 +63,69 @@ export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY
   return Buffer.concat(chunks, size);
 }
 
-/** The object in a JSON or YAML body, or kube's 400 for a body that is not one. */
-function parseTextObject(body: Buffer, type: MediaType, expected: ExpectedKind): Record<string, unknown> {
-  const text = body.toString('utf8');
-  let value: unknown;
-  try {
-    value = type === 'yaml' ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    const reason = type === 'yaml' ? (err as Error).message : goJsonSyntaxError(err, text);
-    throw badRequest(`the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: ${reason} (${summarizeData(body)})`);
+/** What kube's create handler reads with a body: the object's schema (undefined: decode loosely) and fieldValidation. */
+export interface DecodeOptions {
+  schema?: StructSchema | undefined;
+  fieldValidation?: FieldValidation;
+}
+
+/** fieldValidation: Warn (the default) decodes strictly and warns, Strict fails, Ignore decodes loosely. */
+export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
+
+// transformDecodeError when the decoder could not tell the kind (gvk == nil): `the object provided is
+// unrecognized (must be of type X): <err> (<summary>)`.
+function unrecognized(expected: ExpectedKind, body: Buffer, reason: string): StatusError {
+  return badRequest(`the object provided is unrecognized (must be of type ${expected.kind}): ${reason} (${summarizeData(body)})`);
+}
+
+/** The JSON or YAML body read as kube's serializer reads it, or kube's 400 for a body that is not an object. */
+function parseText(body: Buffer, type: MediaType, expected: ExpectedKind): { doc: JsonDocument; yamlDuplicates: string | undefined } {
+  let doc: JsonDocument;
+  let yamlDuplicates: string | undefined;
+  if (type === 'yaml') {
+    try {
+      const converted = yamlToJson(body.toString('utf8'));
+      doc = documentOf(converted.value);
+      yamlDuplicates = converted.duplicates;
+    } catch (err) {
+      if (err instanceof YamlError) throw unrecognized(expected, body, `error converting YAML to JSON: ${err.message}`);
+      throw err;
+    }
+  } else {
+    try {
+      doc = readJson(body);
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) throw unrecognized(expected, body, `couldn't get version/kind; json parse error: ${err.message}`);
+      throw err;
+    }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw badRequest(
-      `the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarizeData(body)})`,
+  // A JSON null decodes into nothing: the object stays empty.
+  if (doc.value === null) doc = documentOf({});
+  const value = doc.value;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw unrecognized(
+      expected,
+      body,
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
     );
   }
-  return value as Record<string, unknown>;
+  // SimpleMetaFactory.Interpret reads apiVersion and kind into an anonymous struct first.
+  for (const [key, v] of doc.entriesOf(value as Record<string, unknown>)) {
+    if ((key === 'apiVersion' || key === 'kind') && v !== null && typeof v !== 'string') {
+      throw unrecognized(expected, body, `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonTypeName(v)} into Go struct field .${key} of type string`);
+    }
+  }
+  return { doc, yamlDuplicates };
+}
+
+/**
+ * Strict errors as kube's handlers treat them (create.go, update.go; patch.go has its own 422): under Warn one
+ * Warning header each, under Strict the `fail` error, under Ignore nothing (the loose decoder never saw them).
+ */
+export function applyFieldValidation(ctx: KubeContext, validation: FieldValidation, strict: readonly string[], fail: (message: string) => Error): void {
+  if (strict.length === 0 || validation === 'Ignore') return;
+  if (validation === 'Strict') throw fail(`strict decoding error: ${strict.join(', ')}`);
+  for (const text of strict) addWarning(ctx, text);
 }
 
 /**
@@ -97,18 +147,31 @@ function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record
 }
 
 /**
- * Reads and decodes a create body in JSON, YAML or Kubernetes protobuf, in kube's order: media type (415),
- * size (413), syntax and kind (400). Called by handlers, after authorization, as in kube-apiserver.
+ * Reads and decodes a create or update body in JSON, YAML or Kubernetes protobuf, in kube's order: media type
+ * (415), size (413), syntax and kind (400), then, with a schema, the strict decode: type errors are 400, unknown
+ * and repeated fields are handled as fieldValidation asks, and the object returned holds only known fields.
+ * Called by handlers, after authorization, as in kube-apiserver.
  */
-export async function decodeBody(ctx: KubeContext, expected: ExpectedKind): Promise<Record<string, unknown>> {
+export async function decodeBody(ctx: KubeContext, expected: ExpectedKind, opts: DecodeOptions = {}): Promise<Record<string, unknown>> {
   const type = inputMediaType(ctx.get('Content-Type'));
   const body = await readLimitedBody(ctx);
-  if (type !== 'protobuf') return checkKind(parseTextObject(body, type, expected), expected);
-  try {
-    const apiVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
-    return checkKind(decodeKubeProtobuf(body, { apiVersion, kind: expected.kind }), expected);
-  } catch (err) {
-    if (err instanceof StatusError) throw err;
-    throw badRequest(`${expected.kind} in version ${JSON.stringify(expected.version)} cannot be handled as a ${expected.kind}: ${(err as Error).message}`);
+  if (type === 'protobuf') {
+    // Protobuf is typed on the wire: nothing is unknown or repeated, and kube's protobuf decoder is never strict.
+    try {
+      const apiVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+      return checkKind(decodeKubeProtobuf(body, { apiVersion, kind: expected.kind }), expected);
+    } catch (err) {
+      if (err instanceof StatusError) throw err;
+      throw badRequest(`${expected.kind} in version ${JSON.stringify(expected.version)} cannot be handled as a ${expected.kind}: ${(err as Error).message}`);
+    }
   }
+  const { doc, yamlDuplicates } = parseText(body, type, expected);
+  const obj = checkKind(doc.value as Record<string, unknown>, expected);
+  if (opts.schema === undefined) return obj;
+  const validation = opts.fieldValidation ?? 'Warn';
+  const decoded = decodeStrict(doc, opts.schema);
+  const cannotHandle = (reason: string): StatusError => badRequest(`${expected.kind} in version ${JSON.stringify(expected.version)} cannot be handled as a ${expected.kind}: ${reason}`);
+  if (decoded.typeError !== undefined) throw cannotHandle(decoded.typeError);
+  applyFieldValidation(ctx, validation, [...(yamlDuplicates !== undefined ? [yamlDuplicates] : []), ...decoded.strict], cannotHandle);
+  return { ...decoded.value, apiVersion: obj.apiVersion, kind: obj.kind };
 }

@@ -16,6 +16,7 @@
 // - staging/src/k8s.io/apimachinery/pkg/conversion/converter.go Convert: "converting (P) T to (P) T: unknown conversion";
 // - staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go transformDecodeError and summarizeData, and
 //   handlers/create.go: "the API version in the data (X) does not match the expected API version (Y)".
+import { JsonSyntaxError, readJson } from './json-reader.js';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -404,7 +405,8 @@ function messageJson(type: protobuf.Type, bytes: Uint8Array): unknown {
     case RAW_EXTENSION:
       return rawJson(readFields(type, bytes).get('raw'));
     case FIELDS_V1:
-      return rawJson(readFields(type, bytes).get('Raw'));
+      // FieldsV1 holds JSON only (kube copies the bytes): no nested object, so no unbounded recursion either.
+      return rawJson(readFields(type, bytes).get('Raw'), false);
     default:
       break;
   }
@@ -413,13 +415,14 @@ function messageJson(type: protobuf.Type, bytes: Uint8Array): unknown {
 }
 
 /** The JSON held in RawExtension.raw or FieldsV1.Raw (or a nested protobuf object), null when empty. */
-function rawJson(raw: unknown): unknown {
+function rawJson(raw: unknown, nested = true): unknown {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
-  if (raw.subarray(0, MAGIC.length).equals(MAGIC)) return decodeKubeProtobuf(raw);
+  if (nested && raw.subarray(0, MAGIC.length).equals(MAGIC)) return decodeKubeProtobuf(raw);
   try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
+    return readJson(raw).value;
   } catch (err) {
-    throw new WireError(`json: error calling MarshalJSON: ${(err as Error).message}`);
+    if (err instanceof JsonSyntaxError) throw new WireError(`json: error calling MarshalJSON: ${err.message}`);
+    throw err;
   }
 }
 

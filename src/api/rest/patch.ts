@@ -2,7 +2,10 @@
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (jsonPatcher.applyJSPatch,
 // strategicPatchObject, maxJSONPatchOperations), gopkg.in/evanphx/json-patch.v4 (Apply, MergePatch) for
 // RFC 6902 and RFC 7386, and handlers/rest.go (fieldValidation: Warn when unset, which decodes strictly first).
-import { goJsonSyntaxError, goJsonTypeName } from '../codec/go-json.js';
+import { decodeValue, goString, goStruct, type Schema } from '../codec/go-decode.js';
+import { goJsonTypeName } from '../codec/go-json.js';
+import { JsonSyntaxError, readJson, type JsonDocument } from '../codec/json-reader.js';
+import { cloneJson, equalJson } from '../codec/json-value.js';
 import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../status.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */
@@ -41,14 +44,21 @@ function isObject(v: unknown): v is { [key: string]: Json } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parse(body: Buffer): { value: Json } | { error: string } {
-  const text = body.toString('utf8');
+function parse(body: Buffer): { doc: JsonDocument } | { error: string } {
   try {
-    return { value: JSON.parse(text) as Json };
+    return { doc: readJson(body) };
   } catch (err) {
-    return { error: goJsonSyntaxError(err, text) };
+    if (err instanceof JsonSyntaxError) return { error: err.message };
+    throw err;
   }
 }
+
+// handlers.jsonPatchOp, which kube decodes a JSON patch into to find its strict errors.
+const JSON_PATCH_OPS: Schema = {
+  t: 'slice',
+  go: '[]handlers.jsonPatchOp',
+  of: goStruct('jsonPatchOp', 'handlers', { op: goString(), path: goString(), from: goString(), value: { t: 'any' } }),
+};
 
 // ----- RFC 6902 (evanphx/json-patch v4) -----
 
@@ -118,16 +128,6 @@ function removeAt(doc: Json, path: string): { doc: Json; removed: Json } {
   throw new PatchFailed(`remove operation does not apply: doc is missing path: ${path}`);
 }
 
-function deepEqual(a: Json, b: Json): boolean {
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]!));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k]!, b[k]!));
-  }
-  return a === b;
-}
-
 function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
   let out = doc;
   for (const op of ops) {
@@ -136,7 +136,7 @@ function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
     switch (op.op) {
       case 'add':
         if (!('value' in op)) throw new PatchFailed('missing value');
-        out = addAt(out, path, structuredClone(op.value!));
+        out = addAt(out, path, cloneJson(op.value!));
         break;
       case 'remove':
         out = removeAt(out, path).doc;
@@ -145,13 +145,13 @@ function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
         if (!('value' in op)) throw new PatchFailed('missing value');
         const tokens = splitPointer(path);
         if (tokens.length === 0) {
-          out = structuredClone(op.value!);
+          out = cloneJson(op.value!);
           break;
         }
         getAt(out, path);
         const { parent, key } = parentOf(out, tokens);
-        if (Array.isArray(parent)) parent[arrayIndex(key, parent.length, false)] = structuredClone(op.value!);
-        else (parent as { [key: string]: Json })[key] = structuredClone(op.value!);
+        if (Array.isArray(parent)) parent[arrayIndex(key, parent.length, false)] = cloneJson(op.value!);
+        else (parent as { [key: string]: Json })[key] = cloneJson(op.value!);
         break;
       }
       case 'move': {
@@ -165,7 +165,7 @@ function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
       case 'copy': {
         const from = typeof op.from === 'string' ? op.from : undefined;
         if (from === undefined) throw new PatchFailed('missing from');
-        out = addAt(out, path, structuredClone(getAt(out, from)));
+        out = addAt(out, path, cloneJson(getAt(out, from)));
         break;
       }
       case 'test': {
@@ -176,7 +176,7 @@ function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
           current = undefined;
         }
         const expected = 'value' in op ? op.value! : null;
-        if (current === undefined ? expected !== null : !deepEqual(current, expected)) throw new PatchFailed(`testing value ${path} failed`);
+        if (current === undefined ? expected !== null : !equalJson(current, expected)) throw new PatchFailed(`testing value ${path} failed`);
         break;
       }
       default:
@@ -188,25 +188,37 @@ function applyJsonPatch(doc: Json, ops: Record<string, Json>[]): Json {
 
 // ----- RFC 7386 -----
 
+/** A copy without null object entries, as a merge patch inserts a value (iterative: patches may be 10000 deep). */
 function pruneNulls(value: Json): Json {
-  if (Array.isArray(value)) return value.map(pruneNulls);
-  if (isObject(value)) {
-    const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = pruneNulls(v);
-    return out;
-  }
-  return value;
+  return cloneJson(value, (_key, v) => v === null);
 }
 
-/** RFC 7386 merge: objects merge key by key, null deletes, anything else (arrays too) replaces. */
+function setOwn(obj: { [key: string]: Json }, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** RFC 7386 merge: objects merge key by key, null deletes, anything else (arrays too) replaces. Iterative. */
 export function mergePatch(target: Json, patch: Json): Json {
   if (!isObject(patch)) return pruneNulls(patch);
-  const out: { [key: string]: Json } = isObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = isObject(v) ? mergePatch(out[k] ?? null, v) : pruneNulls(v);
+  const root: { [key: string]: Json } = isObject(target) ? { ...target } : {};
+  const stack: [{ [key: string]: Json }, { [key: string]: Json }][] = [[root, patch]];
+  while (stack.length > 0) {
+    const [out, p] = stack.pop()!;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null) {
+        delete out[k];
+      } else if (isObject(v)) {
+        const existing = Object.hasOwn(out, k) ? out[k] : undefined;
+        const next: { [key: string]: Json } = isObject(existing) ? { ...existing } : {};
+        setOwn(out, k, next);
+        stack.push([next, v]);
+      } else {
+        setOwn(out, k, pruneNulls(v));
+      }
+    }
   }
-  return out;
+  return root;
 }
 
 /**
@@ -216,37 +228,39 @@ export function mergePatch(target: Json, patch: Json): Json {
  * approximation: lists are replaced, not merged.
  */
 function dropDirectives(patch: Json): Json {
-  if (Array.isArray(patch)) return patch.map(dropDirectives);
-  if (!isObject(patch)) return patch;
-  const out: { [key: string]: Json } = {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (k.startsWith('$')) continue;
-    out[k] = dropDirectives(v);
-  }
-  return out;
+  return cloneJson(patch, (key) => key.startsWith('$'));
+}
+
+/** The patched object and the strict errors kube found in the patch itself (repeated keys; unknown jsonPatchOp fields). */
+export interface PatchResult {
+  object: Record<string, unknown>;
+  strict: string[];
 }
 
 /**
- * Applies a patch body to the current object's JSON, with kube's errors: 400 for a body that does not decode,
- * 413 beyond 10000 JSON patch operations, 422 (kube's generic "rejected our request") when a JSON patch does
- * not apply.
+ * Applies a patch body to the current object's JSON, with kube's errors (handlers/patch.go): 400 for a body that
+ * does not decode, 413 beyond 10000 JSON patch operations, 422 (kube's generic "rejected our request") when a JSON
+ * patch does not apply. Under Warn and Strict the patch is first decoded strictly, as kube does, for its own strict
+ * errors: repeated keys, and (prefixed "json patch") unknown or repeated fields of a JSON patch's operations.
  */
-export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<string, unknown>, body: Buffer): Record<string, unknown> {
+export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<string, unknown>, body: Buffer, validation: 'Ignore' | 'Warn' | 'Strict' = 'Warn'): PatchResult {
   const parsed = parse(body);
-  const doc = structuredClone(current) as Json;
+  const doc = cloneJson(current) as Json;
+  const strictly = validation !== 'Ignore';
   let result: Json;
+  let strict: string[] = [];
   switch (type) {
     case 'json': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
-      const ops = parsed.value;
-      if (!Array.isArray(ops)) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(ops)} into Go value of type []handlers.jsonPatchOp`);
-      const bad = ops.find((o) => !isObject(o) && o !== null);
-      if (bad !== undefined) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(bad)} into Go value of type handlers.jsonPatchOp`);
+      const decoded = decodeValue(parsed.doc, JSON_PATCH_OPS);
+      if (decoded.typeError !== undefined) throw badRequest(`error decoding patch: ${decoded.typeError}`);
+      if (strictly) strict = decoded.strict.map((e) => `json patch ${e}`);
+      const ops = decoded.value === null ? [] : (decoded.value as Record<string, Json>[]);
       if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
         throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
       }
       try {
-        result = applyJsonPatch(doc, ops.map((o) => (isObject(o) ? o : {})));
+        result = applyJsonPatch(doc, ops);
       } catch (err) {
         if (err instanceof PatchFailed) throw unprocessableEntity();
         throw err;
@@ -255,19 +269,22 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<st
     }
     case 'merge': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
-      if (parsed.value === null) throw badRequest('Invalid JSON Patch');
-      if (!isObject(parsed.value)) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
-      result = mergePatch(doc, parsed.value);
+      const value = parsed.doc.value as Json;
+      if (value === null) throw badRequest('Invalid JSON Patch');
+      if (!isObject(value)) throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type map[string]interface {}`);
+      if (strictly) strict = decodeValue(parsed.doc, { t: 'any' }).strict;
+      result = mergePatch(doc, value);
       break;
     }
     case 'strategic': {
       if ('error' in parsed) throw badRequest(parsed.error);
-      if (!isObject(parsed.value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(parsed.value)} into Go value of type map[string]interface {}`);
-      result = mergePatch(doc, dropDirectives(parsed.value));
+      const value = parsed.doc.value as Json;
+      if (!isObject(value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type map[string]interface {}`);
+      if (strictly) strict = decodeValue(parsed.doc, { t: 'any' }).strict;
+      result = mergePatch(doc, dropDirectives(value));
       break;
     }
   }
   if (!isObject(result)) throw badRequest('the patched object is not a JSON object');
-  return result;
+  return { object: result, strict };
 }
-

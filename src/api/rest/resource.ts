@@ -5,17 +5,21 @@
 // (EnsureObjectNamespaceMatchesRequestNamespace, checkName).
 import { randomInt } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { decodeBody, readLimitedBody } from '../codec/body.js';
+import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
+import { decodeStrict } from '../codec/go-decode.js';
+import { documentOf, JsonSyntaxError, readJson } from '../codec/json-reader.js';
+import { encodeJson, stableJson } from '../codec/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
-import { badRequest, forbidden, internalError, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
+import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';
 import type { Authorizer } from '../../authz/types.js';
+import { fieldInvalid } from '../../store/validation.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../store/fields.js';
 import type { ObjectStore, WatchHandle } from '../../store/object-store.js';
 import type { KubeObject, ResourceType, WatchEvent } from '../../store/types.js';
 import { setLongTimeout } from './long-timeout.js';
-import { applyPatch, patchTypeOf } from './patch.js';
+import { applyPatch, patchTypeOf, type PatchResult } from './patch.js';
 import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
 import { includeObjectOf, toTable, type IncludeObject } from './table.js';
 import { unresponsiveWatcherMessage, unsentBytes, WATCH_BUFFER_LIMIT_BYTES } from './watch-buffer.js';
@@ -95,41 +99,17 @@ function respondObject(ctx: KubeContext, type: ResourceType, status: number, obj
   writeObject(ctx, status, obj);
 }
 
-/** Removes the field at a decoder path such as `rules[0].resourceName`. */
-function dropField(obj: Record<string, unknown>, path: string): void {
-  const tokens: (string | number)[] = [];
-  for (const segment of path.split('.')) {
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(segment);
-    if (m === null) return;
-    if (m[1] !== '') tokens.push(m[1]!);
-    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) tokens.push(Number(idx[1]));
-  }
-  let node: unknown = obj;
-  for (const t of tokens.slice(0, -1)) {
-    node = Array.isArray(node) && typeof t === 'number' ? node[t] : isRecord(node) && typeof t === 'string' ? node[t] : undefined;
-    if (typeof node !== 'object' || node === null) return;
-  }
-  const last = tokens[tokens.length - 1];
-  if (typeof last === 'string' && isRecord(node)) delete node[last];
-}
-
 /**
- * kube's decoder errors for the body (400), and unknown fields as fieldValidation asks: 400 under Strict, a
- * Warning header each under Warn (the default); under Warn and Ignore they are dropped, as decoding drops them.
+ * The patched object decoded into the kind's Go type, as handlers/patch.go's applyPatchToCurrentObject does: a
+ * type error, or strict errors under Strict, are a 422 against the field "patch" with the patched JSON as its value;
+ * under Warn the strict errors (the patch's own first) are Warning headers. Unknown fields are dropped.
  */
-function checkDecoded(ctx: KubeContext, type: ResourceType, obj: KubeObject, validation: WriteParams['fieldValidation']): void {
-  const message = type.decodeError?.(obj);
-  if (message === undefined) return;
-  if (!message.includes('strict decoding error:')) throw badRequest(message);
-  if (validation === 'Strict') throw badRequest(message);
-  for (const m of message.matchAll(/unknown field ("(?:[^"\\]|\\.)*")/g)) {
-    if (validation === 'Warn') ctx.append('Warning', `299 - ${JSON.stringify(`unknown field ${m[1]}`)}`);
-    try {
-      dropField(obj, JSON.parse(m[1]!) as string);
-    } catch {
-      // A path we cannot read stays; kube would have dropped it.
-    }
-  }
+function decodePatched(ctx: KubeContext, type: ResourceType, patched: PatchResult, validation: WriteParams['fieldValidation']): Record<string, unknown> {
+  const decoded = type.schema === undefined ? { value: patched.object, typeError: undefined, strict: [] } : decodeStrict(documentOf(patched.object), type.schema);
+  const rejected = (message: string): StatusError => invalidObject('', '', '', [fieldInvalid('patch', stableJson(patched.object), message)]);
+  if (decoded.typeError !== undefined) throw rejected(decoded.typeError);
+  applyFieldValidation(ctx, validation, [...patched.strict, ...decoded.strict], rejected);
+  return decoded.value;
 }
 
 /**
@@ -233,9 +213,10 @@ async function deleteOptionsOf(ctx: KubeContext): Promise<{ preconditions?: { ui
   if (body.length === 0) return { dryRun: false };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = readJson(body).value;
   } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    if (err instanceof JsonSyntaxError) throw badRequest(`couldn't get version/kind; json parse error: ${err.message}`);
+    throw err;
   }
   if (!isRecord(parsed)) return { dryRun: false };
   const pre = isRecord(parsed.preconditions) ? parsed.preconditions : undefined;
@@ -315,7 +296,7 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   let initialBytes = 0;
   const write = (event: WatchEvent): void => {
     if (closed) return;
-    const line = `${JSON.stringify({ type: event.type, object: transform(event) })}\n`;
+    const line = `${encodeJson({ type: event.type, object: transform(event) })}\n`;
     stream.write(line);
     if (!live) initialBytes += Buffer.byteLength(line);
     if (event.type === 'ERROR') return close();
@@ -411,8 +392,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const create: ResourceHandler = async (ctx) => {
     const { namespace } = scopeOf(ctx, type, 'collection-write');
     const params = writeParams(ctx, 'CreateOptions');
-    const obj = asObject(await decodeBody(ctx, expected));
-    checkDecoded(ctx, type, obj, params.fieldValidation);
+    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation }));
     ensureNamespace(type, obj, namespace);
     // NamespaceLifecycle admission runs before the registry (and so before escalation checks and validation).
     if (type.namespaced) store.requireNamespace(namespace);
@@ -423,8 +403,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const update: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
     const params = writeParams(ctx, 'UpdateOptions');
-    const obj = asObject(await decodeBody(ctx, expected));
-    checkDecoded(ctx, type, obj, params.fieldValidation);
+    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation }));
     ensureNamespace(type, obj, namespace);
     checkName(obj, name);
     const old = store.find(type, namespace, name);
@@ -450,10 +429,10 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     const params = writeParams(ctx, 'PatchOptions');
     const body = await readLimitedBody(ctx);
     const old = store.get(type, namespace, name);
-    const obj = asObject(applyPatch(patchType, old as unknown as Record<string, unknown>, body));
+    const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation);
+    const obj = asObject(decodePatched(ctx, type, patched, params.fieldValidation));
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
-    checkDecoded(ctx, type, obj, params.fieldValidation);
     checkName(obj, name);
     // rest.BeforeUpdate: a patch may not move the object to another namespace.
     ensureNamespace(type, obj, namespace);

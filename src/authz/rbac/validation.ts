@@ -6,7 +6,9 @@
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
-import { goJsonTypeName } from '../../api/codec/go-json.js';
+import { decodeStrict, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
+import { documentOf } from '../../api/codec/json-reader.js';
+import { cloneJson } from '../../api/codec/json-value.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
 import {
   fieldForbidden,
@@ -27,151 +29,36 @@ import type { RbacKind } from './types.js';
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
 
-type Schema =
-  | { t: 'string'; go: string }
-  | { t: 'slice'; of: Schema; go: string }
-  | { t: 'map'; of: Schema; go: string }
-  | { t: 'struct'; name: string; go: string; fields: Record<string, Schema> }
-  | { t: 'any' };
+const POLICY_RULE = goStruct('PolicyRule', 'v1', {
+  verbs: goStrings(),
+  apiGroups: goStrings(),
+  resources: goStrings(),
+  resourceNames: goStrings(),
+  nonResourceURLs: goStrings(),
+});
 
-const STRING: Schema = { t: 'string', go: 'string' };
-const STRINGS: Schema = { t: 'slice', of: STRING, go: '[]string' };
-const STRING_MAP: Schema = { t: 'map', of: STRING, go: 'map[string]string' };
-const ANY: Schema = { t: 'any' };
+const LABEL_SELECTOR = goStruct('LabelSelector', 'v1', {
+  matchLabels: goStringMap,
+  matchExpressions: goSlice(
+    goStruct('LabelSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.LabelSelectorOperator'), values: goStrings() }),
+  ),
+});
 
-const OBJECT_META: Schema = {
-  t: 'struct',
-  name: 'ObjectMeta',
-  go: 'v1.ObjectMeta',
-  fields: {
-    name: STRING,
-    generateName: STRING,
-    namespace: STRING,
-    selfLink: STRING,
-    uid: { t: 'string', go: 'types.UID' },
-    resourceVersion: STRING,
-    generation: ANY,
-    creationTimestamp: ANY,
-    deletionTimestamp: ANY,
-    deletionGracePeriodSeconds: ANY,
-    labels: STRING_MAP,
-    annotations: STRING_MAP,
-    ownerReferences: ANY,
-    finalizers: STRINGS,
-    managedFields: ANY,
-  },
-};
+const SUBJECT = goStruct('Subject', 'v1', { kind: goString(), apiGroup: goString(), name: goString(), namespace: goString() });
+const ROLE_REF = goStruct('RoleRef', 'v1', { apiGroup: goString(), kind: goString(), name: goString() });
+const RULES = goSlice(POLICY_RULE);
+const BINDING_FIELDS = { subjects: goSlice(SUBJECT), roleRef: ROLE_REF };
 
-const POLICY_RULE: Schema = {
-  t: 'struct',
-  name: 'PolicyRule',
-  go: 'v1.PolicyRule',
-  fields: { verbs: STRINGS, apiGroups: STRINGS, resources: STRINGS, resourceNames: STRINGS, nonResourceURLs: STRINGS },
-};
-
-const LABEL_SELECTOR: Schema = {
-  t: 'struct',
-  name: 'LabelSelector',
-  go: 'v1.LabelSelector',
-  fields: {
-    matchLabels: STRING_MAP,
-    matchExpressions: {
-      t: 'slice',
-      go: '[]v1.LabelSelectorRequirement',
-      of: {
-        t: 'struct',
-        name: 'LabelSelectorRequirement',
-        go: 'v1.LabelSelectorRequirement',
-        fields: { key: STRING, operator: { t: 'string', go: 'v1.LabelSelectorOperator' }, values: STRINGS },
-      },
-    },
-  },
-};
-
-const SUBJECT: Schema = {
-  t: 'struct',
-  name: 'Subject',
-  go: 'v1.Subject',
-  fields: { kind: STRING, apiGroup: STRING, name: STRING, namespace: STRING },
-};
-
-const ROLE_REF: Schema = {
-  t: 'struct',
-  name: 'RoleRef',
-  go: 'v1.RoleRef',
-  fields: { apiGroup: STRING, kind: STRING, name: STRING },
-};
-
-function topLevel(kind: RbacKind, fields: Record<string, Schema>): Schema {
-  return {
-    t: 'struct',
-    name: kind,
-    go: `v1.${kind}`,
-    fields: { apiVersion: STRING, kind: STRING, metadata: OBJECT_META, ...fields },
-  };
-}
-
-const RULES: Schema = { t: 'slice', of: POLICY_RULE, go: '[]v1.PolicyRule' };
-const BINDING_FIELDS: Record<string, Schema> = {
-  subjects: { t: 'slice', of: SUBJECT, go: '[]v1.Subject' },
-  roleRef: ROLE_REF,
-};
-
-const SCHEMAS: Record<RbacKind, Schema> = {
-  Role: topLevel('Role', { rules: RULES }),
-  ClusterRole: topLevel('ClusterRole', {
+/** The Go types of the RBAC kinds (k8s.io/api/rbac/v1/types.go), for the strict decoder. */
+export const RBAC_SCHEMAS: Readonly<Record<RbacKind, StructSchema>> = {
+  Role: kindSchema('Role', { rules: RULES }),
+  ClusterRole: kindSchema('ClusterRole', {
     rules: RULES,
-    aggregationRule: {
-      t: 'struct',
-      name: 'AggregationRule',
-      go: 'v1.AggregationRule',
-      fields: { clusterRoleSelectors: { t: 'slice', of: LABEL_SELECTOR, go: '[]v1.LabelSelector' } },
-    },
+    aggregationRule: goStruct('AggregationRule', 'v1', { clusterRoleSelectors: goSlice(LABEL_SELECTOR) }),
   }),
-  RoleBinding: topLevel('RoleBinding', BINDING_FIELDS),
-  ClusterRoleBinding: topLevel('ClusterRoleBinding', BINDING_FIELDS),
+  RoleBinding: kindSchema('RoleBinding', BINDING_FIELDS),
+  ClusterRoleBinding: kindSchema('ClusterRoleBinding', BINDING_FIELDS),
 };
-
-interface DecodeState {
-  typeError: string | undefined;
-  unknown: string[];
-}
-
-// Walks a value as Go's encoding/json would decode it into the schema: the first type error wins (reported with
-// the innermost struct and the dotted JSON field stack, as UnmarshalTypeError prints), unknown fields are
-// collected with their full path, as sigs.k8s.io/json's strict mode reports them.
-function decode(value: unknown, schema: Schema, structName: string, stack: string[], path: string, st: DecodeState): void {
-  if (value === null || value === undefined || schema.t === 'any') return;
-  const typeError = (go: string): void => {
-    st.typeError ??= `json: cannot unmarshal ${goJsonTypeName(value)} into Go struct field ${structName}.${stack.join('.')} of type ${go}`;
-  };
-  switch (schema.t) {
-    case 'string':
-      if (typeof value !== 'string') typeError(schema.go);
-      return;
-    case 'slice':
-      if (!Array.isArray(value)) return typeError(schema.go);
-      value.forEach((item, i) => decode(item, schema.of, structName, stack, `${path}[${i}]`, st));
-      return;
-    case 'map':
-      if (typeof value !== 'object' || Array.isArray(value)) return typeError(schema.go);
-      for (const item of Object.values(value as Record<string, unknown>)) decode(item, schema.of, structName, stack, path, st);
-      return;
-    case 'struct': {
-      if (typeof value !== 'object' || Array.isArray(value)) return typeError(schema.go);
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        const fieldPath = path ? `${path}.${key}` : key;
-        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
-        if (fieldSchema === undefined) {
-          st.unknown.push(fieldPath);
-          continue;
-        }
-        decode(item, fieldSchema, schema.name, [...stack, key], fieldPath, st);
-      }
-      return;
-    }
-  }
-}
 
 /**
  * What kube-apiserver answers (as a 400 BadRequest) when an RBAC object's JSON does not decode into its Go type,
@@ -185,11 +72,10 @@ export function rbacDecodeError(obj: unknown): string | undefined {
   const kind = (obj as Record<string, unknown>).kind;
   if (typeof kind !== 'string' || !(RBAC_KINDS as readonly string[]).includes(kind)) return undefined;
   const rbacKind = kind as RbacKind;
-  const st: DecodeState = { typeError: undefined, unknown: [] };
-  decode(obj, SCHEMAS[rbacKind], rbacKind, [], '', st);
+  const decoded = decodeStrict(documentOf(obj), RBAC_SCHEMAS[rbacKind]);
   const prefix = `${rbacKind} in version "v1" cannot be handled as a ${rbacKind}: `;
-  if (st.typeError !== undefined) return prefix + st.typeError;
-  if (st.unknown.length > 0) return `${prefix}strict decoding error: ${st.unknown.map((f) => `unknown field ${goQuote(f)}`).join(', ')}`;
+  if (decoded.typeError !== undefined) return prefix + decoded.typeError;
+  if (decoded.strict.length > 0) return `${prefix}strict decoding error: ${decoded.strict.join(', ')}`;
   return undefined;
 }
 
@@ -217,7 +103,7 @@ function asStrings(value: unknown): string[] {
  * subjects become rbac.authorization.k8s.io when empty. Other kinds are returned copied, unchanged.
  */
 export function applyRbacDefaults<T extends KubeObject>(obj: T): T {
-  const copy = structuredClone(obj);
+  const copy = cloneJson(obj);
   if (copy.kind !== 'RoleBinding' && copy.kind !== 'ClusterRoleBinding') return copy;
   const roleRef = copy.roleRef;
   if (isRecord(roleRef) && asString(roleRef.apiGroup) === '') roleRef.apiGroup = RBAC_GROUP;

@@ -392,3 +392,15 @@ test('fuzz: any byte string after the magic decodes or fails with a 400, never a
     }
   }
 });
+
+test('FieldsV1 holds JSON only: an object nested in it is not decoded, so nesting costs no stack (a 400, never a crash)', () => {
+  const W = () => protobuf.Writer.create();
+  const ssr = (inner: Buffer | undefined): Uint8Array => {
+    const meta = W().uint32(10).string('x');
+    if (inner) meta.uint32((17 << 3) | 2).bytes(W().uint32(10).string('m').uint32(58).bytes(W().uint32(10).bytes(inner).finish()).finish());
+    return W().uint32(10).bytes(meta.finish()).finish();
+  };
+  let body = envelope('authentication.k8s.io/v1', 'SelfSubjectReview', ssr(undefined));
+  for (let i = 0; i < 3000; i++) body = envelope('authentication.k8s.io/v1', 'SelfSubjectReview', ssr(body));
+  assert.throws(() => decodeKubeProtobuf(body), (err: unknown) => err instanceof StatusError && err.code === 400 && /json: error calling MarshalJSON: invalid character 'k' looking for beginning of value/.test(err.status.message ?? ''));
+});

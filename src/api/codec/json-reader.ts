@@ -1,0 +1,469 @@
+// JSON request bodies read as Go's encoding/json reads them, without recursion: the scanner is a port of
+// golang/go src/encoding/json/scanner.go (its states, its error texts, maxNestingDepth 10000), so syntax errors
+// and "exceeded max depth" read exactly as kube-apiserver's decoder reports them, and a body of any depth costs
+// no stack. Objects that repeat a key keep every entry in document order (entriesOf), for the strict decoder's
+// `duplicate field` errors (sigs.k8s.io/json) and Go's decode-into-the-same-field semantics.
+
+/** Go's maxNestingDepth (encoding/json/scanner.go), which sigs.k8s.io/json keeps. */
+export const MAX_NESTING_DEPTH = 10000;
+
+/** A JSON document as read: the value (the last of repeated keys wins, as in JSON.parse) and every entry of objects that repeat a key. */
+export interface JsonDocument {
+  value: unknown;
+  /** Whether some object repeats a key. */
+  hasRepeats: boolean;
+  /** The entries of an object in document order, repeated keys included. */
+  entriesOf(obj: Record<string, unknown>): [string, unknown][];
+}
+
+/** A Go SyntaxError: its message and the byte offset it was found after. */
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+// scanner.go's opcodes.
+const enum Op {
+  Continue,
+  BeginLiteral,
+  BeginObject,
+  ObjectKey,
+  ObjectValue,
+  EndObject,
+  BeginArray,
+  ArrayValue,
+  EndArray,
+  SkipSpace,
+  End,
+  Error,
+}
+
+const enum Parse {
+  ObjectKey,
+  ObjectValue,
+  ArrayValue,
+}
+
+type Step = (s: Scanner, c: number) => Op;
+
+interface Scanner {
+  step: Step;
+  endTop: boolean;
+  parseState: Parse[];
+  err: JsonSyntaxError | undefined;
+  bytes: number;
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+
+// quoteChar: a byte as Go's %q of string(c) prints it between single quotes.
+function quoteChar(c: number): string {
+  if (c === 0x27) return "'\\''";
+  if (c === 0x22) return `'"'`;
+  const ch = String.fromCharCode(c);
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
+  if (named[c] !== undefined) return `'${named[c]}'`;
+  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
+  // string(byte) in Go is the rune U+00XX; strconv.Quote prints the printable ones as they are.
+  if ((c >= 0x80 && c <= 0xa0) || c === 0xad) return `'\\u${c.toString(16).padStart(4, '0')}'`;
+  return `'${ch}'`;
+}
+
+function fail(s: Scanner, c: number, context: string): Op {
+  s.step = stateError;
+  s.err = new JsonSyntaxError(`invalid character ${quoteChar(c)} ${context}`, s.bytes);
+  return Op.Error;
+}
+
+function pushParseState(s: Scanner, c: number, state: Parse, success: Op): Op {
+  s.parseState.push(state);
+  if (s.parseState.length <= MAX_NESTING_DEPTH) return success;
+  return fail(s, c, 'exceeded max depth');
+}
+
+function popParseState(s: Scanner): void {
+  s.parseState.pop();
+  if (s.parseState.length === 0) {
+    s.step = stateEndTop;
+    s.endTop = true;
+  } else {
+    s.step = stateEndValue;
+  }
+}
+
+const stateError: Step = () => Op.Error;
+
+function stateBeginValueOrEmpty(s: Scanner, c: number): Op {
+  if (isSpace(c)) return Op.SkipSpace;
+  if (c === 0x5d) return stateEndValue(s, c);
+  return stateBeginValue(s, c);
+}
+
+function stateBeginValue(s: Scanner, c: number): Op {
+  if (isSpace(c)) return Op.SkipSpace;
+  switch (c) {
+    case 0x7b:
+      s.step = stateBeginStringOrEmpty;
+      return pushParseState(s, c, Parse.ObjectKey, Op.BeginObject);
+    case 0x5b:
+      s.step = stateBeginValueOrEmpty;
+      return pushParseState(s, c, Parse.ArrayValue, Op.BeginArray);
+    case 0x22:
+      s.step = stateInString;
+      return Op.BeginLiteral;
+    case 0x2d:
+      s.step = stateNeg;
+      return Op.BeginLiteral;
+    case 0x30:
+      s.step = state0;
+      return Op.BeginLiteral;
+    case 0x74:
+      s.step = literalState('true', 1);
+      return Op.BeginLiteral;
+    case 0x66:
+      s.step = literalState('false', 1);
+      return Op.BeginLiteral;
+    case 0x6e:
+      s.step = literalState('null', 1);
+      return Op.BeginLiteral;
+  }
+  if (c >= 0x31 && c <= 0x39) {
+    s.step = state1;
+    return Op.BeginLiteral;
+  }
+  return fail(s, c, 'looking for beginning of value');
+}
+
+function stateBeginStringOrEmpty(s: Scanner, c: number): Op {
+  if (isSpace(c)) return Op.SkipSpace;
+  if (c === 0x7d) {
+    s.parseState[s.parseState.length - 1] = Parse.ObjectValue;
+    return stateEndValue(s, c);
+  }
+  return stateBeginString(s, c);
+}
+
+function stateBeginString(s: Scanner, c: number): Op {
+  if (isSpace(c)) return Op.SkipSpace;
+  if (c === 0x22) {
+    s.step = stateInString;
+    return Op.BeginLiteral;
+  }
+  return fail(s, c, 'looking for beginning of object key string');
+}
+
+function stateEndValue(s: Scanner, c: number): Op {
+  const n = s.parseState.length;
+  if (n === 0) {
+    s.step = stateEndTop;
+    s.endTop = true;
+    return stateEndTop(s, c);
+  }
+  if (isSpace(c)) {
+    s.step = stateEndValue;
+    return Op.SkipSpace;
+  }
+  switch (s.parseState[n - 1]) {
+    case Parse.ObjectKey:
+      if (c === 0x3a) {
+        s.parseState[n - 1] = Parse.ObjectValue;
+        s.step = stateBeginValue;
+        return Op.ObjectKey;
+      }
+      return fail(s, c, 'after object key');
+    case Parse.ObjectValue:
+      if (c === 0x2c) {
+        s.parseState[n - 1] = Parse.ObjectKey;
+        s.step = stateBeginString;
+        return Op.ObjectValue;
+      }
+      if (c === 0x7d) {
+        popParseState(s);
+        return Op.EndObject;
+      }
+      return fail(s, c, 'after object key:value pair');
+    default:
+      if (c === 0x2c) {
+        s.step = stateBeginValue;
+        return Op.ArrayValue;
+      }
+      if (c === 0x5d) {
+        popParseState(s);
+        return Op.EndArray;
+      }
+      return fail(s, c, 'after array element');
+  }
+}
+
+function stateEndTop(s: Scanner, c: number): Op {
+  if (!isSpace(c)) fail(s, c, 'after top-level value');
+  return Op.End;
+}
+
+function stateInString(s: Scanner, c: number): Op {
+  if (c === 0x22) {
+    s.step = stateEndValue;
+    return Op.Continue;
+  }
+  if (c === 0x5c) {
+    s.step = stateInStringEsc;
+    return Op.Continue;
+  }
+  if (c < 0x20) return fail(s, c, 'in string literal');
+  return Op.Continue;
+}
+
+function stateInStringEsc(s: Scanner, c: number): Op {
+  if ([0x62, 0x66, 0x6e, 0x72, 0x74, 0x5c, 0x2f, 0x22].includes(c)) {
+    s.step = stateInString;
+    return Op.Continue;
+  }
+  if (c === 0x75) {
+    s.step = hexState(4);
+    return Op.Continue;
+  }
+  return fail(s, c, 'in string escape code');
+}
+
+const HEX_STATES: Step[] = [];
+function hexState(remaining: number): Step {
+  return (HEX_STATES[remaining] ??= (s, c) => {
+    if (!isHex(c)) return fail(s, c, 'in \\u hexadecimal character escape');
+    s.step = remaining === 1 ? stateInString : hexState(remaining - 1);
+    return Op.Continue;
+  });
+}
+
+function stateNeg(s: Scanner, c: number): Op {
+  if (c === 0x30) {
+    s.step = state0;
+    return Op.Continue;
+  }
+  if (c >= 0x31 && c <= 0x39) {
+    s.step = state1;
+    return Op.Continue;
+  }
+  return fail(s, c, 'in numeric literal');
+}
+
+function state1(s: Scanner, c: number): Op {
+  if (isDigit(c)) {
+    s.step = state1;
+    return Op.Continue;
+  }
+  return state0(s, c);
+}
+
+function state0(s: Scanner, c: number): Op {
+  if (c === 0x2e) {
+    s.step = stateDot;
+    return Op.Continue;
+  }
+  if (c === 0x65 || c === 0x45) {
+    s.step = stateE;
+    return Op.Continue;
+  }
+  return stateEndValue(s, c);
+}
+
+function stateDot(s: Scanner, c: number): Op {
+  if (isDigit(c)) {
+    s.step = stateDot0;
+    return Op.Continue;
+  }
+  return fail(s, c, 'after decimal point in numeric literal');
+}
+
+function stateDot0(s: Scanner, c: number): Op {
+  if (isDigit(c)) return Op.Continue;
+  if (c === 0x65 || c === 0x45) {
+    s.step = stateE;
+    return Op.Continue;
+  }
+  return stateEndValue(s, c);
+}
+
+function stateE(s: Scanner, c: number): Op {
+  if (c === 0x2b || c === 0x2d) {
+    s.step = stateESign;
+    return Op.Continue;
+  }
+  return stateESign(s, c);
+}
+
+function stateESign(s: Scanner, c: number): Op {
+  if (isDigit(c)) {
+    s.step = stateE0;
+    return Op.Continue;
+  }
+  return fail(s, c, 'in exponent of numeric literal');
+}
+
+function stateE0(s: Scanner, c: number): Op {
+  if (isDigit(c)) return Op.Continue;
+  return stateEndValue(s, c);
+}
+
+// stateT, stateTr, ... stateNul: one state per remaining letter of the literal.
+const LITERAL_STATES = new Map<string, Step>();
+function literalState(word: string, at: number): Step {
+  const key = `${word}${at}`;
+  let step = LITERAL_STATES.get(key);
+  if (step === undefined) {
+    step = (s, c) => {
+      if (c === word.charCodeAt(at)) {
+        s.step = at === word.length - 1 ? stateEndValue : literalState(word, at + 1);
+        return Op.Continue;
+      }
+      return fail(s, c, `in literal ${word} (expecting '${word[at]}')`);
+    };
+    LITERAL_STATES.set(key, step);
+  }
+  return step;
+}
+
+function eof(s: Scanner): Op {
+  if (s.err !== undefined) return Op.Error;
+  if (s.endTop) return Op.End;
+  s.step(s, 0x20);
+  if (s.endTop) return Op.End;
+  s.err ??= new JsonSyntaxError('unexpected end of JSON input', s.bytes);
+  return Op.Error;
+}
+
+// ----- values -----
+
+const utf8 = new TextDecoder('utf-8');
+
+function literalValue(bytes: Uint8Array, start: number, end: number): unknown {
+  switch (bytes[start]) {
+    case 0x22: {
+      // Go replaces invalid UTF-8 and unpaired surrogates with U+FFFD.
+      const s = JSON.parse(utf8.decode(bytes.subarray(start, end))) as string;
+      return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    }
+    case 0x74:
+      return true;
+    case 0x66:
+      return false;
+    case 0x6e:
+      return null;
+    default:
+      return Number(utf8.decode(bytes.subarray(start, end)));
+  }
+}
+
+function setEntry(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+interface Frame {
+  container: Record<string, unknown> | unknown[];
+  key: string | undefined;
+  expectKey: boolean;
+  entries: [string, unknown][] | undefined;
+}
+
+/**
+ * Reads one JSON value as Go's json.Unmarshal checks it (checkValid): the first syntax error, with Go's
+ * message, throws a JsonSyntaxError; so does nesting deeper than 10000.
+ */
+export function readJson(input: Uint8Array | string): JsonDocument {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const s: Scanner = { step: stateBeginValue, endTop: false, parseState: [], err: undefined, bytes: 0 };
+  const stack: Frame[] = [];
+  const repeated = new WeakMap<object, [string, unknown][]>();
+  let root: unknown;
+  let literalStart = -1;
+  let hasRepeats = false;
+
+  const put = (value: unknown): void => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      root = value;
+      return;
+    }
+    if (Array.isArray(top.container)) {
+      top.container.push(value);
+      return;
+    }
+    if (top.expectKey) {
+      const key = value as string;
+      top.key = key;
+      if (top.entries === undefined && Object.hasOwn(top.container, key)) top.entries = Object.entries(top.container);
+      return;
+    }
+    top.entries?.push([top.key!, value]);
+    setEntry(top.container, top.key!, value);
+  };
+  const endLiteral = (at: number): void => {
+    if (literalStart < 0) return;
+    put(literalValue(bytes, literalStart, at));
+    literalStart = -1;
+  };
+  const close = (): void => {
+    const frame = stack.pop()!;
+    if (frame.entries !== undefined) {
+      repeated.set(frame.container, frame.entries);
+      hasRepeats = true;
+    }
+    put(frame.container);
+  };
+
+  for (let i = 0; i < bytes.length; i++) {
+    s.bytes++;
+    const op = s.step(s, bytes[i]!);
+    if (op === Op.Continue) continue;
+    if (op === Op.Error) throw s.err!;
+    endLiteral(i);
+    switch (op) {
+      case Op.BeginLiteral:
+        literalStart = i;
+        if (bytes[i] === 0x22) {
+          // The plain run of a string needs no state machine: skip to its quote, escape or control byte.
+          let j = i + 1;
+          for (let b = bytes[j]; j < bytes.length && b !== 0x22 && b !== 0x5c && b! >= 0x20; b = bytes[++j]);
+          s.bytes += j - i - 1;
+          i = j - 1;
+        }
+        break;
+      case Op.BeginObject:
+        stack.push({ container: {}, key: undefined, expectKey: true, entries: undefined });
+        break;
+      case Op.BeginArray:
+        stack.push({ container: [], key: undefined, expectKey: false, entries: undefined });
+        break;
+      case Op.ObjectKey:
+        stack[stack.length - 1]!.expectKey = false;
+        break;
+      case Op.ObjectValue:
+        stack[stack.length - 1]!.expectKey = true;
+        break;
+      case Op.EndObject:
+      case Op.EndArray:
+        close();
+        break;
+      default:
+        break;
+    }
+  }
+  if (eof(s) === Op.Error) throw s.err!;
+  endLiteral(bytes.length);
+  return {
+    value: root,
+    hasRepeats,
+    entriesOf: (obj) => repeated.get(obj) ?? Object.entries(obj),
+  };
+}
+
+/** A value that was not read from JSON text (protobuf, YAML) as a document: its objects repeat no key. */
+export function documentOf(value: unknown): JsonDocument {
+  return { value, hasRepeats: false, entriesOf: (obj) => Object.entries(obj) };
+}
