@@ -2,6 +2,7 @@
 // a plain node:https server that answers every request with the bytes ours answers GET /version with.
 import { randomUUID } from 'node:crypto';
 import { request, createServer, type Server } from 'node:https';
+import { GO_DEFAULT_CIPHERS } from '../src/server/tls.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse } from 'yaml';
 import { createInMemoryPki, startServer, type KubeAuthMockServer } from '../src/index.js';
@@ -126,6 +127,8 @@ serve(
           requestCert: true,
           rejectUnauthorized: false,
           minVersion: 'TLSv1.2',
+          ciphers: GO_DEFAULT_CIPHERS,
+          honorCipherOrder: true,
           maxHeaderSize: 1 << 20,
         },
         (req, res) => {
