@@ -18,9 +18,18 @@ export function sendJson(ctx: KubeContext, status: number, json: string, headers
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(json));
-  // A Buffer body makes Node write the header block as latin1, byte for byte: Warning headers carry UTF-8 bytes
-  // (see warnings.ts), which a string body would encode a second time.
-  res.end(ctx.method === 'HEAD' ? undefined : Buffer.from(json, 'utf8'));
+  if (ctx.method === 'HEAD') return void res.end();
+  // Node sends the header block in the first body chunk's encoding. Warning headers may carry UTF-8 bytes as
+  // latin1 characters (see warnings.ts), which a string body would encode a second time: then the body goes
+  // as a Buffer, and the header block as latin1, byte for byte. Otherwise a string body lets node write header
+  // and body in one TLS record, which costs a third less per small response.
+  res.end(hasEightBitHeader(res) ? Buffer.from(json, 'utf8') : json);
+}
+
+function hasEightBitHeader(res: KubeContext['res']): boolean {
+  const warning = res.getHeader('Warning');
+  if (warning === undefined) return false;
+  return (Array.isArray(warning) ? warning : [String(warning)]).some((v) => /[\x80-\xff]/.test(v));
 }
 
 /** Writes a JSON API object (kubectl's Accept always allows JSON). */
