@@ -29,7 +29,7 @@ import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { registerCoreAndRbacKinds, type AdmitHook } from '../api/kinds.js';
 import { ObjectStore } from '../store/object-store.js';
 import { rbacStoreOf } from './rbac-store.js';
-import { PkiError } from '../errors.js';
+import { ListenError, PkiError } from '../errors.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials, type IdentityRequest, type IdentityStore } from '../kubeconfig/mint.js';
 import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
@@ -187,9 +187,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
 
     listening = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
+      const failed = (err: NodeJS.ErrnoException): void =>
+        reject(new ListenError(`failed to create listener: failed to listen on ${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${options.port ?? 0}: ${err.message}`, err.code));
+      server.once('error', failed);
       server.listen(options.port ?? 0, bindAddress, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });

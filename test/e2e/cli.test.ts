@@ -175,9 +175,26 @@ const badStarts: { name: string; setup: (dir: string) => Promise<string[]>; mess
     message: /bomb\.yaml: document 0: yaml: document contains excessive aliasing$/m,
   },
   {
-    name: 'a --rbac-file that never ends (/dev/zero) is refused at the policy file size limit',
+    // A device or pipe could block the reader for good and cannot be re-read on a change: regular files only.
+    name: 'a --rbac-file that is a device (/dev/zero) is refused, naming it',
     setup: async () => ['--rbac-file', '/dev/zero'],
-    message: /^kube-auth-mock serve: \/dev\/zero: holds more than 3145728 bytes, over the 3145728 byte \(3 MiB\) limit for policy files$/m,
+    message: /^kube-auth-mock serve: \/dev\/zero: is not a regular file \(a pipe or device cannot be re-read when policy files change\)$/m,
+  },
+  {
+    name: 'a missing --rbac-file whose name holds a line break is still one line (the break escaped)',
+    setup: async (dir) => ['--rbac-file', join(dir, 'two\nlines.yaml')],
+    message: /two\\nlines\.yaml: cannot read: ENOENT$/m,
+  },
+  {
+    // kube-apiserver: "failed to create listener: failed to listen on 127.0.0.1:6443: listen tcp ...: bind: address already in use".
+    name: 'a --secure-port already in use names the address, in one line',
+    setup: async () => ['--secure-port', new URL(server.ready.url).port],
+    message: /^kube-auth-mock serve: failed to create listener: failed to listen on 127\.0\.0\.1:\d+: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+$/m,
+  },
+  {
+    name: 'a --bind-address the host does not have names it, in one line',
+    setup: async () => ['--bind-address', '192.0.2.1'],
+    message: /^kube-auth-mock serve: failed to create listener: failed to listen on 192\.0\.2\.1:0: listen EADDRNOTAVAIL: address not available 192\.0\.2\.1(:0)?$/m,
   },
   {
     name: 'a --ready-file that cannot be written names the file, and the process exits',
