@@ -178,7 +178,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     // nothing is answered before startServer resolves.
     serveHttp1(server, (req, res) => handle(req, res));
     const sockets = new Set<Socket>();
+    // Connections still in their TLS handshake: server.close() waits for them (node's handshakeTimeout is 120 s),
+    // and they hold no request, so stop() ends them at once.
+    const handshaking = new Set<Socket>();
+    server.on('connection', (raw: Socket) => {
+      handshaking.add(raw);
+      raw.once('close', () => handshaking.delete(raw));
+    });
     server.on('secureConnection', (socket: Socket) => {
+      // node's TLSSocket keeps the TCP socket it wraps as _parent.
+      const raw = (socket as Socket & { _parent?: Socket | null })._parent;
+      if (raw) handshaking.delete(raw);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
@@ -289,6 +299,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         stopping ??= new Promise<void>((resolve) => {
           for (const close of closers.splice(0)) close();
           server.close(() => resolve());
+          for (const raw of handshaking) raw.destroy();
           server.closeIdleConnections();
           // Responses ended just now (watches) finish asynchronously; their connections turn idle a moment later.
           const idle = setInterval(() => server.closeIdleConnections(), 10);
