@@ -43,7 +43,8 @@ export function serveHttp1(server: Server, handle: RequestListener): void {
   // Go answers any other expectation with 417 and closes the connection (sendExpectationFailed); node keeps it open.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     trackBody(req, res, false);
-    res.writeHead(417, { Connection: 'close' });
+    // Nothing is written, so Go's chunkWriter says Content-Length: 0 (node would send an empty chunked body).
+    res.writeHead(417, { Connection: 'close', 'Content-Length': '0' });
     res.end();
   });
   server.on('connect', (req: IncomingMessage, socket: Socket) => serveConnect(handle, req, socket));

@@ -309,6 +309,9 @@ test('an expectation other than 100-continue gets 417 before anything else, and 
   const answer = await rawExchange(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: something-else\r\n\r\n0123456789`, responsesComplete(1));
   assert.match(answer, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
   assert.match(answer, /\r\nConnection: close\r\n/i);
+  // finishRequest with nothing written: Go's chunkWriter sets Content-Length: 0, never a chunked empty body.
+  assert.match(answer, /\r\nContent-Length: 0\r\n/i);
+  assert.doesNotMatch(answer, /Transfer-Encoding/i);
 });
 
 const GO_505 = 'HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version';
