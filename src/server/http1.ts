@@ -19,19 +19,36 @@ const lingering = new WeakSet<Socket>();
 
 /**
  * Closes a connection the way Go's closeWriteAndWait does, so a client still sending its body reads the
- * response instead of a reset: the write side is ended (TLS close_notify, then FIN) once the response is
- * out, and the socket is destroyed when the client closes its side or after the delay. Unlike Go, what
- * the client sends meanwhile is read and dropped, so the close is a clean one whenever the client finishes.
+ * response instead of a reset: the write side is ended (TLS close_notify, then FIN) after everything written
+ * so far, and the socket is destroyed once that is all out and either the client has closed its side or the
+ * delay has passed. The delay starts when the last byte is out, as Go's starts after its final flush: a large
+ * response to a slow reader is never cut short. Unlike Go, what the client sends meanwhile is read and dropped,
+ * so the close is a clean one whenever the client finishes.
  */
 export function lingeringClose(socket: Socket, delayMs = RST_AVOIDANCE_DELAY_MS): void {
   if (socket.destroyed || lingering.has(socket)) return;
   lingering.add(socket);
-  const timer = setTimeout(() => socket.destroy(), delayMs);
-  timer.unref();
+  let flushed = false;
+  let clientDone = false;
+  let timer: NodeJS.Timeout | undefined;
+  socket.once('finish', () => {
+    flushed = true;
+    if (clientDone) return void socket.destroy();
+    timer = setTimeout(() => socket.destroy(), delayMs);
+    timer.unref();
+  });
+  socket.once('end', () => {
+    clientDone = true;
+    if (flushed) socket.destroy();
+  });
   socket.once('close', () => clearTimeout(timer));
-  socket.once('end', () => socket.destroy());
   socket.end();
   socket.resume();
+}
+
+/** True once lingeringClose took the connection over: nothing else may end it. */
+export function isLingering(socket: Socket): boolean {
+  return lingering.has(socket);
 }
 
 /** Serves requests on an HTTPS server with Go's HTTP/1 connection behaviour around the handler. */
@@ -91,6 +108,9 @@ const NODE_CLIENT_ERROR_RESPONSES: Record<string, string> = {
 };
 
 function defaultClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  // A connection closing the lingering way ends by itself once its response is out; a parse error on what the
+  // client sends meanwhile (a body cut short by its FIN) must not reset the response away.
+  if (isLingering(socket)) return;
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
   if (socket.writable && (inFlight == null || !inFlight.headersSent)) {
     socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
@@ -157,7 +177,13 @@ function trackBody(req: IncomingMessage, res: ServerResponse, expectsContinue: b
     let drained = 0;
     const drop = (chunk: Buffer): void => {
       drained += chunk.length;
-      if (drained > MAX_POST_HANDLER_READ_BYTES) lingeringClose(socket);
+      if (drained <= MAX_POST_HANDLER_READ_BYTES) return;
+      // Too long to drain: read no more of it (backpressure holds the client), and close once the response
+      // is out. Closing now would cut off a response still being written (a large list, a watch).
+      req.off('data', drop);
+      req.pause();
+      if (res.writableFinished) lingeringClose(socket);
+      else res.once('finish', () => lingeringClose(socket));
     };
     req.on('data', drop);
     req.once('end', () => req.off('data', drop));

@@ -359,3 +359,39 @@ for (const c of connectCases) {
     assert.equal(status.message, c.message);
   });
 }
+
+test('a chunked unread body over 256 KiB closes the connection only after the whole response is out: a client that half-closes before reading gets every byte (closeWriteAndWait flushes first)', async () => {
+  // About 14 MiB of list: far more than the kernel holds for a client that has not read yet.
+  const post = (name: string, body: object) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${server().url}${name}`, { method: 'POST', ca: server().caCert, agent: false, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+  assert.equal(await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big-list' } }), 201);
+  for (let i = 0; i < 16; i++) {
+    assert.equal(await post('/api/v1/namespaces/big-list/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${i}` }, data: { x: 'a'.repeat(900_000) } }), 201);
+  }
+  const answer = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: '127.0.0.1', port: server().port, ca: server().caCert, servername: 'localhost' }, () => {
+      socket.pause();
+      socket.write(`GET /api/v1/namespaces/big-list/configmaps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminToken}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 'a'), Buffer.from('\r\n')]);
+      for (let i = 0; i < 16; i++) socket.write(chunk);
+      // The body is complete and the client's side closed before it reads a byte of the answer.
+      socket.end('0\r\n\r\n', () => socket.resume());
+    });
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+  const headerEnd = answer.indexOf('\r\n\r\n');
+  const head = answer.subarray(0, headerEnd).toString('latin1');
+  assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+  const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+  assert.equal(answer.length - headerEnd - 4, length, 'the whole list arrived');
+});
