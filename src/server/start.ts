@@ -38,7 +38,7 @@ import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { serveHttp1 } from './http1.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
-import { checkServingPair } from './serving-cert.js';
+import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
@@ -123,13 +123,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
     const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
     const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
-    if (options.tlsCertFile || options.tlsPrivateKeyFile) {
-      const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
-      checkServingPair(
-        { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem },
-        { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem },
-      );
-    }
+    const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
+    const servingCert = { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem };
+    const servingKey = { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem };
+    if (options.tlsCertFile || options.tlsPrivateKeyFile) checkServingPair(servingCert, servingKey);
     let clientRoots: X509Certificate[];
     try {
       clientRoots = parseCertificateBundle(clientCaPem);
@@ -137,6 +134,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
     }
     if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+    checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
     // Static users: tables minted in memory (server.kubeconfig) first, then the files.
     const fileReloadLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
