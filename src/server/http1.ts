@@ -124,6 +124,25 @@ function defaultClientError(err: NodeJS.ErrnoException, socket: Socket): void {
  * listens; here it gets a response object and the chain, and the connection ends after the answer.
  */
 function serveConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
+  // Requests pipelined before the CONNECT may still be answering (node hands the CONNECT over as soon as it is
+  // parsed; assigning the socket then throws, an uncaught exception). Go serves a connection's requests one by
+  // one, so the CONNECT is answered after them, in order.
+  const earlier = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (earlier != null) {
+    // 'close' comes after node's own 'finish' handler has handed the socket to the next response queued, if any.
+    const retry = (): void => {
+      socket.off('close', giveUp);
+      serveConnect(handle, req, socket);
+    };
+    const giveUp = (): void => {
+      earlier.off('close', retry);
+    };
+    earlier.once('close', retry);
+    socket.once('close', giveUp);
+    return;
+  }
+  // An earlier response that closed the connection (Connection: close) ends it before the CONNECT is read, as in Go.
+  if (socket.destroyed || !socket.writable) return;
   if (req.httpVersionMajor !== 1) return unsupportedVersion(socket);
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;

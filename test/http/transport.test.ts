@@ -395,3 +395,19 @@ test('a chunked unread body over 256 KiB closes the connection only after the wh
   const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
   assert.equal(answer.length - headerEnd - 4, length, 'the whole list arrived');
 });
+
+/** The status lines of every response in a raw answer, in order. */
+const statusLines = (answer: string): string[] => [...answer.matchAll(/HTTP\/1\.1 (\d{3}) [^\r\n]*\r\n/g)].map((m) => m[1]!);
+
+for (const c of [
+  { name: 'behind a GET', before: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '403'] },
+  { name: 'behind two GETs', before: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '200', '403'] },
+  { name: 'behind a POST with a body', before: `POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`, want: ['403', '403'] },
+]) {
+  test(`a CONNECT pipelined ${c.name} is answered after the earlier requests, in order (node would throw ERR_HTTP_SOCKET_ASSIGNED and crash the server)`, async () => {
+    const answer = await rawExchange(`${c.before}CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`, responsesComplete(c.want.length));
+    assert.deepEqual(statusLines(answer), c.want);
+    // The server still serves.
+    assert.deepEqual(statusLines(await rawExchange('GET /version HTTP/1.1\r\nHost: x\r\n\r\n', responsesComplete(1))), ['200']);
+  });
+}
