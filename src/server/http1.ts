@@ -74,7 +74,12 @@ export function serveHttp1(server: Server, handle: RequestListener): void {
 
 function serve(handle: RequestListener, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
   // Go's http1ServerSupportsRequest: node's parser reads HTTP/0.9 and HTTP/2.0 request lines, Go answers 505.
-  if (req.httpVersionMajor !== 1) return unsupportedVersion(req.socket);
+  // In turn: a response pipelined behind others gets the socket (node's 'socket' event) once they are answered.
+  if (req.httpVersionMajor !== 1) {
+    if (res.socket) return unsupportedVersion(res.socket);
+    res.once('socket', (socket: Socket) => unsupportedVersion(socket));
+    return;
+  }
   trackBody(req, res, expectsContinue);
   handle(req, res);
 }

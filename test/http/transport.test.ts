@@ -411,3 +411,9 @@ for (const c of [
     assert.deepEqual(statusLines(await rawExchange('GET /version HTTP/1.1\r\nHost: x\r\n\r\n', responsesComplete(1))), ['200']);
   });
 }
+
+test('an HTTP/2.0 request line pipelined behind a GET gets its 505 after the GET\'s answer, not in the middle of it', async () => {
+  const answer = await rawExchange('GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/2.0\r\nHost: x\r\n\r\n');
+  assert.deepEqual(statusLines(answer), ['200', '505']);
+  assert.ok(answer.endsWith(GO_505.slice(GO_505.indexOf('\r\n\r\n'))), answer);
+});
