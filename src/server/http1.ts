@@ -116,36 +116,75 @@ function defaultClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   // A connection closing the lingering way ends by itself once its response is out; a parse error on what the
   // client sends meanwhile (a body cut short by its FIN) must not reset the response away.
   if (isLingering(socket)) return;
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (socket.writable && (inFlight == null || !inFlight.headersSent)) {
+  const inFlight = busyWith(socket);
+  if (inFlight !== undefined) {
+    const own = (inFlight as ServerResponse & { req?: IncomingMessage }).req;
+    if (own !== undefined && !own.complete) {
+      // The error is in the body of the request being answered: an answer already under way is finished, then
+      // the connection closes; before that, node's 400 (Go's handler would see the body's read error instead).
+      if (inFlight.headersSent) {
+        inFlight.once('close', () => lingeringClose(socket));
+        return;
+      }
+    } else {
+      // The error is in a request pipelined behind complete ones: Go reads it only once they are answered, so
+      // they are, then it gets its 400. After a request that closed the connection (node's HPE_CLOSED_CONNECTION)
+      // that answer never comes: Go reads nothing more.
+      inTurn(socket, () => answerClientError(err, socket));
+      return;
+    }
+  }
+  answerClientError(err, socket);
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  // Already closing after an answer that said Connection: close: a destroy now could reset that answer away.
+  if (!socket.writable) return;
+  if (!(busyWith(socket)?.headersSent ?? false)) {
     socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
   }
   socket.destroy(err);
+}
+
+/** The response node is writing on this connection, if any (more may be queued behind it). */
+function busyWith(socket: Socket): ServerResponse | undefined {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+/**
+ * Runs fn once every response already on the connection is answered, as Go serves a connection's requests one at a
+ * time (node parses pipelined requests ahead and queues their responses); never if the connection ends first.
+ */
+function inTurn(socket: Socket, fn: () => void): void {
+  const current = busyWith(socket);
+  if (current === undefined) {
+    if (!socket.destroyed) fn();
+    return;
+  }
+  // A response's 'close' comes after node's own 'finish' handler has handed the socket to the next one queued.
+  const next = (): void => {
+    socket.off('close', abandon);
+    inTurn(socket, fn);
+  };
+  const abandon = (): void => {
+    current.off('close', next);
+  };
+  current.once('close', next);
+  socket.once('close', abandon);
 }
 
 /**
  * CONNECT is an ordinary request to Go's server, so kube's handler chain answers it (403 for most users,
  * then the router's 404 or 405). node hands CONNECT over as a bare socket and closes it when nobody
  * listens; here it gets a response object and the chain, and the connection ends after the answer.
+ * Requests pipelined before it may still be answering (node hands the CONNECT over as soon as it is parsed, and
+ * assigning the busy socket would throw, uncaught): it is answered after them, in order.
  */
 function serveConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
-  // Requests pipelined before the CONNECT may still be answering (node hands the CONNECT over as soon as it is
-  // parsed; assigning the socket then throws, an uncaught exception). Go serves a connection's requests one by
-  // one, so the CONNECT is answered after them, in order.
-  const earlier = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (earlier != null) {
-    // 'close' comes after node's own 'finish' handler has handed the socket to the next response queued, if any.
-    const retry = (): void => {
-      socket.off('close', giveUp);
-      serveConnect(handle, req, socket);
-    };
-    const giveUp = (): void => {
-      earlier.off('close', retry);
-    };
-    earlier.once('close', retry);
-    socket.once('close', giveUp);
-    return;
-  }
+  inTurn(socket, () => answerConnect(handle, req, socket));
+}
+
+function answerConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
   // An earlier response that closed the connection (Connection: close) ends it before the CONNECT is read, as in Go.
   if (socket.destroyed || !socket.writable) return;
   if (req.httpVersionMajor !== 1) return unsupportedVersion(socket);

@@ -417,3 +417,15 @@ test('an HTTP/2.0 request line pipelined behind a GET gets its 505 after the GET
   assert.deepEqual(statusLines(answer), ['200', '505']);
   assert.ok(answer.endsWith(GO_505.slice(GO_505.indexOf('\r\n\r\n'))), answer);
 });
+
+for (const c of [
+  // llhttp refuses bytes after a request that closes the connection (HPE_CLOSED_CONNECTION); Go never reads them.
+  { name: 'a GET with Connection: close, then more', text: 'GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200'] },
+  { name: 'a GET, an HTTP/2.0 request line, then more', text: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/2.0\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '505'] },
+  // A malformed request pipelined behind a good one: Go reads it after answering the first.
+  { name: 'a GET, then a request line node cannot parse', text: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nFOO /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '400'] },
+]) {
+  test(`pipelined: ${c.name} -> ${c.want.join(', ')}: earlier answers are never lost to a parse error behind them`, async () => {
+    assert.deepEqual(statusLines(await rawExchange(c.text)), c.want);
+  });
+}
