@@ -50,3 +50,14 @@ export class PkiError extends Error {
     this.code = code;
   }
 }
+
+/** The server could not listen on its address (in use, not on this host, not permitted); the message names it. */
+export class ListenError extends Error {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'ListenError';
+    this.code = code;
+  }
+}

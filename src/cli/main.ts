@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Routes argv to one file per subcommand; no logic of its own.
-import { ConfigError, PkiError } from '../errors.js';
+import { ConfigError, ListenError, PkiError } from '../errors.js';
 import { explainCommand } from './explain.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
@@ -24,6 +24,11 @@ Usage:
 Run a command with --help for its flags and examples.
 `;
 
+/** A message as one line: a file name may hold line breaks or other control characters; they are escaped as Go's %q would. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const run = command === undefined ? undefined : COMMANDS[command];
@@ -34,15 +39,15 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (err) {
-    // Configuration and PKI errors name the file and what is wrong: show that, not a stack.
-    if (err instanceof ConfigError || err instanceof PkiError) {
-      process.stderr.write(`kube-auth-mock ${command}: ${err.message}\n`);
+    // Configuration, PKI and listen errors name the file (or address) and what is wrong: show that, not a stack.
+    if (err instanceof ConfigError || err instanceof PkiError || err instanceof ListenError) {
+      process.stderr.write(`kube-auth-mock ${command}: ${oneLine(err.message)}\n`);
       return 1;
     }
     // A file system error met anywhere (writing a kubeconfig, reading a folder) names its path: one line too.
     const fsError = err as NodeJS.ErrnoException;
     if (err instanceof Error && typeof fsError.code === 'string' && typeof fsError.path === 'string') {
-      process.stderr.write(`kube-auth-mock ${command}: ${fsError.path}: ${fsError.syscall ?? 'cannot access'}: ${fsError.code}\n`);
+      process.stderr.write(`kube-auth-mock ${command}: ${oneLine(`${fsError.path}: ${fsError.syscall ?? 'cannot access'}: ${fsError.code}`)}\n`);
       return 1;
     }
     throw err;

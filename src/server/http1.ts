@@ -19,19 +19,36 @@ const lingering = new WeakSet<Socket>();
 
 /**
  * Closes a connection the way Go's closeWriteAndWait does, so a client still sending its body reads the
- * response instead of a reset: the write side is ended (TLS close_notify, then FIN) once the response is
- * out, and the socket is destroyed when the client closes its side or after the delay. Unlike Go, what
- * the client sends meanwhile is read and dropped, so the close is a clean one whenever the client finishes.
+ * response instead of a reset: the write side is ended (TLS close_notify, then FIN) after everything written
+ * so far, and the socket is destroyed once that is all out and either the client has closed its side or the
+ * delay has passed. The delay starts when the last byte is out, as Go's starts after its final flush: a large
+ * response to a slow reader is never cut short. Unlike Go, what the client sends meanwhile is read and dropped,
+ * so the close is a clean one whenever the client finishes.
  */
 export function lingeringClose(socket: Socket, delayMs = RST_AVOIDANCE_DELAY_MS): void {
   if (socket.destroyed || lingering.has(socket)) return;
   lingering.add(socket);
-  const timer = setTimeout(() => socket.destroy(), delayMs);
-  timer.unref();
+  let flushed = false;
+  let clientDone = false;
+  let timer: NodeJS.Timeout | undefined;
+  socket.once('finish', () => {
+    flushed = true;
+    if (clientDone) return void socket.destroy();
+    timer = setTimeout(() => socket.destroy(), delayMs);
+    timer.unref();
+  });
+  socket.once('end', () => {
+    clientDone = true;
+    if (flushed) socket.destroy();
+  });
   socket.once('close', () => clearTimeout(timer));
-  socket.once('end', () => socket.destroy());
   socket.end();
   socket.resume();
+}
+
+/** True once lingeringClose took the connection over: nothing else may end it. */
+export function isLingering(socket: Socket): boolean {
+  return lingering.has(socket);
 }
 
 /** Serves requests on an HTTPS server with Go's HTTP/1 connection behaviour around the handler. */
@@ -43,7 +60,8 @@ export function serveHttp1(server: Server, handle: RequestListener): void {
   // Go answers any other expectation with 417 and closes the connection (sendExpectationFailed); node keeps it open.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     trackBody(req, res, false);
-    res.writeHead(417, { Connection: 'close' });
+    // Nothing is written, so Go's chunkWriter says Content-Length: 0 (node would send an empty chunked body).
+    res.writeHead(417, { Connection: 'close', 'Content-Length': '0' });
     res.end();
   });
   server.on('connect', (req: IncomingMessage, socket: Socket) => serveConnect(handle, req, socket));
@@ -56,7 +74,12 @@ export function serveHttp1(server: Server, handle: RequestListener): void {
 
 function serve(handle: RequestListener, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
   // Go's http1ServerSupportsRequest: node's parser reads HTTP/0.9 and HTTP/2.0 request lines, Go answers 505.
-  if (req.httpVersionMajor !== 1) return unsupportedVersion(req.socket);
+  // In turn: a response pipelined behind others gets the socket (node's 'socket' event) once they are answered.
+  if (req.httpVersionMajor !== 1) {
+    if (res.socket) return unsupportedVersion(res.socket);
+    res.once('socket', (socket: Socket) => unsupportedVersion(socket));
+    return;
+  }
   trackBody(req, res, expectsContinue);
   handle(req, res);
 }
@@ -90,19 +113,80 @@ const NODE_CLIENT_ERROR_RESPONSES: Record<string, string> = {
 };
 
 function defaultClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (socket.writable && (inFlight == null || !inFlight.headersSent)) {
+  // A connection closing the lingering way ends by itself once its response is out; a parse error on what the
+  // client sends meanwhile (a body cut short by its FIN) must not reset the response away.
+  if (isLingering(socket)) return;
+  const inFlight = busyWith(socket);
+  if (inFlight !== undefined) {
+    const own = (inFlight as ServerResponse & { req?: IncomingMessage }).req;
+    if (own !== undefined && !own.complete) {
+      // The error is in the body of the request being answered: an answer already under way is finished, then
+      // the connection closes; before that, node's 400 (Go's handler would see the body's read error instead).
+      if (inFlight.headersSent) {
+        inFlight.once('close', () => lingeringClose(socket));
+        return;
+      }
+    } else {
+      // The error is in a request pipelined behind complete ones: Go reads it only once they are answered, so
+      // they are, then it gets its 400. After a request that closed the connection (node's HPE_CLOSED_CONNECTION)
+      // that answer never comes: Go reads nothing more.
+      inTurn(socket, () => answerClientError(err, socket));
+      return;
+    }
+  }
+  answerClientError(err, socket);
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  // Already closing after an answer that said Connection: close: a destroy now could reset that answer away.
+  if (!socket.writable) return;
+  if (!(busyWith(socket)?.headersSent ?? false)) {
     socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
   }
   socket.destroy(err);
+}
+
+/** The response node is writing on this connection, if any (more may be queued behind it). */
+function busyWith(socket: Socket): ServerResponse | undefined {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
+/**
+ * Runs fn once every response already on the connection is answered, as Go serves a connection's requests one at a
+ * time (node parses pipelined requests ahead and queues their responses); never if the connection ends first.
+ */
+function inTurn(socket: Socket, fn: () => void): void {
+  const current = busyWith(socket);
+  if (current === undefined) {
+    if (!socket.destroyed) fn();
+    return;
+  }
+  // A response's 'close' comes after node's own 'finish' handler has handed the socket to the next one queued.
+  const next = (): void => {
+    socket.off('close', abandon);
+    inTurn(socket, fn);
+  };
+  const abandon = (): void => {
+    current.off('close', next);
+  };
+  current.once('close', next);
+  socket.once('close', abandon);
 }
 
 /**
  * CONNECT is an ordinary request to Go's server, so kube's handler chain answers it (403 for most users,
  * then the router's 404 or 405). node hands CONNECT over as a bare socket and closes it when nobody
  * listens; here it gets a response object and the chain, and the connection ends after the answer.
+ * Requests pipelined before it may still be answering (node hands the CONNECT over as soon as it is parsed, and
+ * assigning the busy socket would throw, uncaught): it is answered after them, in order.
  */
 function serveConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
+  inTurn(socket, () => answerConnect(handle, req, socket));
+}
+
+function answerConnect(handle: RequestListener, req: IncomingMessage, socket: Socket): void {
+  // An earlier response that closed the connection (Connection: close) ends it before the CONNECT is read, as in Go.
+  if (socket.destroyed || !socket.writable) return;
   if (req.httpVersionMajor !== 1) return unsupportedVersion(socket);
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
@@ -156,7 +240,13 @@ function trackBody(req: IncomingMessage, res: ServerResponse, expectsContinue: b
     let drained = 0;
     const drop = (chunk: Buffer): void => {
       drained += chunk.length;
-      if (drained > MAX_POST_HANDLER_READ_BYTES) lingeringClose(socket);
+      if (drained <= MAX_POST_HANDLER_READ_BYTES) return;
+      // Too long to drain: read no more of it (backpressure holds the client), and close once the response
+      // is out. Closing now would cut off a response still being written (a large list, a watch).
+      req.off('data', drop);
+      req.pause();
+      if (res.writableFinished) lingeringClose(socket);
+      else res.once('finish', () => lingeringClose(socket));
     };
     req.on('data', drop);
     req.once('end', () => req.off('data', drop));

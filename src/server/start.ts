@@ -29,7 +29,7 @@ import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { registerCoreAndRbacKinds, type AdmitHook } from '../api/kinds.js';
 import { ObjectStore } from '../store/object-store.js';
 import { rbacStoreOf } from './rbac-store.js';
-import { PkiError } from '../errors.js';
+import { ListenError, PkiError } from '../errors.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials, type IdentityRequest, type IdentityStore } from '../kubeconfig/mint.js';
 import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
@@ -38,7 +38,7 @@ import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { serveHttp1 } from './http1.js';
 import { createLogger, type LogFormat, type Logger } from './log.js';
-import { checkServingPair } from './serving-cert.js';
+import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
@@ -123,13 +123,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
     const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
     const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
-    if (options.tlsCertFile || options.tlsPrivateKeyFile) {
-      const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
-      checkServingPair(
-        { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem },
-        { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem },
-      );
-    }
+    const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
+    const servingCert = { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem };
+    const servingKey = { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem };
+    if (options.tlsCertFile || options.tlsPrivateKeyFile) checkServingPair(servingCert, servingKey);
     let clientRoots: X509Certificate[];
     try {
       clientRoots = parseCertificateBundle(clientCaPem);
@@ -137,6 +134,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
     }
     if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+    checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
     // Static users: tables minted in memory (server.kubeconfig) first, then the files.
     const fileReloadLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
@@ -178,7 +176,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     // nothing is answered before startServer resolves.
     serveHttp1(server, (req, res) => handle(req, res));
     const sockets = new Set<Socket>();
+    // Connections still in their TLS handshake: server.close() waits for them (node's handshakeTimeout is 120 s),
+    // and they hold no request, so stop() ends them at once.
+    const handshaking = new Set<Socket>();
+    server.on('connection', (raw: Socket) => {
+      handshaking.add(raw);
+      raw.once('close', () => handshaking.delete(raw));
+    });
     server.on('secureConnection', (socket: Socket) => {
+      // node's TLSSocket keeps the TCP socket it wraps as _parent.
+      const raw = (socket as Socket & { _parent?: Socket | null })._parent;
+      if (raw) handshaking.delete(raw);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
@@ -187,9 +195,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
 
     listening = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
+      const failed = (err: NodeJS.ErrnoException): void =>
+        reject(new ListenError(`failed to create listener: failed to listen on ${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${options.port ?? 0}: ${err.message}`, err.code));
+      server.once('error', failed);
       server.listen(options.port ?? 0, bindAddress, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });
@@ -286,6 +297,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         stopping ??= new Promise<void>((resolve) => {
           for (const close of closers.splice(0)) close();
           server.close(() => resolve());
+          for (const raw of handshaking) raw.destroy();
           server.closeIdleConnections();
           // Responses ended just now (watches) finish asynchronously; their connections turn idle a moment later.
           const idle = setInterval(() => server.closeIdleConnections(), 10);

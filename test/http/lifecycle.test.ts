@@ -2,6 +2,8 @@
 // must leave no sockets, timers or watchers behind.
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:https';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { startServer, type KubeAuthMockServer } from '../../src/index.js';
 
@@ -25,6 +27,18 @@ test('stop() resolves while a client holds an idle keep-alive connection', async
   assert.equal(await getVersion(server, agent), 200);
   await server.stop();
   agent.destroy();
+});
+
+// The guard only turns a hang into a failure: node's TLS server would hold the connection for its
+// handshakeTimeout (120 s) and server.close() would wait for it.
+test('stop() resolves while a client holds a TCP connection that never starts its TLS handshake', { timeout: 60_000 }, async () => {
+  const server = await startServer();
+  const raw = connect(server.port, '127.0.0.1');
+  raw.on('error', () => undefined);
+  await once(raw, 'connect');
+  const closed = once(raw, 'close');
+  await server.stop();
+  await closed;
 });
 
 test('50 servers started and stopped in one process leak no handles', async () => {

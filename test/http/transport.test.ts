@@ -309,6 +309,9 @@ test('an expectation other than 100-continue gets 417 before anything else, and 
   const answer = await rawExchange(`POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: something-else\r\n\r\n0123456789`, responsesComplete(1));
   assert.match(answer, /^HTTP\/1\.1 417 Expectation Failed\r\n/);
   assert.match(answer, /\r\nConnection: close\r\n/i);
+  // finishRequest with nothing written: Go's chunkWriter sets Content-Length: 0, never a chunked empty body.
+  assert.match(answer, /\r\nContent-Length: 0\r\n/i);
+  assert.doesNotMatch(answer, /Transfer-Encoding/i);
 });
 
 const GO_505 = 'HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version';
@@ -354,5 +357,75 @@ for (const c of connectCases) {
     assert.equal(status.code, c.code);
     assert.equal(status.reason, c.reason);
     assert.equal(status.message, c.message);
+  });
+}
+
+test('a chunked unread body over 256 KiB closes the connection only after the whole response is out: a client that half-closes before reading gets every byte (closeWriteAndWait flushes first)', async () => {
+  // About 14 MiB of list: far more than the kernel holds for a client that has not read yet.
+  const post = (name: string, body: object) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${server().url}${name}`, { method: 'POST', ca: server().caCert, agent: false, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+  assert.equal(await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big-list' } }), 201);
+  for (let i = 0; i < 16; i++) {
+    assert.equal(await post('/api/v1/namespaces/big-list/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${i}` }, data: { x: 'a'.repeat(900_000) } }), 201);
+  }
+  const answer = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: '127.0.0.1', port: server().port, ca: server().caCert, servername: 'localhost' }, () => {
+      socket.pause();
+      socket.write(`GET /api/v1/namespaces/big-list/configmaps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminToken}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 'a'), Buffer.from('\r\n')]);
+      for (let i = 0; i < 16; i++) socket.write(chunk);
+      // The body is complete and the client's side closed before it reads a byte of the answer.
+      socket.end('0\r\n\r\n', () => socket.resume());
+    });
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+  const headerEnd = answer.indexOf('\r\n\r\n');
+  const head = answer.subarray(0, headerEnd).toString('latin1');
+  assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+  const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+  assert.equal(answer.length - headerEnd - 4, length, 'the whole list arrived');
+});
+
+/** The status lines of every response in a raw answer, in order. */
+const statusLines = (answer: string): string[] => [...answer.matchAll(/HTTP\/1\.1 (\d{3}) [^\r\n]*\r\n/g)].map((m) => m[1]!);
+
+for (const c of [
+  { name: 'behind a GET', before: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '403'] },
+  { name: 'behind two GETs', before: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '200', '403'] },
+  { name: 'behind a POST with a body', before: `POST ${WHOAMI} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`, want: ['403', '403'] },
+]) {
+  test(`a CONNECT pipelined ${c.name} is answered after the earlier requests, in order (node would throw ERR_HTTP_SOCKET_ASSIGNED and crash the server)`, async () => {
+    const answer = await rawExchange(`${c.before}CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`, responsesComplete(c.want.length));
+    assert.deepEqual(statusLines(answer), c.want);
+    // The server still serves.
+    assert.deepEqual(statusLines(await rawExchange('GET /version HTTP/1.1\r\nHost: x\r\n\r\n', responsesComplete(1))), ['200']);
+  });
+}
+
+test('an HTTP/2.0 request line pipelined behind a GET gets its 505 after the GET\'s answer, not in the middle of it', async () => {
+  const answer = await rawExchange('GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/2.0\r\nHost: x\r\n\r\n');
+  assert.deepEqual(statusLines(answer), ['200', '505']);
+  assert.ok(answer.endsWith(GO_505.slice(GO_505.indexOf('\r\n\r\n'))), answer);
+});
+
+for (const c of [
+  // llhttp refuses bytes after a request that closes the connection (HPE_CLOSED_CONNECTION); Go never reads them.
+  { name: 'a GET with Connection: close, then more', text: 'GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200'] },
+  { name: 'a GET, an HTTP/2.0 request line, then more', text: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/2.0\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '505'] },
+  // A malformed request pipelined behind a good one: Go reads it after answering the first.
+  { name: 'a GET, then a request line node cannot parse', text: 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nFOO /version HTTP/1.1\r\nHost: x\r\n\r\n', want: ['200', '400'] },
+]) {
+  test(`pipelined: ${c.name} -> ${c.want.join(', ')}: earlier answers are never lost to a parse error behind them`, async () => {
+    assert.deepEqual(statusLines(await rawExchange(c.text)), c.want);
   });
 }

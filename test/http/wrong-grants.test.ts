@@ -20,12 +20,12 @@ before(async () => {
     ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }],
     ['/api/v1/namespaces/dev/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1' }, stringData: { k: 'v' } }],
     ['/api/v1/namespaces/dev/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c1' } }],
-    // updater may get and update (never create) every kind the mock serves, and holds nothing else.
+    // updater may get, update and patch (never create) every kind the mock serves, and holds nothing else.
     [`${RBAC}/clusterroles`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: 'get-update-all' },
-      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'update'] }],
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'update', 'patch'] }],
     }],
     [`${RBAC}/clusterrolebindings`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -154,14 +154,14 @@ test('PUT that creates: an invalid object is kube\'s 422 before the create check
 });
 
 // pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields: the new object, with the old one's owner references,
-// finalizers, selfLink and managedFields, compared with Semantic.DeepEqual: content, never key order.
-test('a finalizers-only PUT of a role the user does not hold is no escalation, whatever the key order and omitted system fields', async () => {
+// finalizers, selfLink and managedFields, compared with Semantic.DeepEqual: content, never key order. The policybased
+// storages run it in UpdatedObject (rest.WrapUpdatedObjectInfo), on the object as the request made it, before
+// rest.BeforeUpdate copies uid and creationTimestamp from the stored object.
+test('a finalizers-only PUT of a role the user does not hold is no escalation, whatever the key order', async () => {
   const s = server();
   const stored = (await asAdmin(client(s).get(`${RBAC}/clusterroles/secret-deleter`))).body as Record<string, unknown> & { metadata: Record<string, unknown> };
-  // The same content, keys in reverse order, without uid and creationTimestamp (BeforeUpdate fills them in).
-  const { uid: _uid, creationTimestamp: _ct, ...meta } = stored.metadata;
   const reversed = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).reverse());
-  const body = reversed({ ...stored, metadata: reversed({ ...meta, finalizers: ['example.com/keep'] }), rules: [{ verbs: ['delete'], resources: ['secrets'], apiGroups: [''] }] });
+  const body = reversed({ ...stored, metadata: reversed({ ...stored.metadata, finalizers: ['example.com/keep'] }), rules: [{ verbs: ['delete'], resources: ['secrets'], apiGroups: [''] }] });
   const res = await client(s).put(`${RBAC}/clusterroles/secret-deleter`).set('Authorization', `Bearer ${updater}`).send(body);
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(res.body.metadata.finalizers, ['example.com/keep']);
@@ -174,3 +174,35 @@ test('a finalizers-only PUT of a role the user does not hold is no escalation, w
   assert.equal(relabel.status, 403, relabel.text);
   assert.match(relabel.body.message, /is attempting to grant RBAC permissions not currently held/);
 });
+
+const gcOnlyButSystemFieldsCases: { name: string; send: (stored: Record<string, unknown> & { metadata: Record<string, unknown> }) => { method: 'put' | 'patch'; body: unknown; type?: string } }[] = [
+  {
+    name: 'PUT without uid and creationTimestamp (BeforeUpdate fills them in only after the check)',
+    send: (stored) => {
+      const { uid: _uid, creationTimestamp: _ct, ...meta } = stored.metadata;
+      return { method: 'put', body: { ...stored, metadata: { ...meta, finalizers: ['example.com/other'] } } };
+    },
+  },
+  {
+    name: 'PUT with another creationTimestamp (BeforeUpdate ignores it, the check does not)',
+    send: (stored) => ({ method: 'put', body: { ...stored, metadata: { ...stored.metadata, creationTimestamp: '2001-01-01T00:00:00Z', finalizers: ['example.com/other'] } } }),
+  },
+  {
+    name: 'merge patch that drops the uid along with the finalizers',
+    send: () => ({ method: 'patch', type: 'application/merge-patch+json', body: { metadata: { uid: null, finalizers: ['example.com/other'] } } }),
+  },
+];
+
+for (const c of gcOnlyButSystemFieldsCases) {
+  test(`IsOnlyMutatingGCFields sees the object as the request made it: ${c.name} -> 403 escalation check`, async () => {
+    const s = server();
+    const stored = (await asAdmin(client(s).get(`${RBAC}/clusterroles/secret-deleter`))).body as Record<string, unknown> & { metadata: Record<string, unknown> };
+    const { method, body, type } = c.send(stored);
+    const req = method === 'put' ? client(s).put(`${RBAC}/clusterroles/secret-deleter`) : client(s).patch(`${RBAC}/clusterroles/secret-deleter`).set('Content-Type', type!);
+    const res = await req.set('Authorization', `Bearer ${updater}`).send(body as object);
+    assert.equal(res.status, 403, res.text);
+    assert.match(res.body.message, /is attempting to grant RBAC permissions not currently held/);
+    const after = (await asAdmin(client(s).get(`${RBAC}/clusterroles/secret-deleter`))).body as { metadata: { finalizers?: string[] } };
+    assert.notDeepEqual(after.metadata.finalizers, ['example.com/other']);
+  });
+}

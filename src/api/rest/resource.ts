@@ -355,10 +355,12 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     if (verb !== 'delete') type.defaults?.(obj);
     await admitHook(ctx, verb, obj, old);
   };
-  // The registry's Update runs validating admission on the object as it would be stored, after BeforeUpdate
-  // (system fields from the stored object) and validation (422): a dry-run update gives exactly that object.
+  // RBAC's escalation checks run in the registry's UpdatedObject (rest.WrapUpdatedObjectInfo in the policybased
+  // storages), on the object as the request made it: before the resourceVersion check (409) and rest.BeforeUpdate
+  // (system fields from the stored object, validation 422). IsOnlyMutatingGCFields must see the request's uid and
+  // creationTimestamp, not the stored ones, or a change to them would pass as a GC-only change.
   const admitUpdate = async (ctx: KubeContext, obj: KubeObject, old: KubeObject): Promise<void> => {
-    await admitHook(ctx, 'update', store.update(type, obj, { dryRun: true }), old);
+    await admit(ctx, 'update', obj, old);
   };
 
   const get: ResourceHandler = async (ctx) => {

@@ -14,7 +14,8 @@ import { RBAC_GROUP, RBAC_RESOURCES } from './types.js';
 
 // pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields: the new object with the old one's owner references,
 // finalizers, selfLink and managedFields equals the old one (Semantic.DeepEqual: by content, not key order).
-// obj is the object as the registry would store it (system fields from old), as kube's updateValidation sees it.
+// obj is the object as the request made it (decoded and defaulted, or patched), before rest.BeforeUpdate copies
+// uid and creationTimestamp from old: the policybased storages check in UpdatedObject, ahead of BeforeUpdate.
 function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): boolean {
   if (old === undefined) return false;
   const gcFields = ['ownerReferences', 'finalizers', 'selfLink', 'managedFields'] as const;

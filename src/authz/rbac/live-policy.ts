@@ -11,7 +11,7 @@ import { staleAggregations, type AggregatableClusterRole } from './aggregation.j
 import { RbacAuthorizer } from './authorizer.js';
 import { RbacIndex, type BindingLike, type RoleLike } from './binding-index.js';
 import { loadBootstrapPolicy } from './bootstrap.js';
-import { loadPolicyFilesOffThread } from './policy-off-thread.js';
+import { loadPolicyFilesOffThread, PolicyLoadAborted } from './policy-off-thread.js';
 import { RBAC_KINDS, type RbacKind, type RbacObject } from './types.js';
 
 /** What RBAC needs of the object store. */
@@ -106,13 +106,18 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
 
   let reloading: Promise<void> | undefined;
   let again = false;
+  // Aborted by close(): a reload still reading ends with its worker, and nothing is applied after close.
+  const closing = new AbortController();
   const reloadOnce = async (): Promise<void> => {
+    if (closing.signal.aborted) return;
     opts.log.info('RBAC policy files changed; reloading');
     try {
-      const loaded = await loadPolicyFilesOffThread(opts.policyPaths);
+      const loaded = await loadPolicyFilesOffThread(opts.policyPaths, { signal: closing.signal });
+      if (closing.signal.aborted) return;
       apply(loaded.objects);
       opts.log.info(`RBAC policy reloaded from ${loaded.files.length} file(s)`);
     } catch (err) {
+      if (err instanceof PolicyLoadAborted) return;
       opts.log.warn(`${(err as Error).message}; keeping the last good RBAC policy`);
     }
   };
@@ -161,6 +166,7 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
     authorizer,
     reload,
     close() {
+      closing.abort();
       unsubscribe();
       clearTimeout(timer);
       for (const w of watchers) w.close();

@@ -2,6 +2,7 @@
 // `kubectl apply -f` reads them (multi-document YAML, v1 List objects, YAML 1.1 scalars, strict field decoding)
 // and checked the way kube-apiserver checks them on create. Any problem is a ConfigError naming the file, the
 // document (0-based, counting every `---` section) and, for List items, the item.
+import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -61,17 +62,21 @@ function tooLarge(file: string, size: number, known: boolean): ConfigError {
 
 /**
  * A file's text, refused before reading when it is over the size limit; the read itself stops past the limit,
- * for what stat cannot size (a file still growing, a device or pipe named by --rbac-file).
+ * for a file still growing. Only regular files are read: a pipe or device named by --rbac-file would block the
+ * open (or the read) until a writer came, hanging the reader for good, and could never be read again on reload.
+ * The open is non-blocking, so a FIFO is refused instead of waited on.
  */
 async function readBounded(file: string): Promise<string> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw unreadable(file, err);
   }
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ConfigError({ file, reason: 'is not a regular file (a pipe or device cannot be re-read when policy files change)', code: 'FILE_UNREADABLE' });
+    const { size } = info;
     if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file, size, true);
     const chunks: Buffer[] = [];
     let total = 0;

@@ -15,6 +15,14 @@ export type PolicyWorkerMessage =
   | { configError: { file: string; line?: number; reason: string; code: ConfigErrorCode } }
   | { failed: string };
 
+/** The rejection of a load that was aborted: the caller stopped wanting it, so it is not a policy error. */
+export class PolicyLoadAborted extends Error {
+  constructor() {
+    super('policy load aborted');
+    this.name = 'PolicyLoadAborted';
+  }
+}
+
 /** How to start the worker: the built .js file directly, or (running from source under tsx) through tsx's loader. */
 function startWorker(paths: readonly string[]): Worker {
   const self = import.meta.url;
@@ -26,16 +34,26 @@ function startWorker(paths: readonly string[]): Worker {
   return new Worker(boot, { ...options, eval: true });
 }
 
-/** loadPolicyFiles, on a worker thread: the same objects, or the same ConfigError naming file and document. */
-export function loadPolicyFilesOffThread(paths: readonly string[]): Promise<PolicyFiles> {
+/**
+ * loadPolicyFiles, on a worker thread: the same objects, or the same ConfigError naming file and document. An
+ * abort (the server stopping) settles at once and ends the worker; the worker is unref'd once settled, so one
+ * that cannot end at once (its thread waiting on the file system) never keeps the process alive.
+ */
+export function loadPolicyFilesOffThread(paths: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<PolicyFiles> {
   return new Promise((resolve, reject) => {
+    const { signal } = opts;
+    if (signal?.aborted) return reject(new PolicyLoadAborted());
     const worker = startWorker(paths);
     let current = paths.join(', ');
     let settled = false;
+    const onAbort = (): void => settle(() => reject(new PolicyLoadAborted()));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       fn();
+      worker.unref();
       void worker.terminate();
     };
     worker.on('message', (msg: PolicyWorkerMessage) => {

@@ -3,7 +3,8 @@
 // warning names the file. kube-apiserver reads no policy files; the limit is its request body limit
 // (MaxRequestBodyBytes, staging/src/k8s.io/apiserver/pkg/server/config.go) and the alias wording go-yaml's.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +12,7 @@ import { registerCoreAndRbacKinds } from '../../../../src/api/kinds.js';
 import { ApiRegistry } from '../../../../src/api/registry.js';
 import { startLivePolicy, type LivePolicy } from '../../../../src/authz/rbac/live-policy.js';
 import { MAX_POLICY_FILE_BYTES } from '../../../../src/authz/rbac/policy-files.js';
+import { loadPolicyFilesOffThread } from '../../../../src/authz/rbac/policy-off-thread.js';
 import type { Attributes } from '../../../../src/authz/types.js';
 import { rbacStoreOf } from '../../../../src/server/rbac-store.js';
 import { ObjectStore } from '../../../../src/store/object-store.js';
@@ -74,4 +76,36 @@ test('a YAML alias bomb on reload is refused naming file and document, and the l
   await live.reload();
   assert.equal(log.lines.at(-1), `WARN ${file}: document 2: yaml: document contains excessive aliasing; keeping the last good RBAC policy`);
   assert.equal((await live.authorizer.authorize(janeListsPods)).decision, 'allow');
+});
+
+test('a FIFO named as a policy file is refused at once, naming it, instead of hanging the reader until a writer comes', async () => {
+  const fifoDir = await mkdtemp(join(tmpdir(), 'kam-fifo-'));
+  try {
+    const fifo = join(fifoDir, 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(loadPolicyFilesOffThread([fifo]), {
+      name: 'ConfigError',
+      message: `${fifo}: is not a regular file (a pipe or device cannot be re-read when policy files change)`,
+    });
+  } finally {
+    await rm(fifoDir, { recursive: true, force: true });
+  }
+});
+
+test('close() during a reload ends it: what the reload was reading is never applied, and nothing is logged after close', async () => {
+  const own = join(dir, 'closing');
+  await mkdir(own);
+  const ownFile = join(own, 'team.yaml');
+  await writeFile(ownFile, GOOD);
+  const store = new ObjectStore();
+  registerCoreAndRbacKinds(new ApiRegistry(), store);
+  const ownLog = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(`WARN ${m}`); } };
+  const closing = await startLivePolicy(rbacStoreOf(store), { policyPaths: [own], bootstrap: false, watch: false, log: ownLog });
+  await writeFile(ownFile, GOOD.replace('name: jane', 'name: joe'));
+  const reloading = closing.reload();
+  closing.close();
+  await reloading;
+  assert.deepEqual(ownLog.lines, ['RBAC policy files changed; reloading']);
+  assert.equal((await closing.authorizer.authorize(janeListsPods)).decision, 'allow');
+  assert.notEqual((await closing.authorizer.authorize({ ...janeListsPods, user: { ...janeListsPods.user, name: 'joe' } })).decision, 'allow');
 });
