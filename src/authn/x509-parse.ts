@@ -4,7 +4,8 @@
 // (signatureAlgorithmDetails, getSignatureAlgorithmFromAI).
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { goQuote } from '../store/validation.js';
-import { DerError, TAG, children, contextTag, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
+import { DerError, TAG, children, contextTag, derBitString, derBoolean, derInt64, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
+import { certTime, TimeError, type CertTime } from './x509-time.js';
 
 /** Go's crypto.Hash names for the digests a certificate signature may use. */
 export type HashName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA384' | 'SHA512';
@@ -29,6 +30,9 @@ export interface ParsedCertificate {
   rawSubject: Buffer;
   rawIssuer: Buffer;
   rawSubjectPublicKeyInfo: Buffer;
+  /** The validity bounds as Go parsed them (not node's validFrom and validTo strings). */
+  notBefore: CertTime;
+  notAfter: CertTime;
   signatureAlgorithm: SignatureAlgorithm | undefined;
   publicKeyAlgorithm: PublicKeyAlgorithm;
   /** The subject's key, undefined when Go would not know its algorithm (Go then leaves PublicKey nil). */
@@ -154,23 +158,62 @@ function leading(value: Buffer, tag: number): Der {
   return der;
 }
 
-/** parseBasicConstraintsExtension: cA defaults to false, a missing pathLenConstraint is -1. */
-function basicConstraints(value: Buffer): { isCA: boolean; maxPathLen: number } {
-  const fields = children(leading(value, TAG.SEQUENCE));
-  let i = 0;
-  let isCA = false;
-  if (fields[i]?.tag === TAG.BOOLEAN) isCA = fields[i++]!.content[0] !== 0;
-  let maxPathLen = -1;
-  if (fields[i]?.tag === TAG.INTEGER) maxPathLen = smallInteger(fields[i]!.content);
-  return { isCA, maxPathLen };
+/** Runs a DER read of an extension, turning its failure into Go's error for that extension. */
+function strictly<T>(message: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof DerError) throw new ParseError(message);
+    throw err;
+  }
 }
 
-/** parseKeyUsageExtension: bit i of the BIT STRING (most significant first) is Go's 1 << i. */
+/**
+ * parseBasicConstraintsExtension: cA defaults to false, a missing pathLenConstraint is -1, and a negative one
+ * (an int, as Go reads it) constrains nothing. Whatever follows the two fields is ignored.
+ */
+function basicConstraints(value: Buffer): { isCA: boolean; maxPathLen: number } {
+  return strictly('x509: invalid basic constraints', () => {
+    const fields = children(leading(value, TAG.SEQUENCE));
+    let i = 0;
+    let isCA = false;
+    if (fields[i]?.tag === TAG.BOOLEAN) isCA = derBoolean(fields[i++]!);
+    let maxPathLen = -1;
+    if (fields[i]?.tag === TAG.INTEGER) maxPathLen = derInt64(fields[i]!);
+    return { isCA, maxPathLen };
+  });
+}
+
+/** parseKeyUsageExtension: bit i of the BIT STRING (most significant first) is Go's 1 << i; padding bits must be zero. */
 function keyUsage(value: Buffer): number {
-  const bits = leading(value, TAG.BIT_STRING).content.subarray(1);
+  const { bytes, bitLength } = strictly('x509: invalid key usage', () => derBitString(leading(value, TAG.BIT_STRING)));
   let usage = 0;
-  for (let i = 0; i < 9 && i / 8 < bits.length; i++) if (bits[i >> 3]! & (0x80 >> (i & 7))) usage |= 1 << i;
+  for (let i = 0; i < 9 && i < bitLength; i++) if (bytes[i >> 3]! & (0x80 >> (i & 7))) usage |= 1 << i;
   return usage;
+}
+
+/** parseExtKeyUsageExtension: every element an OBJECT IDENTIFIER. */
+function extKeyUsage(value: Buffer): string[] {
+  return strictly('x509: invalid extended key usages', () =>
+    children(leading(value, TAG.SEQUENCE)).map((oid) => {
+      if (oid.tag !== TAG.OID) throw new DerError('not an OID');
+      return oidString(oid.content);
+    }),
+  );
+}
+
+/** parseExtension: extnID, an optional critical BOOLEAN, extnValue; anything after the value is ignored. */
+function extensionFields(extension: Der): { id: string; critical: boolean; value: Buffer } {
+  const parts = children(extension);
+  let i = 0;
+  const id = strictly('x509: malformed extension OID field', () => {
+    if (parts[i]?.tag !== TAG.OID) throw new DerError('missing OID');
+    return oidString(parts[i++]!.content);
+  });
+  let critical = false;
+  if (parts[i]?.tag === TAG.BOOLEAN) critical = strictly('x509: malformed extension critical field', () => derBoolean(parts[i++]!));
+  if (parts[i]?.tag !== TAG.OCTET_STRING) throw new ParseError('x509: malformed extension value field');
+  return { id, critical, value: parts[i]!.content };
 }
 
 /** GeneralName tags Go reads from SANs and name constraints: rfc822Name, dNSName, URI, iPAddress. */
@@ -206,7 +249,7 @@ export function parseCertificate(cert: X509Certificate): ParsedCertificate | str
     try {
       parsed = parse(cert);
     } catch (err) {
-      if (err instanceof ParseError) parsed = err.message;
+      if (err instanceof ParseError || err instanceof TimeError) parsed = err.message;
       else if (err instanceof DerError) parsed = 'x509: malformed certificate';
       else throw err;
     }
@@ -226,7 +269,10 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const fields = children(tbs);
   let i = 0;
   let version = 1;
-  if (fields[0]?.tag === contextTag(0, true)) version = smallInteger(readDer(fields[i++]!.content).content) + 1;
+  if (fields[0]?.tag === contextTag(0, true)) {
+    version = strictly('x509: malformed version', () => derInt64(parseDer(fields[i++]!.content, TAG.INTEGER))) + 1;
+    if (version < 1) throw new ParseError('x509: malformed version');
+  }
   if (version > 3) throw new ParseError('x509: invalid version');
   const serialField = fields[i++];
   if (serialField?.tag !== TAG.INTEGER) throw new DerError('malformed serial number');
@@ -234,7 +280,10 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const innerAlgorithm = fields[i++]!;
   if (!innerAlgorithm.raw.equals(outerAlgorithm.raw)) throw new ParseError("x509: inner and outer signature algorithm identifiers don't match");
   const issuer = fields[i++];
-  i++; // validity: node:crypto has read it already
+  const validity = fields[i++];
+  if (validity?.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed validity');
+  const [notBefore, notAfter] = children(validity);
+  const times = { notBefore: certTime(notBefore), notAfter: certTime(notAfter) };
   const subject = fields[i++];
   const spki = fields[i++];
   if (issuer?.tag !== TAG.SEQUENCE || subject?.tag !== TAG.SEQUENCE || spki?.tag !== TAG.SEQUENCE) throw new DerError('malformed tbs certificate');
@@ -246,6 +295,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
     rawSubject: subject.raw,
     rawIssuer: issuer.raw,
     rawSubjectPublicKeyInfo: spki.raw,
+    ...times,
     signatureAlgorithm: signatureAlgorithm(outerAlgorithm),
     ...subjectKey(cert),
     basicConstraintsValid: false,
@@ -262,17 +312,21 @@ function parse(cert: X509Certificate): ParsedCertificate {
     unhandledCriticalExtensions: [],
   };
 
-  const extensions = fields.slice(i).find((f) => f.tag === contextTag(3, true));
+  // Only a v3 certificate's extensions are read (after the v2 unique IDs, [1] and [2]): Go ignores any in v1 and v2.
+  let extensions: Der | undefined;
+  if (version > 1) {
+    if (fields[i]?.tag === contextTag(1, false)) i++;
+    if (fields[i]?.tag === contextTag(2, false)) i++;
+    if (version === 3 && fields[i]?.tag === contextTag(3, true)) extensions = fields[i];
+  }
   const seen = new Set<string>();
-  for (const extension of extensions === undefined ? [] : children(readDer(extensions.content))) {
-    const parts = children(extension);
-    const id = parts[0]?.tag === TAG.OID ? oidString(parts[0].content) : undefined;
-    const critical = parts[1]?.tag === TAG.BOOLEAN && parts[1].content[0] !== 0;
-    const valueField = parts.at(-1);
-    if (id === undefined || valueField?.tag !== TAG.OCTET_STRING) throw new DerError('malformed extension');
+  const extensionList = extensions === undefined ? undefined : readDer(extensions.content);
+  if (extensionList !== undefined && extensionList.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed extensions');
+  for (const extension of extensionList === undefined ? [] : children(extensionList)) {
+    if (extension.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed extension');
+    const { id, critical, value } = extensionFields(extension);
     if (seen.has(id)) throw new ParseError(`x509: certificate contains duplicate extension with OID ${goQuote(id)}`);
     seen.add(id);
-    const value = valueField.content;
     let handled = true;
     const ce = id.startsWith('2.5.29.') ? id.slice('2.5.29.'.length) : undefined;
     if (ce !== undefined && HANDLED_CE.has(ce)) {
@@ -302,7 +356,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
           break;
         }
         case '37':
-          parsed.extKeyUsage = children(leading(value, TAG.SEQUENCE)).map((oid) => oidString(oid.content));
+          parsed.extKeyUsage = extKeyUsage(value);
           break;
         case '14':
           if (critical) throw new ParseError('x509: subject key identifier incorrectly marked critical');

@@ -43,8 +43,8 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
   let notBefore = -Infinity;
   let notAfter = Infinity;
   for (const c of chains[0]!) {
-    notBefore = Math.max(notBefore, Date.parse(c.cert.validFrom));
-    notAfter = Math.min(notAfter, Date.parse(c.cert.validTo));
+    notBefore = Math.max(notBefore, c.notBefore.ms);
+    notAfter = Math.min(notAfter, c.notAfter.ms);
   }
   return { notBefore, notAfter };
 }
