@@ -219,9 +219,43 @@ function extensionFields(extension: Der): { id: string; critical: boolean; value
 /** GeneralName tags Go reads from SANs and name constraints: rfc822Name, dNSName, URI, iPAddress. */
 const HANDLED_NAME_TAGS = new Set([1, 2, 6, 7]);
 
-/** A SAN from which Go read nothing (only otherName, directoryName, ...) leaves a critical SAN unhandled. */
-function sanHandled(value: Buffer): boolean {
-  return children(leading(value, TAG.SEQUENCE)).some((name) => (name.tag & 0xc0) === 0x80 && HANDLED_NAME_TAGS.has(name.tag & 0x1f));
+/** Primitive context-specific GeneralName tags: rfc822Name [1], dNSName [2], URI [6], iPAddress [7]. */
+const SAN_EMAIL = 0x81;
+const SAN_DNS = 0x82;
+const SAN_URI = 0x86;
+const SAN_IP = 0x87;
+const isIA5 = (data: Buffer): boolean => data.every((b) => b < 0x80);
+
+/**
+ * parseSANExtension (forEachSAN): whether Go read any name from the SAN (if none, a critical SAN is unhandled),
+ * with Go's errors for names it refuses. Only the primitive tags count: Go compares the whole identifier octet
+ * (tag ^ 0x80), so a constructed [2] is not a dNSName. URIs are not parsed further (Go's url.Parse is not ported).
+ */
+function sanNames(value: Buffer): boolean {
+  const names = strictly('x509: invalid subject alternative names', () => leading(value, TAG.SEQUENCE));
+  const list = strictly('x509: invalid subject alternative name', () => children(names));
+  let any = false;
+  for (const name of list) {
+    switch (name.tag) {
+      case SAN_EMAIL:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN rfc822Name is malformed');
+        any = true;
+        break;
+      case SAN_DNS:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN dNSName is malformed');
+        any = true;
+        break;
+      case SAN_URI:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN uniformResourceIdentifier is malformed');
+        any = true;
+        break;
+      case SAN_IP:
+        if (name.content.length !== 4 && name.content.length !== 16) throw new ParseError(`x509: cannot parse IP address of length ${name.content.length}`);
+        any = true;
+        break;
+    }
+  }
+  return any;
 }
 
 /** parseNameConstraintsExtension (which, unlike the others, refuses trailing data): a constraint on a name type Go does not check is unhandled. */
@@ -339,7 +373,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
           break;
         case '17':
           parsed.subjectAltName = value;
-          handled = parsed.hasConstrainableNames = sanHandled(value);
+          handled = parsed.hasConstrainableNames = sanNames(value);
           break;
         case '30':
           handled = nameConstraintsHandled(value);

@@ -32,6 +32,7 @@ before(async () => {
 const BASIC_CONSTRAINTS = '551d13';
 const KEY_USAGE = '551d0f';
 const EXT_KEY_USAGE = '551d25';
+const SAN = '551d11';
 const CLIENT_AUTH_OID = '2b06010505070302';
 const MINUTE = 60_000;
 
@@ -139,6 +140,21 @@ const cases: { name: string; chain: () => X509Certificate[]; want: 'jane' | stri
     name: 'ReadASN1ObjectIdentifier: clientAuth with a non-minimal last arc (0x80 0x02) is invalid',
     chain: () => [resign(leaf.cert, ca.key, replaceExtension(EXT_KEY_USAGE, extension(EXT_KEY_USAGE, undefined, tlv(0x30, tlv(0x06, Buffer.from('2b0601050507038002', 'hex'))))))],
     want: 'tls: failed to parse client certificate: x509: invalid extended key usages',
+  },
+  {
+    name: 'parseSANExtension: a dNSName that is not IA5 (ASCII) is malformed',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension(SAN, extension(SAN, undefined, tlv(0x30, tlv(0x82, Buffer.from('é.example', 'utf8'))))))],
+    want: 'tls: failed to parse client certificate: x509: SAN dNSName is malformed',
+  },
+  {
+    name: 'parseSANExtension: an iPAddress of 5 octets cannot be parsed',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension(SAN, extension(SAN, undefined, tlv(0x30, tlv(0x87, Buffer.from([10, 0, 0, 1, 0]))))))],
+    want: 'tls: failed to parse client certificate: x509: cannot parse IP address of length 5',
+  },
+  {
+    name: 'processExtensions: a critical SAN whose only name is a constructed [2] (not a dNSName to Go) is unhandled',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension(SAN, extension(SAN, 0xff, tlv(0x30, tlv(0xa2, tlv(0x16, Buffer.from('a.example')))))))],
+    want: 'x509: unhandled critical extension',
   },
   {
     name: 'the re-signing itself changes nothing Go looks at',
