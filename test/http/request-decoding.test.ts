@@ -172,6 +172,13 @@ describe('repeated keys (sigs.k8s.io/json DisallowDuplicateFields): the last win
     assert.equal(res.status, 200);
     assert.equal(res.headers.warning, '299 - "json patch unknown field \\"[0].extra\\""');
   });
+  test('JSON patch: "value": null is a value, as evanphx/json-patch reads the raw operation (the jsonPatchOp decode only finds strict errors)', async () => {
+    assert.equal((await post(CM, cmBody('null-value', '1'))).status, 201);
+    const res = await patch(`${CM}/null-value`, '[{"op":"add","path":"/data/n","value":null},{"op":"replace","path":"/data/a","value":null}]', 'application/json-patch+json');
+    assert.equal(res.status, 200, res.text);
+    // A null decodes into a map[string]string entry as "".
+    assert.deepEqual(res.body.data, { a: '', n: '' });
+  });
 });
 
 describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', () => {
