@@ -340,12 +340,55 @@ function eof(s: Scanner): Op {
 // ----- values -----
 
 const utf8 = new TextDecoder('utf-8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// The length of the valid UTF-8 sequence at i, or 0: utf8.DecodeRune's acceptRanges (no overlongs, surrogates or
+// code points past U+10FFFF).
+function sequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const [lo, hi] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const [lo, hi] = c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * UTF-8 text as Go's unquote reads it: each byte that does not start a valid sequence is one U+FFFD
+ * (utf8.DecodeRune returns RuneError, 1), where TextDecoder replaces a whole maximal subpart with one.
+ */
+function decodeUtf8AsGo(b: Uint8Array): string {
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    const parts: string[] = [];
+    let run = 0;
+    for (let i = 0; i < b.length; ) {
+      const n = sequenceLength(b, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      parts.push(utf8.decode(b.subarray(run, i)), '\ufffd');
+      run = ++i;
+    }
+    parts.push(utf8.decode(b.subarray(run)));
+    return parts.join('');
+  }
+}
 
 function literalValue(bytes: Uint8Array, start: number, end: number): unknown {
   switch (bytes[start]) {
     case 0x22: {
-      // Go replaces invalid UTF-8 and unpaired surrogates with U+FFFD.
-      const s = JSON.parse(utf8.decode(bytes.subarray(start, end))) as string;
+      // Go replaces invalid UTF-8 (byte by byte) and unpaired surrogates with U+FFFD.
+      const s = JSON.parse(decodeUtf8AsGo(bytes.subarray(start, end))) as string;
       return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
     }
     case 0x74:
