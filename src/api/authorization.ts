@@ -6,7 +6,7 @@ import type { UserInfo } from '../authn/types.js';
 import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
-import { goBool, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
+import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
 import { writeParams } from './rest/query.js';
 import type { ServedGroupVersion, ServedResource } from './registry.js';
 import { writeObject } from './respond.js';
@@ -18,6 +18,7 @@ const VERSION = 'v1';
 // The review kinds' Go types (k8s.io/api/authorization/v1/types.go), for kube's strict decoder: type errors are
 // 400, unknown fields are dropped (never echoed) and reported as fieldValidation asks.
 const EXTRA: Schema = { t: 'map', of: goStrings('v1.ExtraValue'), go: 'map[string]v1.ExtraValue' };
+// Pointer fields (*ResourceAttributes, *FieldSelectorAttributes, ...) are goPtr: null makes them nil, where it leaves a struct value as it is.
 const RESOURCE_ATTRIBUTES = goStruct('ResourceAttributes', 'v1', {
   namespace: goString(),
   verb: goString(),
@@ -26,20 +27,20 @@ const RESOURCE_ATTRIBUTES = goStruct('ResourceAttributes', 'v1', {
   resource: goString(),
   subresource: goString(),
   name: goString(),
-  fieldSelector: goStruct('FieldSelectorAttributes', 'v1', {
+  fieldSelector: goPtr(goStruct('FieldSelectorAttributes', 'v1', {
     rawSelector: goString(),
     requirements: goSlice(goStruct('FieldSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.FieldSelectorOperator'), values: goStrings() })),
-  }),
-  labelSelector: goStruct('LabelSelectorAttributes', 'v1', {
+  })),
+  labelSelector: goPtr(goStruct('LabelSelectorAttributes', 'v1', {
     rawSelector: goString(),
     requirements: goSlice(goStruct('LabelSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.LabelSelectorOperator'), values: goStrings() })),
-  }),
+  })),
 });
 const NON_RESOURCE_ATTRIBUTES = goStruct('NonResourceAttributes', 'v1', { path: goString(), verb: goString() });
 const ACCESS_REVIEW_STATUS = goStruct('SubjectAccessReviewStatus', 'v1', { allowed: goBool, denied: goBool, reason: goString(), evaluationError: goString() });
 const SUBJECT_ACCESS_REVIEW_SPEC = goStruct('SubjectAccessReviewSpec', 'v1', {
-  resourceAttributes: RESOURCE_ATTRIBUTES,
-  nonResourceAttributes: NON_RESOURCE_ATTRIBUTES,
+  resourceAttributes: goPtr(RESOURCE_ATTRIBUTES),
+  nonResourceAttributes: goPtr(NON_RESOURCE_ATTRIBUTES),
   user: goString(),
   groups: goStrings(),
   extra: EXTRA,
@@ -49,7 +50,7 @@ const SCHEMAS: Record<'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
   SubjectAccessReview: kindSchema('SubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
   LocalSubjectAccessReview: kindSchema('LocalSubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
   SelfSubjectAccessReview: kindSchema('SelfSubjectAccessReview', {
-    spec: goStruct('SelfSubjectAccessReviewSpec', 'v1', { resourceAttributes: RESOURCE_ATTRIBUTES, nonResourceAttributes: NON_RESOURCE_ATTRIBUTES }),
+    spec: goStruct('SelfSubjectAccessReviewSpec', 'v1', { resourceAttributes: goPtr(RESOURCE_ATTRIBUTES), nonResourceAttributes: goPtr(NON_RESOURCE_ATTRIBUTES) }),
     status: ACCESS_REVIEW_STATUS,
   }),
   SelfSubjectRulesReview: kindSchema('SelfSubjectRulesReview', {

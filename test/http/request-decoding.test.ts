@@ -172,6 +172,14 @@ describe('repeated keys (sigs.k8s.io/json DisallowDuplicateFields): the last win
     assert.equal(res.status, 200);
     assert.equal(res.headers.warning, '299 - "json patch unknown field \\"[0].extra\\""');
   });
+  test('Role: a repeated rules key decodes into the rule already there (decode.go array), so its resourceNames still narrow it', async () => {
+    const rule = (extra: string) => `{"verbs":["get"],"apiGroups":[""],"resources":["secrets"]${extra}}`;
+    const body = `{"kind":"Role","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"narrow"},"rules":[${rule(',"resourceNames":["one"]')}],"rules":[${rule('')}]}`;
+    const res = await post('/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', body);
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.headers.warning, '299 - "duplicate field \\"rules\\""');
+    assert.deepEqual(res.body.rules, [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['one'] }]);
+  });
   test('JSON patch: "value": null is a value, as evanphx/json-patch reads the raw operation (the jsonPatchOp decode only finds strict errors)', async () => {
     assert.equal((await post(CM, cmBody('null-value', '1'))).status, 201);
     const res = await patch(`${CM}/null-value`, '[{"op":"add","path":"/data/n","value":null},{"op":"replace","path":"/data/a","value":null}]', 'application/json-patch+json');

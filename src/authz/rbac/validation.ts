@@ -6,7 +6,7 @@
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
-import { decodeStrict, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
+import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
 import { documentOf } from '../../api/codec/json-reader.js';
 import { cloneJson } from '../../api/codec/json-value.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
@@ -54,7 +54,7 @@ export const RBAC_SCHEMAS: Readonly<Record<RbacKind, StructSchema>> = {
   Role: kindSchema('Role', { rules: RULES }),
   ClusterRole: kindSchema('ClusterRole', {
     rules: RULES,
-    aggregationRule: goStruct('AggregationRule', 'v1', { clusterRoleSelectors: goSlice(LABEL_SELECTOR) }),
+    aggregationRule: goPtr(goStruct('AggregationRule', 'v1', { clusterRoleSelectors: goSlice(LABEL_SELECTOR) })),
   }),
   RoleBinding: kindSchema('RoleBinding', BINDING_FIELDS),
   ClusterRoleBinding: kindSchema('ClusterRoleBinding', BINDING_FIELDS),
