@@ -198,6 +198,11 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
     assert.deepEqual(res.body.metadata.labels, { app: 'b', team: 'a' });
     assert.equal(res.headers.warning, undefined);
   });
+  test('a time of day in a ConfigMap is a string: go-yaml v2 reads no base-60 numbers (YAML 1.1 would make 12:30 the int 750)', async () => {
+    const res = await post(CM, 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: yaml-time\ndata:\n  at: 12:30\n', 'application/yaml');
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.data, { at: '12:30' });
+  });
   test('a repeated key is YAMLToJSONStrict\'s strict error: a Warning, a 400 under Strict', async () => {
     const yaml = 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: yaml-dup\ndata:\n  a: "1"\n  a: "2"\n';
     const warned = await post(CM, yaml, 'application/yaml');
