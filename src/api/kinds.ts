@@ -23,6 +23,7 @@ import {
   isConfigMapKey,
   isDNS1123Label,
 } from '../store/validation.js';
+import { appendAll } from '../append-all.js';
 
 export type { AdmitHook } from './rest/resource.js';
 export { namespaceType } from '../store/namespaces.js';
@@ -85,7 +86,7 @@ export const configMapType: ResourceType = {
     const data = record(obj.data);
     const binary = record(obj.binaryData);
     const errs = immutableData(obj, old, ['data', 'binaryData']);
-    errs.push(...validateDataKeys(data, 'data'));
+    appendAll(errs, validateDataKeys(data, 'data'));
     let size = 0;
     for (const [k, v] of Object.entries(data)) size += k.length + Buffer.byteLength(str(v));
     for (const [k, v] of Object.entries(binary)) {
@@ -127,8 +128,8 @@ export const secretType: ResourceType = {
     const data = record(obj.data);
     const errs: FieldError[] = [];
     if (old !== undefined && str(obj.type) !== str(old.type)) errs.push(fieldInvalid('type', str(obj.type), 'field is immutable'));
-    errs.push(...immutableData(obj, old, ['data']));
-    errs.push(...validateDataKeys(data, 'data'));
+    appendAll(errs, immutableData(obj, old, ['data']));
+    appendAll(errs, validateDataKeys(data, 'data'));
     let size = 0;
     for (const [k, v] of Object.entries(data)) size += k.length + Math.floor((str(v).length * 3) / 4);
     switch (str(obj.type)) {

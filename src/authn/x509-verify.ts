@@ -11,6 +11,7 @@ import { goQuote } from '../store/validation.js';
 import { KEY_USAGE_CERT_SIGN, type ParsedCertificate, type PublicKeyAlgorithm } from './x509-parse.js';
 import { subjectNames } from './x509-subject.js';
 import { rfc3339 } from './x509-time.js';
+import { appendAll } from '../append-all.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
@@ -165,7 +166,7 @@ function buildChains(chain: Chain, pools: Pools): Chain[] {
       continue;
     }
     try {
-      chains.push(...buildChains([...chain, candidate], pools));
+      appendAll(chains, buildChains([...chain, candidate], pools));
       err = undefined;
     } catch (e) {
       if (!(e instanceof VerifyError)) throw e;

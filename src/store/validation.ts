@@ -5,6 +5,7 @@
 // api/validation/path/name.go (ValidatePathSegmentName), api/validation/objectmeta.go (ValidateObjectMeta,
 // ValidateObjectMetaUpdate) and apis/meta/v1/validation/validation.go (ValidateLabels).
 import type { FieldError, KubeObject, ObjectMeta } from './types.js';
+import { appendAll } from '../append-all.js';
 
 /** A value printed as Go's %#v would, for field errors whose bad value is not a string or number. */
 export class GoValue {
@@ -358,10 +359,10 @@ export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameKi
   if (typeof meta.generation === 'number' && meta.generation < 0) {
     errs.push(fieldInvalid('metadata.generation', meta.generation, 'must be greater than or equal to 0'));
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
-  errs.push(...validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
-  errs.push(...validateFinalizers(meta.finalizers, 'metadata.finalizers'));
+  appendAll(errs, validateLabels(meta.labels, 'metadata.labels'));
+  appendAll(errs, validateAnnotations(meta.annotations, 'metadata.annotations'));
+  appendAll(errs, validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
+  appendAll(errs, validateFinalizers(meta.finalizers, 'metadata.finalizers'));
   return errs;
 }
 

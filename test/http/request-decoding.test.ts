@@ -216,6 +216,21 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
 });
 
 describe('no 500 from odd but valid bodies', () => {
+  // push(...list) throws RangeError past ~120,000 arguments: every list built from a body is appended item by item.
+  const many = (n: number, entry: (i: number) => string): string => Array.from({ length: n }, (_, i) => entry(i)).join(',');
+  test('200,000 invalid labels or data keys: kube\'s 422 listing them, not a 500', async () => {
+    const labels = await post(CM, `{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"many-labels","labels":{${many(200_000, (i) => `"!${i}":""`)}}}}`);
+    assert.equal(labels.status, 422, labels.text.slice(0, 300));
+    assert.equal(labels.body.details.causes.length, 200_000);
+    const data = await post(CM, `{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"many-keys"},"data":{${many(200_000, (i) => `"!${i}":""`)}}}`);
+    assert.equal(data.status, 422, data.text.slice(0, 300));
+  });
+  test('200,000 repeated YAML keys: YAMLToJSONStrict\'s error as a Warning, not a 500', async () => {
+    const yaml = `kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: many-repeats\ndata:\n${Array.from({ length: 200_000 }, (_, i) => `  k${i % 10}: v`).join('\n')}\n`;
+    const res = await post(CM, yaml, 'application/yaml');
+    assert.equal(res.status, 201, res.text.slice(0, 300));
+    assert.match(String(res.headers.warning), /^299 - "error converting YAML to JSON: yaml: unmarshal errors:/);
+  });
   test('an unknown field named in a non-latin-1 script gets its Warning (UTF-8 bytes), not a 500', async () => {
     const res = await post(SSAR, '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","spec":{"resourceAttributes":{"verb":"get"},"日本":1}}');
     assert.equal(res.status, 201);

@@ -4,6 +4,7 @@
 // returned apart: kube's strict decoder turns it into a strict error (a Warning, or a 400 under Strict).
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Tags } from 'yaml';
 import { goQuote } from '../../store/validation.js';
+import { appendAll } from '../../append-all.js';
 
 /** A YAML body that sigs.k8s.io/yaml could not convert; the message is what follows "error converting YAML to JSON: ". */
 export class YamlError extends Error {}
@@ -107,7 +108,7 @@ function duplicateKeys(root: unknown, lines: LineCounter): string[] {
           seen.add(id);
         }
       }
-      found.push(...here);
+      appendAll(found, here);
       for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]!.value);
     }
   }

@@ -25,6 +25,7 @@ import {
 } from '../../store/validation.js';
 import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
 import type { RbacKind } from './types.js';
+import { appendAll } from '../../append-all.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
@@ -225,7 +226,7 @@ function validateAggregationRule(aggregationRule: unknown, allowInvalidValues: b
   }
   selectors.forEach((selector, i) => {
     const path = `aggregationRule.clusterRoleSelectors[${i}]`;
-    errs.push(...validateLabelSelector(selector, allowInvalidValues, path));
+    appendAll(errs, validateLabelSelector(selector, allowInvalidValues, path));
     // kube passes the nil labels.Selector the failed conversion returned, which prints as "null".
     if (!labelSelectorConverts(selector)) errs.push(fieldInvalid(path, 'null', 'invalid label selector.'));
   });
@@ -272,7 +273,7 @@ function validateBinding(obj: KubeObject, isNamespaced: boolean): FieldError[] {
   } else {
     for (const msg of validatePathSegmentName(name, false)) errs.push(fieldInvalid('roleRef.name', name, msg));
   }
-  asArray(obj.subjects).forEach((subject, i) => errs.push(...validateSubject(subject, isNamespaced, `subjects[${i}]`)));
+  asArray(obj.subjects).forEach((subject, i) => appendAll(errs, validateSubject(subject, isNamespaced, `subjects[${i}]`)));
   return errs;
 }
 
