@@ -75,6 +75,10 @@ const asObj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'obje
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+/** Whether a decoded value is Go's zero value as apiequality.Semantic compares it (nil and empty slices and maps are equal). */
+const isGoZero = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || v === 0 || v === false || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
 /** Go's field.Invalid body for a value that is absent: kube prints a nil pointer as "null". */
 function invalid(field: string, value: unknown, detail: string): FieldErrorLike {
   const shown = JSON.stringify(value === undefined || value === null ? 'null' : value);
@@ -152,12 +156,13 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
           }
         }
         const errs = validateSpec(spec, kind);
-        // ValidateSubjectAccessReview and its siblings: the object's metadata must be empty (a local review's
-        // may hold its namespace). kube prints the Go struct as the value; we print the JSON we were sent.
-        const { creationTimestamp: _ts, ...meta } = metadata;
+        // ValidateSubjectAccessReview and its siblings: the object's metadata must be Semantic.DeepEqual to an empty
+        // ObjectMeta once managedFields (which the create handler's field manager fills) are dropped, and for a local
+        // review its namespace. Go's zero values (0, "", false, empty lists and maps) count as empty; a
+        // creationTimestamp does not. kube prints the Go struct as the value; we print the JSON we were sent.
+        const { managedFields: _managed, ...meta } = metadata;
         if (kind === 'LocalSubjectAccessReview') delete meta.namespace;
-        const metadataFilled = Object.values(meta).some((v) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0));
-        if (metadataFilled) {
+        if (!Object.values(meta).every(isGoZero)) {
           errs.push(invalid('metadata', JSON.stringify(metadata), kind === 'LocalSubjectAccessReview' ? 'must be empty except for namespace' : 'must be empty'));
         }
         if (errs.length > 0) throw invalidStatus(GROUP, kind, '', errs);

@@ -215,6 +215,21 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
   });
 });
 
+describe('review metadata (validation.go ValidateSubjectAccessReview: Semantic.DeepEqual to an empty ObjectMeta, managedFields aside)', () => {
+  const review = (metadata: string) => `{"kind":"SubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":${metadata},"spec":{"user":"u","resourceAttributes":{"verb":"get","resource":"pods"}}}`;
+  for (const [metadata, status] of [
+    ['{"generation":0,"labels":{},"finalizers":[],"uid":""}', 201],
+    ['{"managedFields":[{"manager":"m"}]}', 201],
+    ['{"creationTimestamp":"2024-01-02T03:04:05Z"}', 422],
+    ['{"generation":1}', 422],
+  ] as const) {
+    test(`metadata ${metadata}: ${status}`, async () => {
+      const res = await post(SAR, review(metadata));
+      assert.equal(res.status, status, res.text.slice(0, 300));
+    });
+  }
+});
+
 describe('no 500 from odd but valid bodies', () => {
   // push(...list) throws RangeError past ~120,000 arguments: every list built from a body is appended item by item.
   const many = (n: number, entry: (i: number) => string): string => Array.from({ length: n }, (_, i) => entry(i)).join(',');
