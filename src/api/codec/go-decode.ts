@@ -126,6 +126,8 @@ interface Context {
   fieldStack: string[];
   /** The strict path: keys and [indices]. */
   path: string;
+  /** The number's literal text when it is not a plain, exactly held integer (JsonDocument.numberText). */
+  numberText?: string | undefined;
 }
 
 /**
@@ -156,13 +158,19 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
       return typeof value === 'string' ? value : typeError('string');
     case 'bool':
       return typeof value === 'boolean' ? value : typeError(schema.go);
-    case 'int':
+    case 'int': {
       if (typeof value !== 'number') return typeError(schema.go);
-      if (!Number.isSafeInteger(value)) {
-        st.typeError ??= `json: cannot unmarshal number ${String(value)} into Go struct field ${cx.structName}.${cx.fieldStack.join('.')} of type ${schema.go}`;
+      // literalStore: strconv.ParseInt(text, 10, 64) and OverflowInt for the field's size; a fraction or an
+      // exponent (1.0, 1e2) is an error even when its value is whole.
+      const text = cx.numberText ?? String(value);
+      const bits = schema.go.endsWith('int32') ? 32n : 64n;
+      const whole = /^-?(0|[1-9][0-9]*)$/.test(text) ? BigInt(text) : undefined;
+      if (whole === undefined || whole < -(2n ** (bits - 1n)) || whole >= 2n ** (bits - 1n)) {
+        st.typeError ??= `json: cannot unmarshal number ${text} into Go struct field ${cx.structName}.${cx.fieldStack.join('.')} of type ${schema.go}`;
         return existing;
       }
       return value;
+    }
     case 'bytes': {
       if (typeof value !== 'string') return typeError('[]uint8');
       const at = base64ErrorOffset(value);
@@ -177,7 +185,7 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
       if (value.length === 0) return [];
       const backing = Array.isArray(existing) ? [...(st.backing.get(existing) ?? existing)] : [];
       for (let i = 0; i < value.length; i++) {
-        const out = decode(value[i], schema.of, backing[i], { ...cx, path: `${cx.path}[${i}]` }, st);
+        const out = decode(value[i], schema.of, backing[i], { ...cx, path: `${cx.path}[${i}]`, numberText: st.doc.numberText(value, String(i)) }, st);
         backing[i] = out === null || out === undefined ? zeroOf(schema.of) : out;
       }
       const slice = backing.slice(0, value.length);
@@ -193,7 +201,7 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
         if (keys.has(k)) strictError(st, 'duplicate field', path);
         keys.add(k);
         // Each map entry decodes into a fresh element (Go zeroes mapElem), replacing an earlier one.
-        const decoded = decode(v, schema.of, undefined, { ...cx, path }, st);
+        const decoded = decode(v, schema.of, undefined, { ...cx, path, numberText: st.doc.numberText(value, k) }, st);
         setOwn(out, k, decoded === null || decoded === undefined ? zeroOf(schema.of) : decoded);
       }
       return out;
@@ -211,7 +219,7 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
         }
         if (keys.has(k)) strictError(st, 'duplicate field', path);
         keys.add(k);
-        const decoded = decode(v, field, out[k], { structName: schema.name, fieldStack: [...cx.fieldStack, k], path }, st);
+        const decoded = decode(v, field, out[k], { structName: schema.name, fieldStack: [...cx.fieldStack, k], path, numberText: st.doc.numberText(value, k) }, st);
         if (decoded === null || decoded === undefined) delete out[k];
         else out[k] = decoded;
       }

@@ -14,6 +14,11 @@ export interface JsonDocument {
   hasRepeats: boolean;
   /** The entries of an object in document order, repeated keys included. */
   entriesOf(obj: Record<string, unknown>): [string, unknown][];
+  /**
+   * The literal text of a number under this key (or array index) when it is not a plain integer JavaScript holds
+   * exactly (1.0, 1e2, 2^53+1): Go decodes the text into an int64 field, not the float. For a repeated key, the first.
+   */
+  numberText(container: object, key: string): string | undefined;
 }
 
 /** A Go SyntaxError: its message and the byte offset it was found after. */
@@ -402,6 +407,13 @@ function literalValue(bytes: Uint8Array, start: number, end: number): unknown {
   }
 }
 
+/** A short integer literal (no fraction, no exponent, under 16 digits): its Number is exact, no text needed. */
+function plainInteger(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start > 15) return false;
+  for (let i = start; i < end; i++) if (bytes[i] === 0x2e || bytes[i] === 0x65 || bytes[i] === 0x45) return false;
+  return true;
+}
+
 function setEntry(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
@@ -426,6 +438,16 @@ export function readJson(input: Uint8Array | string): JsonDocument {
   let root: unknown;
   let literalStart = -1;
   let hasRepeats = false;
+  const numberTexts = new WeakMap<object, Map<string, string>>();
+  const noteNumber = (text: string, value: number): void => {
+    if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(value)) return;
+    const top = stack[stack.length - 1];
+    if (top === undefined) return;
+    const key = Array.isArray(top.container) ? String(top.container.length) : top.key!;
+    let texts = numberTexts.get(top.container);
+    if (texts === undefined) numberTexts.set(top.container, (texts = new Map()));
+    if (!texts.has(key)) texts.set(key, text);
+  };
 
   const put = (value: unknown): void => {
     const top = stack[stack.length - 1];
@@ -448,7 +470,9 @@ export function readJson(input: Uint8Array | string): JsonDocument {
   };
   const endLiteral = (at: number): void => {
     if (literalStart < 0) return;
-    put(literalValue(bytes, literalStart, at));
+    const value = literalValue(bytes, literalStart, at);
+    if (typeof value === 'number' && !plainInteger(bytes, literalStart, at)) noteNumber(utf8.decode(bytes.subarray(literalStart, at)), value);
+    put(value);
     literalStart = -1;
   };
   const close = (): void => {
@@ -503,10 +527,11 @@ export function readJson(input: Uint8Array | string): JsonDocument {
     value: root,
     hasRepeats,
     entriesOf: (obj) => repeated.get(obj) ?? Object.entries(obj),
+    numberText: (container, key) => numberTexts.get(container)?.get(key),
   };
 }
 
 /** A value that was not read from JSON text (protobuf, YAML) as a document: its objects repeat no key. */
 export function documentOf(value: unknown): JsonDocument {
-  return { value, hasRepeats: false, entriesOf: (obj) => Object.entries(obj) };
+  return { value, hasRepeats: false, entriesOf: (obj) => Object.entries(obj), numberText: () => undefined };
 }

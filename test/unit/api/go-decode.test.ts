@@ -93,3 +93,17 @@ test('literalStore: null leaves a struct value as it is and makes a pointer nil'
   const { value } = decodeStrict(readJson('{"value":{"name":"a"},"value":null,"pointer":{"name":"b"},"pointer":null}'), schema);
   assert.deepEqual(value, { value: { name: 'a' } });
 });
+
+test('literalStore: an int field takes the literal as strconv.ParseInt does, not its float value', () => {
+  const cases: { text: string; want: string | undefined }[] = [
+    { text: '1.0', want: 'json: cannot unmarshal number 1.0 into Go struct field Item.spec.items.count of type int32' },
+    { text: '1e2', want: 'json: cannot unmarshal number 1e2 into Go struct field Item.spec.items.count of type int32' },
+    { text: '-0', want: undefined },
+    { text: '2147483647', want: undefined },
+    { text: '2147483648', want: 'json: cannot unmarshal number 2147483648 into Go struct field Item.spec.items.count of type int32' },
+  ];
+  for (const c of cases) assert.equal(decode(`{"spec":{"items":[{"count":${c.text}}]}}`).typeError, c.want, c.text);
+  const meta = (text: string) => decodeStrict(readJson(`{"metadata":{"generation":${text}}}`), THING).typeError;
+  assert.equal(meta('9007199254740993'), undefined, 'int64 past 2^53');
+  assert.equal(meta('9223372036854775808'), 'json: cannot unmarshal number 9223372036854775808 into Go struct field ObjectMeta.metadata.generation of type int64');
+});
