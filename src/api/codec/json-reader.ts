@@ -10,7 +10,7 @@ export const MAX_NESTING_DEPTH = 10000;
 /** A JSON document as read: the value (the last of repeated keys wins, as in JSON.parse) and every entry of objects that repeat a key. */
 export interface JsonDocument {
   value: unknown;
-  /** Whether some object repeats a key. */
+  /** Whether some object repeats a key (or has entries kept apart for their order: array-index keys). */
   hasRepeats: boolean;
   /** The entries of an object in document order, repeated keys included. */
   entriesOf(obj: Record<string, unknown>): [string, unknown][];
@@ -419,6 +419,9 @@ function setEntry(obj: Record<string, unknown>, key: string, value: unknown): vo
   else obj[key] = value;
 }
 
+/** Keys a JavaScript object orders before all others (array indices, below 2^32 - 1). */
+const ARRAY_INDEX = /^(0|[1-9][0-9]{0,9})$/;
+
 interface Frame {
   container: Record<string, unknown> | unknown[];
   key: string | undefined;
@@ -462,7 +465,9 @@ export function readJson(input: Uint8Array | string): JsonDocument {
     if (top.expectKey) {
       const key = value as string;
       top.key = key;
-      if (top.entries === undefined && Object.hasOwn(top.container, key)) top.entries = Object.entries(top.container);
+      // Entries are kept in document order where the object's own order differs: a repeated key, or an
+      // array-index key, which JavaScript objects list first.
+      if (top.entries === undefined && (Object.hasOwn(top.container, key) || ARRAY_INDEX.test(key))) top.entries = Object.entries(top.container);
       return;
     }
     top.entries?.push([top.key!, value]);

@@ -107,3 +107,7 @@ test('literalStore: an int field takes the literal as strconv.ParseInt does, not
   assert.equal(meta('9007199254740993'), undefined, 'int64 past 2^53');
   assert.equal(meta('9223372036854775808'), 'json: cannot unmarshal number 9223372036854775808 into Go struct field ObjectMeta.metadata.generation of type int64');
 });
+
+test('strict errors in document order, array-index keys included (JavaScript would list "0" first)', () => {
+  assert.deepEqual(decode('{"b":1,"0":1}').strict, ['unknown field "b"', 'unknown field "0"']);
+});

@@ -77,3 +77,8 @@ test('invalid UTF-8 in a string: one U+FFFD per byte that starts no valid sequen
     assert.equal(value, c.want, c.name);
   }
 });
+
+test('entriesOf keeps document order for keys JavaScript objects list first (array indices), as Go reports them', () => {
+  const doc = readJson('{"b":1,"10":2,"a":3,"0":4}');
+  assert.deepEqual(doc.entriesOf(doc.value as Record<string, unknown>).map(([k]) => k), ['b', '10', 'a', '0']);
+});
