@@ -6,6 +6,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { goQuote } from '../store/validation.js';
 import { DerError, TAG, children, contextTag, derBitString, derBoolean, derInt64, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
 import { certTime, TimeError, type CertTime } from './x509-time.js';
+import { NameError, parseName } from './x509-name.js';
 
 /** Go's crypto.Hash names for the digests a certificate signature may use. */
 export type HashName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA384' | 'SHA512';
@@ -29,6 +30,9 @@ export interface ParsedCertificate {
   serial: bigint;
   rawSubject: Buffer;
   rawIssuer: Buffer;
+  /** The subject's CN (the last) and O values as Go's pkix.Name holds them. */
+  commonName: string;
+  organizations: string[];
   rawSubjectPublicKeyInfo: Buffer;
   /** The validity bounds as Go parsed them (not node's validFrom and validTo strings). */
   notBefore: CertTime;
@@ -283,7 +287,7 @@ export function parseCertificate(cert: X509Certificate): ParsedCertificate | str
     try {
       parsed = parse(cert);
     } catch (err) {
-      if (err instanceof ParseError || err instanceof TimeError) parsed = err.message;
+      if (err instanceof ParseError || err instanceof TimeError || err instanceof NameError) parsed = err.message;
       else if (err instanceof DerError) parsed = 'x509: malformed certificate';
       else throw err;
     }
@@ -321,6 +325,8 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const subject = fields[i++];
   const spki = fields[i++];
   if (issuer?.tag !== TAG.SEQUENCE || subject?.tag !== TAG.SEQUENCE || spki?.tag !== TAG.SEQUENCE) throw new DerError('malformed tbs certificate');
+  parseName(issuer);
+  const { commonName, organizations } = parseName(subject);
 
   const parsed: ParsedCertificate = {
     cert,
@@ -328,6 +334,8 @@ function parse(cert: X509Certificate): ParsedCertificate {
     serial: BigInt(`0x${serialField.content.toString('hex') || '0'}`),
     rawSubject: subject.raw,
     rawIssuer: issuer.raw,
+    commonName,
+    organizations,
     rawSubjectPublicKeyInfo: spki.raw,
     ...times,
     signatureAlgorithm: signatureAlgorithm(outerAlgorithm),

@@ -9,7 +9,6 @@ import type { KeyObject } from 'node:crypto';
 import { metaTime } from '../meta-time.js';
 import { goQuote } from '../store/validation.js';
 import { KEY_USAGE_CERT_SIGN, type ParsedCertificate, type PublicKeyAlgorithm } from './x509-parse.js';
-import { subjectNames } from './x509-subject.js';
 import { rfc3339 } from './x509-time.js';
 import { appendAll } from '../append-all.js';
 
@@ -121,7 +120,7 @@ function alreadyInChain(candidate: ParsedCertificate, chain: Chain): boolean {
 function unknownAuthority(hint: { err: string; cert: ParsedCertificate } | undefined): string {
   const s = 'x509: certificate signed by unknown authority';
   if (hint === undefined) return s;
-  const { commonName, organizations } = subjectNames(hint.cert.cert);
+  const { commonName, organizations } = hint.cert;
   const certName = commonName !== '' ? commonName : (organizations[0] ?? `serial:${hint.cert.serial.toString()}`);
   return `${s} (possibly because of ${goQuote(hint.err)} while trying to verify candidate authority certificate ${goQuote(certName)})`;
 }

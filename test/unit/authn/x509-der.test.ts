@@ -52,7 +52,16 @@ const farAhead = generalized('20991231235959Z');
 /** The TBS fields with the extension of this OID replaced (or added). */
 const replaceExtension = (oid: string, ext: Buffer) => (f: TbsFields): TbsFields => withExtensions(f, [...extensionsOf(f).filter((e) => extensionOid(e) !== oid), ext]);
 
-const cases: { name: string; chain: () => X509Certificate[]; want: 'jane' | string | RegExp }[] = [
+/** The subject field (after [0] version, serial, signature, issuer, validity) replaced. */
+const SUBJECT = 5;
+const subject = (name: Buffer) => (f: TbsFields): TbsFields => f.map((x, i) => (i === SUBJECT ? name : x));
+/** UniversalString's UCS-4, big-endian. */
+const ucs4 = (text: string): Buffer => Buffer.concat([...text].map((ch) => { const b = Buffer.alloc(4); b.writeUInt32BE(ch.codePointAt(0)!); return b; }));
+/** A Name with one O of this string type and CN jane. */
+const orgName = (tag: number, value: Buffer): Buffer =>
+  tlv(0x30, tlv(0x31, tlv(0x30, tlv(0x06, Buffer.from('55040a', 'hex')), tlv(tag, value))), tlv(0x31, tlv(0x30, tlv(0x06, Buffer.from('550403', 'hex')), tlv(0x0c, Buffer.from('jane')))));
+
+const cases: { name: string; chain: () => X509Certificate[]; want: 'jane' | string | RegExp; groups?: string[] }[] = [
   {
     name: 'parseTime: a UTCTime without its Z is malformed (OpenSSL prints "Bad time value", which Date.parse read as NaN: never expired)',
     chain: () => [resign(leaf.cert, ca.key, validity(aLongTimeAgo, utc('991231235959')))],
@@ -157,6 +166,22 @@ const cases: { name: string; chain: () => X509Certificate[]; want: 'jane' | stri
     want: 'x509: unhandled critical extension',
   },
   {
+    name: 'parseName: an O in a UniversalString (OpenSSL converts it) is a string type Go does not take',
+    chain: () => [resign(leaf.cert, ca.key, subject(orgName(0x1c, ucs4('system:masters'))))],
+    want: 'tls: failed to parse client certificate: x509: invalid RDNSequence: invalid attribute value: unsupported string type: 28',
+  },
+  {
+    name: 'parseASN1String: a PrintableString with "@" is invalid',
+    chain: () => [resign(leaf.cert, ca.key, subject(orgName(0x13, Buffer.from('dev@example'))))],
+    want: 'tls: failed to parse client certificate: x509: invalid RDNSequence: invalid attribute value: invalid PrintableString',
+  },
+  {
+    name: 'parseASN1String: a BMPString\'s terminating NUL is stripped, so O is system:masters exactly',
+    chain: () => [resign(leaf.cert, ca.key, subject(orgName(0x1e, Buffer.concat([Buffer.from('system:masters', 'utf16le').swap16(), Buffer.from([0, 0])]))))],
+    want: 'jane',
+    groups: ['system:masters'],
+  },
+  {
     name: 'the re-signing itself changes nothing Go looks at',
     chain: () => [resign(leaf.cert, ca.key, (f) => f)],
     want: 'jane',
@@ -170,6 +195,7 @@ for (const c of cases) {
     const result = await x509Authenticator({ roots: () => [ca.cert] }).authenticate({ headers: {}, peerCertificates: chain });
     if (c.want === 'jane') {
       assert.equal(result?.ok, true, JSON.stringify(result));
+      if (c.groups !== undefined && result?.ok) assert.deepEqual(result.user.groups, c.groups);
       return;
     }
     assert.equal(result?.ok, false, `must be refused, got ${JSON.stringify(result)}`);
