@@ -273,6 +273,35 @@ function nameConstraintsHandled(value: Buffer): boolean {
   return true;
 }
 
+/** parseCertificatePoliciesExtension: a SEQUENCE of PolicyInformation, each policy OID well formed (any size) and named once. */
+function certificatePolicies(value: Buffer): void {
+  strictly('x509: invalid certificate policies', () => {
+    const seen = new Set<string>();
+    for (const info of children(leading(value, TAG.SEQUENCE))) {
+      if (info.tag !== TAG.SEQUENCE) throw new DerError('not a PolicyInformation');
+      const [oid] = children(info);
+      const c = oid?.content;
+      // newOIDFromDER: base-128 arcs of any size, none starting 0x80, the last one ended.
+      if (oid?.tag !== TAG.OID || c!.length === 0 || c![c!.length - 1]! & 0x80 || c!.some((b, i) => b === 0x80 && (i === 0 || !(c![i - 1]! & 0x80)))) throw new DerError('bad policy OID');
+      const key = c!.toString('hex');
+      if (seen.has(key)) throw new DerError('repeated policy');
+      seen.add(key);
+    }
+  });
+}
+
+/** processExtensions' authority info access: AccessDescriptions, each an OID and, when [6], a readable URI. */
+function authorityInfoAccess(value: Buffer): void {
+  strictly('x509: invalid authority info access', () => {
+    for (const description of children(leading(value, TAG.SEQUENCE))) {
+      if (description.tag !== TAG.SEQUENCE) throw new DerError('not an AccessDescription');
+      const [method] = children(description);
+      if (method?.tag !== TAG.OID) throw new DerError('no access method');
+      oidString(method.content);
+    }
+  });
+}
+
 /** Extensions parser.go processExtensions understands (2.5.29.x); every other critical one is unhandled. */
 const HANDLED_CE = new Set(['15', '19', '17', '30', '31', '35', '36', '37', '14', '32', '33', '54']);
 const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
@@ -391,6 +420,12 @@ function parse(cert: X509Certificate): ParsedCertificate {
         case '36':
           parsed.hasPolicyConstraints = true;
           break;
+        case '32':
+          certificatePolicies(value);
+          break;
+        case '54':
+          strictly('x509: invalid inhibit any policy', () => derInt64(leading(value, TAG.INTEGER)));
+          break;
         case '35': {
           if (critical) throw new ParseError('x509: authority key identifier incorrectly marked critical');
           const keyId = children(leading(value, TAG.SEQUENCE)).find((f) => f.tag === contextTag(0, false));
@@ -407,6 +442,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
       }
     } else if (id === AUTHORITY_INFO_ACCESS) {
       if (critical) throw new ParseError('x509: authority info access incorrectly marked critical');
+      authorityInfoAccess(value);
     } else {
       handled = false;
     }

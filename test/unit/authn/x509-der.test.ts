@@ -182,6 +182,21 @@ const cases: { name: string; chain: () => X509Certificate[]; want: 'jane' | stri
     groups: ['system:masters'],
   },
   {
+    name: 'parseCertificatePoliciesExtension: a policy named twice is invalid',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension('551d20', extension('551d20', undefined, tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from('2a0304', 'hex'))), tlv(0x30, tlv(0x06, Buffer.from('2a0304', 'hex')))))))],
+    want: 'tls: failed to parse client certificate: x509: invalid certificate policies',
+  },
+  {
+    name: 'processExtensions: an inhibitAnyPolicy INTEGER with a leading zero octet is invalid',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension('551d36', extension('551d36', undefined, Buffer.from('02020001', 'hex'))))],
+    want: 'tls: failed to parse client certificate: x509: invalid inhibit any policy',
+  },
+  {
+    name: 'processExtensions: an authority info access whose method is not an OID is invalid',
+    chain: () => [resign(leaf.cert, ca.key, replaceExtension('2b06010505070101', extension('2b06010505070101', undefined, tlv(0x30, tlv(0x30, tlv(0x04, Buffer.from('2b06010505073001', 'hex')), tlv(0x86, Buffer.from('http://ocsp.example')))))))],
+    want: 'tls: failed to parse client certificate: x509: invalid authority info access',
+  },
+  {
     name: 'the re-signing itself changes nothing Go looks at',
     chain: () => [resign(leaf.cert, ca.key, (f) => f)],
     want: 'jane',
