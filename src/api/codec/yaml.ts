@@ -2,7 +2,7 @@
 // 1.1 (`yes`, `on`, `y` are booleans, `017` is octal), honours `<<` merge keys, reads only the first document of a
 // stream and, where a key repeats, keeps the last value. YAMLToJSONStrict's complaint about repeated keys is
 // returned apart: kube's strict decoder turns it into a strict error (a Warning, or a 400 under Strict).
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Tags } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import { goQuote } from '../../store/validation.js';
 import { appendAll } from '../../append-all.js';
 
@@ -118,8 +118,15 @@ function duplicateKeys(root: unknown, lines: LineCounter): string[] {
 /** sigs.k8s.io/yaml.YAMLToJSON for a request body: the first document's value, or a YamlError. */
 export function yamlToJson(text: string): YamlBody {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { ...OPTIONS, lineCounter: lines });
-  const first = Array.isArray(docs) ? docs[0] : undefined;
+  // go-yaml's Unmarshal reads the first document and stops: here too the rest of the stream is never parsed
+  // (the lexer and parser are lazy; the parser hands over a document token once it has seen its end).
+  const composer = new Composer(OPTIONS);
+  let first: Document.Parsed | undefined;
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    for (const doc of composer.next(token)) first ??= doc;
+    if (token.type === 'document') break;
+  }
+  for (const doc of composer.end()) first ??= doc;
   if (first === undefined) return { value: null, duplicates: undefined };
   const error = first.errors[0];
   if (error !== undefined) throw new YamlError(`yaml: ${error.message.split('\n')[0]}`);
