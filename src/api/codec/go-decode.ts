@@ -21,7 +21,9 @@ export type Schema =
   | { t: 'slice'; of: Schema; go: string }
   | { t: 'map'; of: Schema; go: string }
   | StructSchema
-  | { t: 'any' };
+  | { t: 'any' }
+  /** A type that keeps its JSON unread (FieldsV1's UnmarshalJSON copies the bytes): no strict errors inside. */
+  | { t: 'raw' };
 
 /** A Go struct: its name (as UnmarshalTypeError prints it), its %v type name, and its JSON fields. */
 export interface StructSchema {
@@ -151,6 +153,8 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
   switch (schema.t) {
     case 'any':
       return walkAny(value, cx.path, st);
+    case 'raw':
+      return value;
     case 'string':
       return typeof value === 'string' ? value : typeError(schema.go);
     case 'time':
@@ -281,14 +285,14 @@ const OWNER_REFERENCE = goStruct('OwnerReference', 'v1', {
   blockOwnerDeletion: goBoolPtr,
 });
 
-/** metav1.ManagedFieldsEntry (fieldsV1 is free-form JSON). */
+/** metav1.ManagedFieldsEntry (fieldsV1 is *FieldsV1, whose UnmarshalJSON keeps the raw JSON unread). */
 const MANAGED_FIELDS_ENTRY = goStruct('ManagedFieldsEntry', 'v1', {
   manager: goString(),
   operation: goString('v1.ManagedFieldsOperationType'),
   apiVersion: goString(),
   time: { t: 'time' },
   fieldsType: goString(),
-  fieldsV1: { t: 'any' },
+  fieldsV1: { t: 'raw' },
   subresource: goString(),
 });
 

@@ -111,3 +111,9 @@ test('literalStore: an int field takes the literal as strconv.ParseInt does, not
 test('strict errors in document order, array-index keys included (JavaScript would list "0" first)', () => {
   assert.deepEqual(decode('{"b":1,"0":1}').strict, ['unknown field "b"', 'unknown field "0"']);
 });
+
+test('metav1.FieldsV1 keeps its JSON unread (its UnmarshalJSON copies the bytes): no strict errors inside fieldsV1', () => {
+  const { strict, value } = decode('{"metadata":{"managedFields":[{"manager":"m","fieldsV1":{"f:data":{"f:a":{},"f:a":{}}}}]}}');
+  assert.deepEqual(strict, []);
+  assert.deepEqual(value.metadata, { managedFields: [{ manager: 'm', fieldsV1: { 'f:data': { 'f:a': {} } } }] });
+});
