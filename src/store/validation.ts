@@ -23,27 +23,18 @@ const GO_ESCAPES: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 9: '\
  * punctuation, symbols and the ASCII space) as they are, the rest escaped.
  */
 export function goQuote(s: string): string {
-  // Printable ASCII without quotes or backslashes is as Go prints it: no walk, which a strict error's path of
-  // megabytes (a body's keys joined by dots) would make slow.
-  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(s)) return `"${s}"`;
-  let out = '"';
-  for (const ch of s) {
+  // One native scan: only the characters Go escapes reach the callback, so a strict error's path of megabytes
+  // (a body's keys joined by dots) costs no per-character work.
+  return `"${s.replace(/["\\]|[^ \p{L}\p{M}\p{N}\p{P}\p{S}]/gu, (ch) => {
     const cp = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') {
-      out += `\\${ch}`;
-    } else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) {
-      out += ch;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
-    } else {
-      const escaped = GO_ESCAPES[cp];
-      if (escaped !== undefined) out += escaped;
-      else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-      else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-      else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-    }
-  }
-  return `${out}"`;
+    if (ch === '"' || ch === '\\') return `\\${ch}`;
+    if (cp >= 0xd800 && cp <= 0xdfff) return '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
+    const escaped = GO_ESCAPES[cp];
+    if (escaped !== undefined) return escaped;
+    if (cp < 0x20 || cp === 0x7f) return `\\x${cp.toString(16).padStart(2, '0')}`;
+    if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
+    return `\\U${cp.toString(16).padStart(8, '0')}`;
+  })}"`;
 }
 
 /** Go's sort.Strings order: bytes, which for UTF-8 is code point order (JS "<" compares UTF-16 units). */
