@@ -6,7 +6,7 @@ import type { UserInfo } from '../authn/types.js';
 import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
-import { goBool, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
+import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
 import { writeParams } from './rest/query.js';
 import type { ServedGroupVersion, ServedResource } from './registry.js';
 import { writeObject } from './respond.js';
@@ -18,6 +18,7 @@ const VERSION = 'v1';
 // The review kinds' Go types (k8s.io/api/authorization/v1/types.go), for kube's strict decoder: type errors are
 // 400, unknown fields are dropped (never echoed) and reported as fieldValidation asks.
 const EXTRA: Schema = { t: 'map', of: goStrings('v1.ExtraValue'), go: 'map[string]v1.ExtraValue' };
+// Pointer fields (*ResourceAttributes, *FieldSelectorAttributes, ...) are goPtr: null makes them nil, where it leaves a struct value as it is.
 const RESOURCE_ATTRIBUTES = goStruct('ResourceAttributes', 'v1', {
   namespace: goString(),
   verb: goString(),
@@ -26,20 +27,20 @@ const RESOURCE_ATTRIBUTES = goStruct('ResourceAttributes', 'v1', {
   resource: goString(),
   subresource: goString(),
   name: goString(),
-  fieldSelector: goStruct('FieldSelectorAttributes', 'v1', {
+  fieldSelector: goPtr(goStruct('FieldSelectorAttributes', 'v1', {
     rawSelector: goString(),
     requirements: goSlice(goStruct('FieldSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.FieldSelectorOperator'), values: goStrings() })),
-  }),
-  labelSelector: goStruct('LabelSelectorAttributes', 'v1', {
+  })),
+  labelSelector: goPtr(goStruct('LabelSelectorAttributes', 'v1', {
     rawSelector: goString(),
     requirements: goSlice(goStruct('LabelSelectorRequirement', 'v1', { key: goString(), operator: goString('v1.LabelSelectorOperator'), values: goStrings() })),
-  }),
+  })),
 });
 const NON_RESOURCE_ATTRIBUTES = goStruct('NonResourceAttributes', 'v1', { path: goString(), verb: goString() });
 const ACCESS_REVIEW_STATUS = goStruct('SubjectAccessReviewStatus', 'v1', { allowed: goBool, denied: goBool, reason: goString(), evaluationError: goString() });
 const SUBJECT_ACCESS_REVIEW_SPEC = goStruct('SubjectAccessReviewSpec', 'v1', {
-  resourceAttributes: RESOURCE_ATTRIBUTES,
-  nonResourceAttributes: NON_RESOURCE_ATTRIBUTES,
+  resourceAttributes: goPtr(RESOURCE_ATTRIBUTES),
+  nonResourceAttributes: goPtr(NON_RESOURCE_ATTRIBUTES),
   user: goString(),
   groups: goStrings(),
   extra: EXTRA,
@@ -49,7 +50,7 @@ const SCHEMAS: Record<'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
   SubjectAccessReview: kindSchema('SubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
   LocalSubjectAccessReview: kindSchema('LocalSubjectAccessReview', { spec: SUBJECT_ACCESS_REVIEW_SPEC, status: ACCESS_REVIEW_STATUS }),
   SelfSubjectAccessReview: kindSchema('SelfSubjectAccessReview', {
-    spec: goStruct('SelfSubjectAccessReviewSpec', 'v1', { resourceAttributes: RESOURCE_ATTRIBUTES, nonResourceAttributes: NON_RESOURCE_ATTRIBUTES }),
+    spec: goStruct('SelfSubjectAccessReviewSpec', 'v1', { resourceAttributes: goPtr(RESOURCE_ATTRIBUTES), nonResourceAttributes: goPtr(NON_RESOURCE_ATTRIBUTES) }),
     status: ACCESS_REVIEW_STATUS,
   }),
   SelfSubjectRulesReview: kindSchema('SelfSubjectRulesReview', {
@@ -73,6 +74,10 @@ type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Whether a decoded value is Go's zero value as apiequality.Semantic compares it (nil and empty slices and maps are equal). */
+const isGoZero = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || v === 0 || v === false || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
 /** Go's field.Invalid body for a value that is absent: kube prints a nil pointer as "null". */
 function invalid(field: string, value: unknown, detail: string): FieldErrorLike {
@@ -151,12 +156,13 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
           }
         }
         const errs = validateSpec(spec, kind);
-        // ValidateSubjectAccessReview and its siblings: the object's metadata must be empty (a local review's
-        // may hold its namespace). kube prints the Go struct as the value; we print the JSON we were sent.
-        const { creationTimestamp: _ts, ...meta } = metadata;
+        // ValidateSubjectAccessReview and its siblings: the object's metadata must be Semantic.DeepEqual to an empty
+        // ObjectMeta once managedFields (which the create handler's field manager fills) are dropped, and for a local
+        // review its namespace. Go's zero values (0, "", false, empty lists and maps) count as empty; a
+        // creationTimestamp does not. kube prints the Go struct as the value; we print the JSON we were sent.
+        const { managedFields: _managed, ...meta } = metadata;
         if (kind === 'LocalSubjectAccessReview') delete meta.namespace;
-        const metadataFilled = Object.values(meta).some((v) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0));
-        if (metadataFilled) {
+        if (!Object.values(meta).every(isGoZero)) {
           errs.push(invalid('metadata', JSON.stringify(metadata), kind === 'LocalSubjectAccessReview' ? 'must be empty except for namespace' : 'must be empty'));
         }
         if (errs.length > 0) throw invalidStatus(GROUP, kind, '', errs);

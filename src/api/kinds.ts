@@ -9,7 +9,7 @@ import type { Authorizer } from '../authz/types.js';
 import { applyRbacDefaults, RBAC_SCHEMAS, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import type { RbacKind as RbacKindName } from '../authz/rbac/types.js';
 import { equalJson } from './codec/json-value.js';
-import { goBool, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
+import { goBoolPtr, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { FieldError, KubeObject, ResourceType } from '../store/types.js';
@@ -23,6 +23,7 @@ import {
   isConfigMapKey,
   isDNS1123Label,
 } from '../store/validation.js';
+import { appendAll } from '../append-all.js';
 
 export type { AdmitHook } from './rest/resource.js';
 export { namespaceType } from '../store/namespaces.js';
@@ -80,12 +81,12 @@ export const configMapType: ResourceType = {
   shortNames: ['cm'],
   fieldOrder: ['immutable', 'data', 'binaryData'],
   sortedMaps: ['data', 'binaryData'],
-  schema: kindSchema('ConfigMap', { immutable: goBool, data: goStringMap, binaryData: BYTES_MAP }),
+  schema: kindSchema('ConfigMap', { immutable: goBoolPtr, data: goStringMap, binaryData: BYTES_MAP }),
   validate(obj, old) {
     const data = record(obj.data);
     const binary = record(obj.binaryData);
     const errs = immutableData(obj, old, ['data', 'binaryData']);
-    errs.push(...validateDataKeys(data, 'data'));
+    appendAll(errs, validateDataKeys(data, 'data'));
     let size = 0;
     for (const [k, v] of Object.entries(data)) size += k.length + Buffer.byteLength(str(v));
     for (const [k, v] of Object.entries(binary)) {
@@ -111,7 +112,7 @@ export const secretType: ResourceType = {
   sortedMaps: ['data'],
   fieldLabels: ['type', 'metadata.namespace', 'metadata.name'],
   fieldSelectors: { type: (obj) => str(obj.type) },
-  schema: kindSchema('Secret', { immutable: goBool, data: BYTES_MAP, stringData: goStringMap, type: goString('v1.SecretType') }),
+  schema: kindSchema('Secret', { immutable: goBoolPtr, data: BYTES_MAP, stringData: goStringMap, type: goString('v1.SecretType') }),
   defaults(obj) {
     // Convert_v1_Secret_To_core_Secret: stringData wins over data, and is never stored.
     const stringData = record(obj.stringData);
@@ -127,8 +128,8 @@ export const secretType: ResourceType = {
     const data = record(obj.data);
     const errs: FieldError[] = [];
     if (old !== undefined && str(obj.type) !== str(old.type)) errs.push(fieldInvalid('type', str(obj.type), 'field is immutable'));
-    errs.push(...immutableData(obj, old, ['data']));
-    errs.push(...validateDataKeys(data, 'data'));
+    appendAll(errs, immutableData(obj, old, ['data']));
+    appendAll(errs, validateDataKeys(data, 'data'));
     let size = 0;
     for (const [k, v] of Object.entries(data)) size += k.length + Math.floor((str(v).length * 3) / 4);
     switch (str(obj.type)) {
@@ -171,7 +172,7 @@ export const serviceAccountType: ResourceType = {
   shortNames: ['sa'],
   returnDeletedObject: true,
   fieldOrder: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-  schema: kindSchema('ServiceAccount', { secrets: goSlice(OBJECT_REFERENCE), imagePullSecrets: goSlice(LOCAL_OBJECT_REFERENCE), automountServiceAccountToken: goBool }),
+  schema: kindSchema('ServiceAccount', { secrets: goSlice(OBJECT_REFERENCE), imagePullSecrets: goSlice(LOCAL_OBJECT_REFERENCE), automountServiceAccountToken: goBoolPtr }),
 };
 
 // ----- pods -----

@@ -23,13 +23,26 @@ export function warningHeaderValue(text: string): string {
   return Buffer.from(quoted, 'utf8').toString('latin1');
 }
 
-function runes(text: string): string[] {
-  return Array.from(text);
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** The text's length in runes (code points), without an array of them: a strict error may be megabytes long. */
+function runeCount(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 function truncated(text: string): { text: string; length: number } {
-  const r = runes(text);
-  return r.length > TRUNCATE_ITEM_RUNES ? { text: r.slice(0, TRUNCATE_ITEM_RUNES).join(''), length: TRUNCATE_ITEM_RUNES } : { text, length: r.length };
+  if (!SURROGATE.test(text)) return text.length > TRUNCATE_ITEM_RUNES ? { text: text.slice(0, TRUNCATE_ITEM_RUNES), length: TRUNCATE_ITEM_RUNES } : { text, length: text.length };
+  let cut = '';
+  let n = 0;
+  for (const ch of text) {
+    if (n === TRUNCATE_ITEM_RUNES) return { text: cut, length: n };
+    cut += ch;
+    n++;
+  }
+  return { text, length: n };
 }
 
 /** The recorder's AddWarning: one Warning header per distinct text, within kube's size limits. */
@@ -41,7 +54,7 @@ export function addWarning(ctx: KubeContext, text: string): void {
   if (r.recorded.has(text)) return;
   r.recorded.add(text);
   r.ordered.push(text);
-  const item = r.truncating ? truncated(text) : { text, length: runes(text).length };
+  const item = r.truncating ? truncated(text) : { text, length: runeCount(text) };
   if (r.written + item.length <= TRUNCATE_AT_TOTAL_RUNES || r.truncating) {
     r.written += item.length;
     ctx.append('Warning', warningHeaderValue(item.text));

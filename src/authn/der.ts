@@ -40,6 +40,8 @@ export function readDer(buf: Buffer, offset = 0): Der {
     if (offset + 2 + n > buf.length) throw new DerError('truncated length');
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + buf[offset + 2 + i]!;
+    // cryptobyte's readASN1: DER lengths are minimal (X.690 10.1): short form below 128, no leading zero octet.
+    if (length < 0x80 || buf[offset + 2] === 0) throw new DerError('non-minimal length');
     header += n;
   }
   const end = offset + header + length;
@@ -66,21 +68,55 @@ export function parseDer(buf: Buffer, tag: number): Der {
   return der;
 }
 
-/** An OBJECT IDENTIFIER's dotted form. */
+/**
+ * An OBJECT IDENTIFIER's dotted form, read as cryptobyte's ReadASN1ObjectIdentifier (readBase128Int) reads it:
+ * each arc in the fewest octets (no leading 0x80), at most 5 octets and under 2^31.
+ */
 export function oidString(content: Buffer): string {
   if (content.length === 0) throw new DerError('empty OID');
   const arcs: number[] = [];
   let value = 0;
+  let octets = 0;
   for (const byte of content) {
+    if (octets === 5 || value >= 1 << 24 || (octets === 0 && byte === 0x80)) throw new DerError('malformed OID');
     value = value * 128 + (byte & 0x7f);
+    octets++;
     if (!(byte & 0x80)) {
       if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
       else arcs.push(value);
       value = 0;
+      octets = 0;
     }
   }
   if (content[content.length - 1]! & 0x80) throw new DerError('truncated OID');
   return arcs.join('.');
+}
+
+/** cryptobyte ReadASN1Boolean: DER's 0x00 or 0xff only (OpenSSL takes any non-zero octet as true). */
+export function derBoolean(der: Der): boolean {
+  if (der.tag !== TAG.BOOLEAN || der.content.length !== 1 || (der.content[0] !== 0 && der.content[0] !== 0xff)) throw new DerError('malformed BOOLEAN');
+  return der.content[0] === 0xff;
+}
+
+/** cryptobyte ReadASN1Integer into an int64: minimally encoded, signed, at most 8 octets (beyond 2^53 it is only large). */
+export function derInt64(der: Der): number {
+  const c = der.content;
+  if (der.tag !== TAG.INTEGER || c.length === 0 || c.length > 8) throw new DerError('malformed INTEGER');
+  if (c.length > 1 && ((c[0] === 0 && !(c[1]! & 0x80)) || (c[0] === 0xff && c[1]! & 0x80))) throw new DerError('non-minimal INTEGER');
+  const unsigned = BigInt(`0x${c.toString('hex')}`);
+  return Number(c[0]! & 0x80 ? unsigned - (1n << BigInt(8 * c.length)) : unsigned);
+}
+
+/** cryptobyte ReadASN1BitString: the bytes and bit length; padding bits must be zero. */
+export function derBitString(der: Der): { bytes: Buffer; bitLength: number } {
+  const c = der.content;
+  if (der.tag !== TAG.BIT_STRING || c.length === 0) throw new DerError('malformed BIT STRING');
+  const padding = c[0]!;
+  const bytes = c.subarray(1);
+  if (padding > 7 || (bytes.length === 0 && padding !== 0) || (bytes.length > 0 && bytes[bytes.length - 1]! & ((1 << padding) - 1))) {
+    throw new DerError('malformed BIT STRING');
+  }
+  return { bytes, bitLength: bytes.length * 8 - padding };
 }
 
 /** A small non-negative INTEGER (path lengths, versions); throws past 2^31. */

@@ -4,7 +4,9 @@
 // (signatureAlgorithmDetails, getSignatureAlgorithmFromAI).
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { goQuote } from '../store/validation.js';
-import { DerError, TAG, children, contextTag, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
+import { DerError, TAG, children, contextTag, derBitString, derBoolean, derInt64, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
+import { certTime, TimeError, type CertTime } from './x509-time.js';
+import { NameError, parseName } from './x509-name.js';
 
 /** Go's crypto.Hash names for the digests a certificate signature may use. */
 export type HashName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA384' | 'SHA512';
@@ -28,7 +30,13 @@ export interface ParsedCertificate {
   serial: bigint;
   rawSubject: Buffer;
   rawIssuer: Buffer;
+  /** The subject's CN (the last) and O values as Go's pkix.Name holds them. */
+  commonName: string;
+  organizations: string[];
   rawSubjectPublicKeyInfo: Buffer;
+  /** The validity bounds as Go parsed them (not node's validFrom and validTo strings). */
+  notBefore: CertTime;
+  notAfter: CertTime;
   signatureAlgorithm: SignatureAlgorithm | undefined;
   publicKeyAlgorithm: PublicKeyAlgorithm;
   /** The subject's key, undefined when Go would not know its algorithm (Go then leaves PublicKey nil). */
@@ -154,31 +162,104 @@ function leading(value: Buffer, tag: number): Der {
   return der;
 }
 
-/** parseBasicConstraintsExtension: cA defaults to false, a missing pathLenConstraint is -1. */
-function basicConstraints(value: Buffer): { isCA: boolean; maxPathLen: number } {
-  const fields = children(leading(value, TAG.SEQUENCE));
-  let i = 0;
-  let isCA = false;
-  if (fields[i]?.tag === TAG.BOOLEAN) isCA = fields[i++]!.content[0] !== 0;
-  let maxPathLen = -1;
-  if (fields[i]?.tag === TAG.INTEGER) maxPathLen = smallInteger(fields[i]!.content);
-  return { isCA, maxPathLen };
+/** Runs a DER read of an extension, turning its failure into Go's error for that extension. */
+function strictly<T>(message: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof DerError) throw new ParseError(message);
+    throw err;
+  }
 }
 
-/** parseKeyUsageExtension: bit i of the BIT STRING (most significant first) is Go's 1 << i. */
+/**
+ * parseBasicConstraintsExtension: cA defaults to false, a missing pathLenConstraint is -1, and a negative one
+ * (an int, as Go reads it) constrains nothing. Whatever follows the two fields is ignored.
+ */
+function basicConstraints(value: Buffer): { isCA: boolean; maxPathLen: number } {
+  return strictly('x509: invalid basic constraints', () => {
+    const fields = children(leading(value, TAG.SEQUENCE));
+    let i = 0;
+    let isCA = false;
+    if (fields[i]?.tag === TAG.BOOLEAN) isCA = derBoolean(fields[i++]!);
+    let maxPathLen = -1;
+    if (fields[i]?.tag === TAG.INTEGER) maxPathLen = derInt64(fields[i]!);
+    return { isCA, maxPathLen };
+  });
+}
+
+/** parseKeyUsageExtension: bit i of the BIT STRING (most significant first) is Go's 1 << i; padding bits must be zero. */
 function keyUsage(value: Buffer): number {
-  const bits = leading(value, TAG.BIT_STRING).content.subarray(1);
+  const { bytes, bitLength } = strictly('x509: invalid key usage', () => derBitString(leading(value, TAG.BIT_STRING)));
   let usage = 0;
-  for (let i = 0; i < 9 && i / 8 < bits.length; i++) if (bits[i >> 3]! & (0x80 >> (i & 7))) usage |= 1 << i;
+  for (let i = 0; i < 9 && i < bitLength; i++) if (bytes[i >> 3]! & (0x80 >> (i & 7))) usage |= 1 << i;
   return usage;
+}
+
+/** parseExtKeyUsageExtension: every element an OBJECT IDENTIFIER. */
+function extKeyUsage(value: Buffer): string[] {
+  return strictly('x509: invalid extended key usages', () =>
+    children(leading(value, TAG.SEQUENCE)).map((oid) => {
+      if (oid.tag !== TAG.OID) throw new DerError('not an OID');
+      return oidString(oid.content);
+    }),
+  );
+}
+
+/** parseExtension: extnID, an optional critical BOOLEAN, extnValue; anything after the value is ignored. */
+function extensionFields(extension: Der): { id: string; critical: boolean; value: Buffer } {
+  const parts = children(extension);
+  let i = 0;
+  const id = strictly('x509: malformed extension OID field', () => {
+    if (parts[i]?.tag !== TAG.OID) throw new DerError('missing OID');
+    return oidString(parts[i++]!.content);
+  });
+  let critical = false;
+  if (parts[i]?.tag === TAG.BOOLEAN) critical = strictly('x509: malformed extension critical field', () => derBoolean(parts[i++]!));
+  if (parts[i]?.tag !== TAG.OCTET_STRING) throw new ParseError('x509: malformed extension value field');
+  return { id, critical, value: parts[i]!.content };
 }
 
 /** GeneralName tags Go reads from SANs and name constraints: rfc822Name, dNSName, URI, iPAddress. */
 const HANDLED_NAME_TAGS = new Set([1, 2, 6, 7]);
 
-/** A SAN from which Go read nothing (only otherName, directoryName, ...) leaves a critical SAN unhandled. */
-function sanHandled(value: Buffer): boolean {
-  return children(leading(value, TAG.SEQUENCE)).some((name) => (name.tag & 0xc0) === 0x80 && HANDLED_NAME_TAGS.has(name.tag & 0x1f));
+/** Primitive context-specific GeneralName tags: rfc822Name [1], dNSName [2], URI [6], iPAddress [7]. */
+const SAN_EMAIL = 0x81;
+const SAN_DNS = 0x82;
+const SAN_URI = 0x86;
+const SAN_IP = 0x87;
+const isIA5 = (data: Buffer): boolean => data.every((b) => b < 0x80);
+
+/**
+ * parseSANExtension (forEachSAN): whether Go read any name from the SAN (if none, a critical SAN is unhandled),
+ * with Go's errors for names it refuses. Only the primitive tags count: Go compares the whole identifier octet
+ * (tag ^ 0x80), so a constructed [2] is not a dNSName. URIs are not parsed further (Go's url.Parse is not ported).
+ */
+function sanNames(value: Buffer): boolean {
+  const names = strictly('x509: invalid subject alternative names', () => leading(value, TAG.SEQUENCE));
+  const list = strictly('x509: invalid subject alternative name', () => children(names));
+  let any = false;
+  for (const name of list) {
+    switch (name.tag) {
+      case SAN_EMAIL:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN rfc822Name is malformed');
+        any = true;
+        break;
+      case SAN_DNS:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN dNSName is malformed');
+        any = true;
+        break;
+      case SAN_URI:
+        if (!isIA5(name.content)) throw new ParseError('x509: SAN uniformResourceIdentifier is malformed');
+        any = true;
+        break;
+      case SAN_IP:
+        if (name.content.length !== 4 && name.content.length !== 16) throw new ParseError(`x509: cannot parse IP address of length ${name.content.length}`);
+        any = true;
+        break;
+    }
+  }
+  return any;
 }
 
 /** parseNameConstraintsExtension (which, unlike the others, refuses trailing data): a constraint on a name type Go does not check is unhandled. */
@@ -190,6 +271,35 @@ function nameConstraintsHandled(value: Buffer): boolean {
     }
   }
   return true;
+}
+
+/** parseCertificatePoliciesExtension: a SEQUENCE of PolicyInformation, each policy OID well formed (any size) and named once. */
+function certificatePolicies(value: Buffer): void {
+  strictly('x509: invalid certificate policies', () => {
+    const seen = new Set<string>();
+    for (const info of children(leading(value, TAG.SEQUENCE))) {
+      if (info.tag !== TAG.SEQUENCE) throw new DerError('not a PolicyInformation');
+      const [oid] = children(info);
+      const c = oid?.content;
+      // newOIDFromDER: base-128 arcs of any size, none starting 0x80, the last one ended.
+      if (oid?.tag !== TAG.OID || c!.length === 0 || c![c!.length - 1]! & 0x80 || c!.some((b, i) => b === 0x80 && (i === 0 || !(c![i - 1]! & 0x80)))) throw new DerError('bad policy OID');
+      const key = c!.toString('hex');
+      if (seen.has(key)) throw new DerError('repeated policy');
+      seen.add(key);
+    }
+  });
+}
+
+/** processExtensions' authority info access: AccessDescriptions, each an OID and, when [6], a readable URI. */
+function authorityInfoAccess(value: Buffer): void {
+  strictly('x509: invalid authority info access', () => {
+    for (const description of children(leading(value, TAG.SEQUENCE))) {
+      if (description.tag !== TAG.SEQUENCE) throw new DerError('not an AccessDescription');
+      const [method] = children(description);
+      if (method?.tag !== TAG.OID) throw new DerError('no access method');
+      oidString(method.content);
+    }
+  });
 }
 
 /** Extensions parser.go processExtensions understands (2.5.29.x); every other critical one is unhandled. */
@@ -206,7 +316,7 @@ export function parseCertificate(cert: X509Certificate): ParsedCertificate | str
     try {
       parsed = parse(cert);
     } catch (err) {
-      if (err instanceof ParseError) parsed = err.message;
+      if (err instanceof ParseError || err instanceof TimeError || err instanceof NameError) parsed = err.message;
       else if (err instanceof DerError) parsed = 'x509: malformed certificate';
       else throw err;
     }
@@ -226,7 +336,10 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const fields = children(tbs);
   let i = 0;
   let version = 1;
-  if (fields[0]?.tag === contextTag(0, true)) version = smallInteger(readDer(fields[i++]!.content).content) + 1;
+  if (fields[0]?.tag === contextTag(0, true)) {
+    version = strictly('x509: malformed version', () => derInt64(parseDer(fields[i++]!.content, TAG.INTEGER))) + 1;
+    if (version < 1) throw new ParseError('x509: malformed version');
+  }
   if (version > 3) throw new ParseError('x509: invalid version');
   const serialField = fields[i++];
   if (serialField?.tag !== TAG.INTEGER) throw new DerError('malformed serial number');
@@ -234,10 +347,15 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const innerAlgorithm = fields[i++]!;
   if (!innerAlgorithm.raw.equals(outerAlgorithm.raw)) throw new ParseError("x509: inner and outer signature algorithm identifiers don't match");
   const issuer = fields[i++];
-  i++; // validity: node:crypto has read it already
+  const validity = fields[i++];
+  if (validity?.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed validity');
+  const [notBefore, notAfter] = children(validity);
+  const times = { notBefore: certTime(notBefore), notAfter: certTime(notAfter) };
   const subject = fields[i++];
   const spki = fields[i++];
   if (issuer?.tag !== TAG.SEQUENCE || subject?.tag !== TAG.SEQUENCE || spki?.tag !== TAG.SEQUENCE) throw new DerError('malformed tbs certificate');
+  parseName(issuer);
+  const { commonName, organizations } = parseName(subject);
 
   const parsed: ParsedCertificate = {
     cert,
@@ -245,7 +363,10 @@ function parse(cert: X509Certificate): ParsedCertificate {
     serial: BigInt(`0x${serialField.content.toString('hex') || '0'}`),
     rawSubject: subject.raw,
     rawIssuer: issuer.raw,
+    commonName,
+    organizations,
     rawSubjectPublicKeyInfo: spki.raw,
+    ...times,
     signatureAlgorithm: signatureAlgorithm(outerAlgorithm),
     ...subjectKey(cert),
     basicConstraintsValid: false,
@@ -262,17 +383,21 @@ function parse(cert: X509Certificate): ParsedCertificate {
     unhandledCriticalExtensions: [],
   };
 
-  const extensions = fields.slice(i).find((f) => f.tag === contextTag(3, true));
+  // Only a v3 certificate's extensions are read (after the v2 unique IDs, [1] and [2]): Go ignores any in v1 and v2.
+  let extensions: Der | undefined;
+  if (version > 1) {
+    if (fields[i]?.tag === contextTag(1, false)) i++;
+    if (fields[i]?.tag === contextTag(2, false)) i++;
+    if (version === 3 && fields[i]?.tag === contextTag(3, true)) extensions = fields[i];
+  }
   const seen = new Set<string>();
-  for (const extension of extensions === undefined ? [] : children(readDer(extensions.content))) {
-    const parts = children(extension);
-    const id = parts[0]?.tag === TAG.OID ? oidString(parts[0].content) : undefined;
-    const critical = parts[1]?.tag === TAG.BOOLEAN && parts[1].content[0] !== 0;
-    const valueField = parts.at(-1);
-    if (id === undefined || valueField?.tag !== TAG.OCTET_STRING) throw new DerError('malformed extension');
+  const extensionList = extensions === undefined ? undefined : readDer(extensions.content);
+  if (extensionList !== undefined && extensionList.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed extensions');
+  for (const extension of extensionList === undefined ? [] : children(extensionList)) {
+    if (extension.tag !== TAG.SEQUENCE) throw new ParseError('x509: malformed extension');
+    const { id, critical, value } = extensionFields(extension);
     if (seen.has(id)) throw new ParseError(`x509: certificate contains duplicate extension with OID ${goQuote(id)}`);
     seen.add(id);
-    const value = valueField.content;
     let handled = true;
     const ce = id.startsWith('2.5.29.') ? id.slice('2.5.29.'.length) : undefined;
     if (ce !== undefined && HANDLED_CE.has(ce)) {
@@ -285,7 +410,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
           break;
         case '17':
           parsed.subjectAltName = value;
-          handled = parsed.hasConstrainableNames = sanHandled(value);
+          handled = parsed.hasConstrainableNames = sanNames(value);
           break;
         case '30':
           handled = nameConstraintsHandled(value);
@@ -295,6 +420,12 @@ function parse(cert: X509Certificate): ParsedCertificate {
         case '36':
           parsed.hasPolicyConstraints = true;
           break;
+        case '32':
+          certificatePolicies(value);
+          break;
+        case '54':
+          strictly('x509: invalid inhibit any policy', () => derInt64(leading(value, TAG.INTEGER)));
+          break;
         case '35': {
           if (critical) throw new ParseError('x509: authority key identifier incorrectly marked critical');
           const keyId = children(leading(value, TAG.SEQUENCE)).find((f) => f.tag === contextTag(0, false));
@@ -302,7 +433,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
           break;
         }
         case '37':
-          parsed.extKeyUsage = children(leading(value, TAG.SEQUENCE)).map((oid) => oidString(oid.content));
+          parsed.extKeyUsage = extKeyUsage(value);
           break;
         case '14':
           if (critical) throw new ParseError('x509: subject key identifier incorrectly marked critical');
@@ -311,6 +442,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
       }
     } else if (id === AUTHORITY_INFO_ACCESS) {
       if (critical) throw new ParseError('x509: authority info access incorrectly marked critical');
+      authorityInfoAccess(value);
     } else {
       handled = false;
     }

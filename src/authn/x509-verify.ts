@@ -9,7 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { metaTime } from '../meta-time.js';
 import { goQuote } from '../store/validation.js';
 import { KEY_USAGE_CERT_SIGN, type ParsedCertificate, type PublicKeyAlgorithm } from './x509-parse.js';
-import { subjectNames } from './x509-subject.js';
+import { rfc3339 } from './x509-time.js';
+import { appendAll } from '../append-all.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
@@ -82,10 +83,8 @@ function isValid(c: ParsedCertificate, certType: CertType, chain: Chain, now: Da
   if (c.unhandledCriticalExtensions.length > 0) return 'x509: unhandled critical extension';
   const child = chain.at(-1);
   if (child !== undefined && !child.rawIssuer.equals(c.rawSubject)) return 'x509: issuer name does not match subject from issuing certificate';
-  const notBefore = new Date(c.cert.validFrom);
-  const notAfter = new Date(c.cert.validTo);
-  if (now.getTime() < notBefore.getTime()) return `x509: certificate has expired or is not yet valid: current time ${metaTime(now)} is before ${metaTime(notBefore)}`;
-  if (now.getTime() > notAfter.getTime()) return `x509: certificate has expired or is not yet valid: current time ${metaTime(now)} is after ${metaTime(notAfter)}`;
+  if (now.getTime() < c.notBefore.ms) return `x509: certificate has expired or is not yet valid: current time ${metaTime(now)} is before ${rfc3339(c.notBefore)}`;
+  if (now.getTime() > c.notAfter.ms) return `x509: certificate has expired or is not yet valid: current time ${metaTime(now)} is after ${rfc3339(c.notAfter)}`;
   // Key usage bits are not checked here (Go ignores them on purpose); CheckSignatureFrom checks certSign.
   if (certType === 'intermediate' && (!c.basicConstraintsValid || !c.isCA)) return 'x509: certificate is not authorized to sign other certificates';
   if (c.basicConstraintsValid && c.maxPathLen >= 0 && chain.length - 1 > c.maxPathLen) return 'x509: too many intermediates for path length constraint';
@@ -121,7 +120,7 @@ function alreadyInChain(candidate: ParsedCertificate, chain: Chain): boolean {
 function unknownAuthority(hint: { err: string; cert: ParsedCertificate } | undefined): string {
   const s = 'x509: certificate signed by unknown authority';
   if (hint === undefined) return s;
-  const { commonName, organizations } = subjectNames(hint.cert.cert);
+  const { commonName, organizations } = hint.cert;
   const certName = commonName !== '' ? commonName : (organizations[0] ?? `serial:${hint.cert.serial.toString()}`);
   return `${s} (possibly because of ${goQuote(hint.err)} while trying to verify candidate authority certificate ${goQuote(certName)})`;
 }
@@ -166,7 +165,7 @@ function buildChains(chain: Chain, pools: Pools): Chain[] {
       continue;
     }
     try {
-      chains.push(...buildChains([...chain, candidate], pools));
+      appendAll(chains, buildChains([...chain, candidate], pools));
       err = undefined;
     } catch (e) {
       if (!(e instanceof VerifyError)) throw e;

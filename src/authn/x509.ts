@@ -4,17 +4,20 @@
 import type { X509Certificate } from 'node:crypto';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
 import { parseCertificate, type ParsedCertificate } from './x509-parse.js';
-import { subjectNames } from './x509-subject.js';
 import { rsaKeySizeError, verifyChains } from './x509-verify.js';
 
-/** The window of time in which every certificate on a verified path is valid. */
+/** The window of time in which every certificate on a verified path is valid, and the leaf's CN and O as Go reads them. */
 interface VerifiedPath {
   notBefore: number;
   notAfter: number;
+  commonName: string;
+  organizations: string[];
 }
 
-/** A verified path and the user its leaf names (null for an empty CN). */
-interface Verified extends VerifiedPath {
+/** A verified path's validity window and the user its leaf names (null for an empty CN). */
+interface Verified {
+  notBefore: number;
+  notAfter: number;
   user: UserInfo | null;
 }
 
@@ -43,10 +46,10 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
   let notBefore = -Infinity;
   let notAfter = Infinity;
   for (const c of chains[0]!) {
-    notBefore = Math.max(notBefore, Date.parse(c.cert.validFrom));
-    notAfter = Math.min(notAfter, Date.parse(c.cert.validTo));
+    notBefore = Math.max(notBefore, c.notBefore.ms);
+    notAfter = Math.min(notAfter, c.notAfter.ms);
   }
-  return { notBefore, notAfter };
+  return { notBefore, notAfter, commonName: leaf.commonName, organizations: leaf.organizations };
 }
 
 /** Upper-case hex bytes joined by colons, as kube's columnSeparatedHex. */
@@ -97,9 +100,9 @@ export function x509Authenticator(opts: X509Options): RequestAuthenticator {
         if (!fresh(verified)) {
           const result = verifyClientChain(req.peerCertificates, opts.roots(), new Date(t));
           if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
-          const { commonName, organizations } = subjectNames(leaf);
+          const { commonName, organizations, ...window } = result;
           const credentialId = `X509SHA256=${leaf.fingerprint256.replaceAll(':', '').toLowerCase()}`;
-          verified = { ...result, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: { [CREDENTIAL_ID_KEY]: [credentialId] } } };
+          verified = { ...window, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: { [CREDENTIAL_ID_KEY]: [credentialId] } } };
           if (byFingerprint.size >= MAX_REMEMBERED) byFingerprint.delete(byFingerprint.keys().next().value!);
           byFingerprint.set(key, verified);
         }

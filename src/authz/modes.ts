@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { alwaysAllow, alwaysDeny, privilegedGroups } from './always.js';
 import type { Authorizer, RuleResolver, RulesResult } from './types.js';
 import { authorizerUnion } from './union.js';
+import { appendAll } from '../append-all.js';
 
 /** The --authorization-mode values this build serves, in kube's spelling. */
 export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
@@ -52,10 +53,10 @@ export function buildAuthorizer(modes: readonly AuthorizationMode[], parts: { rb
         const out: RulesResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] };
         for (const r of resolvers) {
           const part = r.rulesFor(user, namespace);
-          out.resourceRules.push(...part.resourceRules);
-          out.nonResourceRules.push(...part.nonResourceRules);
+          appendAll(out.resourceRules, part.resourceRules);
+          appendAll(out.nonResourceRules, part.nonResourceRules);
           out.incomplete ||= part.incomplete;
-          out.errors.push(...part.errors);
+          appendAll(out.errors, part.errors);
         }
         return out;
       },

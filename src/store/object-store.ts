@@ -25,6 +25,7 @@ import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequir
 import { IMMORTAL_NAMESPACES, INITIAL_NAMESPACES, namespaceType } from './namespaces.js';
 import type { FieldError, KubeObject, ObjectMeta, ResourceType, StoreChange, WatchEvent } from './types.js';
 import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
+import { appendAll } from '../append-all.js';
 
 /** How the store is tuned; the defaults suit a test server. */
 export interface ObjectStoreOptions {
@@ -530,7 +531,7 @@ export class ObjectStore {
   /** ValidateObjectMeta with the kind's name rule, then the kind's own validation: kube's 422 if anything fails. */
   private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, extra: FieldError[]): void {
     const errs = [...validateObjectMeta(obj.metadata as ObjectMeta, type.namespaced, type.nameValidation ?? 'DNS1123Subdomain'), ...extra];
-    errs.push(...(type.validate?.(obj, old) ?? []));
+    appendAll(errs, (type.validate?.(obj, old) ?? []));
     if (errs.length > 0) throw invalidObject(type.group, type.kind, typeof obj.metadata.name === 'string' ? obj.metadata.name : '', errs);
   }
 

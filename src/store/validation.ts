@@ -5,6 +5,7 @@
 // api/validation/path/name.go (ValidatePathSegmentName), api/validation/objectmeta.go (ValidateObjectMeta,
 // ValidateObjectMetaUpdate) and apis/meta/v1/validation/validation.go (ValidateLabels).
 import type { FieldError, KubeObject, ObjectMeta } from './types.js';
+import { appendAll } from '../append-all.js';
 
 /** A value printed as Go's %#v would, for field errors whose bad value is not a string or number. */
 export class GoValue {
@@ -22,24 +23,18 @@ const GO_ESCAPES: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 9: '\
  * punctuation, symbols and the ASCII space) as they are, the rest escaped.
  */
 export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
+  // One native scan: only the characters Go escapes reach the callback, so a strict error's path of megabytes
+  // (a body's keys joined by dots) costs no per-character work.
+  return `"${s.replace(/["\\]|[^ \p{L}\p{M}\p{N}\p{P}\p{S}]/gu, (ch) => {
     const cp = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') {
-      out += `\\${ch}`;
-    } else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) {
-      out += ch;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
-    } else {
-      const escaped = GO_ESCAPES[cp];
-      if (escaped !== undefined) out += escaped;
-      else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-      else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-      else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-    }
-  }
-  return `${out}"`;
+    if (ch === '"' || ch === '\\') return `\\${ch}`;
+    if (cp >= 0xd800 && cp <= 0xdfff) return '\ufffd'; // Go's JSON decoder has already replaced invalid UTF-16 with U+FFFD
+    const escaped = GO_ESCAPES[cp];
+    if (escaped !== undefined) return escaped;
+    if (cp < 0x20 || cp === 0x7f) return `\\x${cp.toString(16).padStart(2, '0')}`;
+    if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
+    return `\\U${cp.toString(16).padStart(8, '0')}`;
+  })}"`;
 }
 
 /** Go's sort.Strings order: bytes, which for UTF-8 is code point order (JS "<" compares UTF-16 units). */
@@ -358,10 +353,10 @@ export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameKi
   if (typeof meta.generation === 'number' && meta.generation < 0) {
     errs.push(fieldInvalid('metadata.generation', meta.generation, 'must be greater than or equal to 0'));
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
-  errs.push(...validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
-  errs.push(...validateFinalizers(meta.finalizers, 'metadata.finalizers'));
+  appendAll(errs, validateLabels(meta.labels, 'metadata.labels'));
+  appendAll(errs, validateAnnotations(meta.annotations, 'metadata.annotations'));
+  appendAll(errs, validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
+  appendAll(errs, validateFinalizers(meta.finalizers, 'metadata.finalizers'));
   return errs;
 }
 

@@ -172,6 +172,21 @@ describe('repeated keys (sigs.k8s.io/json DisallowDuplicateFields): the last win
     assert.equal(res.status, 200);
     assert.equal(res.headers.warning, '299 - "json patch unknown field \\"[0].extra\\""');
   });
+  test('Role: a repeated rules key decodes into the rule already there (decode.go array), so its resourceNames still narrow it', async () => {
+    const rule = (extra: string) => `{"verbs":["get"],"apiGroups":[""],"resources":["secrets"]${extra}}`;
+    const body = `{"kind":"Role","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"narrow"},"rules":[${rule(',"resourceNames":["one"]')}],"rules":[${rule('')}]}`;
+    const res = await post('/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', body);
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.headers.warning, '299 - "duplicate field \\"rules\\""');
+    assert.deepEqual(res.body.rules, [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['one'] }]);
+  });
+  test('JSON patch: "value": null is a value, as evanphx/json-patch reads the raw operation (the jsonPatchOp decode only finds strict errors)', async () => {
+    assert.equal((await post(CM, cmBody('null-value', '1'))).status, 201);
+    const res = await patch(`${CM}/null-value`, '[{"op":"add","path":"/data/n","value":null},{"op":"replace","path":"/data/a","value":null}]', 'application/json-patch+json');
+    assert.equal(res.status, 200, res.text);
+    // A null decodes into a map[string]string entry as "".
+    assert.deepEqual(res.body.data, { a: '', n: '' });
+  });
 });
 
 describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', () => {
@@ -182,6 +197,11 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
     assert.equal(res.body.immutable, true);
     assert.deepEqual(res.body.metadata.labels, { app: 'b', team: 'a' });
     assert.equal(res.headers.warning, undefined);
+  });
+  test('a time of day in a ConfigMap is a string: go-yaml v2 reads no base-60 numbers (YAML 1.1 would make 12:30 the int 750)', async () => {
+    const res = await post(CM, 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: yaml-time\ndata:\n  at: 12:30\n', 'application/yaml');
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body.data, { at: '12:30' });
   });
   test('a repeated key is YAMLToJSONStrict\'s strict error: a Warning, a 400 under Strict', async () => {
     const yaml = 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: yaml-dup\ndata:\n  a: "1"\n  a: "2"\n';
@@ -195,7 +215,37 @@ describe('YAML bodies as sigs.k8s.io/yaml reads them (go-yaml v2: YAML 1.1)', ()
   });
 });
 
+describe('review metadata (validation.go ValidateSubjectAccessReview: Semantic.DeepEqual to an empty ObjectMeta, managedFields aside)', () => {
+  const review = (metadata: string) => `{"kind":"SubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":${metadata},"spec":{"user":"u","resourceAttributes":{"verb":"get","resource":"pods"}}}`;
+  for (const [metadata, status] of [
+    ['{"generation":0,"labels":{},"finalizers":[],"uid":""}', 201],
+    ['{"managedFields":[{"manager":"m"}]}', 201],
+    ['{"creationTimestamp":"2024-01-02T03:04:05Z"}', 422],
+    ['{"generation":1}', 422],
+  ] as const) {
+    test(`metadata ${metadata}: ${status}`, async () => {
+      const res = await post(SAR, review(metadata));
+      assert.equal(res.status, status, res.text.slice(0, 300));
+    });
+  }
+});
+
 describe('no 500 from odd but valid bodies', () => {
+  // push(...list) throws RangeError past ~120,000 arguments: every list built from a body is appended item by item.
+  const many = (n: number, entry: (i: number) => string): string => Array.from({ length: n }, (_, i) => entry(i)).join(',');
+  test('200,000 invalid labels or data keys: kube\'s 422 listing them, not a 500', async () => {
+    const labels = await post(CM, `{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"many-labels","labels":{${many(200_000, (i) => `"!${i}":""`)}}}}`);
+    assert.equal(labels.status, 422, labels.text.slice(0, 300));
+    assert.equal(labels.body.details.causes.length, 200_000);
+    const data = await post(CM, `{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"many-keys"},"data":{${many(200_000, (i) => `"!${i}":""`)}}}`);
+    assert.equal(data.status, 422, data.text.slice(0, 300));
+  });
+  test('200,000 repeated YAML keys: YAMLToJSONStrict\'s error as a Warning, not a 500', async () => {
+    const yaml = `kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: many-repeats\ndata:\n${Array.from({ length: 200_000 }, (_, i) => `  k${i % 10}: v`).join('\n')}\n`;
+    const res = await post(CM, yaml, 'application/yaml');
+    assert.equal(res.status, 201, res.text.slice(0, 300));
+    assert.match(String(res.headers.warning), /^299 - "error converting YAML to JSON: yaml: unmarshal errors:/);
+  });
   test('an unknown field named in a non-latin-1 script gets its Warning (UTF-8 bytes), not a 500', async () => {
     const res = await post(SSAR, '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","spec":{"resourceAttributes":{"verb":"get"},"日本":1}}');
     assert.equal(res.status, 201);

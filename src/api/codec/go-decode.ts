@@ -13,15 +13,17 @@ import { goQuote } from '../../store/validation.js';
 
 /** The Go type a JSON value decodes into, as far as decoding tells types apart. */
 export type Schema =
-  | { t: 'string'; go: string }
-  | { t: 'bool'; go: string }
-  | { t: 'int'; go: string }
+  | { t: 'string'; go: string; ptr?: boolean }
+  | { t: 'bool'; go: string; ptr?: boolean }
+  | { t: 'int'; go: string; ptr?: boolean }
   | { t: 'bytes' }
   | { t: 'time' }
   | { t: 'slice'; of: Schema; go: string }
   | { t: 'map'; of: Schema; go: string }
   | StructSchema
-  | { t: 'any' };
+  | { t: 'any' }
+  /** A type that keeps its JSON unread (FieldsV1's UnmarshalJSON copies the bytes): no strict errors inside. */
+  | { t: 'raw' };
 
 /** A Go struct: its name (as UnmarshalTypeError prints it), its %v type name, and its JSON fields. */
 export interface StructSchema {
@@ -29,6 +31,8 @@ export interface StructSchema {
   name: string;
   go: string;
   fields: Record<string, Schema>;
+  /** Reached through a pointer (*T): null makes it nil, where null leaves a struct value as it is. */
+  ptr?: boolean;
 }
 
 /** The decoded object, the first type error (which makes the body a 400 whatever fieldValidation says), and the strict errors. */
@@ -46,6 +50,8 @@ interface State {
   typeError: string | undefined;
   strict: string[];
   seen: Set<string>;
+  /** A decoded slice's backing array when it holds elements past the slice's length (a repeat truncated it). */
+  backing: WeakMap<unknown[], unknown[]>;
 }
 
 function strictError(st: State, type: 'unknown field' | 'duplicate field', path: string): void {
@@ -122,6 +128,8 @@ interface Context {
   fieldStack: string[];
   /** The strict path: keys and [indices]. */
   path: string;
+  /** The number's literal text when it is not a plain, exactly held integer (JsonDocument.numberText). */
+  numberText?: string | undefined;
 }
 
 /**
@@ -137,12 +145,16 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
     return existing;
   };
   if (value === null) {
-    // null leaves strings, numbers, bools and (non-pointer) values as they are, and makes the rest nil.
-    return schema.t === 'string' || schema.t === 'bool' || schema.t === 'int' ? existing : null;
+    // literalStore: null makes pointers, maps, slices and interfaces nil and leaves any other value (strings,
+    // numbers, bools, struct values) as it is.
+    if ((schema.t === 'string' || schema.t === 'bool' || schema.t === 'int' || schema.t === 'struct') && schema.ptr !== true) return existing;
+    return null;
   }
   switch (schema.t) {
     case 'any':
       return walkAny(value, cx.path, st);
+    case 'raw':
+      return value;
     case 'string':
       return typeof value === 'string' ? value : typeError(schema.go);
     case 'time':
@@ -150,13 +162,19 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
       return typeof value === 'string' ? value : typeError('string');
     case 'bool':
       return typeof value === 'boolean' ? value : typeError(schema.go);
-    case 'int':
+    case 'int': {
       if (typeof value !== 'number') return typeError(schema.go);
-      if (!Number.isSafeInteger(value)) {
-        st.typeError ??= `json: cannot unmarshal number ${String(value)} into Go struct field ${cx.structName}.${cx.fieldStack.join('.')} of type ${schema.go}`;
+      // literalStore: strconv.ParseInt(text, 10, 64) and OverflowInt for the field's size; a fraction or an
+      // exponent (1.0, 1e2) is an error even when its value is whole.
+      const text = cx.numberText ?? String(value);
+      const bits = schema.go.endsWith('int32') ? 32n : 64n;
+      const whole = /^-?(0|[1-9][0-9]*)$/.test(text) ? BigInt(text) : undefined;
+      if (whole === undefined || whole < -(2n ** (bits - 1n)) || whole >= 2n ** (bits - 1n)) {
+        st.typeError ??= `json: cannot unmarshal number ${text} into Go struct field ${cx.structName}.${cx.fieldStack.join('.')} of type ${schema.go}`;
         return existing;
       }
       return value;
+    }
     case 'bytes': {
       if (typeof value !== 'string') return typeError('[]uint8');
       const at = base64ErrorOffset(value);
@@ -165,10 +183,18 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
     }
     case 'slice': {
       if (!Array.isArray(value)) return typeError(schema.go);
-      return value.map((item, i) => {
-        const out = decode(item, schema.of, undefined, { ...cx, path: `${cx.path}[${i}]` }, st);
-        return out === null || out === undefined ? zeroOf(schema.of) : out;
-      });
+      // decode.go array(): a repeated key decodes into the elements already there (merging structs, keeping what
+      // a null leaves), then truncates the slice; the elements past its length stay in the backing array, where
+      // a later, longer repeat decodes into them again. An empty array is a new empty slice.
+      if (value.length === 0) return [];
+      const backing = Array.isArray(existing) ? [...(st.backing.get(existing) ?? existing)] : [];
+      for (let i = 0; i < value.length; i++) {
+        const out = decode(value[i], schema.of, backing[i], { ...cx, path: `${cx.path}[${i}]`, numberText: st.doc.numberText(value, String(i)) }, st);
+        backing[i] = out === null || out === undefined ? zeroOf(schema.of) : out;
+      }
+      const slice = backing.slice(0, value.length);
+      if (backing.length > slice.length) st.backing.set(slice, backing);
+      return slice;
     }
     case 'map': {
       if (!isObject(value)) return typeError(schema.go);
@@ -179,7 +205,7 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
         if (keys.has(k)) strictError(st, 'duplicate field', path);
         keys.add(k);
         // Each map entry decodes into a fresh element (Go zeroes mapElem), replacing an earlier one.
-        const decoded = decode(v, schema.of, undefined, { ...cx, path }, st);
+        const decoded = decode(v, schema.of, undefined, { ...cx, path, numberText: st.doc.numberText(value, k) }, st);
         setOwn(out, k, decoded === null || decoded === undefined ? zeroOf(schema.of) : decoded);
       }
       return out;
@@ -197,7 +223,7 @@ function decode(value: unknown, schema: Schema, existing: unknown, cx: Context, 
         }
         if (keys.has(k)) strictError(st, 'duplicate field', path);
         keys.add(k);
-        const decoded = decode(v, field, out[k], { structName: schema.name, fieldStack: [...cx.fieldStack, k], path }, st);
+        const decoded = decode(v, field, out[k], { structName: schema.name, fieldStack: [...cx.fieldStack, k], path, numberText: st.doc.numberText(value, k) }, st);
         if (decoded === null || decoded === undefined) delete out[k];
         else out[k] = decoded;
       }
@@ -216,14 +242,14 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
 
 /** Decodes a read JSON document into any Go type, strictly: the value, the first type error and the strict errors. */
 export function decodeValue(doc: JsonDocument, schema: Schema): { value: unknown; typeError: string | undefined; strict: string[] } {
-  const st: State = { doc, typeError: undefined, strict: [], seen: new Set() };
+  const st: State = { doc, typeError: undefined, strict: [], seen: new Set(), backing: new WeakMap() };
   const value = decode(doc.value, schema, undefined, { structName: '', fieldStack: [], path: '' }, st);
   return { value, typeError: st.typeError, strict: st.strict };
 }
 
 /** Decodes a read JSON document into the Go struct, strictly (every strict error is collected; the caller decides what they mean). */
 export function decodeStrict(doc: JsonDocument, schema: StructSchema): DecodeResult {
-  const st: State = { doc, typeError: undefined, strict: [], seen: new Set() };
+  const st: State = { doc, typeError: undefined, strict: [], seen: new Set(), backing: new WeakMap() };
   const value = decode(doc.value, schema, undefined, { structName: '', fieldStack: [], path: '' }, st);
   return { value: isObject(value) ? value : {}, typeError: st.typeError, strict: st.strict };
 }
@@ -234,6 +260,10 @@ export function decodeStrict(doc: JsonDocument, schema: StructSchema): DecodeRes
 export const goString = (go = 'string'): Schema => ({ t: 'string', go });
 /** A Go bool. */
 export const goBool: Schema = { t: 'bool', go: 'bool' };
+/** A *bool: null makes it nil. */
+export const goBoolPtr: Schema = { t: 'bool', go: 'bool', ptr: true };
+/** The same Go type reached through a pointer (*T): null makes it nil. */
+export const goPtr = <S extends StructSchema>(schema: S): S => ({ ...schema, ptr: true });
 /** A Go int64 (or int32, by name). */
 export const goInt = (go = 'int64'): Schema => ({ t: 'int', go });
 /** A []string. */
@@ -251,18 +281,18 @@ const OWNER_REFERENCE = goStruct('OwnerReference', 'v1', {
   kind: goString(),
   name: goString(),
   uid: goString('types.UID'),
-  controller: goBool,
-  blockOwnerDeletion: goBool,
+  controller: goBoolPtr,
+  blockOwnerDeletion: goBoolPtr,
 });
 
-/** metav1.ManagedFieldsEntry (fieldsV1 is free-form JSON). */
+/** metav1.ManagedFieldsEntry (fieldsV1 is *FieldsV1, whose UnmarshalJSON keeps the raw JSON unread). */
 const MANAGED_FIELDS_ENTRY = goStruct('ManagedFieldsEntry', 'v1', {
   manager: goString(),
   operation: goString('v1.ManagedFieldsOperationType'),
   apiVersion: goString(),
   time: { t: 'time' },
   fieldsType: goString(),
-  fieldsV1: { t: 'any' },
+  fieldsV1: { t: 'raw' },
   subresource: goString(),
 });
 
@@ -277,7 +307,7 @@ export const OBJECT_META = goStruct('ObjectMeta', 'v1', {
   generation: goInt(),
   creationTimestamp: { t: 'time' },
   deletionTimestamp: { t: 'time' },
-  deletionGracePeriodSeconds: goInt(),
+  deletionGracePeriodSeconds: { t: 'int', go: 'int64', ptr: true },
   labels: goStringMap,
   annotations: goStringMap,
   ownerReferences: goSlice(OWNER_REFERENCE),

@@ -10,10 +10,15 @@ export const MAX_NESTING_DEPTH = 10000;
 /** A JSON document as read: the value (the last of repeated keys wins, as in JSON.parse) and every entry of objects that repeat a key. */
 export interface JsonDocument {
   value: unknown;
-  /** Whether some object repeats a key. */
+  /** Whether some object repeats a key (or has entries kept apart for their order: array-index keys). */
   hasRepeats: boolean;
   /** The entries of an object in document order, repeated keys included. */
   entriesOf(obj: Record<string, unknown>): [string, unknown][];
+  /**
+   * The literal text of a number under this key (or array index) when it is not a plain integer JavaScript holds
+   * exactly (1.0, 1e2, 2^53+1): Go decodes the text into an int64 field, not the float. For a repeated key, the first.
+   */
+  numberText(container: object, key: string): string | undefined;
 }
 
 /** A Go SyntaxError: its message and the byte offset it was found after. */
@@ -340,12 +345,55 @@ function eof(s: Scanner): Op {
 // ----- values -----
 
 const utf8 = new TextDecoder('utf-8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// The length of the valid UTF-8 sequence at i, or 0: utf8.DecodeRune's acceptRanges (no overlongs, surrogates or
+// code points past U+10FFFF).
+function sequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const [lo, hi] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const [lo, hi] = c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * UTF-8 text as Go's unquote reads it: each byte that does not start a valid sequence is one U+FFFD
+ * (utf8.DecodeRune returns RuneError, 1), where TextDecoder replaces a whole maximal subpart with one.
+ */
+function decodeUtf8AsGo(b: Uint8Array): string {
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    const parts: string[] = [];
+    let run = 0;
+    for (let i = 0; i < b.length; ) {
+      const n = sequenceLength(b, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      parts.push(utf8.decode(b.subarray(run, i)), '\ufffd');
+      run = ++i;
+    }
+    parts.push(utf8.decode(b.subarray(run)));
+    return parts.join('');
+  }
+}
 
 function literalValue(bytes: Uint8Array, start: number, end: number): unknown {
   switch (bytes[start]) {
     case 0x22: {
-      // Go replaces invalid UTF-8 and unpaired surrogates with U+FFFD.
-      const s = JSON.parse(utf8.decode(bytes.subarray(start, end))) as string;
+      // Go replaces invalid UTF-8 (byte by byte) and unpaired surrogates with U+FFFD.
+      const s = JSON.parse(decodeUtf8AsGo(bytes.subarray(start, end))) as string;
       return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
     }
     case 0x74:
@@ -359,10 +407,20 @@ function literalValue(bytes: Uint8Array, start: number, end: number): unknown {
   }
 }
 
+/** A short integer literal (no fraction, no exponent, under 16 digits): its Number is exact, no text needed. */
+function plainInteger(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start > 15) return false;
+  for (let i = start; i < end; i++) if (bytes[i] === 0x2e || bytes[i] === 0x65 || bytes[i] === 0x45) return false;
+  return true;
+}
+
 function setEntry(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
 }
+
+/** Keys a JavaScript object orders before all others (array indices, below 2^32 - 1). */
+const ARRAY_INDEX = /^(0|[1-9][0-9]{0,9})$/;
 
 interface Frame {
   container: Record<string, unknown> | unknown[];
@@ -383,6 +441,16 @@ export function readJson(input: Uint8Array | string): JsonDocument {
   let root: unknown;
   let literalStart = -1;
   let hasRepeats = false;
+  const numberTexts = new WeakMap<object, Map<string, string>>();
+  const noteNumber = (text: string, value: number): void => {
+    if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(value)) return;
+    const top = stack[stack.length - 1];
+    if (top === undefined) return;
+    const key = Array.isArray(top.container) ? String(top.container.length) : top.key!;
+    let texts = numberTexts.get(top.container);
+    if (texts === undefined) numberTexts.set(top.container, (texts = new Map()));
+    if (!texts.has(key)) texts.set(key, text);
+  };
 
   const put = (value: unknown): void => {
     const top = stack[stack.length - 1];
@@ -397,7 +465,9 @@ export function readJson(input: Uint8Array | string): JsonDocument {
     if (top.expectKey) {
       const key = value as string;
       top.key = key;
-      if (top.entries === undefined && Object.hasOwn(top.container, key)) top.entries = Object.entries(top.container);
+      // Entries are kept in document order where the object's own order differs: a repeated key, or an
+      // array-index key, which JavaScript objects list first.
+      if (top.entries === undefined && (Object.hasOwn(top.container, key) || ARRAY_INDEX.test(key))) top.entries = Object.entries(top.container);
       return;
     }
     top.entries?.push([top.key!, value]);
@@ -405,7 +475,9 @@ export function readJson(input: Uint8Array | string): JsonDocument {
   };
   const endLiteral = (at: number): void => {
     if (literalStart < 0) return;
-    put(literalValue(bytes, literalStart, at));
+    const value = literalValue(bytes, literalStart, at);
+    if (typeof value === 'number' && !plainInteger(bytes, literalStart, at)) noteNumber(utf8.decode(bytes.subarray(literalStart, at)), value);
+    put(value);
     literalStart = -1;
   };
   const close = (): void => {
@@ -460,10 +532,11 @@ export function readJson(input: Uint8Array | string): JsonDocument {
     value: root,
     hasRepeats,
     entriesOf: (obj) => repeated.get(obj) ?? Object.entries(obj),
+    numberText: (container, key) => numberTexts.get(container)?.get(key),
   };
 }
 
 /** A value that was not read from JSON text (protobuf, YAML) as a document: its objects repeat no key. */
 export function documentOf(value: unknown): JsonDocument {
-  return { value, hasRepeats: false, entriesOf: (obj) => Object.entries(obj) };
+  return { value, hasRepeats: false, entriesOf: (obj) => Object.entries(obj), numberText: () => undefined };
 }

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { badRequest, internalError, StatusError } from '../status.js';
 import { summarizeData } from './summarize.js';
+import { appendAll } from '../../append-all.js';
 
 /** The media type kube-apiserver and client-go use for protobuf bodies. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -100,7 +101,7 @@ function listProtoFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(path.join(dir, rel)).sort()) {
     const relPath = rel === '' ? entry : `${rel}/${entry}`;
-    if (statSync(path.join(dir, relPath)).isDirectory()) out.push(...listProtoFiles(dir, relPath));
+    if (statSync(path.join(dir, relPath)).isDirectory()) appendAll(out, listProtoFiles(dir, relPath));
     else if (entry.endsWith('.proto')) out.push(relPath);
   }
   return out;
@@ -292,7 +293,7 @@ function readFields(type: protobuf.Type, bytes: Uint8Array): Map<string, RawValu
     if (field.repeated) {
       let list = values.get(field.name) as RawValue[] | undefined;
       if (list === undefined) values.set(field.name, (list = []));
-      if (Array.isArray(value) && !isMessage && wireType === 2 && scalarWire !== 2) list.push(...value);
+      if (Array.isArray(value) && !isMessage && wireType === 2 && scalarWire !== 2) appendAll(list, value);
       else list.push(value);
     } else {
       values.set(field.name, value);

@@ -255,7 +255,10 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<st
       const decoded = decodeValue(parsed.doc, JSON_PATCH_OPS);
       if (decoded.typeError !== undefined) throw badRequest(`error decoding patch: ${decoded.typeError}`);
       if (strictly) strict = decoded.strict.map((e) => `json patch ${e}`);
-      const ops = decoded.value === null ? [] : (decoded.value as Record<string, Json>[]);
+      // The operations applied are the patch as evanphx/json-patch reads it (map[string]*json.RawMessage), not
+      // the jsonPatchOp decode above, which only finds errors and would drop a "value": null.
+      const raw = parsed.doc.value;
+      const ops = Array.isArray(raw) ? raw.map((o) => (isObject(o) ? o : {})) : [];
       if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
         throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
       }

@@ -12,6 +12,7 @@ import { fieldInvalid, fieldRequired, isDNS1123Label, validatePathSegmentName } 
 import { RBAC_API_VERSION, RBAC_KINDS, isNamespacedRbacKind, isRbacObject } from './types.js';
 import type { RbacKind, RbacObject } from './types.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject } from './validation.js';
+import { appendAll } from '../../append-all.js';
 
 /** The file name endings read from a folder. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -291,7 +292,7 @@ export async function loadPolicyFiles(paths: string[], opts: { onFile?: (file: s
     const docs = asConfigError(file, undefined, () => parseDocuments(file, text.replace(/^\uFEFF/, '')));
     docs.forEach((doc, index) => {
       if (doc === null || doc === undefined) return;
-      objects.push(...asConfigError(file, index, () => documentObjects(file, index, doc)));
+      appendAll(objects, asConfigError(file, index, () => documentObjects(file, index, doc)));
     });
   }
   return { objects, files };

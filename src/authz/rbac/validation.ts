@@ -6,7 +6,7 @@
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
-import { decodeStrict, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
+import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
 import { documentOf } from '../../api/codec/json-reader.js';
 import { cloneJson } from '../../api/codec/json-value.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
@@ -25,6 +25,7 @@ import {
 } from '../../store/validation.js';
 import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
 import type { RbacKind } from './types.js';
+import { appendAll } from '../../append-all.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
@@ -54,7 +55,7 @@ export const RBAC_SCHEMAS: Readonly<Record<RbacKind, StructSchema>> = {
   Role: kindSchema('Role', { rules: RULES }),
   ClusterRole: kindSchema('ClusterRole', {
     rules: RULES,
-    aggregationRule: goStruct('AggregationRule', 'v1', { clusterRoleSelectors: goSlice(LABEL_SELECTOR) }),
+    aggregationRule: goPtr(goStruct('AggregationRule', 'v1', { clusterRoleSelectors: goSlice(LABEL_SELECTOR) })),
   }),
   RoleBinding: kindSchema('RoleBinding', BINDING_FIELDS),
   ClusterRoleBinding: kindSchema('ClusterRoleBinding', BINDING_FIELDS),
@@ -225,7 +226,7 @@ function validateAggregationRule(aggregationRule: unknown, allowInvalidValues: b
   }
   selectors.forEach((selector, i) => {
     const path = `aggregationRule.clusterRoleSelectors[${i}]`;
-    errs.push(...validateLabelSelector(selector, allowInvalidValues, path));
+    appendAll(errs, validateLabelSelector(selector, allowInvalidValues, path));
     // kube passes the nil labels.Selector the failed conversion returned, which prints as "null".
     if (!labelSelectorConverts(selector)) errs.push(fieldInvalid(path, 'null', 'invalid label selector.'));
   });
@@ -272,7 +273,7 @@ function validateBinding(obj: KubeObject, isNamespaced: boolean): FieldError[] {
   } else {
     for (const msg of validatePathSegmentName(name, false)) errs.push(fieldInvalid('roleRef.name', name, msg));
   }
-  asArray(obj.subjects).forEach((subject, i) => errs.push(...validateSubject(subject, isNamespaced, `subjects[${i}]`)));
+  asArray(obj.subjects).forEach((subject, i) => appendAll(errs, validateSubject(subject, isNamespaced, `subjects[${i}]`)));
   return errs;
 }
 

@@ -3,7 +3,7 @@
 // `duplicate field "a[0].b"`), each once and at most 100, and Go's decoding into the same field for repeats.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeStrict, decodeValue, goInt, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema } from '../../../src/api/codec/go-decode.js';
+import { decodeStrict, decodeValue, goInt, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema } from '../../../src/api/codec/go-decode.js';
 import { readJson } from '../../../src/api/codec/json-reader.js';
 
 const ITEM = goStruct('Item', 'v1', { name: goString(), tags: goStringMap, count: goInt('int32') });
@@ -71,4 +71,49 @@ test('a top-level slice reports element type errors without a struct (handlers.j
   assert.equal(decodeValue(readJson('[1]'), ops).typeError, 'json: cannot unmarshal number into Go value of type handlers.jsonPatchOp');
   assert.equal(decodeValue(readJson('[{"op":1}]'), ops).typeError, 'json: cannot unmarshal number into Go struct field jsonPatchOp.op of type string');
   assert.deepEqual(decodeValue(readJson('[{"op":"add","x":1}]'), ops).strict, ['unknown field "[0].x"']);
+});
+
+test('decode.go array(): a repeated slice decodes into the elements already there, then truncates', () => {
+  const cases: { name: string; body: string; want: unknown }[] = [
+    { name: 'a struct element merges (a rule keeps its resourceNames)', body: '{"spec":{"items":[{"name":"a","tags":{"x":"1"}}],"items":[{"tags":{"y":"2"}}]}}', want: { items: [{ name: 'a', tags: { x: '1', y: '2' } }] } },
+    { name: 'a null element leaves a string as it is; the slice is cut to the new length', body: '{"spec":{"names":["a","b"],"names":[null]}}', want: { names: ['a'] } },
+    { name: 'elements past the length stay in the backing array and are decoded into again', body: '{"spec":{"names":["a","b","c"],"names":["x"],"names":[null,null,null]}}', want: { names: ['x', 'b', 'c'] } },
+    { name: 'an empty array is a new, empty slice', body: '{"spec":{"names":["a"],"names":[],"names":[null]}}', want: { names: [''] } },
+    { name: 'a null struct element leaves the element as it is', body: '{"spec":{"items":[{"name":"a"}],"items":[null]}}', want: { items: [{ name: 'a' }] } },
+  ];
+  for (const c of cases) {
+    const { value, typeError } = decode(c.body);
+    assert.equal(typeError, undefined, c.name);
+    assert.deepEqual(value.spec, c.want, c.name);
+  }
+});
+
+test('literalStore: null leaves a struct value as it is and makes a pointer nil', () => {
+  const schema = kindSchema('Holder', { value: goStruct('Inner', 'v1', { name: goString() }), pointer: goPtr(goStruct('Inner', 'v1', { name: goString() })) });
+  const { value } = decodeStrict(readJson('{"value":{"name":"a"},"value":null,"pointer":{"name":"b"},"pointer":null}'), schema);
+  assert.deepEqual(value, { value: { name: 'a' } });
+});
+
+test('literalStore: an int field takes the literal as strconv.ParseInt does, not its float value', () => {
+  const cases: { text: string; want: string | undefined }[] = [
+    { text: '1.0', want: 'json: cannot unmarshal number 1.0 into Go struct field Item.spec.items.count of type int32' },
+    { text: '1e2', want: 'json: cannot unmarshal number 1e2 into Go struct field Item.spec.items.count of type int32' },
+    { text: '-0', want: undefined },
+    { text: '2147483647', want: undefined },
+    { text: '2147483648', want: 'json: cannot unmarshal number 2147483648 into Go struct field Item.spec.items.count of type int32' },
+  ];
+  for (const c of cases) assert.equal(decode(`{"spec":{"items":[{"count":${c.text}}]}}`).typeError, c.want, c.text);
+  const meta = (text: string) => decodeStrict(readJson(`{"metadata":{"generation":${text}}}`), THING).typeError;
+  assert.equal(meta('9007199254740993'), undefined, 'int64 past 2^53');
+  assert.equal(meta('9223372036854775808'), 'json: cannot unmarshal number 9223372036854775808 into Go struct field ObjectMeta.metadata.generation of type int64');
+});
+
+test('strict errors in document order, array-index keys included (JavaScript would list "0" first)', () => {
+  assert.deepEqual(decode('{"b":1,"0":1}').strict, ['unknown field "b"', 'unknown field "0"']);
+});
+
+test('metav1.FieldsV1 keeps its JSON unread (its UnmarshalJSON copies the bytes): no strict errors inside fieldsV1', () => {
+  const { strict, value } = decode('{"metadata":{"managedFields":[{"manager":"m","fieldsV1":{"f:data":{"f:a":{},"f:a":{}}}}]}}');
+  assert.deepEqual(strict, []);
+  assert.deepEqual(value.metadata, { managedFields: [{ manager: 'm', fieldsV1: { 'f:data': { 'f:a': {} } } }] });
 });

@@ -62,3 +62,23 @@ test('repeated keys: the value keeps the last, entriesOf keeps every entry in or
   assert.deepEqual(doc.entriesOf(value as unknown as Record<string, unknown>), [['a', 1], ['b', { c: 2 }], ['a', 3]]);
   assert.deepEqual(doc.entriesOf(value.b), [['c', 1], ['c', 2]]);
 });
+
+test('invalid UTF-8 in a string: one U+FFFD per byte that starts no valid sequence, as Go\'s unquote (utf8.DecodeRune) reads it', () => {
+  const cases: { name: string; bytes: number[]; want: string }[] = [
+    { name: 'a cut 3-byte sequence (TextDecoder would give one U+FFFD)', bytes: [0xe2, 0x82, 0x41], want: '\ufffd\ufffdA' },
+    { name: 'a cut 4-byte sequence', bytes: [0xf0, 0x9f, 0x98, 0x41], want: '\ufffd\ufffd\ufffdA' },
+    { name: 'an encoded surrogate', bytes: [0xed, 0xa0, 0x80], want: '\ufffd\ufffd\ufffd' },
+    { name: 'an overlong NUL', bytes: [0xc0, 0x80], want: '\ufffd\ufffd' },
+    { name: 'a lone continuation byte between valid text', bytes: [0x61, 0x80, 0xc3, 0xa9], want: 'a\ufffdé' },
+    { name: 'past U+10FFFF', bytes: [0xf4, 0x90, 0x80, 0x80], want: '\ufffd\ufffd\ufffd\ufffd' },
+  ];
+  for (const c of cases) {
+    const { value } = readJson(Buffer.from([0x22, ...c.bytes, 0x22]));
+    assert.equal(value, c.want, c.name);
+  }
+});
+
+test('entriesOf keeps document order for keys JavaScript objects list first (array indices), as Go reports them', () => {
+  const doc = readJson('{"b":1,"10":2,"a":3,"0":4}');
+  assert.deepEqual(doc.entriesOf(doc.value as Record<string, unknown>).map(([k]) => k), ['b', '10', 'a', '0']);
+});

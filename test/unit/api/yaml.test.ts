@@ -10,7 +10,21 @@ const scalarCases: { text: string; want: unknown }[] = [
   { text: 'n', want: false },
   { text: 'off', want: false },
   { text: '017', want: 15 },
-  { text: '0o17', want: '0o17' },
+  // go-yaml v2 resolve.go: strconv.ParseInt(plain, 0, 64), which reads Go's 0o, 0X and 0B prefixes.
+  { text: '0o17', want: 15 },
+  { text: '0X1F', want: 31 },
+  { text: '0B11', want: 3 },
+  // Base-60 numbers are YAML 1.1 but "purposefully unsupported" by go-yaml: a time in a ConfigMap stays a string.
+  { text: '12:30', want: '12:30' },
+  { text: '190:20:30.15', want: '190:20:30.15' },
+  // Underscores are dropped before the number is read, and yamlStyleFloat takes an exponent without a dot.
+  { text: '1_0e1_0', want: 1e11 },
+  { text: '1e3', want: 1000 },
+  { text: '.', want: '.' },
+  { text: '-.', want: '-.' },
+  { text: '._5', want: '._5' },
+  { text: '09', want: 9 },
+  { text: '+inf', want: '+inf' },
   { text: '~', want: null },
   { text: '2001-12-14', want: '2001-12-14' },
 ];
@@ -38,4 +52,10 @@ test('a repeated key keeps the last value and is YAMLToJSONStrict\'s error, with
 
 test('nesting beyond what the parser takes is a YamlError (a 400), never a crash', () => {
   assert.throws(() => yamlToJson(`a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`), YamlError);
+});
+
+test('.inf and .nan are floats json.Marshal refuses: sigs.k8s.io/yaml cannot convert them', () => {
+  assert.throws(() => yamlToJson('a: .inf\n'), (err: unknown) => err instanceof YamlError && err.message === 'json: unsupported value: +Inf');
+  assert.throws(() => yamlToJson('a: [-.Inf]\n'), (err: unknown) => err instanceof YamlError && err.message === 'json: unsupported value: -Inf');
+  assert.throws(() => yamlToJson('a: {b: .NaN}\n'), (err: unknown) => err instanceof YamlError && err.message === 'json: unsupported value: NaN');
 });
