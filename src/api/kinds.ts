@@ -8,7 +8,7 @@ import { restResource, type AdmitHook, type WatchLog } from './rest/resource.js'
 import type { Authorizer } from '../authz/types.js';
 import { applyRbacDefaults, RBAC_SCHEMAS, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import type { RbacKind as RbacKindName } from '../authz/rbac/types.js';
-import { equalJson } from './codec/json-value.js';
+import { equalJson } from '../apimachinery/json-value.js';
 import { goBoolPtr, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';

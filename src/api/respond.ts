@@ -1,5 +1,5 @@
 import type { KubeContext } from '../request/state.js';
-import { encodeJson } from './codec/json-value.js';
+import { encodeJson } from '../apimachinery/json-value.js';
 
 /**
  * Sends a JSON body with kube-apiserver's headers straight to node's response: Koa's own response step

@@ -3,7 +3,7 @@
 // and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
-import { cloneJson, freezeJson, stableJson } from '../api/codec/json-value.js';
+import { cloneJson, freezeJson, stableJson } from '../apimachinery/json-value.js';
 import { metaTime } from '../meta-time.js';
 import { randomUUID } from 'node:crypto';
 import {

@@ -5,7 +5,7 @@
 import { decodeValue, goString, goStruct, type Schema } from '../codec/go-decode.js';
 import { goJsonTypeName } from '../codec/go-json.js';
 import { JsonSyntaxError, readJson, type JsonDocument } from '../codec/json-reader.js';
-import { cloneJson, equalJson } from '../codec/json-value.js';
+import { cloneJson, equalJson } from '../../apimachinery/json-value.js';
 import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../status.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
 import { decodeStrict } from '../codec/go-decode.js';
 import { documentOf, JsonSyntaxError, readJson } from '../codec/json-reader.js';
-import { encodeJson, stableJson } from '../codec/json-value.js';
+import { encodeJson, stableJson } from '../../apimachinery/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
 import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../status.js';

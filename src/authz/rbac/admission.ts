@@ -2,7 +2,7 @@
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
 import { forbidden, notFound } from '../../api/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
-import { stableJson } from '../../api/codec/json-value.js';
+import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../store/types.js';
 import type { Authorizer } from '../types.js';
 import { rulesFor } from './authorizer.js';

@@ -8,7 +8,7 @@
 // name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
 import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
 import { documentOf } from '../../api/codec/json-reader.js';
-import { cloneJson } from '../../api/codec/json-value.js';
+import { cloneJson } from '../../apimachinery/json-value.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
 import {
   fieldForbidden,
