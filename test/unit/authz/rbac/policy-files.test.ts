@@ -267,6 +267,14 @@ const errorCases: { name: string; file: string; text: string; message: string; c
     line: 3,
   },
   {
+    name: 'a key repeated in a nested mapping is found too, with its line and column',
+    file: 'dup-nested.yaml',
+    text: `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: a\n  labels:\n    x: "1"\n    x: "2"\n`,
+    message: 'document 0: YAML syntax error: Map keys must be unique (column 5)',
+    code: 'RBAC_POLICY_SYNTAX',
+    line: 7,
+  },
+  {
     // CVE-2019-11253: go-yaml v2 (decode.go) refuses a billion laughs with this wording; kubectl prints it.
     name: 'a YAML alias bomb (billion laughs) is refused per document, in go-yaml v2 decode.go\'s words',
     file: 'bomb.yaml',
