@@ -2,9 +2,9 @@
 // 1.1 (`yes`, `on`, `y` are booleans, `017` is octal), honours `<<` merge keys, reads only the first document of a
 // stream and, where a key repeats, keeps the last value. YAMLToJSONStrict's complaint about repeated keys is
 // returned apart: kube's strict decoder turns it into a strict error (a Warning, or a 400 under Strict).
-import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node as YamlNode, type Tags } from 'yaml';
+import { Composer, LineCounter, Parser, type Document, type Tags } from 'yaml';
 import { goQuote } from '../../store/validation.js';
-import { appendAll } from '../../append-all.js';
+import { repeatedKeys } from '../../apimachinery/yaml-keys.js';
 
 /** A YAML body that sigs.k8s.io/yaml could not convert; the message is what follows "error converting YAML to JSON: ". */
 export class YamlError extends Error {}
@@ -89,30 +89,8 @@ function keyText(key: unknown): string {
 }
 
 // go-yaml v2 (decode.go, d.mapping in strict mode): `line N: key "k" already set in map`, in document order.
-// Iterative: nesting is bounded only by the parser.
 function duplicateKeys(root: unknown, lines: LineCounter): string[] {
-  const found: string[] = [];
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
-    } else if (isMap(node)) {
-      const seen = new Set<string>();
-      const here: string[] = [];
-      for (const pair of node.items) {
-        const key = pair.key as YamlNode | null;
-        if (isScalar(key) && typeof key.value !== 'symbol') {
-          const id = `${typeof key.value}:${String(key.value)}`;
-          if (seen.has(id)) here.push(`line ${lines.linePos(key.range?.[0] ?? 0).line}: key ${keyText(key.value)} already set in map`);
-          seen.add(id);
-        }
-      }
-      appendAll(found, here);
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]!.value);
-    }
-  }
-  return found;
+  return [...repeatedKeys(root)].map((key) => `line ${lines.linePos(key.range?.[0] ?? 0).line}: key ${keyText(key.value)} already set in map`);
 }
 
 /** sigs.k8s.io/yaml.YAMLToJSON for a request body: the first document's value, or a YamlError. */

@@ -5,7 +5,8 @@
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { repeatedKeys } from '../../apimachinery/yaml-keys.js';
 import { ConfigError } from '../../errors.js';
 import type { FieldError, KubeObject } from '../../store/types.js';
 import { fieldInvalid, fieldRequired, isDNS1123Label, validatePathSegmentName } from '../../store/validation.js';
@@ -149,8 +150,7 @@ function parseDocuments(file: string, text: string): unknown[] {
 function parseYaml(file: string, text: string, syntax: 'YAML' | 'JSON'): unknown[] {
   // YAML 1.1, as kubectl's YAML reader (go-yaml v2) resolves scalars: `yes`, `on` are booleans, `0755` octal.
   // Timestamps stay strings, as they do once kube turns the YAML into JSON.
-  // The yaml package's own unique-key check compares every key with every other (quadratic in a mapping's
-  // size: minutes for one 3 MiB mapping), so duplicates are found here with a Set per mapping instead.
+  // Repeated keys are found by repeatedKeys, not by the yaml package's quadratic unique-key check.
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
     version: '1.1',
@@ -161,7 +161,7 @@ function parseYaml(file: string, text: string, syntax: 'YAML' | 'JSON'): unknown
   const list = Array.isArray(docs) ? docs : [];
   list.forEach((doc, index) => {
     const error = doc.errors[0];
-    const duplicate = error === undefined ? firstDuplicateKey(doc.contents) : undefined;
+    const duplicate = error === undefined ? repeatedKeys(doc.contents).next().value?.range?.[0] : undefined;
     if (error === undefined && duplicate === undefined) return;
     const reason = error === undefined ? 'Map keys must be unique' : (error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message);
     const pos = error === undefined ? lines.linePos(duplicate!) : error.linePos?.[0];
@@ -183,26 +183,6 @@ function parseYaml(file: string, text: string, syntax: 'YAML' | 'JSON'): unknown
       throw new ConfigError({ file, reason: `document ${index}: ${reason}`, code: 'RBAC_POLICY_SYNTAX' });
     }
   });
-}
-
-/** The offset of the first key repeated within one mapping (compared as the yaml package compares scalar keys), iteratively. */
-function firstDuplicateKey(root: unknown): number | undefined {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
-    } else if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (isScalar(pair.key) && seen.has(key)) return pair.key.range?.[0] ?? 0;
-        seen.add(key);
-      }
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]!.value);
-    }
-  }
-  return undefined;
 }
 
 /** "Role dev/pod-reader" (namespace defaulted), "ClusterRole admin", or just the kind when there is no name. */
