@@ -351,18 +351,14 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const expected = { group: type.group, version: type.version, kind: type.kind };
   const admitHook = opts.admit ?? (async () => {});
   // Admission sees the object as kube's admission chain does: decoded and defaulted (roleRef.apiGroup, ...).
+  // On update, RBAC's escalation checks run in the registry's UpdatedObject (rest.WrapUpdatedObjectInfo in the
+  // policybased storages), on the object as the request made it: before the resourceVersion check (409) and
+  // rest.BeforeUpdate (system fields from the stored object, validation 422). IsOnlyMutatingGCFields must see
+  // the request's uid and creationTimestamp, not the stored ones, or a change to them would pass as GC-only.
   const admit: AdmitHook = async (ctx, verb, obj, old) => {
     if (verb !== 'delete') type.defaults?.(obj);
     await admitHook(ctx, verb, obj, old);
   };
-  // RBAC's escalation checks run in the registry's UpdatedObject (rest.WrapUpdatedObjectInfo in the policybased
-  // storages), on the object as the request made it: before the resourceVersion check (409) and rest.BeforeUpdate
-  // (system fields from the stored object, validation 422). IsOnlyMutatingGCFields must see the request's uid and
-  // creationTimestamp, not the stored ones, or a change to them would pass as a GC-only change.
-  const admitUpdate = async (ctx: KubeContext, obj: KubeObject, old: KubeObject): Promise<void> => {
-    await admit(ctx, 'update', obj, old);
-  };
-
   const get: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
     respondObject(ctx, type, 200, store.get(type, namespace, name));
@@ -421,7 +417,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
       await admit(ctx, 'create', obj, undefined);
       return respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
     }
-    await admitUpdate(ctx, obj, old);
+    await admit(ctx, 'update', obj, old);
     respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 
@@ -438,7 +434,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     checkName(obj, name);
     // rest.BeforeUpdate: a patch may not move the object to another namespace.
     ensureNamespace(type, obj, namespace);
-    await admitUpdate(ctx, obj, old);
+    await admit(ctx, 'update', obj, old);
     respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 
