@@ -15,5 +15,5 @@ export {
   type StoredPki,
 } from './pki/index.js';
 export type { UserInfo } from './authn/types.js';
-export { ConfigError, PkiError } from './errors.js';
-export type { LogFormat, Logger } from './server/log.js';
+export { ConfigError, PkiError } from './util/errors.js';
+export type { LogFormat, Logger } from './util/log.js';

@@ -1,14 +1,14 @@
 // authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
 // Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
-import { metaTime } from '../meta-time.js';
+import { metaTime } from '../apimachinery/meta-time.js';
 import type { TokenAuthenticator, UserInfo } from '../authn/types.js';
 import { userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
-import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from './codec/go-decode.js';
+import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from '../apimachinery/go-decode.js';
 import { writeParams } from './rest/query.js';
 import { writeObject } from './respond.js';
 import type { ServedGroupVersion } from './registry.js';
-import { badRequest } from './status.js';
+import { badRequest } from '../apimachinery/status.js';
 
 const GROUP = 'authentication.k8s.io';
 

@@ -6,11 +6,12 @@ import type { UserInfo } from '../authn/types.js';
 import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
 import { decodeBody } from './codec/body.js';
-import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from './codec/go-decode.js';
+import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from '../apimachinery/go-decode.js';
 import { writeParams } from './rest/query.js';
 import type { ServedGroupVersion, ServedResource } from './registry.js';
 import { writeObject } from './respond.js';
-import { badRequest, invalid as invalidStatus, type FieldErrorLike } from './status.js';
+import { badRequest, invalid as invalidStatus, type FieldErrorLike } from '../apimachinery/status.js';
+import { aggregateMessage } from '../apimachinery/aggregate.js';
 
 const GROUP = 'authorization.k8s.io';
 const VERSION = 'v1';
@@ -202,7 +203,7 @@ function rulesReview(ruleResolver: RuleResolver): ServedResource {
             resourceRules: rules.resourceRules.map((r) => compact(r as unknown as Obj)),
             nonResourceRules: rules.nonResourceRules.map((r) => compact(r as unknown as Obj)),
             incomplete: rules.incomplete,
-            ...(rules.errors.length > 0 ? { evaluationError: rules.errors.length === 1 ? rules.errors[0] : `[${rules.errors.join(', ')}]` } : {}),
+            ...(rules.errors.length > 0 ? { evaluationError: aggregateMessage(rules.errors) } : {}),
           },
         });
       },

@@ -8,7 +8,7 @@ import type { RbacIndex } from '../authz/rbac/binding-index.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
 import type { KubeContext } from '../request/state.js';
 import { sendJson } from './respond.js';
-import { badRequest } from './status.js';
+import { badRequest } from '../apimachinery/status.js';
 
 /** The path the endpoint is served at. */
 export const EXPLAIN_PATH = '/debug/explain';

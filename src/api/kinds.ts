@@ -9,10 +9,11 @@ import type { Authorizer } from '../authz/types.js';
 import { applyRbacDefaults, RBAC_SCHEMAS, validateRbacObject, validateRbacUpdate } from '../authz/rbac/validation.js';
 import type { RbacKind as RbacKindName } from '../authz/rbac/types.js';
 import { equalJson } from '../apimachinery/json-value.js';
-import { goBoolPtr, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from './codec/go-decode.js';
+import { goBoolPtr, goSlice, goString, goStringMap, goStruct, kindSchema, type Schema } from '../apimachinery/go-decode.js';
 import { namespaceType } from '../store/namespaces.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { FieldError, KubeObject, ResourceType } from '../store/types.js';
+import type { FieldError, KubeObject } from '../apimachinery/object.js';
+import type { ResourceType } from '../store/types.js';
 import {
   fieldDuplicate,
   fieldForbidden,
@@ -22,8 +23,8 @@ import {
   fieldTooLong,
   isConfigMapKey,
   isDNS1123Label,
-} from '../store/validation.js';
-import { appendAll } from '../append-all.js';
+} from '../apimachinery/validation.js';
+import { appendAll } from '../util/append-all.js';
 
 export type { AdmitHook } from './rest/resource.js';
 export { namespaceType } from '../store/namespaces.js';

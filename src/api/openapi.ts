@@ -19,7 +19,7 @@ import protobuf from 'protobufjs';
 import type { KubeContext } from '../request/state.js';
 import type { ApiRegistry, ServedGroupVersion } from './registry.js';
 import { sendJson } from './respond.js';
-import { internalError, pathNotFound } from './status.js';
+import { internalError, pathNotFound } from '../apimachinery/status.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What both versions describe

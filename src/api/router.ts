@@ -6,7 +6,7 @@ import { serveHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
 import type { ApiRegistry } from './registry.js';
 import { sendJson, writeObject } from './respond.js';
-import { methodNotSupported, pathNotFound, routeMethodNotAllowed } from './status.js';
+import { methodNotSupported, pathNotFound, routeMethodNotAllowed } from '../apimachinery/status.js';
 import { versionInfo } from './version.js';
 
 /** What the router serves besides the registry's resources. */

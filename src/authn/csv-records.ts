@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 
 /** One CSV record and the line it starts on (1-based), so errors can name it. */
 export interface CsvRecord {

@@ -1,7 +1,7 @@
 // The two CSV formats kube-apiserver reads for static users.
 // Sources: staging/src/k8s.io/apiserver/pkg/authentication/token/tokenfile/tokenfile.go and
 // (removed in 1.19, from 1.18) staging/src/k8s.io/apiserver/plugin/pkg/authenticator/password/passwordfile/passwordfile.go.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 import { parseCsvRecords } from './csv-records.js';
 import type { UserInfo } from './types.js';
 

@@ -1,5 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/union/union.go.
 import type { AuthnRequest, AuthnResult, RequestAuthenticator } from './types.js';
+import { aggregateMessage } from '../apimachinery/aggregate.js';
 
 /**
  * Asks each in turn: the first that authenticates wins; failures are remembered and the next one is
@@ -19,8 +20,7 @@ export async function firstAuthenticated<T>(
     reasons.push(result.reason);
   }
   if (reasons.length === 0) return null;
-  // utilerrors.NewAggregate prints one error as itself and several as "[a, b]".
-  return { ok: false, reason: reasons.length === 1 ? reasons[0]! : `[${reasons.join(', ')}]` };
+  return { ok: false, reason: aggregateMessage(reasons) };
 }
 
 /** kube's union.New / union.NewFailOnError over request authenticators. */

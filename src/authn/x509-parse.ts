@@ -3,7 +3,7 @@
 // parseBasicConstraintsExtension, parseKeyUsageExtension, parseNameConstraintsExtension) and x509.go
 // (signatureAlgorithmDetails, getSignatureAlgorithmFromAI).
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { goQuote } from '../store/validation.js';
+import { goQuote } from '../apimachinery/validation.js';
 import { DerError, TAG, children, contextTag, derBitString, derBoolean, derInt64, oidString, parseDer, readDer, smallInteger, type Der } from './der.js';
 import { certTime, TimeError, type CertTime } from './x509-time.js';
 import { NameError, parseName } from './x509-name.js';

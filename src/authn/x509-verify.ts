@@ -6,11 +6,11 @@
 // which a constrained CA certifies a certificate with names is refused whatever the names (see
 // nameConstraintsUnchecked), and certificate policies (policiesValid).
 import type { KeyObject } from 'node:crypto';
-import { metaTime } from '../meta-time.js';
-import { goQuote } from '../store/validation.js';
+import { metaTime } from '../apimachinery/meta-time.js';
+import { goQuote } from '../apimachinery/validation.js';
 import { KEY_USAGE_CERT_SIGN, type ParsedCertificate, type PublicKeyAlgorithm } from './x509-parse.js';
 import { rfc3339 } from './x509-time.js';
-import { appendAll } from '../append-all.js';
+import { appendAll } from '../util/append-all.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';

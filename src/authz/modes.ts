@@ -1,9 +1,9 @@
 // Source: pkg/kubeapiserver/authorizer/modes/modes.go and config.go.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 import { alwaysAllow, alwaysDeny, privilegedGroups } from './always.js';
 import type { Authorizer, RuleResolver, RulesResult } from './types.js';
 import { authorizerUnion } from './union.js';
-import { appendAll } from '../append-all.js';
+import { appendAll } from '../util/append-all.js';
 
 /** The --authorization-mode values this build serves, in kube's spelling. */
 export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;

@@ -1,7 +1,7 @@
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { EXPLAIN_PATH } from '../api/explain.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
 import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';

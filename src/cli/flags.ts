@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 
 /** One flag of a subcommand, as its --help lists it. */
 export interface FlagSpec {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 import { fileIdentityStore } from '../kubeconfig/file-store.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials } from '../kubeconfig/mint.js';

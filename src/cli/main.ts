@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Routes argv to one file per subcommand; no logic of its own.
-import { ConfigError, ListenError, PkiError } from '../errors.js';
+import { ConfigError, ListenError, PkiError } from '../util/errors.js';
 import { explainCommand } from './explain.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/start.js';
-import { createLogger, type LogFormat } from '../server/log.js';
-import { ConfigError } from '../errors.js';
+import { createLogger, type LogFormat } from '../util/log.js';
+import { ConfigError } from '../util/errors.js';
 import { helpText, listFlag, parseFlags, portFlag, stringFlag, type FlagSpec } from './flags.js';
 import { identityTable } from './table.js';
 

@@ -1,10 +1,10 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go (WithAuthentication, Unauthorized).
-import { unauthorized } from '../api/status.js';
+import { unauthorized } from '../apimachinery/status.js';
 import { addWarning } from '../api/warning.js';
 import type { AuthnRequest, RequestAuthenticator } from '../authn/types.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
-import type { Logger } from '../server/log.js';
-import { peerCertificates } from '../server/tls.js';
+import type { Logger } from '../util/log.js';
+import { peerCertificates } from '../request/peer-certificates.js';
 
 /** What the authentication filter needs: the chain, and the headers a 401 carries (WWW-Authenticate for basic auth). */
 export interface AuthenticationOptions {

@@ -1,6 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go (WithAuthorization) and
 // handlers/responsewriters/errors.go (Forbidden, forbiddenMessage).
-import { forbidden } from '../api/status.js';
+import { forbidden } from '../apimachinery/status.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 

@@ -3,11 +3,11 @@
 // authentication/serviceaccount/util.go (SplitUsername, MakeGroupNames) and
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
 import type { IncomingMessage } from 'node:http';
-import { badRequest } from '../api/status.js';
+import { badRequest } from '../apimachinery/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
 import type { Attributes, AuthorizationResult, Authorizer } from '../authz/types.js';
 import { userOf, type KubeMiddleware } from '../request/state.js';
-import { isDNS1123Label, isDNS1123Subdomain } from '../store/validation.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../apimachinery/validation.js';
 import { forbiddenError } from './authorization.js';
 
 /** authenticationv1.ImpersonateUserHeader and friends, lower-cased as node:http gives header names. */

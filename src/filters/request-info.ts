@@ -1,5 +1,5 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/requestinfo.go (WithRequestInfo).
-import { badRequest, StatusError } from '../api/status.js';
+import { badRequest, StatusError } from '../apimachinery/status.js';
 import { RequestInfoError, type RequestInfo } from '../request/request-info.js';
 import type { KubeMiddleware } from '../request/state.js';
 

@@ -1,5 +1,5 @@
 import type { KubeMiddleware } from '../request/state.js';
-import type { Logger } from '../server/log.js';
+import type { Logger } from '../util/log.js';
 
 /** One line per request: method, path, user, authenticator, decision, status and latency. */
 export function requestLog(log: Logger): KubeMiddleware {

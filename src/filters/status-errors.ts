@@ -1,9 +1,9 @@
 // kube-apiserver answers every error with a metav1.Status (responsewriters.ErrorNegotiated) and turns a
 // panic into a 500 Status (WithPanicRecovery); this is the one place errors become responses.
 import { sendJson } from '../api/respond.js';
-import { internalError, StatusError } from '../api/status.js';
+import { internalError, StatusError } from '../apimachinery/status.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
-import type { Logger } from '../server/log.js';
+import type { Logger } from '../util/log.js';
 
 /** Writes a Status body for a StatusError, as kube-apiserver's JSON encoder does. */
 export function writeStatus(ctx: KubeContext, err: StatusError): void {

@@ -1,7 +1,7 @@
 // Reading a kubeconfig back (the current context's cluster and user), for our own CLI's calls to a server.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 
 /** What a client needs from a kubeconfig to reach a server. */
 export interface ClientConfig {

@@ -5,7 +5,7 @@
 import { X509Certificate, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PkiError, type PkiErrorCode } from '../errors.js';
+import { PkiError, type PkiErrorCode } from '../util/errors.js';
 import { createCa, issueClientCert, issueServingCert, type IssuedCert } from './issue.js';
 import { DEFAULT_KEY_BITS, keyPairFromPrivateKeyPem, takeKey, type KeyPair } from './keys.js';
 import { DEFAULT_SERVING_SANS, parseSans, type SanEntry } from './profiles.js';

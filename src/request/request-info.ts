@@ -1,8 +1,8 @@
 // Request attributes, resolved once from method and URL.
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go.
-import { FieldSelectorError, parseFieldSelector, requiresExactMatch, type FieldRequirement } from '../store/fields.js';
-import { LabelSelectorError, parseLabelSelector } from '../store/labels.js';
-import { isGoInt64, validatePathSegmentName } from '../store/validation.js';
+import { FieldSelectorError, parseFieldSelector, requiresExactMatch, type FieldRequirement } from '../apimachinery/fields.js';
+import { LabelSelectorError, parseLabelSelector } from '../apimachinery/labels.js';
+import { isGoInt64, validatePathSegmentName } from '../apimachinery/validation.js';
 
 /** kube's request.RequestInfo: what authorization, audit and the handlers read. */
 export interface RequestInfo {

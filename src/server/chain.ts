@@ -12,7 +12,7 @@ import { requestLog } from '../filters/request-log.js';
 import { statusErrors } from '../filters/status-errors.js';
 import { resolveRequestInfo } from '../request/request-info.js';
 import type { KubeMiddleware, KubeState } from '../request/state.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../util/log.js';
 
 /** What the chain is built from. */
 export interface ChainConfig {

@@ -7,7 +7,7 @@ import { renderKubeconfig, type KubeconfigCredentials } from '../kubeconfig/kube
 import { appendSecretLine } from '../kubeconfig/file-store.js';
 import { randomSecret } from '../kubeconfig/mint.js';
 import { staticUserLine } from '../authn/static-users.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../util/errors.js';
 import { ADMIN_IDENTITY, type StoredPki } from '../pki/index.js';
 
 /** The files beside kubeadm's PKI files that hold the static users, named after the flags that read them. */

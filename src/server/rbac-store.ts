@@ -2,9 +2,10 @@
 // events for the four RBAC kinds.
 import type { RbacStore } from '../authz/rbac/live-policy.js';
 import { RBAC_GROUP, RBAC_RESOURCES, type RbacKind, type RbacObject } from '../authz/rbac/types.js';
-import { StatusError } from '../api/status.js';
+import { StatusError } from '../apimachinery/status.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { KubeObject, ResourceType } from '../store/types.js';
+import type { KubeObject } from '../apimachinery/object.js';
+import type { ResourceType } from '../store/types.js';
 
 
 /** Adapts the object store to what live RBAC needs; the store must have the RBAC kinds and namespaces registered. */

@@ -2,7 +2,7 @@
 // stops start-up naming it (kube-apiserver: "failed to load ... cert/key pair"), not with an OpenSSL stack.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { PkiError } from '../errors.js';
+import { PkiError } from '../util/errors.js';
 
 /** A PEM text and the file (or description) it came from. */
 export interface PemSource {

@@ -29,7 +29,7 @@ import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { registerCoreAndRbacKinds, type AdmitHook } from '../api/kinds.js';
 import { ObjectStore } from '../store/object-store.js';
 import { rbacStoreOf } from './rbac-store.js';
-import { ListenError, PkiError } from '../errors.js';
+import { ListenError, PkiError } from '../util/errors.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials, type IdentityRequest, type IdentityStore } from '../kubeconfig/mint.js';
 import { createInMemoryPki, issueClient, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
@@ -37,7 +37,7 @@ import type { KubeState } from '../request/state.js';
 import { buildHandlerChain } from './chain.js';
 import { defaultAuthFiles, ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { serveHttp1 } from './http1.js';
-import { createLogger, type LogFormat, type Logger } from './log.js';
+import { createLogger, type LogFormat, type Logger } from '../util/log.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { GO_DEFAULT_CIPHERS, parseCertificateBundle } from './tls.js';
 

@@ -2,9 +2,10 @@
 // Sources: pkg/registry/core/namespace/strategy.go (PrepareForCreate, PrepareForUpdate, Canonicalize),
 // pkg/apis/core/validation/validation.go (ValidateNamespace), pkg/apis/core/v1/conversion.go
 // (AddFieldLabelConversionsForNamespace) and plugin/pkg/admission/namespace/lifecycle (immortal namespaces).
-import { goSlice, goString, goStruct, kindSchema } from '../api/codec/go-decode.js';
-import type { KubeObject, ResourceType } from './types.js';
-import { fieldInvalid, isQualifiedName } from './validation.js';
+import { goSlice, goString, goStruct, kindSchema } from '../apimachinery/go-decode.js';
+import type { KubeObject } from '../apimachinery/object.js';
+import type { ResourceType } from './types.js';
+import { fieldInvalid, isQualifiedName } from '../apimachinery/validation.js';
 
 /** The namespaces kube-apiserver creates at start (the system namespaces controller and kubeadm's default). */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

@@ -4,7 +4,7 @@
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
 import { cloneJson, freezeJson, stableJson } from '../apimachinery/json-value.js';
-import { metaTime } from '../meta-time.js';
+import { metaTime } from '../apimachinery/meta-time.js';
 import { randomUUID } from 'node:crypto';
 import {
   alreadyExists,
@@ -19,13 +19,14 @@ import {
   resourceExpired,
   tooLargeResourceVersion,
   type GroupResource,
-} from '../api/status.js';
-import { checkFieldLabels, FieldSelectorError, matchesFields, parseFieldSelector, type FieldRequirement } from './fields.js';
-import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from './labels.js';
+} from '../apimachinery/status.js';
+import { checkFieldLabels, FieldSelectorError, matchesFields, parseFieldSelector, type FieldRequirement } from '../apimachinery/fields.js';
+import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from '../apimachinery/labels.js';
 import { IMMORTAL_NAMESPACES, INITIAL_NAMESPACES, namespaceType } from './namespaces.js';
-import type { FieldError, KubeObject, ObjectMeta, ResourceType, StoreChange, WatchEvent } from './types.js';
-import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from './validation.js';
-import { appendAll } from '../append-all.js';
+import type { FieldError, KubeObject, ObjectMeta } from '../apimachinery/object.js';
+import type { ResourceType, StoreChange, WatchEvent } from './types.js';
+import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation.js';
+import { appendAll } from '../util/append-all.js';
 
 /** How the store is tuned; the defaults suit a test server. */
 export interface ObjectStoreOptions {

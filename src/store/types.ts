@@ -1,40 +1,8 @@
-import type { StructSchema } from '../api/codec/go-decode.js';
+import type { StructSchema } from '../apimachinery/go-decode.js';
+import type { FieldError, KubeObject } from '../apimachinery/object.js';
 
 // The in-memory object store's contract. Every stored kind is served the same way; kinds differ only in
 // their ResourceType (names, scope, validation, field selectors).
-
-/** metav1.ObjectMeta as stored: the fields the store owns are always set on stored objects. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string | null;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-/** Any Kubernetes object in its JSON shape. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
-
-/** One field error of a 422 Invalid, as kube's field.Error prints: `metadata.name: Required value`. */
-export interface FieldError {
-  /** The field path, e.g. "rules[0].verbs". */
-  field: string;
-  /** kube's field.ErrorType string: "FieldValueRequired", "FieldValueInvalid", "FieldValueNotSupported", ... */
-  reason: string;
-  /** The whole message, as kube prints it: `rules[0].verbs: Required value: verbs must contain at least one value`. */
-  message: string;
-}
 
 /** Everything the store and the REST layer need to know about one kind. */
 export interface ResourceType {
@@ -67,7 +35,7 @@ export interface ResourceType {
    */
   fieldLabels?: string[];
   /**
-   * The kind's Go type, for kube's strict decoder (src/api/codec/go-decode.ts): a body that does not fit it is a
+   * The kind's Go type, for kube's strict decoder (src/apimachinery/go-decode.ts): a body that does not fit it is a
    * 400 (`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4`); unknown and
    * repeated fields are dropped and reported as fieldValidation asks. Unset: the body is taken as it is.
    */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
-import { createLogger } from '../../src/server/log.js';
+import { createLogger } from '../../src/util/log.js';
 import { client, useServer } from '../helpers/server.js';
 
 const logged = new EventEmitter();

@@ -11,12 +11,12 @@ import request from 'supertest';
 import { registerCoreAndRbacKinds, type AdmitHook } from '../../src/api/kinds.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
-import { forbidden } from '../../src/api/status.js';
+import { forbidden } from '../../src/apimachinery/status.js';
 import { anonymousAuthenticator } from '../../src/authn/anonymous.js';
 import { alwaysAllow } from '../../src/authz/always.js';
 import type { KubeState } from '../../src/request/state.js';
 import { buildHandlerChain } from '../../src/server/chain.js';
-import { createLogger } from '../../src/server/log.js';
+import { createLogger } from '../../src/util/log.js';
 import { ObjectStore, type ObjectStoreOptions } from '../../src/store/object-store.js';
 
 const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';

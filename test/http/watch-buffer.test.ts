@@ -15,7 +15,7 @@ import { anonymousAuthenticator } from '../../src/authn/anonymous.js';
 import { alwaysAllow } from '../../src/authz/always.js';
 import type { KubeState } from '../../src/request/state.js';
 import { buildHandlerChain } from '../../src/server/chain.js';
-import { createLogger } from '../../src/server/log.js';
+import { createLogger } from '../../src/util/log.js';
 import { ObjectStore } from '../../src/store/object-store.js';
 
 const store = new ObjectStore();

@@ -1,13 +1,13 @@
 // Reading and decoding request bodies as kube-apiserver's create handler does.
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go (createHandler, transformDecodeError),
 // handlers/rest.go (limitedReadBody, summarizeData) and handlers/negotiation (NegotiateInputSerializer).
-import { goJsonTypeName } from './go-json.js';
-import { decodeStrict, type StructSchema } from './go-decode.js';
-import { documentOf, JsonSyntaxError, readJson, type JsonDocument } from './json-reader.js';
-import { yamlToJson, YamlError } from './yaml.js';
+import { goJsonTypeName } from '../../apimachinery/go-json.js';
+import { decodeStrict, type StructSchema } from '../../apimachinery/go-decode.js';
+import { documentOf, JsonSyntaxError, readJson, type JsonDocument } from '../../apimachinery/json-reader.js';
+import { yamlToJson, YamlError } from '../../apimachinery/yaml.js';
 import { addWarning } from '../warnings.js';
 import type { KubeContext } from '../../request/state.js';
-import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../status.js';
+import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../../apimachinery/status.js';
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 import { summarizeData } from './summarize.js';
 

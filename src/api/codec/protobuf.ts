@@ -16,14 +16,14 @@
 // - staging/src/k8s.io/apimachinery/pkg/conversion/converter.go Convert: "converting (P) T to (P) T: unknown conversion";
 // - staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go transformDecodeError and summarizeData, and
 //   handlers/create.go: "the API version in the data (X) does not match the expected API version (Y)".
-import { JsonSyntaxError, readJson } from './json-reader.js';
+import { JsonSyntaxError, readJson } from '../../apimachinery/json-reader.js';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { badRequest, internalError, StatusError } from '../status.js';
+import { badRequest, internalError, StatusError } from '../../apimachinery/status.js';
 import { summarizeData } from './summarize.js';
-import { appendAll } from '../../append-all.js';
+import { appendAll } from '../../util/append-all.js';
 
 /** The media type kube-apiserver and client-go use for protobuf bodies. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';

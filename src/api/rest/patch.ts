@@ -2,11 +2,11 @@
 // Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (jsonPatcher.applyJSPatch,
 // strategicPatchObject, maxJSONPatchOperations), gopkg.in/evanphx/json-patch.v4 (Apply, MergePatch) for
 // RFC 6902 and RFC 7386, and handlers/rest.go (fieldValidation: Warn when unset, which decodes strictly first).
-import { decodeValue, goString, goStruct, type Schema } from '../codec/go-decode.js';
-import { goJsonTypeName } from '../codec/go-json.js';
-import { JsonSyntaxError, readJson, type JsonDocument } from '../codec/json-reader.js';
+import { decodeValue, goString, goStruct, type Schema } from '../../apimachinery/go-decode.js';
+import { goJsonTypeName } from '../../apimachinery/go-json.js';
+import { JsonSyntaxError, readJson, type JsonDocument } from '../../apimachinery/json-reader.js';
 import { cloneJson, equalJson } from '../../apimachinery/json-value.js';
-import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../status.js';
+import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../../apimachinery/status.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

@@ -5,8 +5,8 @@
 // ValidateDryRun, ValidateFieldValidation), apiserver/pkg/endpoints/handlers/negotiation (NegotiateOutputMediaType).
 import { parseGoQuery } from '../../request/request-info.js';
 import type { KubeContext } from '../../request/state.js';
-import { badRequest, invalidObject } from '../status.js';
-import { fieldNotSupported, goStringSlice } from '../../store/validation.js';
+import { badRequest, invalidObject } from '../../apimachinery/status.js';
+import { fieldNotSupported, goStringSlice } from '../../apimachinery/validation.js';
 
 // The query is read with the same Go semantics that resolved the request's attributes, so what was
 // authorized (verb, name from a field selector) is what is served. Parsed once per request.

@@ -4,8 +4,9 @@
 // serviceaccounts, rolebindings and clusterrolebindings; roles and clusterroles use the default), pkg/printers/storage
 // (the server always prints wide: every column, kubectl hides priority 1 unless -o wide),
 // apimachinery/pkg/util/duration (HumanDuration) and endpoints/handlers/response.go (includeObject).
-import { badRequest } from '../status.js';
-import type { KubeObject, ResourceType } from '../../store/types.js';
+import { badRequest } from '../../apimachinery/status.js';
+import type { KubeObject } from '../../apimachinery/object.js';
+import type { ResourceType } from '../../store/types.js';
 
 /** metav1.TableColumnDefinition, with kube's JSON keys (none omitted). */
 export interface TableColumn {

@@ -1,9 +1,9 @@
 // The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
-import { forbidden, notFound } from '../../api/status.js';
+import { forbidden, notFound } from '../../apimachinery/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { stableJson } from '../../apimachinery/json-value.js';
-import type { KubeObject } from '../../store/types.js';
+import type { KubeObject } from '../../apimachinery/object.js';
 import type { Authorizer } from '../types.js';
 import { rulesFor } from './authorizer.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';

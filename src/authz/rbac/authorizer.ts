@@ -6,6 +6,7 @@ import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesRe
 import type { ApplicableBinding, RbacIndex, SubjectLike } from './binding-index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import type { MatchableRule } from './rules.js';
+import { aggregateMessage } from '../../apimachinery/aggregate.js';
 
 /** kube's describeSubject: `User "jane"`, `ServiceAccount "name/namespace"`. */
 export function describeSubject(subject: SubjectLike, bindingNamespace: string): string {
@@ -52,10 +53,6 @@ export function rulesFor(index: RbacIndex, user: Pick<UserInfo, 'name' | 'groups
   return { rules, errors };
 }
 
-/** utilerrors.NewAggregate's text. */
-function aggregate(errors: readonly string[]): string {
-  return errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
-}
 
 /**
  * RBAC only ever allows or has no opinion. The bindings that concern the user come from the index; each
@@ -113,7 +110,7 @@ export class RbacAuthorizer implements Authorizer, RuleResolver {
       }
     }
     if (allowedBy) return { decision: 'allow', reason: `RBAC: allowed by ${describeBinding(allowedBy)}` };
-    return { decision: 'noOpinion', reason: errors.length > 0 ? `RBAC: ${aggregate(errors)}` : '' };
+    return { decision: 'noOpinion', reason: errors.length > 0 ? `RBAC: ${aggregateMessage(errors)}` : '' };
   }
 }
 

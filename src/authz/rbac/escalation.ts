@@ -3,10 +3,11 @@
 // CompactRules), pkg/apis/rbac/v1/helpers.go (CompactString), pkg/registry/rbac/escalation_check.go
 // (EscalationAllowed, RoleEscalationAuthorized, BindingAuthorized) and the policybased storages of
 // role, clusterrole, rolebinding and clusterrolebinding.
-import { goQuote } from '../../store/validation.js';
+import { goQuote } from '../../apimachinery/validation.js';
 import { SYSTEM_MASTERS, type UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
 import type { MatchableRule } from './rules.js';
+import { aggregateMessage } from '../../apimachinery/aggregate.js';
 
 type Rule = MatchableRule;
 
@@ -109,7 +110,7 @@ export function escalationError(user: UserInfo, ownerRules: readonly Rule[], res
   const descriptions = [...new Set(compactRules(missing).map(compactString))].sort();
   let msg = `user ${goQuote(user.name)} (groups=${goQuoteList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join('\n')}`;
   // %v of a one-element []error holding RulesFor's aggregate: "[e]" or "[[e1, e2]]".
-  if (resolutionErrors.length > 0) msg += `; resolution errors: [${resolutionErrors.length === 1 ? resolutionErrors[0] : `[${resolutionErrors.join(', ')}]`}]`;
+  if (resolutionErrors.length > 0) msg += `; resolution errors: [${aggregateMessage(resolutionErrors)}]`;
   return msg;
 }
 

@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { KubeObject } from '../../store/types.js';
+import type { KubeObject } from '../../apimachinery/object.js';
 import { staleAggregations, type AggregatableClusterRole } from './aggregation.js';
 import { RbacAuthorizer } from './authorizer.js';
 import { RbacIndex, type BindingLike, type RoleLike } from './binding-index.js';

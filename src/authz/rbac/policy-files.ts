@@ -7,13 +7,14 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { repeatedKeys } from '../../apimachinery/yaml-keys.js';
-import { ConfigError } from '../../errors.js';
-import type { FieldError, KubeObject } from '../../store/types.js';
-import { fieldInvalid, fieldRequired, isDNS1123Label, validatePathSegmentName } from '../../store/validation.js';
+import { ConfigError } from '../../util/errors.js';
+import type { FieldError, KubeObject } from '../../apimachinery/object.js';
+import { fieldInvalid, fieldRequired, isDNS1123Label, validatePathSegmentName } from '../../apimachinery/validation.js';
 import { RBAC_API_VERSION, RBAC_KINDS, isNamespacedRbacKind, isRbacObject } from './types.js';
 import type { RbacKind, RbacObject } from './types.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject } from './validation.js';
-import { appendAll } from '../../append-all.js';
+import { appendAll } from '../../util/append-all.js';
+import { aggregateMessage } from '../../apimachinery/aggregate.js';
 
 /** The file name endings read from a folder. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -197,8 +198,7 @@ function describe(obj: Record<string, unknown>): string {
 }
 
 function fieldErrorsText(errors: FieldError[]): string {
-  // kube's aggregate of several errors: [a, b]
-  return errors.length === 1 ? (errors[0]?.message ?? '') : `[${errors.map((e) => e.message).join(', ')}]`;
+  return aggregateMessage(errors.map((e) => e.message));
 }
 
 /**

@@ -2,7 +2,7 @@
 // policy-files.ts) never stops the server from answering requests while it is parsed; the worker's heap is
 // capped, so a file that would take too much memory kills the worker, not the server.
 import { Worker } from 'node:worker_threads';
-import { ConfigError, type ConfigErrorCode } from '../../errors.js';
+import { ConfigError, type ConfigErrorCode } from '../../util/errors.js';
 import type { PolicyFiles } from './policy-files.js';
 
 /** The most heap a policy worker may use: far above what a file under the size limit needs. */

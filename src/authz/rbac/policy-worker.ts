@@ -2,7 +2,7 @@
 // the result (or the ConfigError's fields) back; it reports each file before reading it, so a worker that
 // dies (out of memory) can still be blamed on a file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError } from '../../errors.js';
+import { ConfigError } from '../../util/errors.js';
 import { loadPolicyFiles } from './policy-files.js';
 import type { PolicyWorkerMessage } from './policy-off-thread.js';
 

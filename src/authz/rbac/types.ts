@@ -1,7 +1,7 @@
 // The RBAC API objects (rbac.authorization.k8s.io/v1) in their JSON shapes, as k8s.io/api/rbac/v1/types.go
 // defines them. Fields kube serializes without omitempty (Role.rules, RoleBinding.roleRef) may arrive as null:
 // the bootstrap roles admin, edit and view are stored with `rules: null` until their aggregation is filled in.
-import type { KubeObject, ObjectMeta } from '../../store/types.js';
+import type { KubeObject, ObjectMeta } from '../../apimachinery/object.js';
 
 /** The RBAC API group. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';

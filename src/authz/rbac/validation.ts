@@ -5,11 +5,11 @@
 // Messages follow kube v1.33 (the version this server reports by default): bad values that are not plain strings
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
-// name and label checks (util/validation, api/validation/path) are the store's: src/store/validation.ts.
-import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../api/codec/go-decode.js';
-import { documentOf } from '../../api/codec/json-reader.js';
+// name and label checks (util/validation, api/validation/path) are apimachinery's: src/apimachinery/validation.ts.
+import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../apimachinery/go-decode.js';
+import { documentOf } from '../../apimachinery/json-reader.js';
 import { cloneJson } from '../../apimachinery/json-value.js';
-import type { FieldError, KubeObject } from '../../store/types.js';
+import type { FieldError, KubeObject } from '../../apimachinery/object.js';
 import {
   fieldForbidden,
   fieldInvalid,
@@ -22,10 +22,10 @@ import {
   isQualifiedName,
   isValidLabelValue,
   validatePathSegmentName,
-} from '../../store/validation.js';
+} from '../../apimachinery/validation.js';
 import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
 import type { RbacKind } from './types.js';
-import { appendAll } from '../../append-all.js';
+import { appendAll } from '../../util/append-all.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { decodeKubeProtobuf, encodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from '../../../src/api/codec/protobuf.js';
-import { StatusError } from '../../../src/api/status.js';
+import { StatusError } from '../../../src/apimachinery/status.js';
 
 const MAGIC = Buffer.from('k8s\0', 'latin1');
 const SSR_V1 = { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' };

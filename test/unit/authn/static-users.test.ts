@@ -2,7 +2,7 @@
 // (release-1.18) passwordfile_test.go, plus our file:line errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/util/errors.js';
 import { basicCredentials, checkPassword, parsePasswordFile } from '../../../src/authn/password-file.js';
 import { staticUserLine } from '../../../src/authn/static-users.js';
 import { parseTokenFile } from '../../../src/authn/token-file.js';

@@ -11,7 +11,7 @@ import type { Attributes, AuthorizationResult, Authorizer } from '../../../src/a
 import { impersonation, splitServiceAccountUsername, unescapeExtraKey } from '../../../src/filters/impersonation.js';
 import { statusErrors } from '../../../src/filters/status-errors.js';
 import type { KubeState } from '../../../src/request/state.js';
-import { createLogger } from '../../../src/server/log.js';
+import { createLogger } from '../../../src/util/log.js';
 
 const allow: AuthorizationResult = { decision: 'allow', reason: '' };
 

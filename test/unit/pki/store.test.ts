@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PkiError, type PkiErrorCode } from '../../../src/errors.js';
+import { PkiError, type PkiErrorCode } from '../../../src/util/errors.js';
 import {
   PKI_FILE_NAMES,
   createCa,

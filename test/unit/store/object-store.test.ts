@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { configMapType, podType, roleBindingType, roleType, secretType } from '../../../src/api/kinds.js';
-import { StatusError } from '../../../src/api/status.js';
+import { StatusError } from '../../../src/apimachinery/status.js';
 import { namespaceType } from '../../../src/store/namespaces.js';
 import { ObjectStore } from '../../../src/store/object-store.js';
-import type { KubeObject, StoreChange, WatchEvent } from '../../../src/store/types.js';
+import type { KubeObject } from '../../../src/apimachinery/object.js';
+import type { StoreChange, WatchEvent } from '../../../src/store/types.js';
 
 function newStore(options: ConstructorParameters<typeof ObjectStore>[0] = {}): ObjectStore {
   const store = new ObjectStore(options);

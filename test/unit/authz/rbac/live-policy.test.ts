@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { startLivePolicy, type LivePolicy, type RbacStore } from '../../../../src/authz/rbac/live-policy.js';
 import type { RbacKind, RbacObject } from '../../../../src/authz/rbac/types.js';
 import type { Attributes } from '../../../../src/authz/types.js';
-import type { KubeObject } from '../../../../src/store/types.js';
+import type { KubeObject } from '../../../../src/apimachinery/object.js';
 
 /** A small stand-in for the object store: a map, and synchronous change events. */
 function fakeStore(): RbacStore {

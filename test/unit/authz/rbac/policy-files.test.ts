@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ConfigError } from '../../../../src/errors.js';
+import { ConfigError } from '../../../../src/util/errors.js';
 import { loadPolicyFiles } from '../../../../src/authz/rbac/policy-files.js';
 
 let dir: string;

@@ -4,14 +4,14 @@
 // (aggregationRule, apiGroup of subjects, roleRef.name path segments) and v1 defaulting (pkg/apis/rbac/v1/defaults.go).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../../../src/store/types.js';
+import type { KubeObject } from '../../../../src/apimachinery/object.js';
 import {
   applyRbacDefaults,
   rbacDecodeError,
   validateRbacObject,
   validateRbacUpdate,
 } from '../../../../src/authz/rbac/validation.js';
-import { goQuote } from '../../../../src/store/validation.js';
+import { goQuote } from '../../../../src/apimachinery/validation.js';
 import {
   isClusterRole,
   isClusterRoleBinding,

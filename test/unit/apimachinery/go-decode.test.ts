@@ -3,8 +3,8 @@
 // `duplicate field "a[0].b"`), each once and at most 100, and Go's decoding into the same field for repeats.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeStrict, decodeValue, goInt, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema } from '../../../src/api/codec/go-decode.js';
-import { readJson } from '../../../src/api/codec/json-reader.js';
+import { decodeStrict, decodeValue, goInt, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema } from '../../../src/apimachinery/go-decode.js';
+import { readJson } from '../../../src/apimachinery/json-reader.js';
 
 const ITEM = goStruct('Item', 'v1', { name: goString(), tags: goStringMap, count: goInt('int32') });
 const THING = kindSchema('Thing', { spec: goStruct('ThingSpec', 'v1', { items: goSlice(ITEM), names: goStrings(), free: { t: 'any' }, data: { t: 'map', of: { t: 'bytes' }, go: 'map[string][]uint8' } }) });

@@ -2,7 +2,7 @@
 // its syntax error texts, maxNestingDepth 10000, and repeated keys kept in document order for the strict decoder.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JsonSyntaxError, MAX_NESTING_DEPTH, readJson } from '../../../src/api/codec/json-reader.js';
+import { JsonSyntaxError, MAX_NESTING_DEPTH, readJson } from '../../../src/apimachinery/json-reader.js';
 
 const syntaxCases: { name: string; text: string | Buffer; want: string }[] = [
   { name: 'empty body', text: '', want: 'unexpected end of JSON input' },

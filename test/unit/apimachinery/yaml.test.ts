@@ -2,7 +2,7 @@
 // document only, the last of repeated keys (and YAMLToJSONStrict's `key "a" already set in map`).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { yamlToJson, YamlError } from '../../../src/api/codec/yaml.js';
+import { yamlToJson, YamlError } from '../../../src/apimachinery/yaml.js';
 
 const scalarCases: { text: string; want: unknown }[] = [
   { text: 'yes', want: true },

@@ -8,7 +8,8 @@
 //   <value-set>               ::= "(" <values> ")"
 //   <exact-match-restriction> ::= ["=" | "==" | "!=" | ">" | "<"] VALUE
 import { compareGoStrings, fieldInvalid, goStringSlice, isGoInt64, isQualifiedName, isValidLabelValue } from './validation.js';
-import type { FieldError } from './types.js';
+import type { FieldError } from './object.js';
+import { aggregateMessage } from './aggregate.js';
 
 /** kube's selection.Operator values. */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
@@ -128,11 +129,6 @@ class Lexer {
 
 const BINARY_OPERATORS = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
 
-// utilerrors.NewAggregate(...).Error(): one message alone, several deduplicated in brackets.
-function aggregate(errs: FieldError[]): string {
-  const unique = [...new Set(errs.map((e) => e.message))];
-  return unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`;
-}
 
 /** labels.NewRequirement's checks; the field paths are relative to a nil path, as labels.Parse leaves them. */
 function newRequirement(key: string, operator: LabelOperator, values: string[]): LabelRequirement {
@@ -165,7 +161,7 @@ function newRequirement(key: string, operator: LabelOperator, values: string[]):
     const valueErrs = isValidLabelValue(v);
     if (valueErrs.length > 0) errs.push(fieldInvalid(`values[${i}][${key}]`, v, valueErrs.join('; ')));
   });
-  if (errs.length > 0) throw new LabelSelectorError(aggregate(errs));
+  if (errs.length > 0) throw new LabelSelectorError(aggregateMessage(errs.map((e) => e.message)));
   return { key, operator, values };
 }
 

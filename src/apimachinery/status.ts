@@ -1,6 +1,7 @@
 // metav1.Status errors, built the way kube-apiserver builds them.
 // Source: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go and
 // staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go.
+import { aggregateMessage } from './aggregate.js';
 
 /** One entry of Status.details.causes. */
 export interface StatusCause {
@@ -139,7 +140,7 @@ export interface FieldErrorLike {
  */
 export function invalid(group: string, kind: string, name: string, errs: readonly FieldErrorLike[]): StatusError {
   const qualified = group === '' ? kind : `${kind}.${group}`;
-  const summary = errs.length === 1 ? errs[0]!.message : `[${errs.map((e) => e.message).join(', ')}]`;
+  const summary = aggregateMessage(errs.map((e) => e.message));
   return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid: ${summary}`, {
     ...(name ? { name } : {}),
     ...(group ? { group } : {}),
@@ -204,8 +205,7 @@ export function tooLargeResourceVersion(requested: number, current: number): Sta
  */
 export function invalidObject(group: string, kind: string, name: string, errors: readonly FieldErrorLike[]): StatusError {
   const qualified = group === '' ? kind : `${kind}.${group}`;
-  const unique = [...new Set(errors.map((e) => e.message))];
-  const summary = unique.length === 0 ? '' : unique.length === 1 ? `: ${unique[0]}` : `: [${unique.join(', ')}]`;
+  const summary = errors.length === 0 ? '' : `: ${aggregateMessage(errors.map((e) => e.message))}`;
   return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid${summary}`, {
     ...(name ? { name } : {}),
     ...(group ? { group } : {}),

@@ -3,8 +3,8 @@
 // stream and, where a key repeats, keeps the last value. YAMLToJSONStrict's complaint about repeated keys is
 // returned apart: kube's strict decoder turns it into a strict error (a Warning, or a 400 under Strict).
 import { Composer, LineCounter, Parser, type Document, type Tags } from 'yaml';
-import { goQuote } from '../../store/validation.js';
-import { repeatedKeys } from '../../apimachinery/yaml-keys.js';
+import { goQuote } from './validation.js';
+import { repeatedKeys } from './yaml-keys.js';
 
 /** A YAML body that sigs.k8s.io/yaml could not convert; the message is what follows "error converting YAML to JSON: ". */
 export class YamlError extends Error {}

@@ -9,7 +9,7 @@
 // interface{}) can be as deep as the reader allowed (10000) and are walked with an explicit stack.
 import { goJsonTypeName } from './go-json.js';
 import type { JsonDocument } from './json-reader.js';
-import { goQuote } from '../../store/validation.js';
+import { goQuote } from './validation.js';
 
 /** The Go type a JSON value decodes into, as far as decoding tells types apart. */
 export type Schema =

@@ -4,8 +4,8 @@
 // util/validation/field/errors.go (Error, ErrorBody), api/validation/generic.go (NameIsDNSSubdomain, maskTrailingDash),
 // api/validation/path/name.go (ValidatePathSegmentName), api/validation/objectmeta.go (ValidateObjectMeta,
 // ValidateObjectMetaUpdate) and apis/meta/v1/validation/validation.go (ValidateLabels).
-import type { FieldError, KubeObject, ObjectMeta } from './types.js';
-import { appendAll } from '../append-all.js';
+import type { FieldError, KubeObject, ObjectMeta } from './object.js';
+import { appendAll } from '../util/append-all.js';
 
 /** A value printed as Go's %#v would, for field errors whose bad value is not a string or number. */
 export class GoValue {

@@ -2,8 +2,8 @@
 // fields/selector_test.go) and kube's error messages, word for word, as the list handler's 400 carries them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkFieldLabels, escapeFieldValue, FieldSelectorError, matchesFields, parseFieldSelector, requiresExactMatch, unescapeFieldValue } from '../../../src/store/fields.js';
-import { labelSelectorString, LabelSelectorError, matchesLabels, parseLabelSelector } from '../../../src/store/labels.js';
+import { checkFieldLabels, escapeFieldValue, FieldSelectorError, matchesFields, parseFieldSelector, requiresExactMatch, unescapeFieldValue } from '../../../src/apimachinery/fields.js';
+import { labelSelectorString, LabelSelectorError, matchesLabels, parseLabelSelector } from '../../../src/apimachinery/labels.js';
 
 describe('labels.Parse', () => {
   // TestSelectorParse: good strings restring to themselves without spaces.
