@@ -2,6 +2,7 @@
 // (legacy.go, root.go, group.go, version.go) and the metav1 types APIVersions, APIGroupList, APIGroup, APIResourceList.
 // kubectl asks for aggregated discovery (apidiscovery.k8s.io/v2) first and accepts these plain documents instead.
 import type { ApiRegistry, ServedGroupVersion } from './registry.js';
+import { groupVersionString } from '../apimachinery/group-version.js';
 
 /** kube's serverAddressByClientCIDRs for a server reached directly. */
 function serverAddresses(serverAddress: string): { clientCIDR: string; serverAddress: string }[] {
@@ -40,7 +41,7 @@ export function apiResourceList(gv: ServedGroupVersion): object {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: gv.group === '' ? gv.version : `${gv.group}/${gv.version}`,
+    groupVersion: groupVersionString(gv),
     resources: gv.resources.map((r) => ({
       name: r.name,
       singularName: r.singularName,

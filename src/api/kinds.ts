@@ -25,13 +25,11 @@ import {
   isDNS1123Label,
 } from '../apimachinery/validation.js';
 import { appendAll } from '../util/append-all.js';
+import { recordOf } from '../apimachinery/json-value.js';
+import { RBAC_GROUP } from '../apimachinery/group-version.js';
 
 export type { AdmitHook } from './rest/resource.js';
 export { namespaceType } from '../store/namespaces.js';
-
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -84,8 +82,8 @@ export const configMapType: ResourceType = {
   sortedMaps: ['data', 'binaryData'],
   schema: kindSchema('ConfigMap', { immutable: goBoolPtr, data: goStringMap, binaryData: BYTES_MAP }),
   validate(obj, old) {
-    const data = record(obj.data);
-    const binary = record(obj.binaryData);
+    const data = recordOf(obj.data);
+    const binary = recordOf(obj.binaryData);
     const errs = immutableData(obj, old, ['data', 'binaryData']);
     appendAll(errs, validateDataKeys(data, 'data'));
     let size = 0;
@@ -116,9 +114,9 @@ export const secretType: ResourceType = {
   schema: kindSchema('Secret', { immutable: goBoolPtr, data: BYTES_MAP, stringData: goStringMap, type: goString('v1.SecretType') }),
   defaults(obj) {
     // Convert_v1_Secret_To_core_Secret: stringData wins over data, and is never stored.
-    const stringData = record(obj.stringData);
+    const stringData = recordOf(obj.stringData);
     if (Object.keys(stringData).length > 0) {
-      const data = { ...record(obj.data) };
+      const data = { ...recordOf(obj.data) };
       for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(str(v), 'utf8').toString('base64');
       obj.data = data;
     }
@@ -126,7 +124,7 @@ export const secretType: ResourceType = {
     if (str(obj.type) === '') obj.type = 'Opaque';
   },
   validate(obj, old) {
-    const data = record(obj.data);
+    const data = recordOf(obj.data);
     const errs: FieldError[] = [];
     if (old !== undefined && str(obj.type) !== str(old.type)) errs.push(fieldInvalid('type', str(obj.type), 'field is immutable'));
     appendAll(errs, immutableData(obj, old, ['data']));
@@ -135,7 +133,7 @@ export const secretType: ResourceType = {
     for (const [k, v] of Object.entries(data)) size += k.length + Math.floor((str(v).length * 3) / 4);
     switch (str(obj.type)) {
       case 'kubernetes.io/service-account-token':
-        if (str(record(obj.metadata.annotations)['kubernetes.io/service-account.name']) === '') {
+        if (str(recordOf(obj.metadata.annotations)['kubernetes.io/service-account.name']) === '') {
           errs.push(fieldRequired('metadata.annotations[kubernetes.io/service-account.name]'));
         }
         break;
@@ -186,7 +184,7 @@ interface Container {
 }
 
 function containersOf(spec: Record<string, unknown>, field: string): Container[] {
-  return Array.isArray(spec[field]) ? (spec[field] as unknown[]).map((c) => record(c) as Container) : [];
+  return Array.isArray(spec[field]) ? (spec[field] as unknown[]).map((c) => recordOf(c) as Container) : [];
 }
 
 /** SetDefaults_Container and the pull policy rule: Always for :latest or no tag, else IfNotPresent. */
@@ -208,9 +206,9 @@ function podQos(spec: Record<string, unknown>): string {
   let anySet = false;
   let guaranteed = true;
   for (const c of containers) {
-    const res = record(c.resources);
-    const requests = record(res.requests);
-    const limits = record(res.limits);
+    const res = recordOf(c.resources);
+    const requests = recordOf(res.requests);
+    const limits = recordOf(res.limits);
     for (const r of ['cpu', 'memory']) {
       if (requests[r] !== undefined || limits[r] !== undefined) anySet = true;
       if (limits[r] === undefined || (requests[r] !== undefined && String(requests[r]) !== String(limits[r]))) guaranteed = false;
@@ -273,17 +271,17 @@ export const podType: ResourceType = {
     'status.nominatedNodeName',
   ],
   fieldSelectors: {
-    'spec.nodeName': (o) => str(record(o.spec).nodeName),
-    'spec.restartPolicy': (o) => str(record(o.spec).restartPolicy),
-    'spec.schedulerName': (o) => str(record(o.spec).schedulerName),
-    'spec.serviceAccountName': (o) => str(record(o.spec).serviceAccountName),
-    'spec.hostNetwork': (o) => String(record(o.spec).hostNetwork === true),
-    'status.phase': (o) => str(record(o.status).phase),
-    'status.podIP': (o) => str(record(o.status).podIP),
-    'status.nominatedNodeName': (o) => str(record(o.status).nominatedNodeName),
+    'spec.nodeName': (o) => str(recordOf(o.spec).nodeName),
+    'spec.restartPolicy': (o) => str(recordOf(o.spec).restartPolicy),
+    'spec.schedulerName': (o) => str(recordOf(o.spec).schedulerName),
+    'spec.serviceAccountName': (o) => str(recordOf(o.spec).serviceAccountName),
+    'spec.hostNetwork': (o) => String(recordOf(o.spec).hostNetwork === true),
+    'status.phase': (o) => str(recordOf(o.status).phase),
+    'status.podIP': (o) => str(recordOf(o.status).podIP),
+    'status.nominatedNodeName': (o) => str(recordOf(o.status).nominatedNodeName),
   },
   defaults(obj) {
-    const spec = record(obj.spec);
+    const spec = recordOf(obj.spec);
     if (obj.spec === undefined) return;
     spec.restartPolicy ??= 'Always';
     spec.terminationGracePeriodSeconds ??= 30;
@@ -298,13 +296,13 @@ export const podType: ResourceType = {
     obj.spec = spec;
   },
   prepareForCreate(obj) {
-    obj.status = { phase: 'Pending', qosClass: podQos(record(obj.spec)) };
+    obj.status = { phase: 'Pending', qosClass: podQos(recordOf(obj.spec)) };
   },
   prepareForUpdate(obj, old) {
     obj.status = old.status;
   },
   validate(obj) {
-    const spec = record(obj.spec);
+    const spec = recordOf(obj.spec);
     const errs = [...validateContainers(spec, 'containers', true), ...validateContainers(spec, 'initContainers', false)];
     const restart = spec.restartPolicy;
     if (restart !== undefined && !['Always', 'OnFailure', 'Never'].includes(str(restart))) {
@@ -327,7 +325,7 @@ export const nodeType: ResourceType = {
   fieldOrder: ['spec', 'status'],
   fieldLabels: ['metadata.name', 'spec.unschedulable'],
   schema: kindSchema('Node', { spec: FREE_FORM, status: FREE_FORM }),
-  fieldSelectors: { 'spec.unschedulable': (o) => String(record(o.spec).unschedulable === true) },
+  fieldSelectors: { 'spec.unschedulable': (o) => String(recordOf(o.spec).unschedulable === true) },
   emptyFields: {
     spec: {},
     status: {
@@ -353,7 +351,6 @@ export const nodeType: ResourceType = {
 
 // ----- RBAC -----
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 function rbacKind(resource: string, singular: string, kind: string, namespaced: boolean): ResourceType {
   const binding = kind.endsWith('Binding');

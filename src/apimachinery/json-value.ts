@@ -149,3 +149,13 @@ export function encodeJson(value: unknown, indent = ''): string {
 export function stableJson(value: unknown): string {
   return encodeIteratively(value, '', true);
 }
+
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value if it is a JSON object, else an empty one: for reading optional nested fields. */
+export function recordOf(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}

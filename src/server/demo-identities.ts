@@ -9,6 +9,7 @@ import { randomSecret } from '../kubeconfig/mint.js';
 import { staticUserLine } from '../authn/static-users.js';
 import { ConfigError } from '../util/errors.js';
 import { ADMIN_IDENTITY, type StoredPki } from '../pki/index.js';
+import { isRecord } from '../apimachinery/json-value.js';
 
 /** The files beside kubeadm's PKI files that hold the static users, named after the flags that read them. */
 export const AUTH_FILE_NAMES = Object.freeze({ tokenFile: 'token-auth-file.csv', passwordFile: 'basic-auth-file.csv', kubeconfigDir: 'kubeconfigs' });
@@ -142,10 +143,6 @@ function parseKubeconfig(file: string, text: string): { raw: unknown; clusters: 
     if (!isRecord(entry) || (entry.cluster !== undefined && entry.cluster !== null && !isRecord(entry.cluster))) fail(`invalid kubeconfig: clusters[${i}] is not a named cluster`);
   });
   return { raw, clusters: (clusters as { cluster?: { server?: unknown } }[]).filter((e): e is { cluster: { server?: unknown } } => isRecord(e.cluster)) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Token and password files to use when the flags name none: the ones in the PKI folder. */

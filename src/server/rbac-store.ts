@@ -1,7 +1,8 @@
 // The RBAC policy's view of the object store: kinds by name, writes that create or replace, and change
 // events for the four RBAC kinds.
+import { RBAC_GROUP } from '../apimachinery/group-version.js';
 import type { RbacStore } from '../authz/rbac/live-policy.js';
-import { RBAC_GROUP, RBAC_RESOURCES, type RbacKind, type RbacObject } from '../authz/rbac/types.js';
+import { RBAC_RESOURCES, type RbacKind, type RbacObject } from '../authz/rbac/types.js';
 import { StatusError } from '../apimachinery/status.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { KubeObject } from '../apimachinery/object.js';

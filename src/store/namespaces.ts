@@ -6,6 +6,7 @@ import { goSlice, goString, goStruct, kindSchema } from '../apimachinery/go-deco
 import type { KubeObject } from '../apimachinery/object.js';
 import type { ResourceType } from './types.js';
 import { fieldInvalid, isQualifiedName } from '../apimachinery/validation.js';
+import { recordOf } from '../apimachinery/json-value.js';
 
 /** The namespaces kube-apiserver creates at start (the system namespaces controller and kubeadm's default). */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -19,12 +20,8 @@ export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 /** v1.FinalizerKubernetes: the namespace controller's finalizer. */
 export const FINALIZER_KUBERNETES = 'kubernetes';
 
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 function phaseOf(obj: KubeObject): string {
-  const phase = record(obj.status).phase;
+  const phase = recordOf(obj.status).phase;
   return typeof phase === 'string' ? phase : '';
 }
 
@@ -60,7 +57,7 @@ export const namespaceType: ResourceType = {
   emptyFields: { spec: {}, status: {} },
   prepareForCreate(obj) {
     // The finalizer is ensured and the status reset: a new namespace is always Active.
-    const spec = record(obj.spec);
+    const spec = recordOf(obj.spec);
     const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as unknown[]).map(String) : [];
     if (!finalizers.includes(FINALIZER_KUBERNETES)) finalizers.push(FINALIZER_KUBERNETES);
     obj.spec = { ...spec, finalizers };
@@ -68,14 +65,14 @@ export const namespaceType: ResourceType = {
   },
   prepareForUpdate(obj, old) {
     // Finalizers change only through /finalize and status only through /status.
-    obj.spec = { ...record(obj.spec), finalizers: record(old.spec).finalizers };
+    obj.spec = { ...recordOf(obj.spec), finalizers: recordOf(old.spec).finalizers };
     obj.status = old.status;
   },
   canonicalize(obj) {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [LABEL_METADATA_NAME]: obj.metadata.name ?? '' };
   },
   validate(obj) {
-    const finalizers = record(obj.spec).finalizers;
+    const finalizers = recordOf(obj.spec).finalizers;
     if (!Array.isArray(finalizers)) return [];
     // validateFinalizerName: the standard "kubernetes" or a qualified name with a domain prefix.
     return finalizers.flatMap((f) => {

@@ -27,6 +27,8 @@ import type { FieldError, KubeObject, ObjectMeta } from '../apimachinery/object.
 import type { ResourceType, StoreChange, WatchEvent } from './types.js';
 import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation.js';
 import { appendAll } from '../util/append-all.js';
+import { isRecord } from '../apimachinery/json-value.js';
+import { groupVersionString } from '../apimachinery/group-version.js';
 
 /** How the store is tuned; the defaults suit a test server. */
 export interface ObjectStoreOptions {
@@ -142,10 +144,6 @@ function generateName(base: string): string {
   return cut + suffix;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 // Stored objects may hold free-form values as deep as a body may nest (10000): these walks never recurse.
 const deepFreeze = freezeJson;
 
@@ -170,10 +168,6 @@ function groupResource(type: ResourceType): GroupResource {
   return { group: type.group, resource: type.resource };
 }
 
-function apiVersionOf(type: ResourceType): string {
-  return type.group === '' ? type.version : `${type.group}/${type.version}`;
-}
-
 /** A copy of obj with the string map at the path sorted by key (copying along the path: stored objects are frozen). */
 function sortMapAtPath(obj: Record<string, unknown>, parts: readonly string[]): Record<string, unknown> {
   const [head, ...rest] = parts;
@@ -195,7 +189,7 @@ function normalize(type: ResourceType, obj: KubeObject): KubeObject {
     if (isEmpty(v) || v === null) continue;
     meta[key] = key === 'labels' || key === 'annotations' ? sortedMap(v) : v;
   }
-  const out: Record<string, unknown> = { kind: type.kind, apiVersion: apiVersionOf(type), metadata: meta };
+  const out: Record<string, unknown> = { kind: type.kind, apiVersion: groupVersionString(type), metadata: meta };
   const order = type.fieldOrder ?? [];
   for (const key of order) {
     if (key in obj) out[key] = obj[key];
@@ -513,7 +507,7 @@ export class ObjectStore {
   private prepareInput(type: ResourceType, input: KubeObject): KubeObject {
     const obj = cloneJson(input) as KubeObject;
     if (!isRecord(obj.metadata)) obj.metadata = {};
-    obj.apiVersion = apiVersionOf(type);
+    obj.apiVersion = groupVersionString(type);
     obj.kind = type.kind;
     type.defaults?.(obj);
     return obj;
@@ -627,7 +621,7 @@ export class ObjectStore {
     const type = watcher.state.type;
     const metadata: ObjectMeta = { resourceVersion: this.resourceVersion(), creationTimestamp: null };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-    const object = { kind: type.kind, apiVersion: apiVersionOf(type), metadata, ...cloneJson(type.emptyFields ?? {}) } as KubeObject;
+    const object = { kind: type.kind, apiVersion: groupVersionString(type), metadata, ...cloneJson(type.emptyFields ?? {}) } as KubeObject;
     return { type: 'BOOKMARK', object: deepFreeze(object) };
   }
 

@@ -10,6 +10,7 @@ import type { KubeContext } from '../../request/state.js';
 import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../../apimachinery/status.js';
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 import { summarizeData } from './summarize.js';
+import { groupVersionString } from '../../apimachinery/group-version.js';
 
 /** kube-apiserver's MaxRequestBodyBytes default: 3 MiB (staging/src/k8s.io/apiserver/pkg/server/config.go). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -133,7 +134,7 @@ export function applyFieldValidation(ctx: KubeContext, validation: FieldValidati
  * URL as kube's decoder does, with kube's messages for a kind or version that does not fit.
  */
 function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record<string, unknown> {
-  const expectedVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+  const expectedVersion = groupVersionString(expected);
   const apiVersion = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' ? obj.apiVersion : expectedVersion;
   const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : expected.kind;
   if (kind !== expected.kind) {
@@ -158,7 +159,7 @@ export async function decodeBody(ctx: KubeContext, expected: ExpectedKind, opts:
   if (type === 'protobuf') {
     // Protobuf is typed on the wire: nothing is unknown or repeated, and kube's protobuf decoder is never strict.
     try {
-      const apiVersion = expected.group === '' ? expected.version : `${expected.group}/${expected.version}`;
+      const apiVersion = groupVersionString(expected);
       return checkKind(decodeKubeProtobuf(body, { apiVersion, kind: expected.kind }), expected);
     } catch (err) {
       if (err instanceof StatusError) throw err;

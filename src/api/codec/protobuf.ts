@@ -24,6 +24,7 @@ import protobuf from 'protobufjs';
 import { badRequest, internalError, StatusError } from '../../apimachinery/status.js';
 import { summarizeData } from './summarize.js';
 import { appendAll } from '../../util/append-all.js';
+import { groupVersionString } from '../../apimachinery/group-version.js';
 
 /** The media type kube-apiserver and client-go use for protobuf bodies. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -481,10 +482,6 @@ function parseGvk(apiVersion: string, kind: string): Gvk {
   return { group: '', version: '', kind };
 }
 
-function groupVersion(gvk: Pick<Gvk, 'group' | 'version'>): string {
-  return gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
-}
-
 /** The Go package paths conversion errors name: k8s.io/api/<name>/<version> and the internal k8s.io/kubernetes/pkg/apis/<name>. */
 function goPackages(apiVersion: string): { external: string; internal: string } {
   const { group, version } = parseGvk(apiVersion, '');
@@ -547,7 +544,7 @@ export function decodeKubeProtobuf(body: Buffer, expected?: ExpectedType): Recor
     badRequest(`${actual.kind} in version ${JSON.stringify(actual.version)} cannot be handled as a ${targetKind}: ${reason}`);
   if (actual.version === '') throw cannotHandle(`Object 'apiVersion' is missing in '${typeMetaText}'`);
 
-  const apiVersion = groupVersion(actual);
+  const apiVersion = groupVersionString(actual);
   const type = reg.kinds.get(apiVersion)?.get(actual.kind);
   if (type === undefined) {
     throw cannotHandle(`no kind ${JSON.stringify(actual.kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme ${JSON.stringify(SCHEME_NAME)}`);
@@ -562,7 +559,7 @@ export function decodeKubeProtobuf(body: Buffer, expected?: ExpectedType): Recor
   }
 
   if (want !== undefined) {
-    const wantVersion = groupVersion(want);
+    const wantVersion = groupVersionString(want);
     if (actual.kind !== want.kind || actual.group !== want.group) {
       // The versioning decoder converts the decoded object into the handler's internal type, and fails.
       const from = goPackages(apiVersion);

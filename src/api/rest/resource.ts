@@ -24,6 +24,8 @@ import { applyPatch, patchTypeOf, type PatchResult } from './patch.js';
 import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
 import { includeObjectOf, toTable, type IncludeObject } from './table.js';
 import { unresponsiveWatcherMessage, unsentBytes, WATCH_BUFFER_LIMIT_BYTES } from './watch-buffer.js';
+import { isRecord } from '../../apimachinery/json-value.js';
+import { groupVersionString } from '../../apimachinery/group-version.js';
 
 /**
  * Runs after a request's body is decoded and checked, and before the write (RBAC escalation checks use it).
@@ -45,14 +47,6 @@ export interface RestOptions {
 /** Where the watch handler reports a watcher it closed. */
 export interface WatchLog {
   warn(msg: string): void;
-}
-
-function apiVersionOf(type: ResourceType): string {
-  return type.group === '' ? type.version : `${type.group}/${type.version}`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const isNamespacesKind = (type: ResourceType): boolean => type.group === '' && type.resource === 'namespaces';
@@ -379,7 +373,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     if (target.as === 'PartialObjectMetadataList') {
       return writeObject(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${target.version}`, metadata: page.metadata, items: page.items.map((o) => partial(o, target.version)) });
     }
-    writeObject(ctx, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: page.metadata, items: page.items.map(listItem) });
+    writeObject(ctx, 200, { kind: type.listKind, apiVersion: groupVersionString(type), metadata: page.metadata, items: page.items.map(listItem) });
   };
 
   const watch: ResourceHandler = async (ctx) => {
@@ -430,7 +424,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     const old = store.get(type, namespace, name);
     const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation);
     const obj = asObject(decodePatched(ctx, type, patched, params.fieldValidation));
-    obj.apiVersion = apiVersionOf(type);
+    obj.apiVersion = groupVersionString(type);
     obj.kind = type.kind;
     checkName(obj, name);
     // rest.BeforeUpdate: a patch may not move the object to another namespace.
@@ -469,7 +463,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
     }
-    writeObject(ctx, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: listed.resourceVersion }, items: deleted.map(listItem) });
+    writeObject(ctx, 200, { kind: type.listKind, apiVersion: groupVersionString(type), metadata: { resourceVersion: listed.resourceVersion }, items: deleted.map(listItem) });
   };
 
   const all: Record<(typeof VERBS)[number], ResourceHandler> = {

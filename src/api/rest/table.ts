@@ -7,6 +7,7 @@
 import { badRequest } from '../../apimachinery/status.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { ResourceType } from '../../store/types.js';
+import { recordOf } from '../../apimachinery/json-value.js';
 
 /** metav1.TableColumnDefinition, with kube's JSON keys (none omitted). */
 export interface TableColumn {
@@ -54,9 +55,6 @@ const col = (name: string, type: string, description: string, priority = 0, form
 const nameCol = col('Name', 'string', NAME_DOC, 0, 'name');
 const ageCol = col('Age', 'string', CREATED_DOC);
 
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
@@ -117,7 +115,7 @@ function subjects(obj: KubeObject): [string, string, string] {
   const users: string[] = [];
   const groups: string[] = [];
   const sas: string[] = [];
-  for (const s of list(obj.subjects).map(record)) {
+  for (const s of list(obj.subjects).map(recordOf)) {
     if (s.kind === 'ServiceAccount') sas.push(`${str(s.namespace)}/${str(s.name)}`);
     else if (s.kind === 'User') users.push(str(s.name));
     else if (s.kind === 'Group') groups.push(str(s.name));
@@ -136,7 +134,7 @@ function bindingPrinter(what: string, roleRefDoc: string): Printer {
       col('ServiceAccounts', 'string', `ServiceAccounts in the ${what}`, 1),
     ],
     cells: (obj, now) => {
-      const ref = record(obj.roleRef);
+      const ref = recordOf(obj.roleRef);
       return [obj.metadata.name ?? '', `${str(ref.kind)}/${str(ref.name)}`, age(obj, now), ...subjects(obj)];
     },
   };
@@ -144,20 +142,20 @@ function bindingPrinter(what: string, roleRefDoc: string): Printer {
 
 // printPod, for what a store without kubelets holds: phase or reason, container readiness and restarts.
 function podCells(obj: KubeObject, now: number): unknown[] {
-  const spec = record(obj.spec);
-  const status = record(obj.status);
+  const spec = recordOf(obj.spec);
+  const status = recordOf(obj.status);
   const total = list(spec.containers).length;
   let ready = 0;
   let restarts = 0;
   let reason = str(status.reason) || str(status.phase);
   let hasRunning = false;
-  const statuses = list(status.containerStatuses).map(record);
+  const statuses = list(status.containerStatuses).map(recordOf);
   for (let i = statuses.length - 1; i >= 0; i--) {
     const c = statuses[i]!;
     restarts += typeof c.restartCount === 'number' ? c.restartCount : 0;
-    const state = record(c.state);
-    const waiting = record(state.waiting);
-    const terminated = state.terminated === undefined ? undefined : record(state.terminated);
+    const state = recordOf(c.state);
+    const waiting = recordOf(state.waiting);
+    const terminated = state.terminated === undefined ? undefined : recordOf(state.terminated);
     if (str(waiting.reason) !== '') reason = str(waiting.reason);
     else if (terminated !== undefined && str(terminated.reason) !== '') reason = str(terminated.reason);
     else if (terminated !== undefined) reason = terminated.signal ? `Signal:${String(terminated.signal)}` : `ExitCode:${String(terminated.exitCode ?? 0)}`;
@@ -170,10 +168,10 @@ function podCells(obj: KubeObject, now: number): unknown[] {
   const phase = str(status.phase);
   if (obj.metadata.deletionTimestamp !== undefined && status.reason === 'NodeLost') reason = 'Unknown';
   else if (obj.metadata.deletionTimestamp !== undefined && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
-  const gates = list(spec.readinessGates).map(record);
+  const gates = list(spec.readinessGates).map(recordOf);
   let gatesCell = '<none>';
   if (gates.length > 0) {
-    const conditions = list(status.conditions).map(record);
+    const conditions = list(status.conditions).map(recordOf);
     const trueGates = gates.filter((g) => conditions.some((c) => c.type === g.conditionType && c.status === 'True')).length;
     gatesCell = `${trueGates}/${gates.length}`;
   }
@@ -191,10 +189,10 @@ function podCells(obj: KubeObject, now: number): unknown[] {
 }
 
 function nodeCells(obj: KubeObject, now: number): unknown[] {
-  const spec = record(obj.spec);
-  const status = record(obj.status);
-  const info = record(status.nodeInfo);
-  const conditions = list(status.conditions).map(record);
+  const spec = recordOf(obj.spec);
+  const status = recordOf(obj.status);
+  const info = recordOf(status.nodeInfo);
+  const conditions = list(status.conditions).map(recordOf);
   const states: string[] = [];
   const readyCond = conditions.find((c) => c.type === 'Ready');
   if (readyCond !== undefined) states.push(readyCond.status === 'True' ? 'Ready' : 'NotReady');
@@ -205,7 +203,7 @@ function nodeCells(obj: KubeObject, now: number): unknown[] {
     if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length) roles.add(k.slice('node-role.kubernetes.io/'.length));
     else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
   }
-  const addresses = list(status.addresses).map(record);
+  const addresses = list(status.addresses).map(recordOf);
   const address = (type: string): string => str(addresses.find((a) => a.type === type)?.address) || '<none>';
   return [
     obj.metadata.name ?? '',
@@ -268,7 +266,7 @@ const PRINTERS: Record<string, Printer> = {
   },
   '/namespaces': {
     columns: [nameCol, col('Status', 'string', 'The status of the namespace'), ageCol],
-    cells: (obj, now) => [obj.metadata.name ?? '', str(record(obj.status).phase), age(obj, now)],
+    cells: (obj, now) => [obj.metadata.name ?? '', str(recordOf(obj.status).phase), age(obj, now)],
   },
   '/configmaps': {
     columns: [
@@ -280,7 +278,7 @@ const PRINTERS: Record<string, Printer> = {
       ),
       ageCol,
     ],
-    cells: (obj, now) => [obj.metadata.name ?? '', Object.keys(record(obj.data)).length + Object.keys(record(obj.binaryData)).length, age(obj, now)],
+    cells: (obj, now) => [obj.metadata.name ?? '', Object.keys(recordOf(obj.data)).length + Object.keys(recordOf(obj.binaryData)).length, age(obj, now)],
   },
   '/secrets': {
     columns: [
@@ -293,7 +291,7 @@ const PRINTERS: Record<string, Printer> = {
       ),
       ageCol,
     ],
-    cells: (obj, now) => [obj.metadata.name ?? '', str(obj.type), Object.keys(record(obj.data)).length, age(obj, now)],
+    cells: (obj, now) => [obj.metadata.name ?? '', str(obj.type), Object.keys(recordOf(obj.data)).length, age(obj, now)],
   },
   '/serviceaccounts': {
     columns: [

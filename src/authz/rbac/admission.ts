@@ -1,5 +1,6 @@
 // The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
+import { RBAC_GROUP } from '../../apimachinery/group-version.js';
 import { forbidden, notFound } from '../../apimachinery/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { stableJson } from '../../apimachinery/json-value.js';
@@ -9,7 +10,7 @@ import { rulesFor } from './authorizer.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';
 import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
 import type { MatchableRule } from './rules.js';
-import { RBAC_GROUP, RBAC_RESOURCES } from './types.js';
+import { RBAC_RESOURCES } from './types.js';
 
 
 // pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields: the new object with the old one's owner references,

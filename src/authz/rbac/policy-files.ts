@@ -15,6 +15,7 @@ import type { RbacKind, RbacObject } from './types.js';
 import { applyRbacDefaults, rbacDecodeError, validateRbacObject } from './validation.js';
 import { appendAll } from '../../util/append-all.js';
 import { aggregateMessage } from '../../apimachinery/aggregate.js';
+import { isRecord } from '../../apimachinery/json-value.js';
 
 /** The file name endings read from a folder. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -43,10 +44,6 @@ const LIST_KINDS: Record<string, string> = {
   RoleBindingList: RBAC_API_VERSION,
   ClusterRoleBindingList: RBAC_API_VERSION,
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(file: string, reason: string): ConfigError {
   return new ConfigError({ file, reason, code: 'RBAC_POLICY_INVALID' });

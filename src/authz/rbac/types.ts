@@ -2,9 +2,10 @@
 // defines them. Fields kube serializes without omitempty (Role.rules, RoleBinding.roleRef) may arrive as null:
 // the bootstrap roles admin, edit and view are stored with `rules: null` until their aggregation is filled in.
 import type { KubeObject, ObjectMeta } from '../../apimachinery/object.js';
+import { isRecord } from '../../apimachinery/json-value.js';
 
 /** The RBAC API group. */
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+import { RBAC_GROUP } from '../../apimachinery/group-version.js';
 /** The only served version of the RBAC API (v1alpha1 and v1beta1 were removed in v1.22). */
 export const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
 
@@ -102,10 +103,6 @@ export const RBAC_RESOURCES: Readonly<Record<RbacKind, string>> = { Role: 'roles
 /** Whether objects of a kind live in a namespace (Role, RoleBinding) or at cluster scope. */
 export function isNamespacedRbacKind(kind: RbacKind): boolean {
   return kind === 'Role' || kind === 'RoleBinding';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function hasKind(obj: unknown, kind: RbacKind): boolean {

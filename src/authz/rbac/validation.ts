@@ -6,6 +6,7 @@
 // print in Go syntax (`[]string{"/healthz"}`, `rbac.RoleRef{...}`), not as the JSON that v1.34 switched to.
 // metadata (name, namespace, labels, ...) is the store's to validate and is not checked here. field.Error and the
 // name and label checks (util/validation, api/validation/path) are apimachinery's: src/apimachinery/validation.ts.
+import { RBAC_GROUP } from '../../apimachinery/group-version.js';
 import { decodeStrict, goPtr, goSlice, goString, goStringMap, goStrings, goStruct, kindSchema, type StructSchema } from '../../apimachinery/go-decode.js';
 import { documentOf } from '../../apimachinery/json-reader.js';
 import { cloneJson } from '../../apimachinery/json-value.js';
@@ -23,9 +24,10 @@ import {
   isValidLabelValue,
   validatePathSegmentName,
 } from '../../apimachinery/validation.js';
-import { RBAC_API_VERSION, RBAC_GROUP, RBAC_KINDS } from './types.js';
+import { RBAC_API_VERSION, RBAC_KINDS } from './types.js';
 import type { RbacKind } from './types.js';
 import { appendAll } from '../../util/append-all.js';
+import { isRecord } from '../../apimachinery/json-value.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Decoding: what kube's strict JSON decoder says before validation ever runs (a 400, not a 422).
@@ -82,10 +84,6 @@ export function rbacDecodeError(obj: unknown): string | undefined {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Defaulting (pkg/apis/rbac/v1/defaults.go): what the server stores, and what validation sees.
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
