@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Koa from 'koa';
 import request from 'supertest';
-import { registerCoreAndRbacKinds, type AdmitHook } from '../../src/api/kinds.js';
+import { API_GROUPS, createApiStore, installApiGroups, type ApiGroup } from '../../src/api/groups/index.js';
+import { roleType } from '../../src/api/groups/rbac.js';
+import type { AdmitHook } from '../../src/api/rest/resource.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
 import { forbidden } from '../../src/apimachinery/status.js';
@@ -17,7 +19,8 @@ import { alwaysAllow } from '../../src/authz/always.js';
 import type { KubeState } from '../../src/request/state.js';
 import { buildHandlerChain } from '../../src/server/chain.js';
 import { createLogger } from '../../src/util/log.js';
-import { ObjectStore, type ObjectStoreOptions } from '../../src/store/object-store.js';
+import type { ObjectStore, ObjectStoreOptions } from '../../src/store/object-store.js';
+import { permissiveGroupDeps } from '../helpers/api-groups.js';
 
 const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
@@ -27,10 +30,18 @@ interface TestApp {
   http: () => request.Agent;
 }
 
+/** The API groups with every RBAC kind's own admission replaced by `admit`. */
+function withRbacAdmission(admit: AdmitHook): readonly ApiGroup[] {
+  return API_GROUPS.map((group) =>
+    group.name === 'rbac.authorization.k8s.io' && group.stored ? { ...group, stored: { ...group.stored, kinds: group.stored.kinds.map((kind) => ({ ...kind, admission: () => admit })) } } : group,
+  );
+}
+
 function makeApp(opts: { admit?: AdmitHook; store?: ObjectStoreOptions } = {}): TestApp {
-  const store = new ObjectStore(opts.store);
-  const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
-  registerCoreAndRbacKinds(registry, store, { authorizer: alwaysAllow(), ...(opts.admit ? { admit: opts.admit } : {}) });
+  const groups = opts.admit ? withRbacAdmission(opts.admit) : API_GROUPS;
+  const store = createApiStore(opts.store, groups);
+  const registry = new ApiRegistry();
+  installApiGroups(registry, permissiveGroupDeps(store), groups);
   const app = new Koa<KubeState>();
   app.silent = true;
   app.use(
@@ -541,9 +552,9 @@ describe('discovery and admission', () => {
   test('the admit hook sees create, update and delete, and its StatusError is the answer', async () => {
     const seen: string[] = [];
     const t = makeApp({
-      admit: async (_ctx, verb, obj, old) => {
-        seen.push(`${verb} ${obj.metadata.name} ${old === undefined ? 'new' : 'old'}`);
-        if (obj.metadata.name === 'escalate') throw forbidden({ group: 'rbac.authorization.k8s.io', resource: 'roles' }, 'escalate', 'user "x" is attempting to grant RBAC permissions not currently held');
+      admit: async ({ operation, object, oldObject }) => {
+        seen.push(`${operation} ${object.metadata.name} ${oldObject === undefined ? 'new' : 'old'}`);
+        if (object.metadata.name === 'escalate') throw forbidden({ group: 'rbac.authorization.k8s.io', resource: 'roles' }, 'escalate', 'user "x" is attempting to grant RBAC permissions not currently held');
       },
     });
     assert.equal((await t.http().post(ROLES).send(role('ok'))).status, 201);
@@ -552,7 +563,7 @@ describe('discovery and admission', () => {
     const refused = await t.http().post(ROLES).send(role('escalate'));
     assert.equal(refused.status, 403);
     assert.equal(refused.body.message, 'roles.rbac.authorization.k8s.io "escalate" is forbidden: user "x" is attempting to grant RBAC permissions not currently held');
-    assert.equal(t.store.find((await import('../../src/api/kinds.js')).roleType, 'default', 'escalate'), undefined);
+    assert.equal(t.store.find(roleType, 'default', 'escalate'), undefined);
     assert.deepEqual(seen, ['create ok new', 'update ok old', 'delete ok old', 'create escalate new']);
   });
 
