@@ -128,6 +128,10 @@ describe('configmaps: CRUD with kube\'s codes and bodies', () => {
     const res = await t.http().post('/api/v1/namespaces/dev/configmaps').send({ metadata: { name: 'x' } });
     assert.equal(res.status, 404);
     assert.equal(res.body.message, 'namespaces "dev" not found');
+    // NamespaceLifecycle is admission: it answers before the registry validates the name.
+    const invalid = await t.http().post('/api/v1/namespaces/dev/configmaps').send({ metadata: { name: 'Bad' } });
+    assert.equal(invalid.status, 404);
+    assert.equal(invalid.body.message, 'namespaces "dev" not found');
   });
 
   test('update is 200; a stale resourceVersion 409 Conflict; a different name 400; a missing object 404', async () => {
@@ -432,6 +436,26 @@ describe('watch', () => {
     assert.equal(w.events[1]!.object.columnDefinitions, null);
     assert.equal(w.events[0]!.object.rows[0].object.kind, 'PartialObjectMetadata');
     w.res.destroy();
+  });
+
+  test('deleting a namespace, as watchers see it: MODIFIED Terminating, its content DELETED, then the namespace DELETED', async () => {
+    assert.equal((await t.http().post('/api/v1/namespaces').send({ metadata: { name: 'watched' } })).status, 201);
+    assert.equal((await t.http().post('/api/v1/namespaces/watched/configmaps').send({ metadata: { name: 'inside' } })).status, 201);
+    const namespaces = await openWatch('/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dwatched');
+    const content = await openWatch('/api/v1/namespaces/watched/configmaps?watch=true');
+    await namespaces.next(1);
+    await content.next(1);
+    const del = await t.http().delete('/api/v1/namespaces/watched');
+    assert.equal(del.status, 200);
+    await namespaces.next(3);
+    await content.next(2);
+    assert.deepEqual(namespaces.events.map((e) => `${e.type} ${e.object.status.phase}`), ['ADDED Active', 'MODIFIED Terminating', 'DELETED Terminating']);
+    assert.deepEqual(content.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED inside', 'DELETED inside']);
+    // The DELETE answers with the namespace as marked, before the controller's deletes.
+    assert.equal(del.body.metadata.resourceVersion, namespaces.events[1]!.object.metadata.resourceVersion);
+    assert.ok(Number(content.events[1]!.object.metadata.resourceVersion) < Number(namespaces.events[2]!.object.metadata.resourceVersion));
+    namespaces.res.destroy();
+    content.res.destroy();
   });
 });
 
