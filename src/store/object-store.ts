@@ -1,6 +1,8 @@
 // The in-memory object store: kube-apiserver's generic registry (staging/src/k8s.io/apiserver/pkg/registry/
 // generic/registry/store.go, rest/create.go, rest/update.go) over an etcd-like keyspace with one global revision,
-// and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
+// and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go). Storage and watch only:
+// NamespaceLifecycle is admission (src/api/admission/namespace-lifecycle.ts) and cascade deletion the namespace
+// controller (src/api/groups/core/namespace-controller.ts), on this store's change events.
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
 import { cloneJson, freezeJson, stableJson } from '../apimachinery/json-value.js';
