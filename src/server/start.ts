@@ -5,7 +5,6 @@ import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import Koa from 'koa';
-import { authenticationApi } from '../api/authentication.js';
 import { ApiRegistry } from '../api/registry.js';
 import { router } from '../api/router.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
@@ -18,16 +17,11 @@ import { emptyTokenTable, openTokenFile, staticTokenAuthenticator, type TokenTab
 import type { RequestAuthenticator } from '../authn/types.js';
 import { union } from '../authn/union.js';
 import { x509Authenticator } from '../authn/x509.js';
-import { alwaysDeny } from '../authz/always.js';
 import { buildAuthorizer, DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes } from '../authz/modes.js';
-import type { Authorizer } from '../authz/types.js';
-import { rbacAdmission } from '../authz/rbac/admission.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { startLivePolicy } from '../authz/rbac/live-policy.js';
-import { authorizationApi } from '../api/authorization.js';
 import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
-import { registerCoreAndRbacKinds, type AdmitHook } from '../api/kinds.js';
-import { ObjectStore } from '../store/object-store.js';
+import { createApiStore, installApiGroups } from '../api/groups/index.js';
 import { rbacStoreOf } from './rbac-store.js';
 import { ListenError, PkiError } from '../util/errors.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
@@ -226,22 +220,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       union([basicAuthAuthenticator(passwordSources), x509Authenticator({ roots: () => clientRoots }), bearerTokenAuthenticator(tokenAuthenticator)]),
     );
     const authenticator = options.anonymousAuth === false ? authenticated : union([authenticated, anonymousAuthenticator()], { failOnError: true });
-    // The object store serves the core and RBAC kinds; RBAC reads its policy from it, and its writes are
-    // checked by RBAC's admission (escalation), which needs the whole authorizer chain: hence the late binding.
-    const store = new ObjectStore();
-    const registry = new ApiRegistry();
-    let admit: AdmitHook = async () => undefined;
-    let authorizer: Authorizer = alwaysDeny();
-    const openWatches = new Set<() => void>();
-    registerCoreAndRbacKinds(registry, store, {
-      admit: (...args) => admit(...args),
-      authorizer: { authorize: (attrs) => authorizer.authorize(attrs) },
-      openWatches,
-      log: fileReloadLog,
-    });
-    closers.push(() => {
-      for (const close of [...openWatches]) close();
-    });
+    // The object store holds the API groups' kinds; RBAC reads its policy from it. The groups are served once the
+    // authorizer exists: RBAC's escalation checks and the access reviews need it.
+    const store = createApiStore();
     const live = await startLivePolicy(rbacStoreOf(store), {
       policyPaths: options.policyPaths ?? [],
       bootstrap: options.bootstrapPolicy !== false,
@@ -250,12 +231,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     });
     closers.push(() => live.close());
     const chain = buildAuthorizer(parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE), { rbac: live.authorizer });
-    authorizer = chain.authorizer;
-    admit = rbacAdmission({ authorizer: chain.authorizer, index: live.index });
-    for (const gv of authenticationApi({ tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator), apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES })) {
-      registry.add(gv);
-    }
-    registry.add(authorizationApi(chain.authorizer, chain.ruleResolver));
+    const registry = new ApiRegistry();
+    const openWatches = new Set<() => void>();
+    closers.push(() => {
+      for (const close of [...openWatches]) close();
+    });
+    installApiGroups(registry, {
+      store,
+      authorizer: chain.authorizer,
+      ruleResolver: chain.ruleResolver,
+      rbacIndex: live.index,
+      tokenAuthenticator: tokenAuthenticatedGroupAdder(tokenAuthenticator),
+      apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES,
+      openWatches,
+      log: fileReloadLog,
+    });
     app.use(
       buildHandlerChain({
         log,

@@ -1,6 +1,8 @@
 // The in-memory object store: kube-apiserver's generic registry (staging/src/k8s.io/apiserver/pkg/registry/
 // generic/registry/store.go, rest/create.go, rest/update.go) over an etcd-like keyspace with one global revision,
-// and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go).
+// and its watch cache (apiserver/pkg/storage/cacher/watch_cache.go, cache_watcher.go). Storage and watch only:
+// NamespaceLifecycle is admission (src/api/admission/namespace-lifecycle.ts) and cascade deletion the namespace
+// controller (src/api/groups/core/namespace-controller.ts), on this store's change events.
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
 import { cloneJson, freezeJson, stableJson } from '../apimachinery/json-value.js';
@@ -10,7 +12,6 @@ import {
   alreadyExists,
   badRequest,
   conflict,
-  forbidden,
   generateNameConflict,
   internalError,
   invalidObject,
@@ -22,7 +23,6 @@ import {
 } from '../apimachinery/status.js';
 import { checkFieldLabels, FieldSelectorError, matchesFields, parseFieldSelector, type FieldRequirement } from '../apimachinery/fields.js';
 import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from '../apimachinery/labels.js';
-import { IMMORTAL_NAMESPACES, INITIAL_NAMESPACES, namespaceType } from './namespaces.js';
 import type { FieldError, KubeObject, ObjectMeta } from '../apimachinery/object.js';
 import type { ResourceType, StoreChange, WatchEvent } from './types.js';
 import { fieldInvalid, validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation.js';
@@ -233,24 +233,21 @@ export class ObjectStore {
   private readonly futureWaitMs: number;
   /** Watches waiting for a future revision. */
   private readonly waiting = new Set<Watcher>();
+  /** Changes not yet told to the change listeners: a listener that writes (a controller) is told of its own writes after the change it is handling, so every listener sees the changes in resourceVersion order. */
+  private readonly untold: StoreChange[] = [];
+  private telling = false;
 
   constructor(options: ObjectStoreOptions = {}) {
     this.historySize = options.historySize ?? DEFAULT_HISTORY;
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL;
     this.futureWaitMs = options.futureResourceVersionWaitMs ?? DEFAULT_FUTURE_WAIT;
-    this.register(namespaceType);
-    for (const name of INITIAL_NAMESPACES) this.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
 
-  /** Adds a kind; registering the same group and resource again keeps the first. */
+  /** Adds a kind; each group and resource is registered once (a second registration is a programming error). */
   register(type: ResourceType): void {
     const key = `${type.group}/${type.resource}`;
-    if (!this.states.has(key)) this.states.set(key, { type, objects: new Map(), watchers: new Set() });
-  }
-
-  /** The registered kinds, in registration order. */
-  types(): ResourceType[] {
-    return [...this.states.values()].map((s) => s.type);
+    if (this.states.has(key)) throw new Error(`object store: kind ${type.resource}.${type.group} is registered twice`);
+    this.states.set(key, { type, objects: new Map(), watchers: new Set() });
   }
 
   /** The registered kind for a group and resource. */
@@ -284,11 +281,6 @@ export class ObjectStore {
     return obj;
   }
 
-  /** NamespaceLifecycle: namespaced objects live only in namespaces that exist (404 `namespaces "x" not found`). */
-  requireNamespace(namespace: string): void {
-    if (!this.state(namespaceType).objects.has(this.key(namespaceType, '', namespace))) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-  }
-
   /** The objects matching the options, in key order; a bad selector is kube's 400. */
   list(type: ResourceType, options: ListOptions = {}): ListResult {
     const state = this.state(type);
@@ -302,17 +294,14 @@ export class ObjectStore {
 
   /**
    * Creates an object as kube's generic registry does: system fields filled in, generateName applied,
-   * namespace lifecycle (404), validation (422), then AlreadyExists (409).
+   * validation (422), then AlreadyExists (409). Whether its namespace exists is admission's business
+   * (NamespaceLifecycle), not storage's.
    */
   create(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
     const state = this.state(type);
     const obj = this.prepareInput(type, input);
     const meta = obj.metadata;
-    if (type.namespaced) {
-      if (typeof meta.namespace === 'string' && meta.namespace !== '') this.requireNamespace(meta.namespace);
-    } else {
-      delete meta.namespace;
-    }
+    if (!type.namespaced) delete meta.namespace;
     // rest.FillObjectMetaSystemFields, and what WipeObjectMetaSystemFields leaves to it.
     meta.creationTimestamp = metaTime();
     meta.uid = randomUUID();
@@ -373,17 +362,18 @@ export class ObjectStore {
     return this.write(state, 'MODIFIED', stored, old);
   }
 
-  /** The status subresource's update: only status changes, from the stored object, with the same precondition. */
-  updateStatus(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
+  /**
+   * kube's storage GuaranteedUpdate: the stored object changed by `change` (given a mutable copy) and written
+   * as it is, without the kind's strategy or validation; for what the system changes itself (a namespace
+   * marked Terminating). Preconditions that do not hold are kube's 409; a change that changes nothing writes nothing.
+   */
+  guaranteedUpdate(type: ResourceType, namespace: string, name: string, change: (obj: KubeObject) => void, options: DeleteOptions = {}): KubeObject {
     const state = this.state(type);
-    const name = typeof input.metadata?.name === 'string' ? input.metadata.name : '';
-    const namespace = type.namespaced && typeof input.metadata?.namespace === 'string' ? input.metadata.namespace : '';
     const old = state.objects.get(this.key(type, namespace, name));
     if (old === undefined) throw notFound(groupResource(type), name);
-    this.checkPrecondition(type, name, input.metadata.resourceVersion, old);
+    this.checkDeletePreconditions(type, name, old, options.preconditions);
     const next = cloneJson(old) as KubeObject;
-    if (input.status === undefined) delete next.status;
-    else next.status = cloneJson(input.status);
+    change(next);
     const stored = normalize(type, next);
     if (stableJson(stored) === stableJson(old)) return old;
     if (options.dryRun) return deepFreeze(stored);
@@ -392,39 +382,16 @@ export class ObjectStore {
 
   /**
    * Deletes an object and returns its last state (with the deletion's resourceVersion). Preconditions that do
-   * not hold are kube's 409. Deleting a namespace deletes everything in it at once: kube would first set it
-   * Terminating (deletionTimestamp, status.phase) and let the namespace controller empty it.
+   * not hold are kube's 409.
    */
   delete(type: ResourceType, namespace: string, name: string, options: DeleteOptions = {}): KubeObject {
     const state = this.state(type);
     const key = this.key(type, namespace, name);
     const old = state.objects.get(key);
     if (old === undefined) throw notFound(groupResource(type), name);
-    const isNamespace = type.group === '' && type.resource === 'namespaces';
-    if (isNamespace && IMMORTAL_NAMESPACES.includes(name)) throw forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
-    const pre = options.preconditions ?? {};
-    if (pre.uid !== undefined && pre.uid !== old.metadata.uid) {
-      throw conflict(groupResource(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
-    }
-    if (pre.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(groupResource(type), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
-    }
-    let last = old;
-    if (isNamespace) {
-      const terminating = cloneJson(old) as KubeObject;
-      terminating.metadata.deletionTimestamp = metaTime();
-      terminating.status = { ...(isRecord(terminating.status) ? terminating.status : {}), phase: 'Terminating' };
-      last = normalize(type, terminating);
-    }
-    if (options.dryRun) return deepFreeze(last === old ? old : last);
-    if (isNamespace) {
-      for (const other of this.states.values()) {
-        if (!other.type.namespaced) continue;
-        const inside = [...other.objects.entries()].filter(([, o]) => o.metadata.namespace === name).sort(([a], [b]) => (a < b ? -1 : 1));
-        for (const [k, o] of inside) this.remove(other, k, o);
-      }
-    }
-    return this.remove(state, key, last, old);
+    this.checkDeletePreconditions(type, name, old, options.preconditions);
+    if (options.dryRun) return old;
+    return this.remove(state, key, old);
   }
 
   /**
@@ -513,6 +480,16 @@ export class ObjectStore {
     return obj;
   }
 
+  /** DeleteOptions.preconditions: kube's 409 naming the UID or resourceVersion that does not match. */
+  private checkDeletePreconditions(type: ResourceType, name: string, old: KubeObject, pre: DeleteOptions['preconditions'] = {}): void {
+    if (pre.uid !== undefined && pre.uid !== old.metadata.uid) {
+      throw conflict(groupResource(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    }
+    if (pre.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(groupResource(type), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
+    }
+  }
+
   private checkPrecondition(type: ResourceType, name: string, rv: unknown, old: KubeObject): void {
     if (typeof rv !== 'string' || rv === '') return;
     const parsed = parseResourceVersion(rv);
@@ -561,11 +538,11 @@ export class ObjectStore {
     return stored;
   }
 
-  private remove(state: TypeState, key: string, last: KubeObject, prev: KubeObject = last): KubeObject {
+  private remove(state: TypeState, key: string, last: KubeObject): KubeObject {
     const deleted = normalize(state.type, { ...last, metadata: { ...last.metadata, resourceVersion: String(++this.revision) } });
     deepFreeze(deleted);
     state.objects.delete(key);
-    this.record(state, 'DELETED', deleted, prev);
+    this.record(state, 'DELETED', deleted, last);
     return deleted;
   }
 
@@ -574,7 +551,7 @@ export class ObjectStore {
     this.history.push(entry);
     while (this.history.length > this.historySize) this.historyFloor = this.history.shift()!.rv;
     for (const watcher of [...state.watchers]) this.deliver(watcher, entry);
-    for (const listener of [...this.changeListeners]) emit(listener, { type: state.type, event: { type, object } } satisfies StoreChange);
+    this.tell({ type: state.type, event: { type, object } });
     for (const watcher of [...this.waiting]) {
       if (watcher.waitingFor !== undefined && this.revision >= watcher.waitingFor) {
         this.waiting.delete(watcher);
@@ -583,6 +560,20 @@ export class ObjectStore {
         for (const t of watcher.timers.splice(0)) clearTimeout(t);
         this.replay(watcher, from);
       }
+    }
+  }
+
+  /** Tells the change listeners, in order; a change made while they are being told waits its turn. */
+  private tell(change: StoreChange): void {
+    this.untold.push(change);
+    if (this.telling) return;
+    this.telling = true;
+    try {
+      for (let next = this.untold.shift(); next !== undefined; next = this.untold.shift()) {
+        for (const listener of [...this.changeListeners]) emit(listener, next);
+      }
+    } finally {
+      this.telling = false;
     }
   }
 

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import Koa from 'koa';
 import request from 'supertest';
-import { registerCoreAndRbacKinds, type AdmitHook } from '../../src/api/kinds.js';
+import { API_GROUPS, createApiStore, installApiGroups, type ApiGroup } from '../../src/api/groups/index.js';
+import { roleType } from '../../src/api/groups/rbac.js';
+import type { AdmitHook } from '../../src/api/rest/resource.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
 import { forbidden } from '../../src/apimachinery/status.js';
@@ -17,7 +19,8 @@ import { alwaysAllow } from '../../src/authz/always.js';
 import type { KubeState } from '../../src/request/state.js';
 import { buildHandlerChain } from '../../src/server/chain.js';
 import { createLogger } from '../../src/util/log.js';
-import { ObjectStore, type ObjectStoreOptions } from '../../src/store/object-store.js';
+import type { ObjectStore, ObjectStoreOptions } from '../../src/store/object-store.js';
+import { permissiveGroupDeps } from '../helpers/api-groups.js';
 
 const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
@@ -27,10 +30,18 @@ interface TestApp {
   http: () => request.Agent;
 }
 
+/** The API groups with every RBAC kind's own admission replaced by `admit`. */
+function withRbacAdmission(admit: AdmitHook): readonly ApiGroup[] {
+  return API_GROUPS.map((group) =>
+    group.name === 'rbac.authorization.k8s.io' && group.stored ? { ...group, stored: { ...group.stored, kinds: group.stored.kinds.map((kind) => ({ ...kind, admission: () => admit })) } } : group,
+  );
+}
+
 function makeApp(opts: { admit?: AdmitHook; store?: ObjectStoreOptions } = {}): TestApp {
-  const store = new ObjectStore(opts.store);
-  const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
-  registerCoreAndRbacKinds(registry, store, { authorizer: alwaysAllow(), ...(opts.admit ? { admit: opts.admit } : {}) });
+  const groups = opts.admit ? withRbacAdmission(opts.admit) : API_GROUPS;
+  const store = createApiStore(opts.store, groups);
+  const registry = new ApiRegistry();
+  installApiGroups(registry, permissiveGroupDeps(store), groups);
   const app = new Koa<KubeState>();
   app.silent = true;
   app.use(
@@ -117,6 +128,10 @@ describe('configmaps: CRUD with kube\'s codes and bodies', () => {
     const res = await t.http().post('/api/v1/namespaces/dev/configmaps').send({ metadata: { name: 'x' } });
     assert.equal(res.status, 404);
     assert.equal(res.body.message, 'namespaces "dev" not found');
+    // NamespaceLifecycle is admission: it answers before the registry validates the name.
+    const invalid = await t.http().post('/api/v1/namespaces/dev/configmaps').send({ metadata: { name: 'Bad' } });
+    assert.equal(invalid.status, 404);
+    assert.equal(invalid.body.message, 'namespaces "dev" not found');
   });
 
   test('update is 200; a stale resourceVersion 409 Conflict; a different name 400; a missing object 404', async () => {
@@ -422,6 +437,26 @@ describe('watch', () => {
     assert.equal(w.events[0]!.object.rows[0].object.kind, 'PartialObjectMetadata');
     w.res.destroy();
   });
+
+  test('deleting a namespace, as watchers see it: MODIFIED Terminating, its content DELETED, then the namespace DELETED', async () => {
+    assert.equal((await t.http().post('/api/v1/namespaces').send({ metadata: { name: 'watched' } })).status, 201);
+    assert.equal((await t.http().post('/api/v1/namespaces/watched/configmaps').send({ metadata: { name: 'inside' } })).status, 201);
+    const namespaces = await openWatch('/api/v1/namespaces?watch=true&fieldSelector=metadata.name%3Dwatched');
+    const content = await openWatch('/api/v1/namespaces/watched/configmaps?watch=true');
+    await namespaces.next(1);
+    await content.next(1);
+    const del = await t.http().delete('/api/v1/namespaces/watched');
+    assert.equal(del.status, 200);
+    await namespaces.next(3);
+    await content.next(2);
+    assert.deepEqual(namespaces.events.map((e) => `${e.type} ${e.object.status.phase}`), ['ADDED Active', 'MODIFIED Terminating', 'DELETED Terminating']);
+    assert.deepEqual(content.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED inside', 'DELETED inside']);
+    // The DELETE answers with the namespace as marked, before the controller's deletes.
+    assert.equal(del.body.metadata.resourceVersion, namespaces.events[1]!.object.metadata.resourceVersion);
+    assert.ok(Number(content.events[1]!.object.metadata.resourceVersion) < Number(namespaces.events[2]!.object.metadata.resourceVersion));
+    namespaces.res.destroy();
+    content.res.destroy();
+  });
 });
 
 describe('Table output for kubectl', () => {
@@ -541,9 +576,9 @@ describe('discovery and admission', () => {
   test('the admit hook sees create, update and delete, and its StatusError is the answer', async () => {
     const seen: string[] = [];
     const t = makeApp({
-      admit: async (_ctx, verb, obj, old) => {
-        seen.push(`${verb} ${obj.metadata.name} ${old === undefined ? 'new' : 'old'}`);
-        if (obj.metadata.name === 'escalate') throw forbidden({ group: 'rbac.authorization.k8s.io', resource: 'roles' }, 'escalate', 'user "x" is attempting to grant RBAC permissions not currently held');
+      admit: async ({ operation, object, oldObject }) => {
+        seen.push(`${operation} ${object.metadata.name} ${oldObject === undefined ? 'new' : 'old'}`);
+        if (object.metadata.name === 'escalate') throw forbidden({ group: 'rbac.authorization.k8s.io', resource: 'roles' }, 'escalate', 'user "x" is attempting to grant RBAC permissions not currently held');
       },
     });
     assert.equal((await t.http().post(ROLES).send(role('ok'))).status, 201);
@@ -552,7 +587,7 @@ describe('discovery and admission', () => {
     const refused = await t.http().post(ROLES).send(role('escalate'));
     assert.equal(refused.status, 403);
     assert.equal(refused.body.message, 'roles.rbac.authorization.k8s.io "escalate" is forbidden: user "x" is attempting to grant RBAC permissions not currently held');
-    assert.equal(t.store.find((await import('../../src/api/kinds.js')).roleType, 'default', 'escalate'), undefined);
+    assert.equal(t.store.find(roleType, 'default', 'escalate'), undefined);
     assert.deepEqual(seen, ['create ok new', 'update ok old', 'delete ok old', 'create escalate new']);
   });
 

@@ -7,7 +7,8 @@ import { createServer, get as httpGet, type IncomingMessage, type Server } from 
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import Koa from 'koa';
-import { configMapType, registerCoreAndRbacKinds } from '../../src/api/kinds.js';
+import { configMapType } from '../../src/api/groups/core/configmaps.js';
+import { createApiStore, installApiGroups } from '../../src/api/groups/index.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
 import { WATCH_BUFFER_LIMIT_BYTES } from '../../src/api/rest/watch-buffer.js';
@@ -16,24 +17,27 @@ import { alwaysAllow } from '../../src/authz/always.js';
 import type { KubeState } from '../../src/request/state.js';
 import { buildHandlerChain } from '../../src/server/chain.js';
 import { createLogger } from '../../src/util/log.js';
-import { ObjectStore } from '../../src/store/object-store.js';
+import { permissiveGroupDeps } from '../helpers/api-groups.js';
 
-const store = new ObjectStore();
+const store = createApiStore();
 const warnings: string[] = [];
 const warned: ((msg: string) => void)[] = [];
 let server: Server;
 let base: string;
 
 before(async () => {
-  const registry = new ApiRegistry().add({ group: '', version: 'v1', resources: [] });
-  registerCoreAndRbacKinds(registry, store, {
-    log: {
-      warn: (msg) => {
-        warnings.push(msg);
-        for (const w of warned.splice(0)) w(msg);
+  const registry = new ApiRegistry();
+  installApiGroups(
+    registry,
+    permissiveGroupDeps(store, {
+      log: {
+        warn: (msg) => {
+          warnings.push(msg);
+          for (const w of warned.splice(0)) w(msg);
+        },
       },
-    },
-  });
+    }),
+  );
   const app = new Koa<KubeState>();
   app.silent = true;
   app.use(

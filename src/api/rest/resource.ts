@@ -12,30 +12,62 @@ import { encodeJson, stableJson } from '../../apimachinery/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
 import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../../apimachinery/status.js';
+import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../../authz/types.js';
+import type { RequestInfo } from '../../request/request-info.js';
 import { fieldInvalid } from '../../apimachinery/validation.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../apimachinery/fields.js';
-import type { ObjectStore, WatchHandle } from '../../store/object-store.js';
+import type { DeleteOptions, ObjectStore, WatchHandle } from '../../store/object-store.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { ResourceType, WatchEvent } from '../../store/types.js';
 import { setLongTimeout } from './long-timeout.js';
 import { applyPatch, patchTypeOf, type PatchResult } from './patch.js';
 import { intParam, listParams, outputTarget, queryValue, writeParams, type ListParams, type OutputTarget, type WriteParams } from './query.js';
-import { includeObjectOf, toTable, type IncludeObject } from './table.js';
+import { DEFAULT_PRINTER, includeObjectOf, toTable, type IncludeObject, type Printer } from './table.js';
 import { unresponsiveWatcherMessage, unsentBytes, WATCH_BUFFER_LIMIT_BYTES } from './watch-buffer.js';
 import { isRecord } from '../../apimachinery/json-value.js';
 import { groupVersionString } from '../../apimachinery/group-version.js';
 
-/**
- * Runs after a request's body is decoded and checked, and before the write (RBAC escalation checks use it).
- * For delete, obj and old are both the stored object. Throwing a StatusError refuses the request.
- */
-export type AdmitHook = (ctx: KubeContext, verb: 'create' | 'update' | 'delete', obj: KubeObject, old: KubeObject | undefined) => Promise<void>;
+/** What an admission step is told of a write (kube's admission.Attributes), without the request's context. */
+export interface AdmissionRequest {
+  operation: 'create' | 'update' | 'delete';
+  user: UserInfo;
+  /** The kind written. */
+  type: ResourceType;
+  /** The object's namespace: "" for cluster-scoped kinds, namespaces included. */
+  namespace: string;
+  /** The name in the URL, or on create the object's ("" when it is to be generated). */
+  name: string;
+  /** The object as the request makes it, decoded and defaulted; for delete, the stored object. */
+  object: KubeObject;
+  /** The stored object, for update and delete. */
+  oldObject: KubeObject | undefined;
+  /** The request as RequestInfo resolved its URL (RBAC's escalate check asks about exactly this). */
+  requestInfo: RequestInfo;
+}
+
+/** An admission step: runs after a request's body is decoded and checked, before the write; a thrown StatusError refuses the request. */
+export type AdmitHook = (request: AdmissionRequest) => Promise<void> | void;
+
+/** A kind's own storage Delete, where it is not the store's (namespaces are marked Terminating first). */
+export type DeleteStorage = (store: ObjectStore, type: ResourceType, namespace: string, name: string, options: DeleteOptions) => KubeObject;
+
+/** A stored kind as the REST layer serves it: what its API group's table declares, with the group's dependencies bound. */
+export interface RestKind {
+  type: ResourceType;
+  /** The kind's Table columns; unset, kube's default convertor (Name, Created At). */
+  printer?: Printer;
+  /** The kind's own checks before a create, update or delete (kube's registry wrappers: RBAC's policybased storage). */
+  admit?: AdmitHook;
+  /** The kind's own Delete; unset, the store's. */
+  delete?: DeleteStorage;
+}
 
 /** Options of a served kind. */
 export interface RestOptions {
-  admit?: AdmitHook;
+  /** The admission plugins every kind goes through, in order, before its own checks (NamespaceLifecycle). */
+  admission?: readonly AdmitHook[];
   /** The server's authorizer: a PUT that creates is authorized for `create` too. Without one such a PUT is a 500, as in kube. */
   authorizer?: Authorizer;
   /** Open watches register their close here, so a stopping server ends them cleanly instead of cutting sockets. */
@@ -84,11 +116,11 @@ function partial(obj: KubeObject, version: string): Record<string, unknown> {
 }
 
 /** transformResponseObject for one object: the object, a Table or PartialObjectMetadata. */
-function respondObject(ctx: KubeContext, type: ResourceType, status: number, obj: KubeObject): void {
+function respondObject(ctx: KubeContext, printer: Printer, status: number, obj: KubeObject): void {
   const target = outputTarget(ctx.get('Accept'), 'object');
   if (target.as === 'Table') {
     const include = includeObjectOf(queryValue(ctx, 'includeObject'));
-    return writeObject(ctx, status, toTable(type, [obj], { include, version: target.version, metadata: { resourceVersion: obj.metadata.resourceVersion } }));
+    return writeObject(ctx, status, toTable(printer, [obj], { include, version: target.version, metadata: { resourceVersion: obj.metadata.resourceVersion } }));
   }
   if (target.as === 'PartialObjectMetadata') return writeObject(ctx, status, partial(obj, target.version));
   writeObject(ctx, status, obj);
@@ -227,12 +259,12 @@ async function deleteOptionsOf(ctx: KubeContext): Promise<{ preconditions?: { ui
 }
 
 /** The watch event's object as the client asked for it: the object, a Table (headers on the first only) or metadata. */
-function watchTransformer(type: ResourceType, target: OutputTarget, include: IncludeObject): (event: WatchEvent) => unknown {
+function watchTransformer(printer: Printer, target: OutputTarget, include: IncludeObject): (event: WatchEvent) => unknown {
   let headers = true;
   return (event) => {
     if (event.type === 'BOOKMARK' || event.type === 'ERROR') return event.object;
     if (target.as === 'Table') {
-      const table = toTable(type, [event.object], { include, version: target.version, noHeaders: !headers, metadata: { resourceVersion: event.object.metadata.resourceVersion } });
+      const table = toTable(printer, [event.object], { include, version: target.version, noHeaders: !headers, metadata: { resourceVersion: event.object.metadata.resourceVersion } });
       headers = false;
       return table;
     }
@@ -250,7 +282,7 @@ function defaultWatchTimeoutSeconds(): number {
  * The watch handler: JSON lines `{"type":...,"object":...}` over a chunked 200, until timeoutSeconds, an ERROR
  * event, or the client going away (which stops the store's watch and every timer).
  */
-function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, namespace: string, name: string, params: ListParams, opts: RestOptions): void {
+function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, printer: Printer, namespace: string, name: string, params: ListParams, opts: RestOptions): void {
   const { openWatches } = opts;
   const target = outputTarget(ctx.get('Accept'), 'object');
   const include: IncludeObject = target.as === 'Table' ? includeObjectOf(queryValue(ctx, 'includeObject')) : 'Metadata';
@@ -272,7 +304,7 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
   }
 
   const stream = new PassThrough();
-  const transform = watchTransformer(type, target, include);
+  const transform = watchTransformer(printer, target, include);
   let closed = false;
   let handle: WatchHandle | undefined;
   let cancelTimeout: (() => void) | undefined;
@@ -339,36 +371,49 @@ function serveWatch(ctx: KubeContext, store: ObjectStore, type: ResourceType, na
 /** The verbs kube serves for every stored kind, in discovery's order; namespaces have no deletecollection. */
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 
-/** Serves a stored kind: the handlers by verb, and discovery's description of it. */
-export function restResource(store: ObjectStore, type: ResourceType, opts: RestOptions = {}): ServedResource {
-  store.register(type);
+const storeDelete: DeleteStorage = (store, type, namespace, name, options) => store.delete(type, namespace, name, options);
+
+/** Serves a stored kind, which the store must hold already: the handlers by verb, and discovery's description of it. */
+export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptions = {}): ServedResource {
+  const { type } = kind;
+  if (store.typeFor(type.group, type.resource) !== type) throw new Error(`object store: kind ${type.resource}.${type.group} is not registered`);
+  const printer = kind.printer ?? DEFAULT_PRINTER;
+  const deleteStorage = kind.delete ?? storeDelete;
   const gr = { group: type.group, resource: type.resource };
   const expected = { group: type.group, version: type.version, kind: type.kind };
-  const admitHook = opts.admit ?? (async () => {});
-  // Admission sees the object as kube's admission chain does: decoded and defaulted (roleRef.apiGroup, ...).
+  const request = (ctx: KubeContext, operation: AdmissionRequest['operation'], namespace: string, obj: KubeObject, old: KubeObject | undefined): AdmissionRequest => {
+    const requestInfo = requestInfoOf(ctx);
+    const name = requestInfo.name !== '' ? requestInfo.name : typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+    return { operation, user: userOf(ctx), type, namespace: type.namespaced ? namespace : '', name, object: obj, oldObject: old, requestInfo };
+  };
+  /** The admission plugins (NamespaceLifecycle), ahead of anything else the registry does. */
+  const admitPlugins = async (ctx: KubeContext, operation: AdmissionRequest['operation'], namespace: string, obj: KubeObject, old: KubeObject | undefined): Promise<void> => {
+    for (const plugin of opts.admission ?? []) await plugin(request(ctx, operation, namespace, obj, old));
+  };
+  // The kind's own checks see the object as kube's registry does: decoded and defaulted (roleRef.apiGroup, ...).
   // On update, RBAC's escalation checks run in the registry's UpdatedObject (rest.WrapUpdatedObjectInfo in the
   // policybased storages), on the object as the request made it: before the resourceVersion check (409) and
   // rest.BeforeUpdate (system fields from the stored object, validation 422). IsOnlyMutatingGCFields must see
   // the request's uid and creationTimestamp, not the stored ones, or a change to them would pass as GC-only.
-  const admit: AdmitHook = async (ctx, verb, obj, old) => {
-    if (verb !== 'delete') type.defaults?.(obj);
-    await admitHook(ctx, verb, obj, old);
+  const admitKind = async (ctx: KubeContext, operation: AdmissionRequest['operation'], namespace: string, obj: KubeObject, old: KubeObject | undefined): Promise<void> => {
+    if (operation !== 'delete') type.defaults?.(obj);
+    await kind.admit?.(request(ctx, operation, namespace, obj, old));
   };
   const get: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
-    respondObject(ctx, type, 200, store.get(type, namespace, name));
+    respondObject(ctx, printer, 200, store.get(type, namespace, name));
   };
 
   const list: ResourceHandler = async (ctx) => {
     const { namespace } = scopeOf(ctx, type, 'collection-read');
     const params = listParams(ctx);
-    if (params.watch) return serveWatch(ctx, store, type, namespace, '', params, opts);
+    if (params.watch) return serveWatch(ctx, store, type, printer, namespace, '', params, opts);
     const result = store.list(type, { ...(namespace !== '' ? { namespace } : {}), labelSelector: params.labelSelector, fieldSelector: params.fieldSelector });
     const page = paginate(type, result.items, result.resourceVersion, params);
     const target = outputTarget(ctx.get('Accept'), 'list');
     if (target.as === 'Table') {
       const include = includeObjectOf(queryValue(ctx, 'includeObject'));
-      return writeObject(ctx, 200, toTable(type, page.items, { include, version: target.version, metadata: page.metadata }));
+      return writeObject(ctx, 200, toTable(printer, page.items, { include, version: target.version, metadata: page.metadata }));
     }
     if (target.as === 'PartialObjectMetadataList') {
       return writeObject(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${target.version}`, metadata: page.metadata, items: page.items.map((o) => partial(o, target.version)) });
@@ -379,7 +424,7 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
   const watch: ResourceHandler = async (ctx) => {
     const info = requestInfoOf(ctx);
     const { namespace, name } = scopeOf(ctx, type, info.parts.length >= 2 ? 'item' : 'collection-read');
-    serveWatch(ctx, store, type, namespace, name, listParams(ctx), opts);
+    serveWatch(ctx, store, type, printer, namespace, name, listParams(ctx), opts);
   };
 
   const create: ResourceHandler = async (ctx) => {
@@ -387,10 +432,10 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     const params = writeParams(ctx, 'CreateOptions');
     const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation }));
     ensureNamespace(type, obj, namespace);
-    // NamespaceLifecycle admission runs before the registry (and so before escalation checks and validation).
-    if (type.namespaced) store.requireNamespace(namespace);
-    await admit(ctx, 'create', obj, undefined);
-    respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
+    // Admission (NamespaceLifecycle) runs before the registry, and so before escalation checks and validation.
+    await admitPlugins(ctx, 'create', namespace, obj, undefined);
+    await admitKind(ctx, 'create', namespace, obj, undefined);
+    respondObject(ctx, printer, 201, store.create(type, obj, { dryRun: params.dryRun }));
   };
 
   const update: ResourceHandler = async (ctx) => {
@@ -405,15 +450,16 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
       // AllowCreateOnUpdate: the create path, whatever resourceVersion the object carries, in the order of the
       // registry's Update: NamespaceLifecycle, BeforeCreate's validation (422), then the create authorization
       // and validating admission (createValidation).
-      if (type.namespaced) store.requireNamespace(namespace);
+      await admitPlugins(ctx, 'create', namespace, obj, undefined);
       delete obj.metadata.resourceVersion;
       store.create(type, obj, { dryRun: true });
       await authorizeCreateOnUpdate(ctx, opts.authorizer, type, namespace, name);
-      await admit(ctx, 'create', obj, undefined);
-      return respondObject(ctx, type, 201, store.create(type, obj, { dryRun: params.dryRun }));
+      await admitKind(ctx, 'create', namespace, obj, undefined);
+      return respondObject(ctx, printer, 201, store.create(type, obj, { dryRun: params.dryRun }));
     }
-    await admit(ctx, 'update', obj, old);
-    respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
+    await admitPlugins(ctx, 'update', namespace, obj, old);
+    await admitKind(ctx, 'update', namespace, obj, old);
+    respondObject(ctx, printer, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 
   const patch: ResourceHandler = async (ctx) => {
@@ -429,8 +475,9 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     checkName(obj, name);
     // rest.BeforeUpdate: a patch may not move the object to another namespace.
     ensureNamespace(type, obj, namespace);
-    await admit(ctx, 'update', obj, old);
-    respondObject(ctx, type, 200, store.update(type, obj, { dryRun: params.dryRun }));
+    await admitPlugins(ctx, 'update', namespace, obj, old);
+    await admitKind(ctx, 'update', namespace, obj, old);
+    respondObject(ctx, printer, 200, store.update(type, obj, { dryRun: params.dryRun }));
   };
 
   const del: ResourceHandler = async (ctx) => {
@@ -439,11 +486,12 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     intParam(ctx, 'gracePeriodSeconds');
     const options = await deleteOptionsOf(ctx);
     const old = store.get(type, namespace, name);
-    await admit(ctx, 'delete', old, old);
-    const deleted = store.delete(type, namespace, name, { dryRun: params.dryRun || options.dryRun, ...(options.preconditions ? { preconditions: options.preconditions } : {}) });
-    // Kinds with ReturnDeletedObject (pods, serviceaccounts) and namespaces answer with the object; the rest
-    // with a Success Status naming it.
-    if (type.returnDeletedObject || isNamespacesKind(type)) return respondObject(ctx, type, 200, deleted);
+    await admitPlugins(ctx, 'delete', namespace, old, old);
+    await admitKind(ctx, 'delete', namespace, old, old);
+    const deleted = deleteStorage(store, type, namespace, name, { dryRun: params.dryRun || options.dryRun, ...(options.preconditions ? { preconditions: options.preconditions } : {}) });
+    // Kinds with ReturnDeletedObject (pods, serviceaccounts, namespaces) answer with the object; the rest with a
+    // Success Status naming it.
+    if (type.returnDeletedObject) return respondObject(ctx, printer, 200, deleted);
     writeObject(ctx, 200, deleteStatus(type, deleted));
   };
 
@@ -455,9 +503,11 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
     const listed = store.list(type, { ...(namespace !== '' ? { namespace } : {}), labelSelector: query.labelSelector, fieldSelector: query.fieldSelector });
     const deleted: KubeObject[] = [];
     for (const obj of listed.items) {
-      await admit(ctx, 'delete', obj, obj);
+      const objNamespace = obj.metadata.namespace ?? '';
+      await admitPlugins(ctx, 'delete', objNamespace, obj, obj);
+      await admitKind(ctx, 'delete', objNamespace, obj, obj);
       try {
-        deleted.push(store.delete(type, obj.metadata.namespace ?? '', obj.metadata.name ?? '', { dryRun: params.dryRun || options.dryRun }));
+        deleted.push(deleteStorage(store, type, objNamespace, obj.metadata.name ?? '', { dryRun: params.dryRun || options.dryRun }));
       } catch (err) {
         // Deleted meanwhile: kube's DeleteCollection ignores NotFound.
         if (!(err instanceof StatusError && err.code === 404)) throw err;

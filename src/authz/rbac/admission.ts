@@ -1,16 +1,38 @@
 // The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
-// ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
+// ClusterRoleBinding: pkg/registry/rbac/role/policybased/storage.go and clusterrole/policybased/storage.go (a role's
+// rules must be held, or the escalate verb granted), rolebinding/policybased/storage.go and
+// clusterrolebinding/policybased/storage.go (the bound role's rules must be held, or the bind verb granted). Each
+// kind gets its own check where the kind is registered (src/api/groups/rbac.ts); deletes are never checked.
 import { RBAC_GROUP } from '../../apimachinery/group-version.js';
-import { forbidden, notFound } from '../../apimachinery/status.js';
-import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
+import { forbidden, notFound, type StatusError } from '../../apimachinery/status.js';
 import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../apimachinery/object.js';
+import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
 import { rulesFor } from './authorizer.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';
 import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
 import type { MatchableRule } from './rules.js';
-import { RBAC_RESOURCES } from './types.js';
+
+/** What the RBAC storage checks need: the server's authorizer (escalate and bind verbs) and RBAC's index (the rules a user holds). */
+export interface RbacStorageDeps {
+  authorizer: Authorizer;
+  index: RbacIndex;
+}
+
+/** A create or update of an RBAC object, in plain terms. */
+export interface RbacWrite {
+  user: UserInfo;
+  /** The request's resource attributes as RequestInfo has them (the escalate check asks about these: the name is "" on a POST). */
+  request: { apiGroup: string; resource: string; namespace: string; name: string };
+  /** The object as the request makes it (decoded and defaulted, or patched). */
+  obj: KubeObject;
+  /** The stored object on update. */
+  old: KubeObject | undefined;
+}
+
+/** A check of one RBAC kind: resolves to allow the write, or throws kube's StatusError. */
+export type RbacStorageCheck = (write: RbacWrite) => Promise<void>;
 
 
 // pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields: the new object with the old one's owner references,
@@ -25,51 +47,62 @@ function onlyGcFieldsChanged(obj: KubeObject, old: KubeObject | undefined): bool
   return stableJson({ ...obj, metadata }) === stableJson(old);
 }
 
+/** The policybased storages' 403: NewForbidden(groupResource, name, err). */
+function refusal(resource: string, obj: KubeObject, why: string): StatusError {
+  return forbidden({ group: RBAC_GROUP, resource }, obj.metadata.name ?? '', why);
+}
+
+const hasAggregation = (o: KubeObject | undefined): boolean => o !== undefined && o.aggregationRule !== undefined && o.aggregationRule !== null;
+
 /**
- * The admit hook for the four RBAC kinds: a user may write a role only with rules it holds (or with the
- * escalate verb), and bind a role only if it holds the role's rules (or has the bind verb); system:masters
- * may do anything. Throws kube's 403.
+ * role and clusterrole policybased storage: the user must hold the rules it writes (or may escalate); for a
+ * ClusterRole an aggregationRule, on the new object or the old one, needs full authority, checked after the rules.
+ * system:masters may do anything. Throws kube's 403.
  */
-export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }) {
-  return async (ctx: KubeContext, verb: 'create' | 'update' | 'delete', obj: KubeObject, old: KubeObject | undefined): Promise<void> => {
-    const resource = (RBAC_RESOURCES as Record<string, string | undefined>)[obj.kind];
-    if (verb === 'delete' || resource === undefined || obj.apiVersion !== `${RBAC_GROUP}/v1`) return;
-    const user = userOf(ctx);
+function roleCheck(deps: RbacStorageDeps, resource: 'roles' | 'clusterroles'): RbacStorageCheck {
+  const namespaced = resource === 'roles';
+  return async ({ user, request, obj, old }) => {
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
-    const info = requestInfoOf(ctx);
-    const name = obj.metadata.name ?? '';
-    const namespace = obj.kind === 'Role' || obj.kind === 'RoleBinding' ? info.namespace : '';
-    const refuse = (why: string): never => {
-      throw forbidden({ group: RBAC_GROUP, resource }, name, why);
-    };
-    const owner = () => rulesFor(opts.index, user, namespace);
-
-    if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
-      if (await roleEscalationAuthorized(opts.authorizer, user, { apiGroup: info.apiGroup, resource: info.resource, namespace: info.namespace, name: info.name })) return;
-      const held = owner();
-      const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
-      if (why !== undefined) refuse(why);
-      // clusterrole/policybased/storage.go: an aggregationRule, on the new object or the old one, needs
-      // full authority, checked after the rules.
-      const hasAggregation = (o: KubeObject | undefined): boolean => o !== undefined && o.aggregationRule !== undefined && o.aggregationRule !== null;
-      if (obj.kind === 'ClusterRole' && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
-        refuse('must have cluster-admin privileges to use the aggregationRule');
-      }
-      return;
-    }
-
-    const binding = obj as unknown as BindingLike;
-    const roleRef = binding.roleRef ?? { kind: '', name: '', apiGroup: '' };
-    if (await bindingAuthorized(opts.authorizer, user, roleRef, namespace)) return;
-    const role = opts.index.roleFor({ ...binding, roleRef, kind: obj.kind, metadata: { ...binding.metadata, namespace } });
-    if (typeof role === 'string') {
-      // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
-      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
-      refuse(role);
-    } else {
-      const held = owner();
-      const why = escalationError(user, held.rules, held.errors, role.rules);
-      if (why !== undefined) refuse(why);
+    if (await roleEscalationAuthorized(deps.authorizer, user, request)) return;
+    const held = rulesFor(deps.index, user, namespaced ? request.namespace : '');
+    const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
+    if (why !== undefined) throw refusal(resource, obj, why);
+    if (!namespaced && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
+      throw refusal(resource, obj, 'must have cluster-admin privileges to use the aggregationRule');
     }
   };
 }
+
+/**
+ * rolebinding and clusterrolebinding policybased storage: the user must hold the rules of the role it binds (or
+ * may bind it); a role that does not exist is the registry's 404. system:masters may do anything. Throws kube's 403.
+ */
+function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'clusterrolebindings'): RbacStorageCheck {
+  const namespaced = resource === 'rolebindings';
+  const kind = namespaced ? 'RoleBinding' : 'ClusterRoleBinding';
+  return async ({ user, request, obj, old }) => {
+    if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
+    const namespace = namespaced ? request.namespace : '';
+    const binding = obj as unknown as BindingLike;
+    const roleRef = binding.roleRef ?? { kind: '', name: '', apiGroup: '' };
+    if (await bindingAuthorized(deps.authorizer, user, roleRef, namespace)) return;
+    const role = deps.index.roleFor({ ...binding, roleRef, kind, metadata: { ...binding.metadata, namespace } });
+    if (typeof role === 'string') {
+      // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
+      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
+      throw refusal(resource, obj, role);
+    }
+    const held = rulesFor(deps.index, user, namespace);
+    const why = escalationError(user, held.rules, held.errors, role.rules);
+    if (why !== undefined) throw refusal(resource, obj, why);
+  };
+}
+
+/** Role writes: role/policybased/storage.go. */
+export const roleStorageCheck = (deps: RbacStorageDeps): RbacStorageCheck => roleCheck(deps, 'roles');
+/** ClusterRole writes: clusterrole/policybased/storage.go. */
+export const clusterRoleStorageCheck = (deps: RbacStorageDeps): RbacStorageCheck => roleCheck(deps, 'clusterroles');
+/** RoleBinding writes: rolebinding/policybased/storage.go. */
+export const roleBindingStorageCheck = (deps: RbacStorageDeps): RbacStorageCheck => bindingCheck(deps, 'rolebindings');
+/** ClusterRoleBinding writes: clusterrolebinding/policybased/storage.go. */
+export const clusterRoleBindingStorageCheck = (deps: RbacStorageDeps): RbacStorageCheck => bindingCheck(deps, 'clusterrolebindings');

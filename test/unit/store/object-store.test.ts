@@ -4,17 +4,20 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import { configMapType, podType, roleBindingType, roleType, secretType } from '../../../src/api/kinds.js';
+import { configMapType } from '../../../src/api/groups/core/configmaps.js';
+import { deleteNamespace, namespaceType } from '../../../src/api/groups/core/namespaces.js';
+import { podType } from '../../../src/api/groups/core/pods.js';
+import { secretType } from '../../../src/api/groups/core/secrets.js';
+import { createApiStore } from '../../../src/api/groups/index.js';
+import { roleBindingType, roleType } from '../../../src/api/groups/rbac.js';
 import { StatusError } from '../../../src/apimachinery/status.js';
-import { namespaceType } from '../../../src/store/namespaces.js';
 import { ObjectStore } from '../../../src/store/object-store.js';
 import type { KubeObject } from '../../../src/apimachinery/object.js';
 import type { StoreChange, WatchEvent } from '../../../src/store/types.js';
 
+/** A store as the server has it: every API group's kinds, the initial namespaces and the namespace controller. */
 function newStore(options: ConstructorParameters<typeof ObjectStore>[0] = {}): ObjectStore {
-  const store = new ObjectStore(options);
-  for (const t of [configMapType, podType, roleType, roleBindingType, secretType]) store.register(t);
-  return store;
+  return createApiStore(options);
 }
 
 const cm = (name: string, namespace = 'default', extra: Partial<KubeObject> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, ...extra });
@@ -150,20 +153,9 @@ describe('ObjectStore: create', () => {
     ]);
   });
 
-  test('NamespaceLifecycle: namespaced objects need their namespace (404 namespaces "dev" not found)', () => {
+  test('each kind is registered once: a second registration is an error', () => {
     const store = newStore();
-    assert.deepEqual(statusOf(() => store.create(configMapType, cm('a', 'dev'))), {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'namespaces "dev" not found',
-      reason: 'NotFound',
-      details: { name: 'dev', kind: 'namespaces' },
-      code: 404,
-    });
-    // The namespace check comes before validation, as admission does before the registry.
-    assert.equal(statusOf(() => store.create(configMapType, cm('Bad', 'dev'))).code, 404);
+    assert.throws(() => store.register(configMapType), { message: 'object store: kind configmaps. is registered twice' });
   });
 
   test('secrets: stringData folds into data, type defaults to Opaque', () => {
@@ -266,29 +258,42 @@ describe('ObjectStore: update and delete', () => {
     assert.equal(statusOf(() => store.delete(configMapType, 'default', 'a')).message, 'configmaps "a" not found');
   });
 
-  test('deleting a namespace deletes what is in it; default, kube-system and kube-public are immortal', () => {
+  test('deleting a namespace marks it Terminating; the namespace controller deletes what is in it, then the namespace', () => {
     const store = newStore();
     store.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
     store.create(configMapType, cm('a', 'dev'));
     store.create(roleType, role('r', 'dev'));
     store.create(configMapType, cm('keep'));
     const events: string[] = [];
-    store.onChange((c) => events.push(`${c.event.type} ${c.type.resource} ${c.event.object.metadata.name}`));
-    const ns = store.delete(namespaceType, '', 'dev');
+    store.onChange((c) => events.push(`${c.event.type} ${c.type.resource} ${c.event.object.metadata.name} ${c.event.object.metadata.resourceVersion}`));
+    const ns = deleteNamespace(store, namespaceType, '', 'dev', {});
     assert.equal((ns.status as { phase: string }).phase, 'Terminating');
     assert.ok(typeof ns.metadata.deletionTimestamp === 'string');
-    assert.deepEqual(events, ['DELETED configmaps a', 'DELETED roles r', 'DELETED namespaces dev']);
+    // namespace/storage/storage.go Delete, then the controller's deleteAllContent, every listener in resourceVersion order.
+    assert.deepEqual(events, ['MODIFIED namespaces dev 9', 'DELETED configmaps a 10', 'DELETED roles r 11', 'DELETED namespaces dev 12']);
+    assert.equal(store.find(namespaceType, '', 'dev'), undefined);
     assert.equal(store.list(configMapType, { namespace: 'dev' }).items.length, 0);
     assert.equal(store.list(configMapType).items.length, 1);
-    assert.deepEqual(statusOf(() => store.delete(namespaceType, '', 'default')), {
+  });
+
+  test('a namespace still finalizing is kube\'s 409 to a second delete; dryRun marks nothing', () => {
+    // A store without the namespace controller, so the namespace stays Terminating.
+    const store = new ObjectStore();
+    store.register(namespaceType);
+    store.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+    const dry = deleteNamespace(store, namespaceType, '', 'dev', { dryRun: true });
+    assert.equal((dry.status as { phase: string }).phase, 'Terminating');
+    assert.equal((store.get(namespaceType, '', 'dev').status as { phase: string }).phase, 'Active');
+    deleteNamespace(store, namespaceType, '', 'dev', {});
+    assert.deepEqual(statusOf(() => deleteNamespace(store, namespaceType, '', 'dev', {})), {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'namespaces "default" is forbidden: this namespace may not be deleted',
-      reason: 'Forbidden',
-      details: { name: 'default', kind: 'namespaces' },
-      code: 403,
+      message: 'Operation cannot be fulfilled on namespaces "dev": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+      reason: 'Conflict',
+      details: { name: 'dev', kind: 'namespaces' },
+      code: 409,
     });
   });
 });
@@ -478,5 +483,19 @@ describe('ObjectStore: watch', () => {
     store.delete(roleType, 'default', 'x');
     assert.deepEqual(seen, ['ADDED Role x']);
     process.off('warning', onWarning);
+  });
+
+  test('a listener that writes is told of its own writes after the change it handles, as every other listener is', () => {
+    const store = newStore();
+    const first: string[] = [];
+    const second: string[] = [];
+    store.onChange((c) => {
+      first.push(`${c.event.type} ${c.event.object.metadata.name}`);
+      if (c.event.type === 'ADDED' && c.event.object.metadata.name === 'a') store.create(configMapType, cm('b'));
+    });
+    store.onChange((c) => second.push(`${c.event.type} ${c.event.object.metadata.name}`));
+    store.create(configMapType, cm('a'));
+    assert.deepEqual(first, ['ADDED a', 'ADDED b']);
+    assert.deepEqual(second, ['ADDED a', 'ADDED b']);
   });
 });

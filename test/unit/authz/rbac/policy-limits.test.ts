@@ -8,14 +8,12 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { registerCoreAndRbacKinds } from '../../../../src/api/kinds.js';
-import { ApiRegistry } from '../../../../src/api/registry.js';
+import { createApiStore } from '../../../../src/api/groups/index.js';
 import { startLivePolicy, type LivePolicy } from '../../../../src/authz/rbac/live-policy.js';
 import { MAX_POLICY_FILE_BYTES } from '../../../../src/authz/rbac/policy-files.js';
 import { loadPolicyFilesOffThread } from '../../../../src/authz/rbac/policy-off-thread.js';
 import type { Attributes } from '../../../../src/authz/types.js';
 import { rbacStoreOf } from '../../../../src/server/rbac-store.js';
-import { ObjectStore } from '../../../../src/store/object-store.js';
 
 const GOOD = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -44,8 +42,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kam-limits-'));
   file = join(dir, 'team.yaml');
   await writeFile(file, GOOD);
-  const store = new ObjectStore();
-  registerCoreAndRbacKinds(new ApiRegistry(), store);
+  const store = createApiStore();
   live = await startLivePolicy(rbacStoreOf(store), { policyPaths: [dir], bootstrap: false, watch: false, log });
 });
 after(async () => {
@@ -97,8 +94,7 @@ test('close() during a reload ends it: what the reload was reading is never appl
   await mkdir(own);
   const ownFile = join(own, 'team.yaml');
   await writeFile(ownFile, GOOD);
-  const store = new ObjectStore();
-  registerCoreAndRbacKinds(new ApiRegistry(), store);
+  const store = createApiStore();
   const ownLog = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(`WARN ${m}`); } };
   const closing = await startLivePolicy(rbacStoreOf(store), { policyPaths: [own], bootstrap: false, watch: false, log: ownLog });
   await writeFile(ownFile, GOOD.replace('name: jane', 'name: joe'));

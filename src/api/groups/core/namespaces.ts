@@ -1,24 +1,30 @@
-// The Namespace kind, which the store itself needs for namespace lifecycle.
-// Sources: pkg/registry/core/namespace/strategy.go (PrepareForCreate, PrepareForUpdate, Canonicalize),
+// core/v1 namespaces. Sources (kube v1.33): pkg/registry/core/namespace/strategy.go (PrepareForCreate,
+// PrepareForUpdate, Canonicalize), pkg/registry/core/namespace/storage/storage.go (Delete: Terminating first),
 // pkg/apis/core/validation/validation.go (ValidateNamespace), pkg/apis/core/v1/conversion.go
-// (AddFieldLabelConversionsForNamespace) and plugin/pkg/admission/namespace/lifecycle (immortal namespaces).
-import { goSlice, goString, goStruct, kindSchema } from '../apimachinery/go-decode.js';
-import type { KubeObject } from '../apimachinery/object.js';
-import type { ResourceType } from './types.js';
-import { fieldInvalid, isQualifiedName } from '../apimachinery/validation.js';
-import { recordOf } from '../apimachinery/json-value.js';
+// (AddFieldLabelConversionsForNamespace), pkg/controlplane/controller/systemnamespaces (the initial namespaces)
+// and pkg/printers/internalversion/printers.go (printNamespace).
+import { goSlice, goString, goStruct, kindSchema } from '../../../apimachinery/go-decode.js';
+import { metaTime } from '../../../apimachinery/meta-time.js';
+import type { KubeObject } from '../../../apimachinery/object.js';
+import { conflict } from '../../../apimachinery/status.js';
+import { fieldInvalid, isQualifiedName } from '../../../apimachinery/validation.js';
+import { recordOf } from '../../../apimachinery/json-value.js';
+import type { ObjectStore } from '../../../store/object-store.js';
+import type { ResourceType } from '../../../store/types.js';
+import type { DeleteStorage } from '../../rest/resource.js';
+import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
 
 /** The namespaces kube-apiserver creates at start (the system namespaces controller and kubeadm's default). */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-/** NamespaceLifecycle's immortal namespaces: deleting them is 403 "this namespace may not be deleted". */
-export const IMMORTAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public'];
 
 /** v1.LabelMetadataName: every namespace carries its own name under this label. */
 export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 
 /** v1.FinalizerKubernetes: the namespace controller's finalizer. */
 export const FINALIZER_KUBERNETES = 'kubernetes';
+
+/** v1.NamespaceTerminating: the phase of a namespace being deleted. */
+export const NAMESPACE_TERMINATING = 'Terminating';
 
 function phaseOf(obj: KubeObject): string {
   const phase = recordOf(obj.status).phase;
@@ -35,6 +41,7 @@ export const namespaceType: ResourceType = {
   listKind: 'NamespaceList',
   namespaced: false,
   shortNames: ['ns'],
+  returnDeletedObject: true,
   nameValidation: 'DNS1123Label',
   fieldLabels: ['status.phase', 'metadata.name'],
   fieldSelectors: { 'status.phase': phaseOf },
@@ -86,3 +93,40 @@ export const namespaceType: ResourceType = {
     });
   },
 };
+
+/** kubectl's columns for namespaces: Name, Status (the phase), Age. */
+export const namespacePrinter: Printer = {
+  columns: [NAME_COLUMN, column('Status', 'string', 'The status of the namespace'), AGE_COLUMN],
+  cells: (obj, now) => [obj.metadata.name ?? '', phaseOf(obj), age(obj, now)],
+};
+
+/**
+ * The namespace storage's Delete: the first delete marks the namespace Terminating (deletionTimestamp and
+ * status.phase) and answers with it; the namespace controller then deletes its content and the namespace.
+ * A delete while the kubernetes finalizer is still there is kube's 409.
+ */
+export const deleteNamespace: DeleteStorage = (store, type, _namespace, name, options) => {
+  const current = store.get(type, '', name);
+  if (current.metadata.deletionTimestamp === undefined) {
+    return store.guaranteedUpdate(
+      type,
+      '',
+      name,
+      (ns) => {
+        ns.metadata.deletionTimestamp = metaTime();
+        ns.status = { ...recordOf(ns.status), phase: NAMESPACE_TERMINATING };
+      },
+      options,
+    );
+  }
+  const finalizers = recordOf(current.spec).finalizers;
+  if (Array.isArray(finalizers) && finalizers.length > 0) {
+    throw conflict({ group: '', resource: 'namespaces' }, name, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+  }
+  return store.delete(type, '', name, options);
+};
+
+/** The system namespaces controller's work at start: the initial namespaces, created in order. */
+export function createInitialNamespaces(store: ObjectStore): void {
+  for (const name of INITIAL_NAMESPACES) store.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}

@@ -1,14 +1,15 @@
 // authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
 // Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
-import { metaTime } from '../apimachinery/meta-time.js';
-import type { TokenAuthenticator, UserInfo } from '../authn/types.js';
-import { userOf, type KubeContext } from '../request/state.js';
-import { decodeBody } from './codec/body.js';
-import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from '../apimachinery/go-decode.js';
-import { writeParams } from './rest/query.js';
-import { writeObject } from './respond.js';
-import type { ServedGroupVersion } from './registry.js';
-import { badRequest } from '../apimachinery/status.js';
+import { metaTime } from '../../apimachinery/meta-time.js';
+import type { TokenAuthenticator, UserInfo } from '../../authn/types.js';
+import { userOf, type KubeContext } from '../../request/state.js';
+import { decodeBody } from '../codec/body.js';
+import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from '../../apimachinery/go-decode.js';
+import { writeParams } from '../rest/query.js';
+import { writeObject } from '../respond.js';
+import type { ServedGroupVersion } from '../registry.js';
+import type { ApiGroup } from './group.js';
+import { badRequest } from '../../apimachinery/status.js';
 
 const GROUP = 'authentication.k8s.io';
 
@@ -115,3 +116,11 @@ export function authenticationApi(opts: TokenReviewOptions): ServedGroupVersion[
     { group: GROUP, version: 'v1alpha1', resources: [selfSubjectReviews('v1alpha1')] },
   ];
 }
+
+/** authentication.k8s.io: SelfSubjectReview and TokenReview, nothing stored. */
+export const authenticationGroup: ApiGroup = {
+  name: GROUP,
+  install(registry, deps) {
+    for (const gv of authenticationApi({ tokenAuthenticator: deps.tokenAuthenticator, apiAudiences: deps.apiAudiences })) registry.add(gv);
+  },
+};

@@ -2,16 +2,17 @@
 // SelfSubjectRulesReview. Sources: pkg/registry/authorization/{subjectaccessreview,localsubjectaccessreview,
 // selfsubjectaccessreview,selfsubjectrulesreview}/rest.go, pkg/registry/authorization/util/helpers.go
 // (ResourceAttributesFrom, NonResourceAttributesFrom) and pkg/apis/authorization/validation/validation.go.
-import type { UserInfo } from '../authn/types.js';
-import type { Attributes, Authorizer, RuleResolver } from '../authz/types.js';
-import { requestInfoOf, userOf, type KubeContext } from '../request/state.js';
-import { decodeBody } from './codec/body.js';
-import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from '../apimachinery/go-decode.js';
-import { writeParams } from './rest/query.js';
-import type { ServedGroupVersion, ServedResource } from './registry.js';
-import { writeObject } from './respond.js';
-import { badRequest, invalid as invalidStatus, type FieldErrorLike } from '../apimachinery/status.js';
-import { aggregateMessage } from '../apimachinery/aggregate.js';
+import type { UserInfo } from '../../authn/types.js';
+import type { Attributes, Authorizer, RuleResolver } from '../../authz/types.js';
+import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
+import { decodeBody } from '../codec/body.js';
+import { goBool, goPtr, goSlice, goString, goStrings, goStruct, kindSchema, type Schema, type StructSchema } from '../../apimachinery/go-decode.js';
+import { writeParams } from '../rest/query.js';
+import type { ServedGroupVersion, ServedResource } from '../registry.js';
+import type { ApiGroup } from './group.js';
+import { writeObject } from '../respond.js';
+import { badRequest, invalid as invalidStatus, type FieldErrorLike } from '../../apimachinery/status.js';
+import { aggregateMessage } from '../../apimachinery/aggregate.js';
 
 const GROUP = 'authorization.k8s.io';
 const VERSION = 'v1';
@@ -219,3 +220,11 @@ export function authorizationApi(authorizer: Authorizer, ruleResolver: RuleResol
     resources: [review('LocalSubjectAccessReview', authorizer), review('SelfSubjectAccessReview', authorizer), rulesReview(ruleResolver), review('SubjectAccessReview', authorizer)],
   };
 }
+
+/** authorization.k8s.io: the access and rules reviews, nothing stored. */
+export const authorizationGroup: ApiGroup = {
+  name: GROUP,
+  install(registry, deps) {
+    registry.add(authorizationApi(deps.authorizer, deps.ruleResolver));
+  },
+};

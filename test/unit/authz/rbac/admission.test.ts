@@ -1,0 +1,85 @@
+// RBAC's policybased storage checks on plain inputs (a user, the request's attributes, the new and old object):
+// no server, no request context. Sources: pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/
+// policybased/storage.go and pkg/registry/rbac/escalation_check.go.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../../../../src/apimachinery/object.js';
+import { StatusError } from '../../../../src/apimachinery/status.js';
+import type { UserInfo } from '../../../../src/authn/types.js';
+import { alwaysDeny } from '../../../../src/authz/always.js';
+import { clusterRoleStorageCheck, roleBindingStorageCheck, roleStorageCheck, type RbacWrite } from '../../../../src/authz/rbac/admission.js';
+import { RbacIndex } from '../../../../src/authz/rbac/binding-index.js';
+import type { Authorizer } from '../../../../src/authz/types.js';
+
+const jane: UserInfo = { name: 'jane', uid: '', groups: ['system:authenticated'], extra: {} };
+const admin: UserInfo = { name: 'root', uid: '', groups: ['system:masters', 'system:authenticated'], extra: {} };
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+const index = new RbacIndex();
+index.upsert({ kind: 'Role', metadata: { name: 'pod-reader', namespace: 'dev' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+index.upsert({ kind: 'RoleBinding', metadata: { name: 'jane-reads', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'jane' }] });
+const deps = { authorizer: alwaysDeny(), index };
+
+const role = (rules: unknown[]): KubeObject => ({ apiVersion: RBAC, kind: 'Role', metadata: { name: 'r', namespace: 'dev' }, rules });
+const write = (user: UserInfo, obj: KubeObject, resource: string, old?: KubeObject): RbacWrite => ({ user, request: { apiGroup: 'rbac.authorization.k8s.io', resource, namespace: 'dev', name: '' }, obj, old });
+
+async function refusal(check: Promise<void>): Promise<{ code: number; message: string } | undefined> {
+  try {
+    await check;
+    return undefined;
+  } catch (err) {
+    if (err instanceof StatusError) return { code: err.code, message: err.status.message };
+    throw err;
+  }
+}
+
+test('a role with rules the user holds in the namespace is written', async () => {
+  assert.equal(await refusal(roleStorageCheck(deps)(write(jane, role([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]), 'roles'))), undefined);
+});
+
+test('a role with rules the user does not hold is kube\'s 403, naming the missing rules', async () => {
+  assert.deepEqual(await refusal(roleStorageCheck(deps)(write(jane, role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]), 'roles'))), {
+    code: 403,
+    message: 'roles.rbac.authorization.k8s.io "r" is forbidden: user "jane" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}',
+  });
+});
+
+test('system:masters may write anything (EscalationAllowed)', async () => {
+  assert.equal(await refusal(roleStorageCheck(deps)(write(admin, role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), 'roles'))), undefined);
+});
+
+test('the escalate verb, asked about the request\'s own attributes, lets a user write rules it does not hold', async () => {
+  const asked: string[] = [];
+  const escalate: Authorizer = {
+    authorize: async (a) => {
+      asked.push(`${a.verb} ${a.resource} ns=${a.namespace} name=${a.name}`);
+      return { decision: a.verb === 'escalate' ? 'allow' : 'noOpinion', reason: '' };
+    },
+  };
+  assert.equal(await refusal(roleStorageCheck({ authorizer: escalate, index })(write(jane, role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), 'roles'))), undefined);
+  assert.deepEqual(asked, ['escalate roles ns=dev name=']);
+});
+
+test('a ClusterRole with an aggregationRule needs full authority, after its rules', async () => {
+  const aggregating: KubeObject = { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'agg' }, rules: [], aggregationRule: { clusterRoleSelectors: [] } };
+  assert.deepEqual(await refusal(clusterRoleStorageCheck(deps)({ ...write(jane, aggregating, 'clusterroles'), request: { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespace: '', name: '' } })), {
+    code: 403,
+    message: 'clusterroles.rbac.authorization.k8s.io "agg" is forbidden: must have cluster-admin privileges to use the aggregationRule',
+  });
+});
+
+test('a binding to a Role that does not exist is the registry\'s 404 for the role', async () => {
+  const binding: KubeObject = { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'b', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'missing' }, subjects: [] };
+  assert.deepEqual(await refusal(roleBindingStorageCheck(deps)(write(jane, binding, 'rolebindings'))), { code: 404, message: 'roles.rbac.authorization.k8s.io "missing" not found' });
+});
+
+test('a binding to a role whose rules the user holds is written', async () => {
+  const binding: KubeObject = { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'b', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'User', name: 'joe' }] };
+  assert.equal(await refusal(roleBindingStorageCheck(deps)(write(jane, binding, 'rolebindings'))), undefined);
+});
+
+test('an update that changes only GC fields (IsOnlyMutatingGCFields) is not checked', async () => {
+  const old = role([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+  const withOwner: KubeObject = { ...old, metadata: { ...old.metadata, ownerReferences: [] } };
+  assert.equal(await refusal(roleStorageCheck(deps)(write(jane, withOwner, 'roles', old))), undefined);
+});
