@@ -1,9 +1,11 @@
 // The request authenticator assembled from a typed config, as kube-apiserver's
 // pkg/kubeapiserver/authenticator/config.go (Config.New) assembles it.
 //
-// Adding an authenticator is one new module in src/authn/ and one line below, in kube's order:
+// Adding an authenticator is one new module in src/authn/, the field that turns it on in AuthenticationConfig,
+// and one line below, in kube's order:
 //   request authenticators: request header (front proxy), basic auth (kube 1.18, before x509), x509,
-//                           then the bearer-token adapter over the token union;
+//                           then the bearer-token adapter over the token union (kube adds its websocket
+//                           protocol authenticator over the same union, next);
 //   token authenticators:   token file, ServiceAccount (legacy, then bound), bootstrap token, OIDC, webhook.
 // Token authenticators go in the token list, never in the request list: the bearer path and TokenReview must
 // both see them, through the one union built here. Each line is guarded by the config field that turns it on
