@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
+import { DEFAULT_API_AUDIENCES } from '../authn/config.js';
+import { AUTHORIZATION_MODES, DEFAULT_AUTHORIZATION_MODE } from '../authz/config.js';
 import { startServer } from '../server/start.js';
 import { createLogger, type LogFormat } from '../util/log.js';
 import { ConfigError } from '../util/errors.js';
@@ -19,12 +22,12 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'token-auth-file', type: 'string', help: 'static tokens, CSV token,user,uid,"group1,group2" (default: the PKI folder\'s token-auth-file.csv)' },
   { name: 'basic-auth-file', type: 'string', help: 'static passwords, CSV password,user,uid,"group1,group2" (default: the PKI folder\'s basic-auth-file.csv)' },
   { name: 'anonymous-auth', type: 'boolean', default: 'true', help: 'requests with no credentials are system:anonymous; false makes them 401' },
-  { name: 'authorization-mode', type: 'string', default: 'RBAC', help: 'comma list of RBAC, AlwaysAllow, AlwaysDeny' },
+  { name: 'authorization-mode', type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: `comma list of ${AUTHORIZATION_MODES.join(', ')}` },
   { name: 'policy-dir', type: 'string', default: 'policies', help: 'folder of RBAC objects as Kubernetes YAML (*.yaml, *.yml, *.json), watched; the default is skipped when it does not exist' },
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
   { name: 'bootstrap-policy', type: 'boolean', default: 'true', help: 'load kube-apiserver\'s default ClusterRoles and ClusterRoleBindings' },
-  { name: 'api-audiences', type: 'string', multiple: true, default: 'https://kubernetes.default.svc.cluster.local', help: 'audiences TokenReview assumes when a review names none' },
-  { name: 'kubernetes-version', type: 'string', default: 'v1.33.0', help: 'the version /version reports' },
+  { name: 'api-audiences', type: 'string', multiple: true, default: DEFAULT_API_AUDIENCES.join(','), help: 'audiences TokenReview assumes when a review names none' },
+  { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
@@ -61,10 +64,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
     ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
     anonymousAuth: values['anonymous-auth'] !== false,
-    authorizationMode: stringFlag(values, 'authorization-mode', 'RBAC')!,
+    authorizationMode: stringFlag(values, 'authorization-mode', DEFAULT_AUTHORIZATION_MODE)!,
     policyPaths: await policyPaths(values),
     bootstrapPolicy: values['bootstrap-policy'] !== false,
-    kubernetesVersion: stringFlag(values, 'kubernetes-version', 'v1.33.0')!,
+    kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     log,
   });

@@ -1,5 +1,7 @@
 // THE one place the order of the request pipeline is written. Each line names the kube-apiserver filter it
 // mirrors (staging/src/k8s.io/apiserver/pkg/server/config.go, DefaultBuildHandlerChain, read bottom-up).
+import type { RequestListener } from 'node:http';
+import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Authorizer } from '../authz/types.js';
 import type { RequestAuthenticator } from '../authn/types.js';
@@ -37,4 +39,12 @@ export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<im
     authorization(c.authorizer), //                  WithAuthorization
     c.handler,
   ]);
+}
+
+/** The chain as a node request listener: a Koa app whose only middleware is the chain (errors never reach Koa's own logger). */
+export function chainListener(c: ChainConfig): RequestListener {
+  const app = new Koa<KubeState>();
+  app.silent = true;
+  app.use(buildHandlerChain(c));
+  return app.callback();
 }

@@ -64,7 +64,7 @@ function selfSubjectReviews(version: string): ServedGroupVersion['resources'][nu
   };
 }
 
-/** What TokenReview needs: the token authenticators (with system:authenticated added) and the API audiences. */
+/** What TokenReview needs, as newAuthenticator (src/authn/config.ts) gives it: the token union the bearer path wraps, with system:authenticated added, and the API audiences. */
 export interface TokenReviewOptions {
   tokenAuthenticator: TokenAuthenticator;
   apiAudiences: readonly string[];

@@ -1,0 +1,72 @@
+// The request authenticator assembled from a typed config, as kube-apiserver's
+// pkg/kubeapiserver/authenticator/config.go (Config.New) assembles it.
+//
+// Adding an authenticator is one new module in src/authn/, the field that turns it on in AuthenticationConfig,
+// and one line below, in kube's order:
+//   request authenticators: request header (front proxy), basic auth (kube 1.18, before x509), x509,
+//                           then the bearer-token adapter over the token union (kube adds its websocket
+//                           protocol authenticator over the same union, next);
+//   token authenticators:   token file, ServiceAccount (legacy, then bound), bootstrap token, OIDC, webhook.
+// Token authenticators go in the token list, never in the request list: the bearer path and TokenReview must
+// both see them, through the one union built here. Each line is guarded by the config field that turns it on
+// (kube: "if len(config.TokenAuthFile) > 0"), so an absent source leaves no authenticator in the chain.
+import type { X509Certificate } from 'node:crypto';
+import { anonymousAuthenticator } from './anonymous.js';
+import { bearerTokenAuthenticator } from './bearer-token.js';
+import { authenticatedGroupAdder, tokenAuthenticatedGroupAdder } from './group-adder.js';
+import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from './password-file.js';
+import type { UserSource } from './static-users.js';
+import { staticTokenAuthenticator, type TokenTable } from './token-file.js';
+import { tokenUnion } from './token-union.js';
+import type { RequestAuthenticator, TokenAuthenticator } from './types.js';
+import { union } from './union.js';
+import { x509Authenticator } from './x509.js';
+
+/** The audiences kubeadm's default --service-account-issuer implies. */
+export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+
+/** kube's authenticator.Config: which authenticators run, each field named after the flag that sets it. */
+export interface AuthenticationConfig {
+  /** --anonymous-auth: a request no authenticator claims is system:anonymous instead of a 401. */
+  anonymous: boolean;
+  /** --basic-auth-file and the passwords minted in memory; none turns basic auth off. */
+  passwordSources: readonly UserSource<PasswordTable>[];
+  /** --client-ca-file: the roots client certificates must chain to; absent turns x509 off. */
+  clientCaRoots?: () => readonly X509Certificate[];
+  /** --token-auth-file and the tokens minted in memory; none turns static tokens off. */
+  tokenSources: readonly UserSource<TokenTable>[];
+  /** --api-audiences: the audiences TokenReview assumes when a review names none. */
+  apiAudiences: readonly string[];
+}
+
+/** What Config.New gives the server: the request authenticator, and what TokenReview asks. */
+export interface Authenticators {
+  /** failOnError(groupAdder(union(request authenticators)), anonymous), or without anonymous when it is off. */
+  requestAuthenticator: RequestAuthenticator;
+  /** What TokenReview needs: the same token union the bearer path wraps, with system:authenticated added, and the API audiences. */
+  tokenReview: { tokenAuthenticator: TokenAuthenticator; apiAudiences: readonly string[] };
+  /** Headers every 401 carries: WWW-Authenticate while basic auth is on (kube 1.18's Unauthorized(SupportsBasicAuth)). */
+  challengeHeaders: Record<string, string>;
+}
+
+/** kube's Config.New: the authenticators the config turns on, in kube's order, and the one token union. */
+export function newAuthenticator(config: AuthenticationConfig): Authenticators {
+  // Bearer token methods, local first, then remote (kube's comment).
+  const tokenAuthenticators: TokenAuthenticator[] = [
+    ...(config.tokenSources.length > 0 ? [staticTokenAuthenticator(config.tokenSources)] : []),
+  ];
+  const tokens = tokenUnion(tokenAuthenticators);
+  const requestAuthenticators: RequestAuthenticator[] = [
+    ...(config.passwordSources.length > 0 ? [basicAuthAuthenticator(config.passwordSources)] : []),
+    ...(config.clientCaRoots ? [x509Authenticator({ roots: config.clientCaRoots })] : []),
+    ...(tokenAuthenticators.length > 0 ? [bearerTokenAuthenticator(tokens)] : []),
+  ];
+  const authenticated = authenticatedGroupAdder(union(requestAuthenticators));
+  return {
+    // "If the authenticator chain returns an error, return an error (don't consider a bad bearer token or
+    // invalid username/password combination anonymous)."
+    requestAuthenticator: config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated,
+    tokenReview: { tokenAuthenticator: tokenAuthenticatedGroupAdder(tokens), apiAudiences: config.apiAudiences },
+    challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},
+  };
+}

@@ -1,0 +1,52 @@
+// The API groups and the non-resource paths, served over the store once the authorizer exists (kube: the
+// RESTStorageProviders that InstallAPIs walks in pkg/controlplane/instance.go). Groups are listed in
+// src/api/groups/index.ts; this only hands them what they need.
+import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
+import { installApiGroups } from '../api/groups/index.js';
+import { ApiRegistry } from '../api/registry.js';
+import { router } from '../api/router.js';
+import type { Authenticators } from '../authn/config.js';
+import type { AuthorizerUnion } from '../authz/config.js';
+import type { LivePolicy } from '../authz/rbac/live-policy.js';
+import type { KubeMiddleware } from '../request/state.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { FileReloadLog } from '../authn/watched-file.js';
+
+/** What serving the APIs needs. */
+export interface ApisConfig {
+  store: ObjectStore;
+  authorizers: AuthorizerUnion;
+  live: LivePolicy;
+  tokenReview: Authenticators['tokenReview'];
+  kubernetesVersion: string;
+  /** host:port clients use, for discovery. */
+  serverAddress: string;
+  log: FileReloadLog;
+  /** Where the open watches' closers go, for stop(). */
+  closers: (() => void)[];
+}
+
+/** Installs every API group and returns the router that serves them, discovery, /version, health and explain. */
+export function serveApis(c: ApisConfig): KubeMiddleware {
+  const registry = new ApiRegistry();
+  const openWatches = new Set<() => void>();
+  c.closers.push(() => {
+    for (const close of [...openWatches]) close();
+  });
+  installApiGroups(registry, {
+    store: c.store,
+    authorizer: c.authorizers.authorizer,
+    ruleResolver: c.authorizers.ruleResolver,
+    rbacIndex: c.live.index,
+    tokenAuthenticator: c.tokenReview.tokenAuthenticator,
+    apiAudiences: c.tokenReview.apiAudiences,
+    openWatches,
+    log: c.log,
+  });
+  return router({
+    registry,
+    kubernetesVersion: c.kubernetesVersion,
+    serverAddress: () => c.serverAddress,
+    nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: c.live.index, rbac: c.live.authorizer, chain: c.authorizers.authorizer }) },
+  });
+}

@@ -1,0 +1,94 @@
+// options -> config: the flags checked and defaulted, the PKI, the serving pair and the client CA loaded, as
+// kube-apiserver's Complete and Validate do before anything listens (cmd/kube-apiserver/app/server.go).
+import type { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
+import { DEFAULT_API_AUDIENCES } from '../authn/config.js';
+import type { FileReloadLog } from '../authn/watched-file.js';
+import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
+import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
+import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
+import { PkiError } from '../util/errors.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { defaultAuthFiles } from './demo-identities.js';
+import type { ListenConfig } from './listen.js';
+import type { StartServerOptions } from './options.js';
+import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
+import { parseCertificateBundle } from './tls.js';
+
+/** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
+export interface CompletedConfig {
+  log: Logger;
+  /** The log the file reloaders (token, password and policy files) write to. */
+  fileLog: FileReloadLog;
+  listen: ListenConfig;
+  pki: Pki;
+  /** The PKI folder's contents, when the server has a folder (its demo identities are written there). */
+  storedPki: StoredPki | undefined;
+  pkiDir: string | undefined;
+  /** The roots client certificates must chain to (--client-ca-file, or the PKI's CA). */
+  clientRoots: X509Certificate[];
+  tokenFile: string | undefined;
+  passwordFile: string | undefined;
+  anonymousAuth: boolean;
+  apiAudiences: readonly string[];
+  authorizationModes: AuthorizationMode[];
+  policyPaths: readonly string[];
+  bootstrapPolicy: boolean;
+  kubernetesVersion: string;
+  watchFiles: boolean;
+}
+
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PkiError(file, 'PKI_UNREADABLE', `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Checks and defaults the options and loads the PKI, the serving pair and the client CA; throws naming the flag or file that is wrong. */
+export async function completeConfig(options: StartServerOptions): Promise<CompletedConfig> {
+  const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
+  const authorizationModes = parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE);
+  // Parse the bootstrap policy while the PKI's keys are generated on other threads (it is cached per process).
+  if (options.bootstrapPolicy !== false) loadBootstrapPolicy().catch(() => undefined);
+  const storedPki: StoredPki | undefined = options.pkiDir && !options.pki ? await loadOrInitPki(options.pkiDir, { sans: options.tlsSans ?? [] }) : undefined;
+  const pki: Pki = options.pki ?? storedPki ?? (await createInMemoryPki({ sans: options.tlsSans ?? [] }));
+  const servingCertPem = options.tlsCertFile ? await readPem(options.tlsCertFile, 'the serving certificate') : pki.serving.certPem;
+  const servingKeyPem = options.tlsPrivateKeyFile ? await readPem(options.tlsPrivateKeyFile, 'the serving key') : pki.serving.keyPem;
+  const clientCaPem = options.clientCaFile ? await readPem(options.clientCaFile, 'the client CA bundle') : pki.ca.certPem;
+  const pkiFile = (name: string): string => (options.pkiDir ? join(options.pkiDir, name) : `the PKI's ${name}`);
+  const servingCert = { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem };
+  const servingKey = { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem };
+  if (options.tlsCertFile || options.tlsPrivateKeyFile) checkServingPair(servingCert, servingKey);
+  let clientRoots: X509Certificate[];
+  try {
+    clientRoots = parseCertificateBundle(clientCaPem);
+  } catch (err) {
+    throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
+  }
+  if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+  checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
+
+  const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
+  return {
+    log,
+    fileLog: { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) },
+    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem, log },
+    pki,
+    storedPki,
+    pkiDir: options.pkiDir,
+    clientRoots,
+    tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
+    passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
+    anonymousAuth: options.anonymousAuth !== false,
+    apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES,
+    authorizationModes,
+    policyPaths: options.policyPaths ?? [],
+    bootstrapPolicy: options.bootstrapPolicy !== false,
+    kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+    watchFiles: options.watchFiles !== false,
+  };
+}

@@ -1,0 +1,132 @@
+// The HTTPS server: its TLS and header limits, Go's HTTP/1 behaviour, the sockets it must end on stop, and
+// listening with kube-apiserver's error wording (staging/src/k8s.io/apiserver/pkg/server/options/serving.go).
+import type { RequestListener } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { ListenError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import { serveHttp1 } from './http1.js';
+import { GO_DEFAULT_CIPHERS } from './tls.js';
+
+/** Where and with what certificates to listen. */
+export interface ListenConfig {
+  /** --bind-address. */
+  bindAddress: string;
+  /** --secure-port; 0 picks a free port. */
+  port: number;
+  /** The serving pair (PEM). */
+  certPem: string;
+  keyPem: string;
+  /** The CAs whose client certificates the TLS handshake asks for (PEM). */
+  clientCaPem: string;
+  log: Logger;
+}
+
+/** A listening HTTPS server that answers 503 until `serve` gives it its handler. */
+export interface Listener {
+  /** https://host:port, with a host clients can dial (0.0.0.0 becomes 127.0.0.1, IPv6 in brackets). */
+  readonly url: string;
+  readonly port: number;
+  /** host:port as discovery's serverAddressByClientCIDRs names it. */
+  readonly hostPort: string;
+  /** Starts answering with this handler. */
+  serve(handler: RequestListener): void;
+  /** Stops listening, ends connections still in their handshake and idle keep-alive ones, and gives running requests a moment. */
+  stop(): Promise<void>;
+  /** Stops listening at once, for a start-up that failed half-way (no request was answered yet). */
+  close(): void;
+}
+
+/** Creates the HTTPS server and resolves once it listens; rejects with a ListenError naming the address. */
+export async function listen(config: ListenConfig): Promise<Listener> {
+  const { bindAddress, log } = config;
+  let handle: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server: Server = createServer({
+    key: config.keyPem,
+    cert: config.certPem,
+    ca: config.clientCaPem,
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2',
+    // Go's server picks from its own preference order, among its default suites.
+    ciphers: GO_DEFAULT_CIPHERS,
+    honorCipherOrder: true,
+    // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
+    maxHeaderSize: 1 << 20,
+  });
+  // Go's net/http limits header bytes only (above), never their number; node silently drops every header
+  // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
+  server.maxHeadersCount = 0;
+  // The chain is built once the port is known (discovery and the demo kubeconfigs name it);
+  // nothing is answered before startServer resolves.
+  serveHttp1(server, (req, res) => handle(req, res));
+  const sockets = new Set<Socket>();
+  // Connections still in their TLS handshake: server.close() waits for them (node's handshakeTimeout is 120 s),
+  // and they hold no request, so stop() ends them at once.
+  const handshaking = new Set<Socket>();
+  server.on('connection', (raw: Socket) => {
+    handshaking.add(raw);
+    raw.once('close', () => handshaking.delete(raw));
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    // node's TLSSocket keeps the TCP socket it wraps as _parent.
+    const raw = (socket as Socket & { _parent?: Socket | null })._parent;
+    if (raw) handshaking.delete(raw);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // A client that fails the handshake is its own problem; it must not become an unhandled error.
+  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
+      const failed = (err: NodeJS.ErrnoException): void =>
+        reject(new ListenError(`failed to create listener: failed to listen on ${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${config.port}: ${err.message}`, err.code));
+      server.once('error', failed);
+      server.listen(config.port, bindAddress, () => {
+        server.off('error', failed);
+        resolve();
+      });
+    });
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `https://${host}:${port}`,
+    port,
+    hostPort: `${host}:${port}`,
+    serve(handler) {
+      handle = handler;
+    },
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const raw of handshaking) raw.destroy();
+        server.closeIdleConnections();
+        // Responses ended just now (watches) finish asynchronously; their connections turn idle a moment later.
+        const idle = setInterval(() => server.closeIdleConnections(), 10);
+        idle.unref();
+        server.once('close', () => clearInterval(idle));
+        // Watches were ended before (the server's closers); requests still running (a slow client) get a moment, then their sockets are ended.
+        const grace = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 2000);
+        grace.unref();
+        server.once('close', () => clearTimeout(grace));
+      });
+      return stopping;
+    },
+    close() {
+      server.close();
+    },
+  };
+}
