@@ -266,7 +266,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
           registry,
           kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
           serverAddress: () => `${host}:${port}`,
-          nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: live.index, rbac: live.authorizer, chain: chain.authorizer }) },
+          nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: live.index, chain: chain.authorizer }) },
         }),
       }),
     );

@@ -6,7 +6,7 @@ import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js'
 import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { Authorizer } from '../types.js';
-import { rulesFor } from './authorizer.js';
+import { policyRulesFor } from './rule-resolver.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';
 import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
 import type { MatchableRule } from './rules.js';
@@ -42,7 +42,7 @@ export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }
     const refuse = (why: string): never => {
       throw forbidden({ group: RBAC_GROUP, resource }, name, why);
     };
-    const owner = () => rulesFor(opts.index, user, namespace);
+    const owner = () => policyRulesFor(opts.index, user, namespace);
 
     if (obj.kind === 'Role' || obj.kind === 'ClusterRole') {
       if (await roleEscalationAuthorized(opts.authorizer, user, { apiGroup: info.apiGroup, resource: info.resource, namespace: info.namespace, name: info.name })) return;
