@@ -33,7 +33,7 @@ export interface RoleLike {
 export interface CompiledRole {
   role: RoleLike;
   rules: readonly MatchableRule[];
-  /** Compiled on first use (most bootstrap roles are never asked); decisions await it, so they never see a stale role. */
+  /** Compiled on first use (most bootstrap roles are never asked); a decision that meets it uncompiled waits for it and decides again, so it never sees a stale role. */
   readonly evaluator: Promise<RoleEvaluator>;
   /** The evaluator once compiled, so that decisions over compiled roles (all but the first) need not await. */
   readonly compiledEvaluator: RoleEvaluator | undefined;
