@@ -3,7 +3,6 @@
 import { addAuthenticatedGroup } from '../authn/group-adder.js';
 import { ALL_UNAUTHENTICATED, ANONYMOUS_USER, SYSTEM_MASTERS } from '../authn/types.js';
 import { explain, renderExplanation } from '../authz/rbac/explain.js';
-import type { RbacAuthorizer } from '../authz/rbac/authorizer.js';
 import type { RbacIndex } from '../authz/rbac/binding-index.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
 import type { KubeContext } from '../request/state.js';
@@ -13,10 +12,9 @@ import { badRequest } from '../apimachinery/status.js';
 /** The path the endpoint is served at. */
 export const EXPLAIN_PATH = '/debug/explain';
 
-/** What the endpoint reads: the RBAC state, and the whole chain for the final word. */
+/** What the endpoint reads: the RBAC state (RBAC's decision is made from it again, step by step), and the whole chain for the final word. */
 export interface ExplainOptions {
   index: RbacIndex;
-  rbac: RbacAuthorizer;
   chain: Authorizer;
 }
 
@@ -51,7 +49,7 @@ export function explainAttributes(params: URLSearchParams): Attributes {
 /** Serves the explanation as JSON, or as text when the client asks for text/plain. */
 export async function serveExplain(ctx: KubeContext, opts: ExplainOptions): Promise<void> {
   const attrs = explainAttributes(ctx.request.URL.searchParams);
-  const explanation = await explain(opts.index, opts.rbac, attrs);
+  const explanation = await explain(opts.index, attrs);
   const chain = await opts.chain.authorize(attrs);
   const privileged = attrs.user.groups.includes(SYSTEM_MASTERS);
   const body = { ...explanation, chain: { decision: chain.decision, reason: chain.reason, privileged } };

@@ -371,28 +371,3 @@ export function matchesLabels(requirements: readonly LabelRequirement[], labels:
   }
   return true;
 }
-
-/** Requirement.String and Selector.String: "a=b,c in (d,e),!f". */
-export function labelSelectorString(requirements: readonly LabelRequirement[]): string {
-  return requirements
-    .map((r) => {
-      const values = r.values.length === 1 ? r.values[0]! : r.values.join(',');
-      switch (r.operator) {
-        case '!':
-          return `!${r.key}`;
-        case 'exists':
-          return r.key;
-        case 'in':
-          return `${r.key} in (${values})`;
-        case 'notin':
-          return `${r.key} notin (${values})`;
-        case 'gt':
-          return `${r.key}>${values}`;
-        case 'lt':
-          return `${r.key}<${values}`;
-        default:
-          return `${r.key}${r.operator}${values}`;
-      }
-    })
-    .join(',');
-}

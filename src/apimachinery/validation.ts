@@ -120,12 +120,6 @@ export function fieldNotSupported(field: string, value: BadValue, valid: readonl
   return makeError('FieldValueNotSupported', field, value, valid.length > 0 ? `supported values: ${valid.map(goQuote).join(', ')}` : '');
 }
 
-/** The message of a field error without its field path, as kube puts it in Status.details.causes (ErrorBody). */
-export function errorBody(err: FieldError): string {
-  const prefix = `${err.field}: `;
-  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-}
-
 // ----- util/validation/validation.go -----
 
 /** MaxLenError (kube 1.33 wording). */

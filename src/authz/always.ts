@@ -6,7 +6,7 @@ import type { Authorizer, RuleResolver } from './types.js';
 export function alwaysAllow(): Authorizer & RuleResolver {
   return {
     authorize: async () => ({ decision: 'allow', reason: '' }),
-    rulesFor: () => ({
+    rulesReviewFor: () => ({
       resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }],
       nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
       incomplete: false,
@@ -19,7 +19,7 @@ export function alwaysAllow(): Authorizer & RuleResolver {
 export function alwaysDeny(): Authorizer & RuleResolver {
   return {
     authorize: async () => ({ decision: 'noOpinion', reason: 'Everything is forbidden.' }),
-    rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
+    rulesReviewFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
   };
 }
 

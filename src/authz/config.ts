@@ -72,10 +72,10 @@ export function newAuthorizer(config: AuthorizationConfig): AuthorizerUnion {
     authorizer: authorizerUnion([privilegedGroups(), ...resolvers]),
     ruleResolver: {
       // kube's unionAuthzRulesHandler: every resolver's rules, one after the other.
-      rulesFor(user, namespace): RulesResult {
+      rulesReviewFor(user, namespace): RulesResult {
         const out: RulesResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] };
         for (const r of resolvers) {
-          const part = r.rulesFor(user, namespace);
+          const part = r.rulesReviewFor(user, namespace);
           appendAll(out.resourceRules, part.resourceRules);
           appendAll(out.nonResourceRules, part.nonResourceRules);
           out.incomplete ||= part.incomplete;

@@ -56,5 +56,6 @@ export interface RulesResult {
 
 /** kube's authorizer.RuleResolver: the rules behind SelfSubjectRulesReview and `kubectl auth can-i --list`. */
 export interface RuleResolver {
-  rulesFor(user: UserInfo, namespace: string): RulesResult;
+  /** What SelfSubjectRulesReview reports for the user in the namespace (kube's RulesFor). */
+  rulesReviewFor(user: UserInfo, namespace: string): RulesResult;
 }

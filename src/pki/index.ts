@@ -4,7 +4,6 @@ export {
   generateRsaKey,
   keyPairFromPrivateKeyPem,
   takeKey,
-  warmKeyPool,
   type KeyPair,
 } from './keys.js';
 export {

@@ -165,11 +165,6 @@ function refill(): void {
   }
 }
 
-/** Starts filling the key pool now, so the first in-memory PKI of a process does not wait for keygen. */
-export function warmKeyPool(): void {
-  refill();
-}
-
 /** Returns a pooled key when one is ready (refilling in the background), otherwise the soonest one available; other sizes are generated on demand. */
 export function takeKey(bits: number = DEFAULT_KEY_BITS): Promise<KeyPair> {
   checkBits(bits);

@@ -192,7 +192,7 @@ function rulesReview(ruleResolver: RuleResolver): ServedResource {
         const spec = asObj(body.spec) ?? {};
         const namespace = str(spec.namespace);
         if (namespace === '') throw badRequest('no namespace on request');
-        const rules = ruleResolver.rulesFor(userOf(ctx), namespace);
+        const rules = ruleResolver.rulesReviewFor(userOf(ctx), namespace);
         const compact = <T extends Obj>(rule: T): T => Object.fromEntries(Object.entries(rule).filter(([, v]) => !(Array.isArray(v) && v.length === 0))) as T;
         // selfsubjectrulesreview/rest.go builds a new object: nothing of the request is echoed but its kind.
         writeObject(ctx, 201, {

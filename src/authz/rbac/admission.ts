@@ -9,7 +9,7 @@ import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
-import { rulesFor } from './authorizer.js';
+import { policyRulesFor } from './rule-resolver.js';
 import type { BindingLike, RbacIndex } from './binding-index.js';
 import { bindingAuthorized, escalationAllowed, escalationError, FULL_AUTHORITY, roleEscalationAuthorized } from './escalation.js';
 import type { MatchableRule } from './rules.js';
@@ -64,7 +64,7 @@ function roleCheck(deps: RbacStorageDeps, resource: 'roles' | 'clusterroles'): R
   return async ({ user, request, obj, old }) => {
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
     if (await roleEscalationAuthorized(deps.authorizer, user, request)) return;
-    const held = rulesFor(deps.index, user, namespaced ? request.namespace : '');
+    const held = policyRulesFor(deps.index, user, namespaced ? request.namespace : '');
     const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
     if (why !== undefined) throw refusal(resource, obj, why);
     if (!namespaced && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
@@ -92,7 +92,7 @@ function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'cluster
       if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
       throw refusal(resource, obj, role);
     }
-    const held = rulesFor(deps.index, user, namespace);
+    const held = policyRulesFor(deps.index, user, namespace);
     const why = escalationError(user, held.rules, held.errors, role.rules);
     if (why !== undefined) throw refusal(resource, obj, why);
   };

@@ -33,8 +33,10 @@ export interface RoleLike {
 export interface CompiledRole {
   role: RoleLike;
   rules: readonly MatchableRule[];
-  /** Compiled on first use (most bootstrap roles are never asked); decisions await it, so they never see a stale role. */
+  /** Compiled on first use (most bootstrap roles are never asked); a decision that meets it uncompiled waits for it and decides again, so it never sees a stale role. */
   readonly evaluator: Promise<RoleEvaluator>;
+  /** The evaluator once compiled, so that decisions over compiled roles (all but the first) need not await. */
+  readonly compiledEvaluator: RoleEvaluator | undefined;
 }
 
 /** A binding that applies to a user, with the subject that made it apply (for kube's reason text). */
@@ -120,12 +122,16 @@ export class RbacIndex {
       const role = obj as RoleLike;
       const rules = role.rules ?? [];
       let evaluator: Promise<RoleEvaluator> | undefined;
+      let compiledEvaluator: RoleEvaluator | undefined;
       const compiled: CompiledRole = {
         role,
         rules,
         get evaluator() {
-          evaluator ??= RoleEvaluator.compile(rules);
+          evaluator ??= RoleEvaluator.compile(rules).then((e) => (compiledEvaluator = e));
           return evaluator;
+        },
+        get compiledEvaluator() {
+          return compiledEvaluator;
         },
       };
       if (obj.kind === 'Role') this.roles.set(`${nsOf(role)}/${nameOf(role)}`, compiled);

@@ -1,13 +1,15 @@
-// `kube-auth-mock explain`: for a user and a request, every binding that applies to the user, each rule
-// of its role and why it matched or not, ending with the decision RBAC makes. Beyond kube-apiserver, which
-// only says "allowed by" or nothing.
+// `kube-auth-mock explain`: for a user and a request, the steps RBAC's decision took (rbacDecision, the very
+// walk the authorizer makes): each binding that applies to the user, in order, its role, and casbin's answer
+// for each rule, with the fields that made a rule miss. Beyond kube-apiserver, which only says "allowed by"
+// or nothing.
 import type { UserInfo } from '../../authn/types.js';
 import type { Attributes } from '../types.js';
-import { describeBinding, type RbacAuthorizer } from './authorizer.js';
+import { rbacDecision, type DecisionStep } from './authorizer.js';
 import type { RbacIndex } from './binding-index.js';
+import { describeBinding } from './rule-resolver.js';
 import { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, verbMatches, type MatchableRule } from './rules.js';
 
-/** One check of one rule: what was compared and whether it held. */
+/** One field of one rule: what was compared and whether it held. */
 export interface RuleCheck {
   field: 'verbs' | 'apiGroups' | 'resources' | 'resourceNames' | 'nonResourceURLs';
   wanted: string;
@@ -15,18 +17,22 @@ export interface RuleCheck {
   ok: boolean;
 }
 
-/** A rule and the checks that decided it. */
+/** A rule and casbin's answer for it: tried or not (casbin stops at the first rule that allows), matched or not, and its fields. */
 export interface ExplainedRule {
   rule: MatchableRule;
+  evaluated: boolean;
   matched: boolean;
+  /** The fields compared, for a rule that was tried (empty otherwise): they show why it missed. */
   checks: RuleCheck[];
 }
 
-/** A binding that applies to the user, its role and its rules. */
+/** A binding the decision looked at, its role and its rules. */
 export interface ExplainedBinding {
   description: string;
   binding: { kind: string; name: string; namespace?: string };
   role: { kind: string; name: string; found: boolean; error?: string };
+  /** Whether this binding's role allows the request (the decision's reason names it). */
+  allows: boolean;
   rules: ExplainedRule[];
 }
 
@@ -34,39 +40,55 @@ export interface ExplainedBinding {
 export interface Explanation {
   user: Pick<UserInfo, 'name' | 'groups'>;
   request: Omit<Attributes, 'user'>;
+  /** The bindings in the order the decision looked at them; it stops at the first that allows. */
   bindings: ExplainedBinding[];
   decision: 'allow' | 'noOpinion';
   reason: string;
 }
 
-function explainRule(attrs: Attributes, rule: MatchableRule): ExplainedRule {
-  const checks: RuleCheck[] = [];
+/** The fields kube's RuleAllows compares, each with the matcher the casbin model calls for it. */
+function fieldChecks(attrs: Attributes, rule: MatchableRule): RuleCheck[] {
   const list = (v: readonly string[] | undefined): string[] => [...(v ?? [])];
-  checks.push({ field: 'verbs', wanted: attrs.verb, ruleHas: list(rule.verbs), ok: verbMatches(rule.verbs, attrs.verb) });
-  if (attrs.isResourceRequest) {
-    const resource = attrs.subresource === '' ? attrs.resource : `${attrs.resource}/${attrs.subresource}`;
-    checks.push({ field: 'apiGroups', wanted: attrs.apiGroup, ruleHas: list(rule.apiGroups), ok: apiGroupMatches(rule.apiGroups ?? [], attrs.apiGroup) });
-    checks.push({ field: 'resources', wanted: resource, ruleHas: list(rule.resources), ok: resourceMatches(rule.resources ?? [], attrs.resource, attrs.subresource) });
-    checks.push({ field: 'resourceNames', wanted: attrs.name, ruleHas: list(rule.resourceNames), ok: resourceNameMatches(rule.resourceNames ?? [], attrs.name) });
-  } else {
-    checks.push({ field: 'nonResourceURLs', wanted: attrs.path, ruleHas: list(rule.nonResourceURLs), ok: nonResourceURLMatches(rule.nonResourceURLs ?? [], attrs.path) });
+  const verbs: RuleCheck = { field: 'verbs', wanted: attrs.verb, ruleHas: list(rule.verbs), ok: verbMatches(rule.verbs, attrs.verb) };
+  if (!attrs.isResourceRequest) {
+    return [verbs, { field: 'nonResourceURLs', wanted: attrs.path, ruleHas: list(rule.nonResourceURLs), ok: nonResourceURLMatches(rule.nonResourceURLs ?? [], attrs.path) }];
   }
-  return { rule, matched: checks.every((c) => c.ok), checks };
+  const resource = attrs.subresource === '' ? attrs.resource : `${attrs.resource}/${attrs.subresource}`;
+  return [
+    verbs,
+    { field: 'apiGroups', wanted: attrs.apiGroup, ruleHas: list(rule.apiGroups), ok: apiGroupMatches(rule.apiGroups ?? [], attrs.apiGroup) },
+    { field: 'resources', wanted: resource, ruleHas: list(rule.resources), ok: resourceMatches(rule.resources ?? [], attrs.resource, attrs.subresource) },
+    { field: 'resourceNames', wanted: attrs.name, ruleHas: list(rule.resourceNames), ok: resourceNameMatches(rule.resourceNames ?? [], attrs.name) },
+  ];
 }
 
-/** Explains RBAC's decision for a request: the same bindings, roles and order the authorizer uses. */
-export async function explain(index: RbacIndex, authorizer: RbacAuthorizer, attrs: Attributes): Promise<Explanation> {
-  const { cluster, namespaced } = index.applicable(attrs.user, attrs.namespace);
-  const bindings: ExplainedBinding[] = [...cluster, ...namespaced].map((source) => {
-    const role = index.roleFor(source.binding);
-    const binding = { kind: source.binding.kind, name: source.binding.metadata.name ?? '', ...(source.binding.metadata.namespace ? { namespace: source.binding.metadata.namespace } : {}) };
-    const roleRef = { kind: source.binding.roleRef.kind, name: source.binding.roleRef.name };
-    if (typeof role === 'string') return { description: describeBinding(source), binding, role: { ...roleRef, found: false, error: role }, rules: [] };
-    return { description: describeBinding(source), binding, role: { ...roleRef, found: true }, rules: role.rules.map((rule) => explainRule(attrs, rule)) };
+function explainStep(attrs: Attributes, step: DecisionStep): ExplainedBinding {
+  const { binding } = step.source;
+  const described = {
+    description: describeBinding(step.source),
+    binding: { kind: binding.kind, name: binding.metadata.name ?? '', ...(binding.metadata.namespace ? { namespace: binding.metadata.namespace } : {}) },
+  };
+  const roleRef = { kind: binding.roleRef.kind, name: binding.roleRef.name };
+  if ('error' in step) return { ...described, role: { ...roleRef, found: false, error: step.error }, allows: false, rules: [] };
+  const { allowingRule } = step;
+  const rules = step.role.rules.map((rule, i): ExplainedRule => {
+    const evaluated = allowingRule < 0 || i <= allowingRule;
+    return { rule, evaluated, matched: i === allowingRule, checks: evaluated ? fieldChecks(attrs, rule) : [] };
   });
-  const result = await authorizer.authorize(attrs);
+  return { ...described, role: { ...roleRef, found: true }, allows: allowingRule >= 0, rules };
+}
+
+/** Explains RBAC's decision for a request from the steps of that decision, so the two cannot disagree. */
+export async function explain(index: RbacIndex, attrs: Attributes): Promise<Explanation> {
+  const { result, steps } = await rbacDecision(index, attrs, true);
   const { user, ...request } = attrs;
-  return { user: { name: user.name, groups: user.groups }, request, bindings, decision: result.decision === 'allow' ? 'allow' : 'noOpinion', reason: result.reason };
+  return {
+    user: { name: user.name, groups: user.groups },
+    request,
+    bindings: steps.map((step) => explainStep(attrs, step)),
+    decision: result.decision === 'allow' ? 'allow' : 'noOpinion',
+    reason: result.reason,
+  };
 }
 
 const mark = (ok: boolean): string => (ok ? 'yes' : 'NO ');
@@ -87,6 +109,10 @@ export function renderExplanation(e: Explanation): string {
     }
     if (b.rules.length === 0) lines.push('  the role has no rules');
     b.rules.forEach((rule, i) => {
+      if (!rule.evaluated) {
+        lines.push(`  rule ${i + 1}: not tried (an earlier rule allows)`);
+        return;
+      }
       lines.push(`  rule ${i + 1}: ${rule.matched ? 'MATCHES' : 'does not match'}`);
       for (const c of rule.checks) {
         const has = c.field === 'resourceNames' && c.ruleHas.length === 0 ? '(any name)' : JSON.stringify(c.ruleHas);
@@ -95,6 +121,6 @@ export function renderExplanation(e: Explanation): string {
     });
     lines.push('');
   }
-  lines.push(e.decision === 'allow' ? `Decision: allowed (${e.reason}).` : `Decision: RBAC has no rule that allows it${e.reason ? ` (${e.reason})` : ''}, so the request is forbidden unless another authorizer allows it.`);
+  lines.push(e.decision === 'allow' ? `Decision: allowed (${e.reason}); RBAC looks no further, as kube-apiserver does.` : `Decision: RBAC has no rule that allows it${e.reason ? ` (${e.reason})` : ''}, so the request is forbidden unless another authorizer allows it.`);
   return `${lines.join('\n')}\n`;
 }

@@ -30,11 +30,15 @@ export function requestLine(req: MatchableRequest): string[] {
   return [String(req.isResourceRequest), req.verb, req.apiGroup, req.resource, req.subresource, req.name, req.path];
 }
 
+const lineKey = (line: readonly string[]): string => line.join('\u0000');
+
 /** A role compiled for evaluation: its rules as the policy of its own casbin enforcer. */
 export class RoleEvaluator {
   private constructor(
     private readonly enforcer: Enforcer,
     readonly rules: readonly MatchableRule[],
+    /** The index of the first rule written as each policy line (casbin holds each line once). */
+    private readonly ruleOfLine: ReadonlyMap<string, number>,
   ) {}
 
   /** Builds the enforcer for a list of rules (an empty list allows nothing). */
@@ -45,18 +49,27 @@ export class RoleEvaluator {
     await enforcer.addFunction('resourceMatches', (resources: string, resource: string, sub: string) => resourceMatches(split(resources), resource, sub));
     await enforcer.addFunction('resourceNameMatches', (names: string, name: string) => resourceNameMatches(split(names), name));
     await enforcer.addFunction('nonResourceURLMatches', (urls: string, path: string) => nonResourceURLMatches(split(urls), path));
-    // casbin refuses a batch that repeats a line; aggregated roles often do.
-    const lines = [...new Map(rules.map((rule) => { const line = policyLine(rule); return [line.join('\u0000'), line] as const; })).values()];
-    if (lines.length > 0) await enforcer.addPolicies(lines);
-    return new RoleEvaluator(enforcer, rules);
+    // casbin refuses a batch that repeats a line; aggregated roles often do. The first rule of each line is
+    // the one casbin's answer names, since casbin tries its lines in order.
+    const lines = new Map<string, { line: string[]; rule: number }>();
+    rules.forEach((rule, i) => {
+      const line = policyLine(rule);
+      const key = lineKey(line);
+      if (!lines.has(key)) lines.set(key, { line, rule: i });
+    });
+    if (lines.size > 0) await enforcer.addPolicies([...lines.values()].map((l) => l.line));
+    return new RoleEvaluator(enforcer, rules, new Map([...lines].map(([key, l]) => [key, l.rule])));
   }
 
-  /** The index of the first rule that allows the request, or -1. */
+  /**
+   * casbin's answer for a request: the index of the rule that allows it, or -1. casbin tries the rules in
+   * order and stops at the first that allows (enforceEx names it), so every rule before it was tried and
+   * did not match, and the rules after it were not tried.
+   */
   firstAllowing(req: MatchableRequest): number {
     if (this.rules.length === 0) return -1;
     const [allowed, matched] = this.enforcer.enforceExSync(...requestLine(req));
     if (!allowed) return -1;
-    const line = matched.join('\u0000');
-    return this.rules.findIndex((rule) => policyLine(rule).join('\u0000') === line);
+    return this.ruleOfLine.get(lineKey(matched)) ?? -1;
   }
 }

@@ -1,6 +1,7 @@
-// kube-apiserver's RBAC matching rules, word for word.
-// Sources: plugin/pkg/auth/authorizer/rbac/rbac.go (RuleAllows) and pkg/apis/rbac/v1/evaluation_helpers.go
-// (VerbMatches, APIGroupMatches, ResourceMatches, ResourceNameMatches, NonResourceURLMatches).
+// kube-apiserver's RBAC matching rules for each field of a rule, word for word: pkg/apis/rbac/v1/evaluation_helpers.go
+// (VerbMatches, APIGroupMatches, ResourceMatches, ResourceNameMatches, NonResourceURLMatches). They are the
+// functions of the casbin model (policies/rbac-model.conf), whose matcher is kube's RuleAllows
+// (plugin/pkg/auth/authorizer/rbac/rbac.go): which fields a rule must match is written there, and only there.
 
 /** The parts of a PolicyRule matching reads. */
 export interface MatchableRule {
@@ -52,17 +53,4 @@ export function resourceNameMatches(names: readonly string[], name: string): boo
 /** "*", the exact path, or a prefix that ends in "*". */
 export function nonResourceURLMatches(urls: readonly string[], path: string): boolean {
   return urls.some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))));
-}
-
-/** kube's RuleAllows. */
-export function ruleAllows(req: MatchableRequest, rule: MatchableRule): boolean {
-  if (req.isResourceRequest) {
-    return (
-      verbMatches(rule.verbs, req.verb) &&
-      apiGroupMatches(rule.apiGroups ?? [], req.apiGroup) &&
-      resourceMatches(rule.resources ?? [], req.resource, req.subresource) &&
-      resourceNameMatches(rule.resourceNames ?? [], req.name)
-    );
-  }
-  return verbMatches(rule.verbs, req.verb) && nonResourceURLMatches(rule.nonResourceURLs ?? [], req.path);
 }

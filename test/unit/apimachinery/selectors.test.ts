@@ -2,63 +2,86 @@
 // fields/selector_test.go) and kube's error messages, word for word, as the list handler's 400 carries them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkFieldLabels, escapeFieldValue, FieldSelectorError, matchesFields, parseFieldSelector, requiresExactMatch, unescapeFieldValue } from '../../../src/apimachinery/fields.js';
-import { labelSelectorString, LabelSelectorError, matchesLabels, parseLabelSelector } from '../../../src/apimachinery/labels.js';
+import { checkFieldLabels, escapeFieldValue, FieldSelectorError, matchesFields, parseFieldSelector, requiresExactMatch, unescapeFieldValue, type FieldRequirement } from '../../../src/apimachinery/fields.js';
+import { LabelSelectorError, matchesLabels, parseLabelSelector, type LabelRequirement } from '../../../src/apimachinery/labels.js';
+
+/** One parsed requirement: key, kube's selection.Operator, and its values (sorted, unique). */
+const req = (key: string, operator: LabelRequirement['operator'], ...values: string[]): LabelRequirement => ({ key, operator, values });
+const LABEL_VALUE_MESSAGE =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 
 describe('labels.Parse', () => {
-  // TestSelectorParse: good strings restring to themselves without spaces.
-  for (const s of ['x=a,y=b,z=c', '', 'x!=a,y=b', 'x=', 'x= ', 'x=,z= ', 'x= ,z= ', '!x', 'x>1', 'x>1,z<5']) {
-    test(`parses ${JSON.stringify(s)}`, () => {
-      assert.equal(labelSelectorString(parseLabelSelector(s)), s.replace(/ /g, ''));
-    });
+  // TestSelectorParse's good strings: the requirements each parses to, sorted by key.
+  const good: [string, LabelRequirement[]][] = [
+    ['x=a,y=b,z=c', [req('x', '=', 'a'), req('y', '=', 'b'), req('z', '=', 'c')]],
+    ['', []],
+    ['x!=a,y=b', [req('x', '!=', 'a'), req('y', '=', 'b')]],
+    ['x=', [req('x', '=', '')]],
+    ['x= ', [req('x', '=', '')]],
+    ['x=,z= ', [req('x', '=', ''), req('z', '=', '')]],
+    ['x= ,z= ', [req('x', '=', ''), req('z', '=', '')]],
+    ['!x', [req('x', '!')]],
+    ['x>1', [req('x', 'gt', '1')]],
+    ['x>1,z<5', [req('x', 'gt', '1'), req('z', 'lt', '5')]],
+  ];
+  for (const [s, requirements] of good) {
+    test(`parses ${JSON.stringify(s)}`, () => assert.deepEqual(parseLabelSelector(s), requirements));
   }
-  for (const s of ['x=a||y=b', 'x==a==b', '!x=a', 'x<a']) {
-    test(`rejects ${JSON.stringify(s)}`, () => assert.throws(() => parseLabelSelector(s), LabelSelectorError));
+  // TestSelectorParse's bad strings, with the message kube answers each with.
+  const bad: [string, string][] = [
+    ['x=a||y=b', `unable to parse requirement: values[0][x]: Invalid value: "a||y": ${LABEL_VALUE_MESSAGE}`],
+    ['x==a==b', "found '==', expected: ',' or 'end of string'"],
+    ['!x=a', "found '=', expected: ',' or 'end of string'"],
+    ['x<a', "unable to parse requirement: values[0]: Invalid value: \"a\": for 'Gt', 'Lt' operators, the value must be an integer"],
+  ];
+  for (const [s, message] of bad) {
+    test(`rejects ${JSON.stringify(s)}`, () => assert.throws(() => parseLabelSelector(s), (err: Error) => err instanceof LabelSelectorError && err.message === message));
   }
 
   test('is deterministic (sorted by key)', () => {
-    assert.equal(labelSelectorString(parseLabelSelector('x=a,a=x')), labelSelectorString(parseLabelSelector('a=x,x=a')));
+    assert.deepEqual(parseLabelSelector('x=a,a=x'), [req('a', '=', 'x'), req('x', '=', 'a')]);
+    assert.deepEqual(parseLabelSelector('a=x,x=a'), [req('a', '=', 'x'), req('x', '=', 'a')]);
   });
 
-  // TestSetSelectorParser
-  const sets: { in: string; out?: string; valid: boolean }[] = [
-    { in: '', out: '', valid: true },
-    { in: '\rx', out: 'x', valid: true },
-    { in: 'this-is-a-dns.domain.com/key-with-dash', out: 'this-is-a-dns.domain.com/key-with-dash', valid: true },
-    { in: 'this-is-another-dns.domain.com/key-with-dash in (so,what)', out: 'this-is-another-dns.domain.com/key-with-dash in (so,what)', valid: true },
-    { in: '0.1.2.domain/99 notin (10.10.100.1, tick.tack.clock)', out: '0.1.2.domain/99 notin (10.10.100.1,tick.tack.clock)', valid: true },
-    { in: 'foo  in\t (abc)', out: 'foo in (abc)', valid: true },
-    { in: 'x notin\n (abc)', out: 'x notin (abc)', valid: true },
-    { in: 'x  notin\t\t\t(abc,def)', out: 'x notin (abc,def)', valid: true },
-    { in: 'x in (abc,def)', out: 'x in (abc,def)', valid: true },
-    { in: 'x in (abc,)', out: 'x in (,abc)', valid: true },
-    { in: 'x in ()', out: 'x in ()', valid: true },
-    { in: 'x notin (abc,def),bar,z in (),w', out: 'bar,w,x notin (abc,def),z in ()', valid: true },
-    { in: 'x,y in (a)', out: 'x,y in (a)', valid: true },
-    { in: 'x=a', out: 'x=a', valid: true },
-    { in: 'x>1', out: 'x>1', valid: true },
-    { in: 'x<7', out: 'x<7', valid: true },
-    { in: 'x=a,y!=b', out: 'x=a,y!=b', valid: true },
-    { in: 'x=a,y!=b,z in (h,i,j)', out: 'x=a,y!=b,z in (h,i,j)', valid: true },
-    { in: 'x=a||y=b', valid: false },
-    { in: 'x,y', out: 'x,y', valid: true },
-    { in: ',x,y', valid: false },
-    { in: 'x nott in (y)', valid: false },
-    { in: 'x notin ( )', out: 'x notin ()', valid: true },
-    { in: 'x notin (, a)', out: 'x notin (,a)', valid: true },
-    { in: 'a in (xyz),', valid: false },
-    { in: 'a in (xyz)b notin ()', valid: false },
-    { in: 'a ', out: 'a', valid: true },
-    { in: 'a in (x,y,notin, z,in)', out: 'a in (in,notin,x,y,z)', valid: true },
-    { in: 'a in (xyz abc)', valid: false },
-    { in: 'a notin(', valid: false },
-    { in: 'a (', valid: false },
-    { in: '(', valid: false },
+  // TestSetSelectorParser: what each string parses to, or kube's message for it.
+  const sets: { in: string; out?: LabelRequirement[]; error?: string }[] = [
+    { in: '', out: [] },
+    { in: '\rx', out: [req('x', 'exists')] },
+    { in: 'this-is-a-dns.domain.com/key-with-dash', out: [req('this-is-a-dns.domain.com/key-with-dash', 'exists')] },
+    { in: 'this-is-another-dns.domain.com/key-with-dash in (so,what)', out: [req('this-is-another-dns.domain.com/key-with-dash', 'in', 'so', 'what')] },
+    { in: '0.1.2.domain/99 notin (10.10.100.1, tick.tack.clock)', out: [req('0.1.2.domain/99', 'notin', '10.10.100.1', 'tick.tack.clock')] },
+    { in: 'foo  in\t (abc)', out: [req('foo', 'in', 'abc')] },
+    { in: 'x notin\n (abc)', out: [req('x', 'notin', 'abc')] },
+    { in: 'x  notin\t\t\t(abc,def)', out: [req('x', 'notin', 'abc', 'def')] },
+    { in: 'x in (abc,def)', out: [req('x', 'in', 'abc', 'def')] },
+    { in: 'x in (abc,)', out: [req('x', 'in', '', 'abc')] },
+    { in: 'x in ()', out: [req('x', 'in', '')] },
+    { in: 'x notin (abc,def),bar,z in (),w', out: [req('bar', 'exists'), req('w', 'exists'), req('x', 'notin', 'abc', 'def'), req('z', 'in', '')] },
+    { in: 'x,y in (a)', out: [req('x', 'exists'), req('y', 'in', 'a')] },
+    { in: 'x=a', out: [req('x', '=', 'a')] },
+    { in: 'x>1', out: [req('x', 'gt', '1')] },
+    { in: 'x<7', out: [req('x', 'lt', '7')] },
+    { in: 'x=a,y!=b', out: [req('x', '=', 'a'), req('y', '!=', 'b')] },
+    { in: 'x=a,y!=b,z in (h,i,j)', out: [req('x', '=', 'a'), req('y', '!=', 'b'), req('z', 'in', 'h', 'i', 'j')] },
+    { in: 'x=a||y=b', error: `unable to parse requirement: values[0][x]: Invalid value: "a||y": ${LABEL_VALUE_MESSAGE}` },
+    { in: 'x,y', out: [req('x', 'exists'), req('y', 'exists')] },
+    { in: ',x,y', error: "found ',', expected: !, identifier, or 'end of string'" },
+    { in: 'x nott in (y)', error: "unable to parse requirement: found 'nott', expected: in, notin, =, ==, !=, gt, lt" },
+    { in: 'x notin ( )', out: [req('x', 'notin', '')] },
+    { in: 'x notin (, a)', out: [req('x', 'notin', '', 'a')] },
+    { in: 'a in (xyz),', error: "found '', expected: identifier after ','" },
+    { in: 'a in (xyz)b notin ()', error: "found 'b', expected: ',' or 'end of string'" },
+    { in: 'a ', out: [req('a', 'exists')] },
+    { in: 'a in (x,y,notin, z,in)', out: [req('a', 'in', 'in', 'notin', 'x', 'y', 'z')] },
+    { in: 'a in (xyz abc)', error: "unable to parse requirement: found 'abc', expected: ',' or ')'" },
+    { in: 'a notin(', error: "unable to parse requirement: found '', expected: ',', ')' or identifier" },
+    { in: 'a (', error: "unable to parse requirement: found '(', expected: in, notin, =, ==, !=, gt, lt" },
+    { in: '(', error: "found '(', expected: !, identifier, or 'end of string'" },
   ];
   for (const c of sets) {
     test(`set-based ${JSON.stringify(c.in)}`, () => {
-      if (!c.valid) return assert.throws(() => parseLabelSelector(c.in), LabelSelectorError);
-      assert.equal(labelSelectorString(parseLabelSelector(c.in)), c.out);
+      if (c.error !== undefined) return assert.throws(() => parseLabelSelector(c.in), (err: Error) => err instanceof LabelSelectorError && err.message === c.error);
+      assert.deepEqual(parseLabelSelector(c.in), c.out);
     });
   }
 
@@ -128,11 +151,28 @@ describe('labels: Matches', () => {
 });
 
 describe('fields.ParseSelector', () => {
-  for (const s of ['x=a,y=b,z=c', '', 'x!=a,y=b', 'x=a||y\\=b', 'x=a\\=\\=b']) {
-    test(`parses ${JSON.stringify(s)}`, () => assert.doesNotThrow(() => parseFieldSelector(s)));
+  // TestSelectorParse (fields/selector_test.go): what each good string parses to, sorted by term.
+  const good: [string, FieldRequirement[]][] = [
+    ['x=a,y=b,z=c', [{ field: 'x', operator: '=', value: 'a' }, { field: 'y', operator: '=', value: 'b' }, { field: 'z', operator: '=', value: 'c' }]],
+    ['', []],
+    ['x!=a,y=b', [{ field: 'x', operator: '!=', value: 'a' }, { field: 'y', operator: '=', value: 'b' }]],
+    ['x=a||y\\=b', [{ field: 'x', operator: '=', value: 'a||y=b' }]],
+    ['x=a\\=\\=b', [{ field: 'x', operator: '=', value: 'a==b' }]],
+  ];
+  for (const [s, terms] of good) {
+    test(`parses ${JSON.stringify(s)}`, () => assert.deepEqual(parseFieldSelector(s), terms));
   }
-  for (const s of ['x=a||y=b', 'x==a==b', 'x=a,b', 'x in (a)', 'x in (a,b,c)', 'x']) {
-    test(`rejects ${JSON.stringify(s)}`, () => assert.throws(() => parseFieldSelector(s), FieldSelectorError));
+  // Its bad strings, with kube's message for each.
+  const bad: [string, string][] = [
+    ['x=a||y=b', 'invalid field selector: unescaped character in value: 61'],
+    ['x==a==b', 'invalid field selector: unescaped character in value: 61'],
+    ['x=a,b', "invalid selector: 'x=a,b'; can't understand 'b'"],
+    ['x in (a)', "invalid selector: 'x in (a)'; can't understand 'x in (a)'"],
+    ['x in (a,b,c)', "invalid selector: 'x in (a,b,c)'; can't understand 'b'"],
+    ['x', "invalid selector: 'x'; can't understand 'x'"],
+  ];
+  for (const [s, message] of bad) {
+    test(`rejects ${JSON.stringify(s)}`, () => assert.throws(() => parseFieldSelector(s), (err: Error) => err instanceof FieldSelectorError && err.message === message));
   }
 
   test('escaping round-trips (TestEscapeValue)', () => {

@@ -36,7 +36,7 @@ for (const c of parseCases) {
 function fakeRbac(result: AuthorizationResult): Authorizer & RuleResolver {
   return {
     authorize: async () => result,
-    rulesFor: () => ({ resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }], nonResourceRules: [], incomplete: false, errors: ['rbac error'] }),
+    rulesReviewFor: () => ({ resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }], nonResourceRules: [], incomplete: false, errors: ['rbac error'] }),
   };
 }
 
@@ -66,7 +66,7 @@ for (const c of unionCases) {
 
 test('newAuthorizer: the rule resolver lists every mode\'s rules, in the order of the modes (kube\'s unionAuthzRulesHandler)', () => {
   const { ruleResolver } = newAuthorizer({ modes: ['RBAC', 'AlwaysDeny', 'AlwaysAllow'], rbac: RBAC_NO_OPINION });
-  assert.deepEqual(ruleResolver.rulesFor({ name: 'jane', uid: '', groups: [], extra: {} }, 'ns'), {
+  assert.deepEqual(ruleResolver.rulesReviewFor({ name: 'jane', uid: '', groups: [], extra: {} }, 'ns'), {
     resourceRules: [
       { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] },
       { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] },

@@ -1,8 +1,11 @@
-// Which bindings apply and what they grant, as plugin/pkg/auth/authorizer/rbac/rbac_test.go
-// (TestAuthorizer, TestAppliesTo) and pkg/registry/rbac/validation/rule_test.go pin it.
+// Which bindings apply and what they grant. The cases are ours, written after kube's rules for bindings and
+// subjects (pkg/registry/rbac/validation/rule.go: VisitRulesFor, appliesToUser, describeSubject); kube's own
+// cases (TestAuthorizer, TestAppliesTo) run in rules.test.ts. The rules listing is also checked against kube's
+// TestDefaultRuleResolver (pkg/registry/rbac/validation/rule_test.go).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { RbacAuthorizer, rulesFor } from '../../../../src/authz/rbac/authorizer.js';
+import { RbacAuthorizer } from '../../../../src/authz/rbac/authorizer.js';
+import { policyRulesFor } from '../../../../src/authz/rbac/rule-resolver.js';
 import { RbacIndex, type BindingLike, type RoleLike } from '../../../../src/authz/rbac/binding-index.js';
 import type { Attributes } from '../../../../src/authz/types.js';
 
@@ -93,14 +96,63 @@ test('RBAC: a deleted binding stops granting at once (decisions are not cached a
   assert.equal((await authz.authorize(attrs)).decision, 'noOpinion');
 });
 
-test('RBAC: rulesFor lists every rule bound to the user in a namespace, with errors', () => {
-  const { rules, errors } = rulesFor(index, user('jane', ['developers', 'system:authenticated']), 'dev');
+test('RBAC: policyRulesFor lists every rule bound to the user in a namespace, cluster bindings first', () => {
+  const { rules, errors } = policyRulesFor(index, user('jane', ['developers', 'system:authenticated']), 'dev');
   assert.deepEqual(
     rules.map((r) => r.resources?.[0] ?? r.nonResourceURLs?.[0]),
     ['/healthz', 'secrets', 'pods'],
   );
   assert.deepEqual(errors, []);
 });
+
+test('RBAC: policyRulesFor reports the error of a binding to a missing role beside the rules it found', () => {
+  const { rules, errors } = policyRulesFor(index, user('casper', ['system:authenticated']), 'dev');
+  assert.deepEqual(rules, [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/metrics/*'] }]);
+  assert.deepEqual(errors, ['role.rbac.authorization.k8s.io "ghost" not found']);
+});
+
+test('RBAC: rulesReviewFor splits the bound rules into resource and non-resource rule infos, as SelfSubjectRulesReview reports them', () => {
+  assert.deepEqual(authorizer.rulesReviewFor(user('jane', ['developers', 'system:authenticated']), 'dev'), {
+    resourceRules: [
+      { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: [] },
+      { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], resourceNames: [] },
+    ],
+    nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/metrics/*'] }],
+    incomplete: false,
+    errors: [],
+  });
+});
+
+// kube TestDefaultRuleResolver (pkg/registry/rbac/validation/rule_test.go): its objects (kube's bindings have
+// no names; ours do, since the index keys bindings by name) and its four cases, compared in any order as kube does.
+const ruleReadPods = { verbs: ['GET', 'WATCH'], apiGroups: ['v1'], resources: ['pods'] };
+const ruleReadServices = { verbs: ['GET', 'WATCH'], apiGroups: ['v1'], resources: ['services'] };
+const ruleWriteNodes = { verbs: ['PUT', 'CREATE', 'UPDATE'], apiGroups: ['v1'], resources: ['nodes'] };
+const ruleAdmin = { verbs: ['*'], apiGroups: ['*'], resources: ['*'] };
+const staticRoles1 = new RbacIndex();
+for (const obj of [
+  role('namespace1', 'readthings', [ruleReadPods, ruleReadServices]),
+  clusterRole('cluster-admin', [ruleAdmin]),
+  clusterRole('write-nodes', [ruleWriteNodes]),
+  rb('namespace1', 'readthings', 'Role', 'readthings', [{ kind: 'User', name: 'foobar' }, { kind: 'Group', name: 'group1' }]),
+  crb('cluster-admin', 'cluster-admin', [{ kind: 'User', name: 'admin' }, { kind: 'Group', name: 'admin' }]),
+]) {
+  staticRoles1.upsert(obj);
+}
+const defaultRuleResolverCases: { name: string; user: ReturnType<typeof user>; namespace: string; effectiveRules: object[] }[] = [
+  { name: 'case 0: foobar in namespace1', user: user('foobar'), namespace: 'namespace1', effectiveRules: [ruleReadPods, ruleReadServices] },
+  { name: 'case 1: foobar in namespace2', user: user('foobar'), namespace: 'namespace2', effectiveRules: [] },
+  { name: 'case 2: foobar in group admin, without a namespace: only cluster rules apply', user: user('foobar', ['admin']), namespace: '', effectiveRules: [ruleAdmin] },
+  { name: 'case 3: the empty user', user: user(''), namespace: '', effectiveRules: [] },
+];
+for (const c of defaultRuleResolverCases) {
+  test(`kube TestDefaultRuleResolver ${c.name}`, () => {
+    const { rules, errors } = policyRulesFor(staticRoles1, c.user, c.namespace);
+    const sorted = (list: object[]): string[] => list.map((r) => JSON.stringify(r)).sort();
+    assert.deepEqual(sorted(rules), sorted(c.effectiveRules));
+    assert.deepEqual(errors, []);
+  });
+}
 
 test('RBAC: the cost of a decision does not depend on unrelated bindings (index lookups only)', async () => {
   const big = new RbacIndex();
