@@ -32,7 +32,7 @@ function hasEightBitHeader(res: KubeContext['res']): boolean {
   return (Array.isArray(warning) ? warning : [String(warning)]).some((v) => /[\x80-\xff]/.test(v));
 }
 
-/** Writes a JSON API object (kubectl's Accept always allows JSON). */
+/** Answers the request with an API object as JSON, with this status (kubectl's Accept always allows JSON). */
 export function writeObject(ctx: KubeContext, status: number, body: unknown): void {
   sendJson(ctx, status, `${encodeJson(body)}\n`);
 }

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { headerValue } from './headers.js';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
 import { findInSources, parseStaticUsers, type UserSource } from './static-users.js';
-import { openWarningFile, type FileReloadLog, type WatchedFile } from './watched-file.js';
+import { openWarningFile, type FileReloadLog, type WatchedFile } from '../util/watched-file.js';
 
 /** kube 1.18's basicauth error for a wrong user name or password. */
 export const INVALID_BASIC_AUTH = 'invalid username/password combination';

@@ -2,7 +2,7 @@
 import { SecretIndex } from './secret-index.js';
 import { findInSources, parseStaticUsers, type UserSource } from './static-users.js';
 import type { AuthnResult, TokenAuthenticator, UserInfo } from './types.js';
-import { openWarningFile, type FileReloadLog, type WatchedFile } from './watched-file.js';
+import { openWarningFile, type FileReloadLog, type WatchedFile } from '../util/watched-file.js';
 
 /** The tokens of a --token-auth-file, indexed for constant-time lookup. */
 export interface TokenTable {

@@ -23,7 +23,10 @@ export function authentication(opts: AuthenticationOptions): KubeMiddleware {
   return async (ctx, next) => {
     const result = await opts.authenticator.authenticate(authnRequestOf(ctx));
     if (result === null || !result.ok) {
-      if (result !== null) opts.log.info({ path: ctx.path, reason: result.reason, auditId: ctx.state.auditId }, 'Unable to authenticate the request');
+      if (result !== null) {
+        ctx.state.authenticationFailure = result.reason;
+        opts.log.info({ path: ctx.path, reason: result.reason, auditId: ctx.state.auditId }, 'Unable to authenticate the request');
+      }
       throw unauthorized(opts.challengeHeaders);
     }
     ctx.state.user = result.user;

@@ -44,8 +44,12 @@ export function authorization(authorizer: Authorizer): KubeMiddleware {
   return async (ctx, next) => {
     const attrs = attributesOf(ctx);
     const result = await authorizer.authorize(attrs);
-    ctx.state.authorization = result;
-    if (result.decision !== 'allow') throw forbiddenError(attrs, result.reason);
+    if (result.decision !== 'allow') {
+      const refusal = forbiddenError(attrs, result.reason);
+      ctx.state.authorization = { decision: 'forbid', reason: refusal.message };
+      throw refusal;
+    }
+    ctx.state.authorization = { decision: 'allow', reason: result.reason };
     await next();
   };
 }

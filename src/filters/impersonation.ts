@@ -3,7 +3,7 @@
 // authentication/serviceaccount/util.go (SplitUsername, MakeGroupNames) and
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
 import type { IncomingMessage } from 'node:http';
-import { badRequest } from '../apimachinery/status.js';
+import { badRequest, StatusError } from '../apimachinery/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
 import type { Attributes, AuthorizationResult, Authorizer } from '../authz/types.js';
 import { userOf, type KubeMiddleware } from '../request/state.js';
@@ -239,7 +239,14 @@ export function impersonation(authorizer: Authorizer): KubeMiddleware {
     const requestor = userOf(ctx);
     // groups given are the authority, including system:authenticated / system:unauthenticated
     const groupsSpecified = (headers[IMPERSONATE_GROUP_HEADER]?.length ?? 0) > 0;
-    const user = await impersonatedUser(authorizer, requestor, requests, groupsSpecified);
+    let user: UserInfo;
+    try {
+      user = await impersonatedUser(authorizer, requestor, requests, groupsSpecified);
+    } catch (err) {
+      // A refused impersonation is the request's authorization decision, as far as the request log is concerned.
+      if (err instanceof StatusError && err.code === 403) ctx.state.authorization = { decision: 'forbid', reason: err.message };
+      throw err;
+    }
     ctx.state.impersonator = requestor;
     ctx.state.user = user;
     clearImpersonationHeaders(ctx.req);

@@ -1,7 +1,87 @@
-import type { KubeMiddleware } from '../request/state.js';
+// Source: staging/src/k8s.io/apiserver/pkg/server/httplog/httplog.go (WithLogging, respLogger.Log), whose
+// field names are kept (verb, URI, resp, userAgent, audit-ID, srcIP), plus what kube keeps in its audit log
+// and a person debugging a 401 or 403 needs on the same line: the user, the authenticator, and the
+// authorization decision and reason (endpoints/filters/authorization.go's audit annotations).
+import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import type { Logger } from '../util/log.js';
 
-/** One line per request: method, path, user, authenticator, decision, status and latency. */
+/** The message of every request line, as kube's ("HTTP"). */
+export const REQUEST_LOG_MESSAGE = 'HTTP';
+
+/** The fields of one request line, in the order they are written; absent ones did not apply to the request. */
+export interface RequestLogFields {
+  /** kube's request verb (get, list, watch, create, update, patch, delete, deletecollection); for non-resource requests the lower-cased HTTP method, as RequestInfo gives it. */
+  verb: string;
+  /** The path with its query, as the client sent it. */
+  URI: string;
+  /** The status code sent. */
+  resp: number;
+  /** Who the request ran as: the impersonated user when impersonating. */
+  user?: string;
+  groups?: string[];
+  /** The authenticated user who asked to act as `user`. */
+  impersonator?: string;
+  /** Which authenticator accepted the credentials. */
+  authenticator?: string;
+  /** Why the credentials presented were refused (401). */
+  authenticationError?: string;
+  /** kube's audit words: allow or forbid. */
+  decision?: 'allow' | 'forbid';
+  /** The authorizer's reason for an allow; the 403's message for a refusal. */
+  reason?: string;
+  /** The request's Content-Type, when it has one. */
+  contentType?: string;
+  /** For a patch, its type: the media type of its Content-Type (application/strategic-merge-patch+json, ...). */
+  patchType?: string;
+  /** Milliseconds from the request to its response (for a watch, to its 200, not to its end). */
+  latencyMs: number;
+  userAgent: string;
+  'audit-ID': string;
+  /** The client's address and port, as Go's RemoteAddr writes them. */
+  srcIP: string;
+}
+
+/** Go's RemoteAddr: host:port, an IPv6 host in brackets. */
+function remoteAddr(ctx: KubeContext): string {
+  const { remoteAddress = '', remotePort } = ctx.req.socket;
+  const host = remoteAddress.includes(':') ? `[${remoteAddress}]` : remoteAddress;
+  return remotePort === undefined ? host : `${host}:${remotePort}`;
+}
+
+/** A media type without its parameters, lower-cased. */
+function mediaType(contentType: string): string {
+  return contentType.split(';', 1)[0]!.trim().toLowerCase();
+}
+
+/** The request line's fields, read from what the filters recorded in the request's state. */
+export function requestLogFields(ctx: KubeContext, latencyMs: number): RequestLogFields {
+  const state = ctx.state;
+  // A request refused before RequestInfo (a bad URI) has only its HTTP method, lower-cased as RequestInfo would.
+  const verb = state.requestInfo?.verb ?? ctx.method.toLowerCase();
+  const contentType = ctx.get('Content-Type');
+  // Written in this order: what was asked and answered, who asked and what was decided, then timing and identifiers.
+  const line: { [K in keyof RequestLogFields]: RequestLogFields[K] | undefined } = {
+    verb,
+    URI: ctx.originalUrl,
+    resp: ctx.status,
+    user: state.user?.name,
+    groups: state.user?.groups,
+    impersonator: state.impersonator?.name,
+    authenticator: state.authenticator,
+    authenticationError: state.authenticationFailure,
+    decision: state.authorization?.decision,
+    reason: state.authorization?.reason,
+    contentType: contentType === '' ? undefined : contentType,
+    patchType: verb === 'patch' && contentType !== '' ? mediaType(contentType) : undefined,
+    latencyMs,
+    userAgent: ctx.get('User-Agent'),
+    'audit-ID': state.auditId ?? '',
+    srcIP: remoteAddr(ctx),
+  };
+  return Object.fromEntries(Object.entries(line).filter(([, v]) => v !== undefined)) as unknown as RequestLogFields;
+}
+
+/** kube's WithHTTPLogging: one line per request, written once the response status is known. */
 export function requestLog(log: Logger): KubeMiddleware {
   // A silent logger (in-process test servers) pays nothing per request.
   if (!log.isLevelEnabled('info')) return (_ctx, next) => next();
@@ -11,20 +91,7 @@ export function requestLog(log: Logger): KubeMiddleware {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      log.info(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          user: ctx.state.user?.name ?? '',
-          ...(ctx.state.impersonator ? { impersonator: ctx.state.impersonator.name } : {}),
-          authenticator: ctx.state.authenticator ?? '',
-          decision: ctx.state.authorization?.decision ?? '',
-          status: ctx.status,
-          latencyMs: Math.round(ms * 100) / 100,
-          auditId: ctx.state.auditId,
-        },
-        'request',
-      );
+      log.info(requestLogFields(ctx, Math.round(ms * 100) / 100), REQUEST_LOG_MESSAGE);
     }
   };
 }

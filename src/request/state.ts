@@ -1,6 +1,5 @@
 import type Koa from 'koa';
 import type { UserInfo } from '../authn/types.js';
-import type { AuthorizationResult } from '../authz/types.js';
 import type { RequestInfo } from './request-info.js';
 
 /** What the filters write for later stages to read; each field is set by exactly one filter. */
@@ -12,7 +11,20 @@ export interface KubeState {
   impersonator?: UserInfo;
   /** Which authenticator recognised the credentials ("x509", "token-file", "anonymous", ...). */
   authenticator?: string;
-  authorization?: AuthorizationResult;
+  /** Why the credentials presented were refused (the cause of a 401), in the authenticators' words. */
+  authenticationFailure?: string;
+  /** What authorization decided about the request (or about an impersonation it asked for). */
+  authorization?: AuthorizationRecord;
+}
+
+/**
+ * An authorization decision in the words of kube's audit annotations (authorization.k8s.io/decision and
+ * authorization.k8s.io/reason, endpoints/filters/authorization.go), for the request log.
+ */
+export interface AuthorizationRecord {
+  decision: 'allow' | 'forbid';
+  /** For an allow, the authorizer's reason (RBAC names the binding and role); for a refusal, the 403's whole message. */
+  reason: string;
 }
 
 /** The Koa context every filter and handler works on. */

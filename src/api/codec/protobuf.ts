@@ -645,11 +645,12 @@ function encodeMessage(type: protobuf.Type, value: unknown, where: string): Uint
     return writer.finish();
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${where} must be an object`);
-  writeObject(writer, type, value as Record<string, unknown>, where);
+  writeMessageFields(writer, type, value as Record<string, unknown>, where);
   return writer.finish();
 }
 
-function writeObject(writer: protobuf.Writer, type: protobuf.Type, obj: Record<string, unknown>, where: string): void {
+/** Writes a JSON object's keys as the fields of a message of `type` (in field-number order); a key with no field is an error. */
+function writeMessageFields(writer: protobuf.Writer, type: protobuf.Type, obj: Record<string, unknown>, where: string): void {
   const full = typeName(type);
   const used = new Set<string>();
   const fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
@@ -704,7 +705,7 @@ export function encodeKubeProtobuf(obj: Record<string, unknown>): Buffer {
   const type = reg.kinds.get(apiVersion)?.get(kind);
   if (type === undefined) fail(`no message for ${kind} in ${apiVersion}`);
   const raw = protobuf.Writer.create();
-  writeObject(raw, type, rest, kind);
+  writeMessageFields(raw, type, rest, kind);
   const typeMeta = protobuf.Writer.create().uint32(10).string(apiVersion).uint32(18).string(kind).finish();
   const envelope = protobuf.Writer.create()
     .uint32(10).bytes(typeMeta)

@@ -3,10 +3,8 @@
 // changes, ClusterRole aggregation done as kube-controller-manager does, and policy files re-read when
 // they change (a bad edit keeps the last good policy and logs why). Files are parsed on a worker thread
 // (policy-off-thread.ts), so a large one never holds up requests.
-import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import type { KubeObject } from '../../apimachinery/object.js';
+import { Reloader, type FileReloadLog } from '../../util/watched-file.js';
 import { staleAggregations, type AggregatableClusterRole } from './aggregation.js';
 import { RbacAuthorizer } from './authorizer.js';
 import { RbacIndex, type BindingLike, type RoleLike } from './binding-index.js';
@@ -21,12 +19,6 @@ export interface RbacStore {
   put(obj: RbacObject): void;
   remove(kind: RbacKind, namespace: string, name: string): void;
   onChange(listener: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject) => void): () => void;
-}
-
-/** Where live RBAC reports reloads and refused edits. */
-export interface PolicyLog {
-  info(msg: string): void;
-  warn(msg: string): void;
 }
 
 const keyOf = (o: { kind: string; metadata: { namespace?: string; name?: string } }): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -44,7 +36,7 @@ export interface LivePolicy {
  * Starts RBAC over a store: loads the bootstrap policy (unless turned off) and the policy files into it,
  * and keeps the index in step with every later change, whoever makes it.
  */
-export async function startLivePolicy(store: RbacStore, opts: { policyPaths: readonly string[]; bootstrap?: boolean; watch?: boolean; log: PolicyLog }): Promise<LivePolicy> {
+export async function startLivePolicy(store: RbacStore, opts: { policyPaths: readonly string[]; bootstrap?: boolean; watch?: boolean; log: FileReloadLog }): Promise<LivePolicy> {
   const index = new RbacIndex();
   const authorizer = new RbacAuthorizer(index);
   let aggregating = false;
@@ -104,72 +96,37 @@ export async function startLivePolicy(store: RbacStore, opts: { policyPaths: rea
     });
   if (opts.policyPaths.length > 0) apply((await loadPolicyFilesOffThread(opts.policyPaths)).objects);
 
-  let reloading: Promise<void> | undefined;
-  let again = false;
   // Aborted by close(): a reload still reading ends with its worker, and nothing is applied after close.
   const closing = new AbortController();
-  const reloadOnce = async (): Promise<void> => {
-    if (closing.signal.aborted) return;
+  const reloadOnce = async (): Promise<boolean> => {
+    if (closing.signal.aborted) return false;
     opts.log.info('RBAC policy files changed; reloading');
     try {
       const loaded = await loadPolicyFilesOffThread(opts.policyPaths, { signal: closing.signal });
-      if (closing.signal.aborted) return;
+      if (closing.signal.aborted) return false;
       apply(loaded.objects);
       opts.log.info(`RBAC policy reloaded from ${loaded.files.length} file(s)`);
+      return true;
     } catch (err) {
-      if (err instanceof PolicyLoadAborted) return;
+      if (err instanceof PolicyLoadAborted) return false;
       opts.log.warn(`${(err as Error).message}; keeping the last good RBAC policy`);
+      return false;
     }
   };
-  const reload = (): Promise<void> => {
-    // A change while a reload reads the files is read by one more reload after it, never lost.
-    if (reloading) {
-      again = true;
-      return reloading;
-    }
-    reloading = (async () => {
-      do {
-        again = false;
-        await reloadOnce();
-      } while (again);
-    })().finally(() => {
-      reloading = undefined;
-    });
-    return reloading;
-  };
-
-  const watchers: FSWatcher[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  if (opts.watch !== false) {
-    for (const path of opts.policyPaths) {
-      const isDir = (await stat(path)).isDirectory();
-      // A single file is watched through its folder (editors replace files), for events naming it only.
-      const only = isDir ? undefined : basename(path);
-      try {
-        const w = watch(isDir ? path : dirname(path), { persistent: false }, (_event, changed) => {
-          if (only !== undefined && changed !== null && changed !== only) return;
-          // Editors write in bursts; one reload after the burst.
-          clearTimeout(timer);
-          timer = setTimeout(() => void reload(), 50);
-          timer.unref();
-        });
-        w.on('error', () => w.close());
-        watchers.push(w);
-      } catch {
-        // No watching here: the policy is still loaded once.
-      }
-    }
-  }
+  const reloader = new Reloader(reloadOnce);
+  // Editors write in bursts: one reload, 50 ms after the last event.
+  if (opts.watch !== false) await reloader.watch(opts.policyPaths, { settleMs: 50 });
 
   return {
     index,
     authorizer,
-    reload,
+    async reload() {
+      await reloader.reload();
+    },
     close() {
       closing.abort();
       unsubscribe();
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
+      reloader.close();
     },
   };
 }
