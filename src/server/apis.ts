@@ -10,7 +10,7 @@ import type { AuthorizerUnion } from '../authz/config.js';
 import type { LivePolicy } from '../authz/rbac/live-policy.js';
 import type { KubeMiddleware } from '../request/state.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { FileReloadLog } from '../authn/watched-file.js';
+import type { FileReloadLog } from '../util/watched-file.js';
 
 /** What serving the APIs needs. */
 export interface ApisConfig {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
 import { DEFAULT_API_AUDIENCES } from '../authn/config.js';
-import type { FileReloadLog } from '../authn/watched-file.js';
+import type { FileReloadLog } from '../util/watched-file.js';
 import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
