@@ -1,7 +1,7 @@
 // The checks kube-apiserver's RBAC storage makes before it writes a Role, ClusterRole, RoleBinding or
 // ClusterRoleBinding (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased/storage.go).
 import { RBAC_GROUP } from '../../apimachinery/group-version.js';
-import { forbidden, notFound } from '../../apimachinery/status.js';
+import { forbidden, notFound, unknownError } from '../../apimachinery/status.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../apimachinery/object.js';
@@ -65,7 +65,8 @@ export function rbacAdmission(opts: { authorizer: Authorizer; index: RbacIndex }
     if (typeof role === 'string') {
       // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
       if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
-      refuse(role);
+      // Any other kind is GetRoleReferenceRules' plain fmt.Errorf, returned before validation runs: kube's 500.
+      throw unknownError(role);
     } else {
       const held = owner();
       const why = escalationError(user, held.rules, held.errors, role.rules);
