@@ -3,7 +3,6 @@
 // listener cleanup.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { configMapType, podType, roleBindingType, roleType, secretType } from '../../../src/api/kinds.js';
 import { StatusError } from '../../../src/apimachinery/status.js';
@@ -333,12 +332,26 @@ describe('ObjectStore: list', () => {
 });
 
 describe('ObjectStore: watch', () => {
-  function collect(): { events: WatchEvent[]; listener: (e: WatchEvent) => void; summary: () => string[] } {
+  function collect(): { events: WatchEvent[]; listener: (e: WatchEvent) => void; summary: () => string[]; until: (n: number) => Promise<void> } {
     const events: WatchEvent[] = [];
+    const waiters: { n: number; resolve: () => void }[] = [];
     return {
       events,
-      listener: (e) => events.push(e),
+      listener: (e) => {
+        events.push(e);
+        for (const w of waiters.filter((w) => events.length === w.n)) w.resolve();
+      },
       summary: () => events.map((e) => `${e.type} ${e.object.metadata.name ?? ''} ${e.object.metadata.resourceVersion ?? ''}`),
+      /** Resolves once the watch has delivered its n-th event (before a timer could deliver another). */
+      until: async (n) => {
+        // The store's timers are unref'd, as a server's should be: hold the event loop open while waiting.
+        const keepAlive = setInterval(() => {}, 1 << 30);
+        try {
+          await new Promise<void>((resolve) => (events.length >= n ? resolve() : waiters.push({ n, resolve })));
+        } finally {
+          clearInterval(keepAlive);
+        }
+      },
     };
   }
 
@@ -422,7 +435,7 @@ describe('ObjectStore: watch', () => {
     const store = newStore({ futureResourceVersionWaitMs: 20 });
     const c = collect();
     store.watch(configMapType, { resourceVersion: '100' }, c.listener);
-    await sleep(60);
+    await c.until(1);
     assert.equal(c.events.length, 1);
     assert.equal(c.events[0]!.type, 'ERROR');
     assert.deepEqual(c.events[0]!.object, {
@@ -445,14 +458,16 @@ describe('ObjectStore: watch', () => {
     const w = store.watch(roleType, { allowBookmarks: true }, c.listener);
     assert.deepEqual(c.events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
     assert.deepEqual(c.events[1]!.object, { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { resourceVersion: '5', creationTimestamp: null }, rules: null });
-    await sleep(60);
-    assert.ok(c.events.filter((e) => e.type === 'BOOKMARK').length >= 2, 'the first bookmark and at least one periodic one');
+    // The first bookmark and two periodic ones, each with the store's current resourceVersion.
+    await c.until(4);
+    assert.deepEqual(c.events.map((e) => e.type), ['ADDED', 'BOOKMARK', 'BOOKMARK', 'BOOKMARK']);
+    assert.deepEqual(c.events[3], c.events[1]);
     assert.deepEqual(store.debugCounts(), { watchers: 1, timers: 1, waiting: 0 });
     w.stop();
-    const count = c.events.length;
-    await sleep(40);
-    assert.equal(c.events.length, count, 'no event after stop()');
+    // No event after stop(): the watcher is gone from the store and its interval is cleared, so nothing is
+    // left that could deliver one.
     assert.deepEqual(store.debugCounts(), { watchers: 0, timers: 0, waiting: 0 });
+    assert.equal(c.events.length, 4);
   });
 
   test('sendInitialEvents: the initial-events-end bookmark', () => {
