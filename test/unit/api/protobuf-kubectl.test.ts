@@ -192,7 +192,7 @@ function nonZeroFields(type: protobuf.Type, bytes: Uint8Array): WireField[] {
       assert.ok(rawType !== undefined, 'typeMeta comes before raw');
       read = nonZeroFields(rawType, value);
     } else if (field.map) {
-      read = mapEntry(field as protobuf.MapField, value);
+      read = mapEntry(field, value);
     } else if (field.resolvedType instanceof protobuf.Type) {
       read = nonZeroFields(field.resolvedType, value);
     } else {
@@ -204,7 +204,7 @@ function nonZeroFields(type: protobuf.Type, bytes: Uint8Array): WireField[] {
 }
 
 /** A map entry: key 1, value 2, kept whole (an entry with an empty value is still an entry). */
-function mapEntry(field: protobuf.MapField, bytes: Uint8Array): WireField[] {
+function mapEntry(field: protobuf.Field, bytes: Uint8Array): WireField[] {
   const reader = protobuf.Reader.create(bytes);
   const out: WireField[] = [];
   while (reader.pos < reader.len) {
