@@ -27,7 +27,8 @@ export interface StatusBody {
   metadata: Record<string, never>;
   status: 'Failure' | 'Success';
   message: string;
-  reason: string;
+  /** Omitted when empty (StatusReasonUnknown), as kube's encoder omits it. */
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }
@@ -52,7 +53,7 @@ export class StatusError extends Error {
   constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'StatusError';
-    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...(reason !== '' ? { reason } : {}), ...(details ? { details } : {}), code };
     this.headers = headers;
   }
 
@@ -124,6 +125,15 @@ export function unsupportedMediaType(): StatusError {
 export function internalError(err: unknown): StatusError {
   const text = err instanceof Error ? err.message : String(err);
   return new StatusError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] });
+}
+
+/**
+ * What kube-apiserver answers for an error a storage returned that is not a metav1.Status
+ * (responsewriters/status.go convertStorageErrorOrNot): a 500 whose message is the error's text, with reason
+ * StatusReasonUnknown (empty, so omitted). Only for the cases where kube itself answers so.
+ */
+export function unknownError(message: string): StatusError {
+  return new StatusError(500, '', message);
 }
 
 /** A field error as kube's field.Error prints it: `message` is the whole `field: body` text. */

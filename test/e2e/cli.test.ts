@@ -119,15 +119,29 @@ test('--anonymous-auth=false: no credentials is 401', async () => {
   try {
     const res = await get(`${strict.ready.url}/version`, await readFile(strict.ready.caFile, 'utf8'));
     assert.equal(res.status, 401);
-    assert.equal(JSON.parse(res.body).reason, 'Unauthorized');
+    assert.deepEqual(JSON.parse(res.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
   } finally {
     await strict.stop();
   }
 });
 
-test('no credentials with anonymous auth on: system:anonymous', async () => {
-  const res = await get(`${server.ready.url}/version`, await readFile(server.ready.caFile, 'utf8'));
-  assert.equal(res.status, 200);
+test('no credentials with anonymous auth on: system:anonymous, in system:unauthenticated', async () => {
+  const ca = await readFile(server.ready.caFile, 'utf8');
+  // system:public-info-viewer is bound to system:unauthenticated: /version is open to anonymous.
+  assert.equal((await get(`${server.ready.url}/version`, ca)).status, 200);
+  // Nothing else is: the 403 names the user the request was authenticated as.
+  const res = await get(`${server.ready.url}/api/v1/namespaces`, ca);
+  assert.equal(res.status, 403);
+  assert.deepEqual(JSON.parse(res.body), {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+    reason: 'Forbidden',
+    details: { kind: 'namespaces' },
+    code: 403,
+  });
 });
 
 const BILLION_LAUGHS = `${['a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n')}\n`;

@@ -31,31 +31,57 @@ after(async () => {
   await tmp?.remove();
 });
 
-/** Waits until `check` holds on the text, or fails after a while with what was seen. */
-async function waitFor(read: () => string, check: (text: string) => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check(read())) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}; saw:\n${read()}`);
+/** Text that arrives in pieces, with a promise for the moment it first matches a pattern. */
+function growingText(): { readonly text: string; add(piece: string): void; until(pattern: RegExp): Promise<void>; fail(why: string): void } {
+  let text = '';
+  let failure: string | undefined;
+  let waiters: { pattern: RegExp; resolve: () => void; reject: (err: Error) => void }[] = [];
+  return {
+    get text() {
+      return text;
+    },
+    add(piece) {
+      text += piece;
+      waiters = waiters.filter((w) => (w.pattern.test(text) ? (w.resolve(), false) : true));
+    },
+    until(pattern) {
+      return new Promise((resolve, reject) => {
+        if (pattern.test(text)) resolve();
+        else if (failure !== undefined) reject(new Error(`${failure} before ${pattern}; saw:\n${text}`));
+        else waiters.push({ pattern, resolve, reject });
+      });
+    },
+    // The source ended or failed: nothing more can arrive, so every pattern still awaited fails with what was seen.
+    fail(why) {
+      failure = why;
+      for (const w of waiters.splice(0)) w.reject(new Error(`${why} before ${w.pattern}; saw:\n${text}`));
+    },
+  };
 }
 
 for (const { name, path } of kubectlBinaries()) {
   test(`${name} get -w shows objects created while it watches`, async () => {
     const core = admin.makeApiClient(CoreV1Api);
-    const cm = `seen-by-${name.replace(/\./g, '-')}`;
+    const suffix = name.replace(/\./g, '-');
+    const cm = `seen-by-${suffix}`;
+    // An object that exists before kubectl starts: once kubectl prints it, its list is done, and the watch it
+    // opens from the list's resourceVersion delivers everything created after, whenever the watch starts.
+    const listed = `listed-by-${suffix}`;
+    await core.createNamespacedConfigMap({ namespace: 'watched', body: configMap(listed, { a: '1' }) });
     const child = spawn(path, ['--kubeconfig', adminFile, '--cache-dir', `${tmp.dir}/cache`, 'get', 'configmaps', '-n', 'watched', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const out = growingText();
+    child.stdout.setEncoding('utf8').on('data', (d: string) => out.add(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => out.add(d));
+    child.on('exit', (code) => out.fail(`kubectl exited with ${code}`));
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      await out.until(new RegExp(`ADDED\\s+${listed}\\s+1\\s`));
       await core.createNamespacedConfigMap({ namespace: 'watched', body: configMap(cm, { a: '1' }) });
-      await waitFor(() => out, (t) => new RegExp(`ADDED\\s+${cm}\\s+1\\s`).test(t), `ADDED ${cm}`);
+      await out.until(new RegExp(`ADDED\\s+${cm}\\s+1\\s`));
       await core.deleteNamespacedConfigMap({ name: cm, namespace: 'watched' });
-      await waitFor(() => out, (t) => new RegExp(`DELETED\\s+${cm}\\s`).test(t), `DELETED ${cm}`);
+      await out.until(new RegExp(`DELETED\\s+${cm}\\s`));
     } finally {
       child.kill('SIGTERM');
+      await core.deleteNamespacedConfigMap({ name: listed, namespace: 'watched' });
     }
   });
 }
@@ -63,18 +89,20 @@ for (const { name, path } of kubectlBinaries()) {
 test('client-node informer sees add, update and delete', async () => {
   const core = admin.makeApiClient(CoreV1Api);
   const informer = makeInformer(admin, '/api/v1/namespaces/watched/configmaps', () => core.listNamespacedConfigMap({ namespace: 'watched' }));
-  const events: string[] = [];
-  informer.on('add', (o) => events.push(`add ${o.metadata?.name}`));
-  informer.on('update', (o) => events.push(`update ${o.metadata?.name} ${o.data?.k}`));
-  informer.on('delete', (o) => events.push(`delete ${o.metadata?.name}`));
+  const events = growingText();
+  informer.on('add', (o) => events.add(`add ${o.metadata?.name}\n`));
+  informer.on('update', (o) => events.add(`update ${o.metadata?.name} ${o.data?.k}\n`));
+  informer.on('delete', (o) => events.add(`delete ${o.metadata?.name}\n`));
+  informer.on('error', (err) => events.fail(`informer error ${String(err)}`));
   await informer.start();
   try {
     await core.createNamespacedConfigMap({ namespace: 'watched', body: configMap('informed', { k: 'v1' }) });
-    await waitFor(() => events.join('\n'), (t) => t.includes('add informed'), 'add');
+    await events.until(/^add informed$/m);
     await core.replaceNamespacedConfigMap({ name: 'informed', namespace: 'watched', body: configMap('informed', { k: 'v2' }) });
-    await waitFor(() => events.join('\n'), (t) => t.includes('update informed v2'), 'update');
+    await events.until(/^update informed v2$/m);
     await core.deleteNamespacedConfigMap({ name: 'informed', namespace: 'watched' });
-    await waitFor(() => events.join('\n'), (t) => t.includes('delete informed'), 'delete');
+    await events.until(/^delete informed$/m);
+    assert.equal(events.text, 'add informed\nupdate informed v2\ndelete informed\n');
   } finally {
     await informer.stop();
   }
@@ -96,9 +124,10 @@ test('client-node: RBAC objects created through the typed API allow and refuse a
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'lee' }],
     },
   });
+  await admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'watched', body: configMap('for-lee', { k: 'v' }) });
   const lee = kc(await server().kubeconfig({ user: 'lee', auth: 'token' })).makeApiClient(CoreV1Api);
   const list = await lee.listNamespacedConfigMap({ namespace: 'watched' });
-  assert.ok(Array.isArray(list.items));
+  assert.deepEqual(list.items.map((c) => [c.metadata?.name, c.data]), [['for-lee', { k: 'v' }]]);
   await assert.rejects(lee.listNamespacedSecret({ namespace: 'watched' }), (err: unknown) => {
     assert.equal((err as { code?: number }).code, 403);
     const body = (err as { body?: unknown }).body;

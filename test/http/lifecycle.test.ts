@@ -112,17 +112,19 @@ test('two servers in one process do not trust each other\'s certificates', async
 
 test('stop() ends open watches: the client sees its stream end, not a reset', async () => {
   const server = await startServer({ authorizationMode: 'AlwaysAllow' });
+  let started!: () => void;
+  const watching = new Promise<void>((resolve) => (started = resolve));
   const ended = new Promise<string>((resolve, reject) => {
     const req = request(`${server.url}/api/v1/namespaces?watch=1`, { ca: server.caCert, agent: false }, (res) => {
-      res.on('data', () => {});
+      // The first events are the existing namespaces: once one arrives, the watch is open.
+      res.on('data', () => started());
       res.on('end', () => resolve('end'));
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end();
   });
-  // Let the watch start (its first events are the existing namespaces).
-  await new Promise((r) => setTimeout(r, 100));
+  await watching;
   await server.stop();
   assert.equal(await ended, 'end');
 });

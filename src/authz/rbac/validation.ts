@@ -104,6 +104,8 @@ function asStrings(value: unknown): string[] {
 export function applyRbacDefaults<T extends KubeObject>(obj: T): T {
   const copy = cloneJson(obj);
   if (copy.kind !== 'RoleBinding' && copy.kind !== 'ClusterRoleBinding') return copy;
+  // roleRef is a struct, not a pointer, in Go: an absent or null roleRef is the zero RoleRef, defaulted too.
+  if (copy.roleRef === undefined || copy.roleRef === null) (copy as KubeObject).roleRef = { apiGroup: '', kind: '', name: '' };
   const roleRef = copy.roleRef;
   if (isRecord(roleRef) && asString(roleRef.apiGroup) === '') roleRef.apiGroup = RBAC_GROUP;
   for (const subject of asArray(copy.subjects)) {

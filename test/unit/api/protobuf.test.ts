@@ -1,6 +1,7 @@
 // Kubernetes protobuf bodies: the wire format of
 // staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf/protobuf.go, the messages of kube's generated.proto
 // files, and the 400s kube-apiserver's create handler gives (handlers/rest.go transformDecodeError).
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
@@ -198,6 +199,8 @@ test('kubectl 1.33 auth whoami body (authentication.k8s.io/v1 SelfSubjectReview)
     '121a' + '0a10' + '0a0012001a0022002a00320038004200' + '1206' + '0a040a001200' +
     '1a00' + '2200';
   assert.equal(body.toString('hex'), hex);
+  // What kubectl 1.33 really sent (test/fixtures/protobuf/README.md).
+  assert.equal(readFileSync(new URL('../../fixtures/protobuf/auth-whoami.pb', import.meta.url)).toString('hex'), hex);
   assert.deepEqual(decodeKubeProtobuf(body, SSR_V1), { ...SSR_V1, metadata: {}, status: { userInfo: {} } });
 });
 

@@ -1,24 +1,31 @@
-// Cases from staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken_test.go.
+// The bearer token authenticator, staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken.go.
+// Rows named `Test...` are kube's own cases, from bearertoken_test.go beside it (a table row's Go name in quotes,
+// an unnamed row by its header); rows marked (ours) are not in kube's tests.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bearerToken, bearerTokenAuthenticator, INVALID_BEARER_TOKEN, INVALID_TOKEN_WITH_SPACE_WARNING } from '../../../src/authn/bearer-token.js';
-import type { AuthnRequest, TokenAuthenticator } from '../../../src/authn/types.js';
+import type { AuthnRequest, AuthnResult, TokenAuthenticator } from '../../../src/authn/types.js';
 
 const req = (authorization?: string | string[]): AuthnRequest => ({ headers: authorization === undefined ? {} : { authorization }, peerCertificates: [] });
 
 const tokenCases: { name: string; header?: string | string[]; token: string | null }[] = [
-  { name: 'no header is no token', token: null },
-  { name: 'empty header is no token', header: '', token: null },
-  { name: 'Bearer scheme', header: 'Bearer abc', token: 'abc' },
-  { name: 'scheme is case-insensitive', header: 'bEaReR abc', token: 'abc' },
-  { name: 'surrounding spaces are trimmed', header: '  Bearer abc  ', token: 'abc' },
-  { name: 'TestBearerTokenEmpty: Bearer with nothing after it', header: 'Bearer ', token: null },
-  { name: 'two spaces: empty token part', header: 'Bearer  abc', token: null },
-  { name: 'token with a space: first part only (SplitN 3)', header: 'Bearer abc def', token: 'abc' },
-  { name: 'Basic scheme is not a bearer token', header: 'Basic YWxpY2U6cHc=', token: null },
-  { name: 'scheme only', header: 'Bearer', token: null },
-  { name: 'non-ASCII token is passed on as is', header: 'Bearer tøken', token: 'tøken' },
-  { name: 'first of repeated headers', header: ['Bearer one', 'Bearer two'], token: 'one' },
+  { name: 'TestAuthenticateRequest: "Bearer token"', header: 'Bearer token', token: 'token' },
+  { name: 'TestAuthenticateRequestIncludingValueAfterToken: "Bearer token a"', header: 'Bearer token a', token: 'token' },
+  { name: 'TestAuthenticateRequestIncludingValueAfterToken: "Bearer token a b c"', header: 'Bearer token a b c', token: 'token' },
+  { name: 'TestAuthenticateRequestIncludingValueAfterToken: "Bearer token   a"', header: 'Bearer token   a', token: 'token' },
+  { name: 'TestAuthenticateRequestBadValue: no Authorization header', token: null },
+  { name: 'TestAuthenticateRequestBadValue: "Bearer"', header: 'Bearer', token: null },
+  { name: 'TestAuthenticateRequestBadValue: "bear token"', header: 'bear token', token: null },
+  { name: 'TestAuthenticateRequestBadValue: "Bearer: token"', header: 'Bearer: token', token: null },
+  { name: 'TestBearerToken "no header"', token: null },
+  { name: 'TestBearerToken "empty header"', header: '', token: null },
+  { name: 'TestBearerToken "non-bearer header"', header: 'Basic 123', token: null },
+  { name: 'TestBearerToken "empty bearer token"', header: 'Bearer ', token: null },
+  { name: '(ours) the scheme is compared case-insensitively', header: 'bEaReR abc', token: 'abc' },
+  { name: '(ours) surrounding spaces are trimmed', header: '  Bearer abc  ', token: 'abc' },
+  { name: '(ours) two spaces: the token part is empty', header: 'Bearer  abc', token: null },
+  { name: '(ours) a non-ASCII token is passed on as is', header: 'Bearer tøken', token: 'tøken' },
+  { name: '(ours) repeated headers: the first one (Go\'s Header.Get)', header: ['Bearer one', 'Bearer two'], token: 'one' },
 ];
 
 for (const c of tokenCases) {
@@ -27,24 +34,46 @@ for (const c of tokenCases) {
   });
 }
 
-const fixed = (valid: string): TokenAuthenticator => ({
-  authenticateToken: async (token) => (token === valid ? { ok: true, authenticator: 'test', user: { name: 'u', uid: '', groups: [], extra: {} } } : null),
+const myuser = { name: 'myuser', uid: '', groups: [], extra: {} };
+/** A token authenticator that answers `result` and records the tokens it was asked about. */
+const tokenFunc = (result: AuthnResult): TokenAuthenticator & { asked: string[] } => {
+  const asked: string[] = [];
+  return { asked, authenticateToken: async (token) => (asked.push(token), result) };
+};
+
+// bearertoken_test.go's TokenFunc answers (resp, ok, err); ours is one AuthnResult: a user, null for
+// "not mine" (nil, false, nil), or { ok: false, reason } for an error.
+const authCases: { name: string; header?: string; answer: AuthnResult; want: AuthnResult; asked: string[] }[] = [
+  { name: 'TestAuthenticateRequest: a recognised token authenticates', header: 'Bearer token', answer: { ok: true, authenticator: 'test', user: myuser }, want: { ok: true, authenticator: 'test', user: myuser }, asked: ['token'] },
+  { name: 'TestAuthenticateRequestTokenInvalid: an unrecognised token is invalidToken, not "no credentials"', header: 'Bearer token', answer: null, want: { ok: false, reason: INVALID_BEARER_TOKEN }, asked: ['token'] },
+  { name: 'TestAuthenticateRequestTokenInvalidCustomError: the token authenticator\'s own error is returned as is', header: 'Bearer token', answer: { ok: false, reason: 'custom' }, want: { ok: false, reason: 'custom' }, asked: ['token'] },
+  { name: 'TestAuthenticateRequestTokenError: an error is an error', header: 'Bearer token', answer: { ok: false, reason: 'error' }, want: { ok: false, reason: 'error' }, asked: ['token'] },
+  { name: 'TestAuthenticateRequestBadValue: no token, the token authenticator is not called', answer: null, want: null, asked: [] },
+  { name: 'TestAuthenticateRequestBadValue: "Bearer", the token authenticator is not called', header: 'Bearer', answer: null, want: null, asked: [] },
+  { name: 'TestBearerToken "no header"', answer: null, want: null, asked: [] },
+  { name: 'TestBearerToken "empty header"', header: '', answer: null, want: null, asked: [] },
+  { name: 'TestBearerToken "non-bearer header"', header: 'Basic 123', answer: null, want: null, asked: [] },
+  { name: 'TestBearerToken "empty bearer token"', header: 'Bearer ', answer: null, want: null, asked: [] },
+  // The row also checks that kube deletes the Authorization header on success, so that it is not passed on;
+  // the mock forwards no request, so only the user is checked here.
+  { name: 'TestBearerToken "valid bearer token removing header"', header: 'Bearer 123', answer: { ok: true, authenticator: 'test', user: myuser }, want: { ok: true, authenticator: 'test', user: myuser }, asked: ['123'] },
+  { name: 'TestBearerToken "invalid bearer token"', header: 'Bearer 123', answer: null, want: { ok: false, reason: INVALID_BEARER_TOKEN }, asked: ['123'] },
+  { name: 'TestBearerToken "error bearer token"', header: 'Bearer 123', answer: { ok: false, reason: 'error' }, want: { ok: false, reason: 'error' }, asked: ['123'] },
+];
+
+for (const c of authCases) {
+  test(`bearerTokenAuthenticator: ${c.name}`, async () => {
+    const tokens = tokenFunc(c.answer);
+    assert.deepEqual(await bearerTokenAuthenticator(tokens).authenticate(req(c.header)), c.want);
+    assert.deepEqual(tokens.asked, c.asked);
+  });
+}
+
+test('(ours) invalidToken is kube\'s "invalid bearer token"', () => {
+  assert.equal(INVALID_BEARER_TOKEN, 'invalid bearer token');
 });
 
-test('TestAuthenticateRequestTokenValid: a recognised token authenticates', async () => {
-  const result = await bearerTokenAuthenticator(fixed('good')).authenticate(req('Bearer good'));
-  assert.equal(result?.ok, true);
-});
-
-test('TestAuthenticateRequestTokenInvalid: an unrecognised token is "invalid bearer token", not "no credentials"', async () => {
-  assert.deepEqual(await bearerTokenAuthenticator(fixed('good')).authenticate(req('Bearer bad')), { ok: false, reason: INVALID_BEARER_TOKEN });
-});
-
-test('TestAuthenticateRequestTokenNone: no token is not this authenticator\'s business', async () => {
-  assert.equal(await bearerTokenAuthenticator(fixed('good')).authenticate(req()), null);
-});
-
-// bearertoken.go: an empty token between two spaces gets invalidTokenWithSpaceWarning; other empty tokens do not.
+// (ours) bearertoken.go: an empty token between two spaces gets invalidTokenWithSpaceWarning; other empty tokens do not.
 const warningCases: { name: string; header: string; warnings: string[] }[] = [
   { name: 'Bearer  <token> (two spaces) warns', header: 'Bearer  abc', warnings: [INVALID_TOKEN_WITH_SPACE_WARNING] },
   { name: 'Bearer   <token> (three spaces) warns', header: 'Bearer   abc', warnings: [INVALID_TOKEN_WITH_SPACE_WARNING] },
@@ -54,13 +83,13 @@ const warningCases: { name: string; header: string; warnings: string[] }[] = [
 ];
 
 for (const c of warningCases) {
-  test(`bearerToken warning: ${c.name}`, () => {
+  test(`bearerToken warning (ours): ${c.name}`, () => {
     const warnings: string[] = [];
     bearerToken({ ...req(c.header), addWarning: (text) => warnings.push(text) });
     assert.deepEqual(warnings, c.warnings);
   });
 }
 
-test('invalidTokenWithSpaceWarning is kube\'s wording', () => {
+test('(ours) invalidTokenWithSpaceWarning is kube\'s wording', () => {
   assert.equal(INVALID_TOKEN_WITH_SPACE_WARNING, 'the provided Authorization header contains extra space before the bearer token, and is ignored');
 });

@@ -1,7 +1,8 @@
 // Cases from staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509_test.go (TestX509,
 // TestX509Verifier), with certificates made by our own PKI at test time.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import { x509Authenticator } from '../../../src/authn/x509.js';
 import type { AuthnResult } from '../../../src/authn/types.js';
@@ -69,16 +70,17 @@ test('a verified chain is re-checked once the clock passes its expiry', async ()
   assert.equal((await authenticator.authenticate({ headers: {}, peerCertificates: [cert] }))?.ok, false);
 });
 
+// A fixed certificate (test/fixtures/x509/README.md) so that its credential id is a literal, from OpenSSL's
+// `-fingerprint -sha256`, not recomputed here the way the code computes it.
 test('x509: CN and O are read unescaped, as Go holds them, and the credential-id extra names the certificate', async () => {
-  const cert = (await issueClientCert(ca, { user: 'jane,doe+x', groups: ['dev+ops', 'a=b'] })).cert;
-  const result = await x509Authenticator({ roots: () => [ca.cert] }).authenticate({ headers: {}, peerCertificates: [cert] });
-  assert.equal(result?.ok, true);
-  if (result?.ok) {
-    assert.equal(result.user.name, 'jane,doe+x');
-    assert.deepEqual(result.user.groups, ['dev+ops', 'a=b']);
-    // x509.go CommonNameUserConversion: X509SHA256=<lower-case hex of the certificate's SHA-256>.
-    assert.deepEqual(result.user.extra, { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${cert.fingerprint256.replaceAll(':', '').toLowerCase()}`] });
-  }
+  const fixture = (name: string) => new X509Certificate(readFileSync(new URL(`../../fixtures/x509/${name}`, import.meta.url)));
+  const result = await x509Authenticator({ roots: () => [fixture('fixture-ca.crt')] }).authenticate({ headers: {}, peerCertificates: [fixture('jane-escaped.crt')] });
+  // x509.go CommonNameUserConversion: X509SHA256=<lower-case hex of the certificate's SHA-256>.
+  assert.deepEqual(result, {
+    ok: true,
+    authenticator: 'x509',
+    user: { name: 'jane,doe+x', uid: '', groups: ['dev+ops', 'a=b'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=919fcef1d885b24897dc641b81442fc9de3213ddcd70b31f9fc689a4071ad29d'] } },
+  });
 });
 
 /** nameConstraints permitting the DNS subtree example.com. */

@@ -2,7 +2,7 @@
 // kube's 404/409/422 bodies, namespace lifecycle, resourceVersion preconditions, watch replay, 410, bookmarks and
 // listener cleanup.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import { configMapType } from '../../../src/api/groups/core/configmaps.js';
 import { deleteNamespace, namespaceType } from '../../../src/api/groups/core/namespaces.js';
@@ -337,12 +337,26 @@ describe('ObjectStore: list', () => {
 });
 
 describe('ObjectStore: watch', () => {
-  function collect(): { events: WatchEvent[]; listener: (e: WatchEvent) => void; summary: () => string[] } {
+  function collect(): { events: WatchEvent[]; listener: (e: WatchEvent) => void; summary: () => string[]; until: (n: number) => Promise<void> } {
     const events: WatchEvent[] = [];
+    const waiters: { n: number; resolve: () => void }[] = [];
     return {
       events,
-      listener: (e) => events.push(e),
+      listener: (e) => {
+        events.push(e);
+        for (const w of waiters.filter((w) => events.length === w.n)) w.resolve();
+      },
       summary: () => events.map((e) => `${e.type} ${e.object.metadata.name ?? ''} ${e.object.metadata.resourceVersion ?? ''}`),
+      /** Resolves once the watch has delivered its n-th event (before a timer could deliver another). */
+      until: async (n) => {
+        // The store's timers are unref'd, as a server's should be: hold the event loop open while waiting.
+        const keepAlive = setInterval(() => {}, 1 << 30);
+        try {
+          await new Promise<void>((resolve) => (events.length >= n ? resolve() : waiters.push({ n, resolve })));
+        } finally {
+          clearInterval(keepAlive);
+        }
+      },
     };
   }
 
@@ -426,7 +440,7 @@ describe('ObjectStore: watch', () => {
     const store = newStore({ futureResourceVersionWaitMs: 20 });
     const c = collect();
     store.watch(configMapType, { resourceVersion: '100' }, c.listener);
-    await sleep(60);
+    await c.until(1);
     assert.equal(c.events.length, 1);
     assert.equal(c.events[0]!.type, 'ERROR');
     assert.deepEqual(c.events[0]!.object, {
@@ -449,14 +463,16 @@ describe('ObjectStore: watch', () => {
     const w = store.watch(roleType, { allowBookmarks: true }, c.listener);
     assert.deepEqual(c.events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
     assert.deepEqual(c.events[1]!.object, { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { resourceVersion: '5', creationTimestamp: null }, rules: null });
-    await sleep(60);
-    assert.ok(c.events.filter((e) => e.type === 'BOOKMARK').length >= 2, 'the first bookmark and at least one periodic one');
+    // The first bookmark and two periodic ones, each with the store's current resourceVersion.
+    await c.until(4);
+    assert.deepEqual(c.events.map((e) => e.type), ['ADDED', 'BOOKMARK', 'BOOKMARK', 'BOOKMARK']);
+    assert.deepEqual(c.events[3], c.events[1]);
     assert.deepEqual(store.debugCounts(), { watchers: 1, timers: 1, waiting: 0 });
     w.stop();
-    const count = c.events.length;
-    await sleep(40);
-    assert.equal(c.events.length, count, 'no event after stop()');
+    // No event after stop(): the watcher is gone from the store and its interval is cleared, so nothing is
+    // left that could deliver one.
     assert.deepEqual(store.debugCounts(), { watchers: 0, timers: 0, waiting: 0 });
+    assert.equal(c.events.length, 4);
   });
 
   test('sendInitialEvents: the initial-events-end bookmark', () => {
@@ -466,23 +482,22 @@ describe('ObjectStore: watch', () => {
     assert.deepEqual(c.events, [{ type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: '4', creationTimestamp: null, annotations: { 'k8s.io/initial-events-end': 'true' } } } }]);
   });
 
-  test('onChange is called synchronously for every write; its remover works; a throwing listener does not break writes', () => {
+  test('onChange is called synchronously for every write; its remover works; a throwing listener does not break writes and is reported as a process warning', async () => {
     const store = newStore();
     const seen: string[] = [];
     const off = store.onChange((c) => seen.push(`${c.event.type} ${c.type.kind} ${c.event.object.metadata.name}`));
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.message);
-    process.on('warning', onWarning);
     const offBad = store.onChange(() => {
       throw new Error('listener bug');
     });
+    const warned = once(process, 'warning') as Promise<[Error]>;
     store.create(roleType, role('x'));
     assert.deepEqual(seen, ['ADDED Role x']);
+    const [warning] = await warned;
+    assert.match(warning.message, /^object store listener threw: Error: listener bug\n    at /);
     off();
     offBad();
     store.delete(roleType, 'default', 'x');
     assert.deepEqual(seen, ['ADDED Role x']);
-    process.off('warning', onWarning);
   });
 
   test('a listener that writes is told of its own writes after the change it handles, as every other listener is', () => {
