@@ -46,7 +46,7 @@ export function bearerTokenAuthenticator(tokenAuth: TokenAuthenticator): Request
     async authenticate(req) {
       const token = bearerToken(req);
       if (token === null) return null;
-      const result = await tokenAuth.authenticateToken(token);
+      const result = await tokenAuth.authenticateToken(token, req.audiences);
       return result ?? { ok: false, reason: INVALID_BEARER_TOKEN };
     },
   };

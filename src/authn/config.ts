@@ -13,12 +13,13 @@
 import type { X509Certificate } from 'node:crypto';
 import { anonymousAuthenticator } from './anonymous.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
-import { authenticatedGroupAdder, tokenAuthenticatedGroupAdder } from './group-adder.js';
+import { audienceAgnostic } from './audience-agnostic.js';
+import { authenticatedGroupAdder } from './group-adder.js';
 import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from './password-file.js';
 import type { UserSource } from './static-users.js';
 import { staticTokenAuthenticator, type TokenTable } from './token-file.js';
 import { tokenUnion } from './token-union.js';
-import type { RequestAuthenticator, TokenAuthenticator } from './types.js';
+import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './types.js';
 import { union } from './union.js';
 import { x509Authenticator } from './x509.js';
 
@@ -35,7 +36,7 @@ export interface AuthenticationConfig {
   clientCaRoots?: () => readonly X509Certificate[];
   /** --token-auth-file and the tokens minted in memory; none turns static tokens off. */
   tokenSources: readonly UserSource<TokenTable>[];
-  /** --api-audiences: the audiences TokenReview assumes when a review names none. */
+  /** --api-audiences: what a credential must be meant for, on a request and in a TokenReview that names none. */
   apiAudiences: readonly string[];
 }
 
@@ -43,8 +44,11 @@ export interface AuthenticationConfig {
 export interface Authenticators {
   /** failOnError(groupAdder(union(request authenticators)), anonymous), or without anonymous when it is off. */
   requestAuthenticator: RequestAuthenticator;
-  /** What TokenReview needs: the same token union the bearer path wraps, with system:authenticated added, and the API audiences. */
-  tokenReview: { tokenAuthenticator: TokenAuthenticator; apiAudiences: readonly string[] };
+  /**
+   * What TokenReview needs: kube's TokenReview storage gets the server's whole request authenticator and asks it
+   * about a request carrying only `Authorization: Bearer <token>`, so the answer is the bearer path's exactly.
+   */
+  tokenReview: { authenticator: RequestAuthenticator; apiAudiences: readonly string[] };
   /** Headers every 401 carries: WWW-Authenticate while basic auth is on (kube 1.18's Unauthorized(SupportsBasicAuth)). */
   challengeHeaders: Record<string, string>;
 }
@@ -53,7 +57,7 @@ export interface Authenticators {
 export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   // Bearer token methods, local first, then remote (kube's comment).
   const tokenAuthenticators: TokenAuthenticator[] = [
-    ...(config.tokenSources.length > 0 ? [staticTokenAuthenticator(config.tokenSources)] : []),
+    ...(config.tokenSources.length > 0 ? [audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences)] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [
@@ -62,11 +66,21 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
     ...(tokenAuthenticators.length > 0 ? [bearerTokenAuthenticator(tokens)] : []),
   ];
   const authenticated = authenticatedGroupAdder(union(requestAuthenticators));
+  // "If the authenticator chain returns an error, return an error (don't consider a bad bearer token or
+  // invalid username/password combination anonymous)."
+  const requestAuthenticator = withApiAudiences(config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated, config.apiAudiences);
   return {
-    // "If the authenticator chain returns an error, return an error (don't consider a bad bearer token or
-    // invalid username/password combination anonymous)."
-    requestAuthenticator: config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated,
-    tokenReview: { tokenAuthenticator: tokenAuthenticatedGroupAdder(tokens), apiAudiences: config.apiAudiences },
+    requestAuthenticator,
+    tokenReview: { authenticator: requestAuthenticator, apiAudiences: config.apiAudiences },
     challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},
   };
+}
+
+/**
+ * kube's WithAuthentication puts the API audiences on every request's context before it authenticates; a
+ * TokenReview sets its own (the review's, else the API's) and keeps them.
+ */
+function withApiAudiences(inner: RequestAuthenticator, apiAudiences: readonly string[]): RequestAuthenticator {
+  if (apiAudiences.length === 0) return inner;
+  return { authenticate: (req: AuthnRequest) => inner.authenticate(req.audiences === undefined ? { ...req, audiences: apiAudiences } : req) };
 }

@@ -1,5 +1,5 @@
-// Source: staging/src/k8s.io/apiserver/pkg/authentication/group/authenticated_group_adder.go and token_group_adder.go.
-import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type AuthnResult, type RequestAuthenticator, type TokenAuthenticator, type UserInfo } from './types.js';
+// Source: staging/src/k8s.io/apiserver/pkg/authentication/group/authenticated_group_adder.go.
+import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type AuthnResult, type RequestAuthenticator, type UserInfo } from './types.js';
 
 /** Adds system:authenticated, except to anonymous and to users that already carry either catch-all group. */
 export function addAuthenticatedGroup(user: UserInfo): UserInfo {
@@ -15,9 +15,4 @@ function withGroup(result: AuthnResult): AuthnResult {
 /** kube's AuthenticatedGroupAdder over a request authenticator. */
 export function authenticatedGroupAdder(inner: RequestAuthenticator): RequestAuthenticator {
   return { authenticate: async (req) => withGroup(await inner.authenticate(req)) };
-}
-
-/** kube's TokenGroupAdder with system:authenticated, as TokenReview uses it. */
-export function tokenAuthenticatedGroupAdder(inner: TokenAuthenticator): TokenAuthenticator {
-  return { authenticateToken: async (token) => withGroup(await inner.authenticateToken(token)) };
 }

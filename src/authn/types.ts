@@ -18,6 +18,11 @@ export interface AuthnRequest {
   peerCertificates: readonly X509Certificate[];
   /** kube's warning.AddWarning: a Warning header on the response, whatever the outcome. */
   addWarning?(text: string): void;
+  /**
+   * The audiences the credential must be meant for (kube's authenticator.WithAudiences on the request's context):
+   * the API audiences for a request, the review's for a TokenReview; unset when there are none.
+   */
+  audiences?: readonly string[];
 }
 
 /** Authenticated: the user, and which authenticator said so (for the request log and audit). */
@@ -25,6 +30,8 @@ export interface AuthnSuccess {
   ok: true;
   user: UserInfo;
   authenticator: string;
+  /** The audiences the credential was found valid for (kube's Response.Audiences); unset when it carries none. */
+  audiences?: string[];
 }
 
 /** Credentials were presented but are not valid: the request gets 401 and never falls through to anonymous. */
@@ -41,9 +48,9 @@ export interface RequestAuthenticator {
   authenticate(req: AuthnRequest): Promise<AuthnResult>;
 }
 
-/** kube's authenticator.Token: the same three answers for a bearer token alone. */
+/** kube's authenticator.Token: the same three answers for a bearer token alone, checked against the request's audiences. */
 export interface TokenAuthenticator {
-  authenticateToken(token: string): Promise<AuthnResult>;
+  authenticateToken(token: string, audiences?: readonly string[]): Promise<AuthnResult>;
 }
 
 /** The groups kube-apiserver adds and recognises. Source: staging/src/k8s.io/apiserver/pkg/authentication/user/user.go. */

@@ -38,7 +38,7 @@ export function serveApis(c: ApisConfig): KubeMiddleware {
     authorizer: c.authorizers.authorizer,
     ruleResolver: c.authorizers.ruleResolver,
     rbacIndex: c.live.index,
-    tokenAuthenticator: c.tokenReview.tokenAuthenticator,
+    tokenReviewAuthenticator: c.tokenReview.authenticator,
     apiAudiences: c.tokenReview.apiAudiences,
     openWatches,
     log: c.log,

@@ -11,7 +11,7 @@ export function permissiveGroupDeps(store: ObjectStore, overrides: Partial<Group
     authorizer: alwaysAllow(),
     ruleResolver: alwaysAllow(),
     rbacIndex: new RbacIndex(),
-    tokenAuthenticator: { authenticateToken: async () => null },
+    tokenReviewAuthenticator: { authenticate: async () => null },
     apiAudiences: [],
     ...overrides,
   };

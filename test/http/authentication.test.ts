@@ -128,15 +128,24 @@ test('TokenReview: a valid token is authenticated, with system:authenticated and
   assert.deepEqual(res.body.spec, { token });
 });
 
-test('TokenReview: an unknown token is not authenticated, and the user is empty', async () => {
+// kube's TokenReview storage (pkg/registry/authentication/tokenreview/storage.go) asks the server's request
+// authenticator about a request carrying only "Authorization: Bearer <token>": the bearer path's answers.
+test('TokenReview: an unknown token is not authenticated, with the bearer path\'s "invalid bearer token"', async () => {
   const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token: 'nope' }));
   assert.equal(res.status, 201);
-  assert.deepEqual(res.body.status, { user: {} });
+  assert.deepEqual(res.body.status, { user: {}, error: 'invalid bearer token' });
 });
 
-test('TokenReview: audiences the API does not serve leave a static token unauthenticated', async () => {
+test('TokenReview: audiences the API does not serve leave a static token unauthenticated (WrapAudienceAgnosticToken), with "invalid bearer token"', async () => {
   const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token, audiences: ['vault'] }));
-  assert.deepEqual(res.body.status, { user: {} });
+  assert.deepEqual(res.body.status, { user: {}, error: 'invalid bearer token' });
+});
+
+test('TokenReview: a token the bearer reader ignores (a leading space) is anonymous, whose missing audiences are kube\'s 500 "error validating audiences"', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token: ` ${token}` }));
+  assert.equal(res.status, 500);
+  assert.equal(res.body.reason, 'InternalError');
+  assert.equal(res.body.message, 'Internal error occurred: error validating audiences');
 });
 
 test('TokenReview: an empty token is kube\'s 400', async () => {

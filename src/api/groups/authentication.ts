@@ -1,7 +1,7 @@
 // authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
 // Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
 import { metaTime } from '../../apimachinery/meta-time.js';
-import type { TokenAuthenticator, UserInfo } from '../../authn/types.js';
+import type { RequestAuthenticator, UserInfo } from '../../authn/types.js';
 import { userOf, type KubeContext } from '../../request/state.js';
 import { decodeBody } from '../codec/body.js';
 import { goBool, goString, goStrings, goStruct, kindSchema, type StructSchema } from '../../apimachinery/go-decode.js';
@@ -9,7 +9,7 @@ import { writeParams } from '../rest/query.js';
 import { writeObject } from '../respond.js';
 import type { ServedGroupVersion } from '../registry.js';
 import type { ApiGroup } from './group.js';
-import { badRequest } from '../../apimachinery/status.js';
+import { badRequest, internalError } from '../../apimachinery/status.js';
 
 const GROUP = 'authentication.k8s.io';
 
@@ -64,9 +64,9 @@ function selfSubjectReviews(version: string): ServedGroupVersion['resources'][nu
   };
 }
 
-/** What TokenReview needs, as newAuthenticator (src/authn/config.ts) gives it: the token union the bearer path wraps, with system:authenticated added, and the API audiences. */
+/** What TokenReview needs, as newAuthenticator (src/authn/config.ts) gives it: the server's request authenticator and the API audiences. */
 export interface TokenReviewOptions {
-  tokenAuthenticator: TokenAuthenticator;
+  authenticator: RequestAuthenticator;
   apiAudiences: readonly string[];
 }
 
@@ -82,19 +82,26 @@ function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources']
         const spec = (review.spec ?? {}) as { token?: unknown; audiences?: unknown };
         const token = typeof spec.token === 'string' ? spec.token : '';
         if (token === '') throw badRequest('token is required for TokenReview in authentication');
-        const requested = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : [...opts.apiAudiences];
-        const result = await opts.tokenAuthenticator.authenticateToken(token);
+        const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : [...opts.apiAudiences];
+        // kube asks the server's whole request authenticator about a request that carries nothing but the token,
+        // so the answer is what the bearer path would give: "invalid bearer token" for a token nobody knows, and
+        // even anonymous for one the bearer-token reader ignores (a leading space).
+        const result = await opts.authenticator.authenticate({
+          headers: { authorization: `Bearer ${token}` },
+          peerCertificates: [],
+          ...(audiences.length > 0 ? { audiences } : {}),
+        });
+        // An identity valid for none of the audiences asked for is kube's badAuthenticatorAuds.
+        if (audiences.length > 0 && result?.ok && !(result.audiences ?? []).some((a) => audiences.includes(a))) {
+          throw internalError('error validating audiences');
+        }
         const status: Record<string, unknown> = {};
-        if (result !== null && !result.ok) status.error = result.reason;
         if (result?.ok) {
-          // Static tokens are audience-agnostic: valid for the API audiences that were asked for
-          // (authenticator.WrapAudienceAgnosticToken); with none asked for in common, not authenticated.
-          const audiences = opts.apiAudiences.filter((a) => requested.includes(a));
-          if (opts.apiAudiences.length === 0 || audiences.length > 0) {
-            status.authenticated = true;
-            status.user = userInfoJson(result.user);
-            if (audiences.length > 0) status.audiences = audiences;
-          }
+          status.authenticated = true;
+          status.user = userInfoJson(result.user);
+          if (result.audiences !== undefined && result.audiences.length > 0) status.audiences = result.audiences;
+        } else if (result !== null) {
+          status.error = result.reason;
         }
         writeObject(ctx, 201, {
           kind: review.kind,
@@ -121,6 +128,6 @@ export function authenticationApi(opts: TokenReviewOptions): ServedGroupVersion[
 export const authenticationGroup: ApiGroup = {
   name: GROUP,
   install(registry, deps) {
-    for (const gv of authenticationApi({ tokenAuthenticator: deps.tokenAuthenticator, apiAudiences: deps.apiAudiences })) registry.add(gv);
+    for (const gv of authenticationApi({ authenticator: deps.tokenReviewAuthenticator, apiAudiences: deps.apiAudiences })) registry.add(gv);
   },
 };

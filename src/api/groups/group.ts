@@ -4,7 +4,7 @@
 // Protobuf needs no entry: the codec maps apiVersion and kind to the message of the group's generated.proto under
 // src/api/codec/proto/, as kube's scheme maps Go types. Source: pkg/controlplane/apiserver and
 // pkg/registry/<group>/rest/storage_<group>.go (one RESTStorageProvider per group).
-import type { TokenAuthenticator } from '../../authn/types.js';
+import type { RequestAuthenticator } from '../../authn/types.js';
 import type { RbacIndex } from '../../authz/rbac/binding-index.js';
 import type { Authorizer, RuleResolver } from '../../authz/types.js';
 import type { ObjectStore } from '../../store/object-store.js';
@@ -23,8 +23,8 @@ export interface GroupDeps {
   ruleResolver: RuleResolver;
   /** RBAC's index: the rules a user holds, for RBAC's escalation checks. */
   rbacIndex: RbacIndex;
-  /** TokenReview's token authenticator (with system:authenticated added). */
-  tokenAuthenticator: TokenAuthenticator;
+  /** The server's request authenticator, which TokenReview asks about a request carrying only the token. */
+  tokenReviewAuthenticator: RequestAuthenticator;
   /** --api-audiences: what TokenReview assumes when a review names no audience. */
   apiAudiences: readonly string[];
   /** Where open watches register their close, for a clean stop. */

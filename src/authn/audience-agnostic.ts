@@ -1,0 +1,27 @@
+// Source: staging/src/k8s.io/apiserver/pkg/authentication/authenticator/audiences.go (WrapAudienceAgnosticToken).
+import { goQuote } from '../apimachinery/validation.js';
+import type { AuthnResult, TokenAuthenticator } from './types.js';
+
+/**
+ * kube's WrapAudienceAgnosticToken: a token that names no audience (a static token) is taken as meant for the
+ * API audiences (`implicit`). When the request asks for audiences and none of them is implicit, the token is not
+ * this authenticator's (null: the bearer path then says "invalid bearer token"); when it authenticates, its
+ * audiences are the ones in common. A request that asks for none is passed through unchanged.
+ */
+export function audienceAgnostic(delegate: TokenAuthenticator, implicit: readonly string[]): TokenAuthenticator {
+  return {
+    async authenticateToken(token, audiences): Promise<AuthnResult> {
+      if (audiences === undefined) return delegate.authenticateToken(token);
+      const common = implicit.filter((a) => audiences.includes(a));
+      if (common.length === 0) return null;
+      const result = await delegate.authenticateToken(token);
+      if (result === null || !result.ok) return result;
+      // An authenticator that names audiences was not audience-agnostic after all (kube's own error).
+      if (result.audiences !== undefined && result.audiences.length > 0) {
+        return { ok: false, reason: `audience agnostic authenticator wrapped an authenticator that returned audiences: [${result.audiences.map(goQuote).join(' ')}]` };
+      }
+      return { ...result, audiences: common };
+    },
+  };
+}
+
