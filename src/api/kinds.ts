@@ -27,6 +27,7 @@ import {
 import { appendAll } from '../util/append-all.js';
 import { recordOf } from '../apimachinery/json-value.js';
 import { RBAC_GROUP } from '../apimachinery/group-version.js';
+import { CONFIG_MAP_PATCH_META, NAMESPACE_PATCH_META, NODE_PATCH_META, POD_PATCH_META, RBAC_PATCH_META, SECRET_PATCH_META, SERVICE_ACCOUNT_PATCH_META } from './codec/patch-meta.js';
 
 export type { AdmitHook } from './rest/resource.js';
 export { namespaceType } from '../store/namespaces.js';
@@ -81,6 +82,7 @@ export const configMapType: ResourceType = {
   fieldOrder: ['immutable', 'data', 'binaryData'],
   sortedMaps: ['data', 'binaryData'],
   schema: kindSchema('ConfigMap', { immutable: goBoolPtr, data: goStringMap, binaryData: BYTES_MAP }),
+  patchMeta: CONFIG_MAP_PATCH_META,
   validate(obj, old) {
     const data = recordOf(obj.data);
     const binary = recordOf(obj.binaryData);
@@ -112,6 +114,7 @@ export const secretType: ResourceType = {
   fieldLabels: ['type', 'metadata.namespace', 'metadata.name'],
   fieldSelectors: { type: (obj) => str(obj.type) },
   schema: kindSchema('Secret', { immutable: goBoolPtr, data: BYTES_MAP, stringData: goStringMap, type: goString('v1.SecretType') }),
+  patchMeta: SECRET_PATCH_META,
   defaults(obj) {
     // Convert_v1_Secret_To_core_Secret: stringData wins over data, and is never stored.
     const stringData = recordOf(obj.stringData);
@@ -172,6 +175,7 @@ export const serviceAccountType: ResourceType = {
   returnDeletedObject: true,
   fieldOrder: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
   schema: kindSchema('ServiceAccount', { secrets: goSlice(OBJECT_REFERENCE), imagePullSecrets: goSlice(LOCAL_OBJECT_REFERENCE), automountServiceAccountToken: goBoolPtr }),
+  patchMeta: SERVICE_ACCOUNT_PATCH_META,
 };
 
 // ----- pods -----
@@ -256,6 +260,7 @@ export const podType: ResourceType = {
   fieldOrder: ['spec', 'status'],
   sortedMaps: ['spec.nodeSelector'],
   schema: kindSchema('Pod', { spec: FREE_FORM, status: FREE_FORM }),
+  patchMeta: POD_PATCH_META,
   emptyFields: { spec: { containers: null }, status: {} },
   fieldLabels: [
     'metadata.name',
@@ -325,6 +330,7 @@ export const nodeType: ResourceType = {
   fieldOrder: ['spec', 'status'],
   fieldLabels: ['metadata.name', 'spec.unschedulable'],
   schema: kindSchema('Node', { spec: FREE_FORM, status: FREE_FORM }),
+  patchMeta: NODE_PATCH_META,
   fieldSelectors: { 'spec.unschedulable': (o) => String(recordOf(o.spec).unschedulable === true) },
   emptyFields: {
     spec: {},
@@ -367,6 +373,7 @@ function rbacKind(resource: string, singular: string, kind: string, namespaced: 
     fieldOrder: binding ? ['subjects', 'roleRef'] : kind === 'ClusterRole' ? ['rules', 'aggregationRule'] : ['rules'],
     emptyFields: binding ? { roleRef: { apiGroup: '', kind: '', name: '' } } : { rules: null },
     schema: RBAC_SCHEMAS[kind as RbacKindName],
+    patchMeta: RBAC_PATCH_META[kind as RbacKindName],
     defaults(obj) {
       // v1 defaulting: roleRef.apiGroup, and the apiGroup of User and Group subjects.
       Object.assign(obj, applyRbacDefaults(obj));
@@ -383,6 +390,9 @@ export const clusterRoleType = rbacKind('clusterroles', 'clusterrole', 'ClusterR
 export const roleBindingType = rbacKind('rolebindings', 'rolebinding', 'RoleBinding', true);
 /** rbac.authorization.k8s.io/v1 clusterrolebindings. */
 export const clusterRoleBindingType = rbacKind('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false);
+
+// namespaceType lives in store/, which may not import api/: its patch metadata is attached here.
+namespaceType.patchMeta = NAMESPACE_PATCH_META;
 
 /** The core/v1 kinds, in the order kube's discovery lists them (by name). */
 export const CORE_KINDS: readonly ResourceType[] = [configMapType, namespaceType, nodeType, podType, secretType, serviceAccountType];

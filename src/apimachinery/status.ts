@@ -27,7 +27,8 @@ export interface StatusBody {
   metadata: Record<string, never>;
   status: 'Failure' | 'Success';
   message: string;
-  reason: string;
+  /** Unset for an error that is not a Status (StatusReasonUnknown is "", which kube's encoder omits). */
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }
@@ -52,7 +53,7 @@ export class StatusError extends Error {
   constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'StatusError';
-    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...(reason !== '' ? { reason } : {}), ...(details ? { details } : {}), code };
     this.headers = headers;
   }
 
@@ -118,6 +119,15 @@ export function unsupportedMediaType(): StatusError {
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${SUPPORTED_MEDIA_TYPES.join(', ')}`,
   );
+}
+
+/**
+ * responsewriters.ErrorToAPIStatus of an error that is not a Status: a 500 with the error's text and no reason.
+ * kube answers so where a handler returns a plain error for bad input (e.g. strategicpatch's "does not contain
+ * declared merge key").
+ */
+export function notStatusError(message: string): StatusError {
+  return new StatusError(500, '', message);
 }
 
 /** kube's NewInternalError: never for bad input, only for our own bugs. */

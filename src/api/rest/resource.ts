@@ -418,11 +418,11 @@ export function restResource(store: ObjectStore, type: ResourceType, opts: RestO
 
   const patch: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
-    const patchType = patchTypeOf(ctx.get('Content-Type'));
+    const patchType = patchTypeOf(ctx.get('Content-Type'), type.patchMeta !== undefined);
     const params = writeParams(ctx, 'PatchOptions');
     const body = await readLimitedBody(ctx);
     const old = store.get(type, namespace, name);
-    const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation);
+    const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation, type.patchMeta);
     const obj = asObject(decodePatched(ctx, type, patched, params.fieldValidation));
     obj.apiVersion = groupVersionString(type);
     obj.kind = type.kind;
