@@ -67,12 +67,13 @@ function goFloat(f: number): string {
   return String(f);
 }
 
-function scalar(v: unknown, verb: 'v' | 's'): string {
+function scalar(v: unknown, verb: 'v' | 's', top: boolean): string {
   const t = goTypeOf(v);
   let text: string;
   switch (t) {
     case 'nil':
-      return verb === 'v' ? '<nil>' : '%!s(<nil>)';
+      // A nil inside a map or slice prints as <nil> whatever the verb.
+      return verb === 's' && top ? '%!s(<nil>)' : '<nil>';
     case 'string':
       return v as string;
     case 'bool':
@@ -112,7 +113,7 @@ export function goSprint(value: unknown, verb: 'v' | 's' = 'v'): string {
       parts.push({ text: ']' });
       for (let i = parts.length - 1; i >= 0; i--) stack.push(parts[i]!);
     } else {
-      out.push(scalar(v, verb));
+      out.push(scalar(v, verb, v === value));
     }
   }
   return out.join('');

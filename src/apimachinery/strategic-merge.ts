@@ -370,11 +370,11 @@ function mergeSlice(originalArray: unknown[], patchIn: unknown[], meta: Lookup, 
   } else {
     if (mergeKey === '') throw failure(`cannot merge lists without merge key for ${meta.elemKind}`);
     ({ original, patch } = mergeSliceWithSpecialElements(original, patch, mergeKey));
-    original = mergeSliceWithoutSpecialElements(original, patch, mergeKey, meta.schema, depth);
-    merged = elements(original);
+    merged = elements(mergeSliceWithoutSpecialElements(original, patch, mergeKey, meta.schema, depth));
   }
   const { patchItems, serverOnly } = mergeKey === '' ? partitionPrimitivesByPresentInList(merged, patch) : partitionMapsByPresentInList(merged, patch, mergeKey);
-  return normalizeElementOrder(patchItems, serverOnly, patch, kind === 'map' ? elements(original) : originalArray, mergeKey, kind);
+  // The live order is the original's, as Go's slice sees it: deletions and in-place merges show, appends do not.
+  return normalizeElementOrder(patchItems, serverOnly, patch, elements(original), mergeKey, kind);
 }
 
 /** The list's elements with "$patch: delete" applied to the original and "$patch: replace" replacing it. */
