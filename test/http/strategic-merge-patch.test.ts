@@ -98,7 +98,17 @@ describe('a strategic merge patch of a two-container pod', () => {
   });
 });
 
-describe('strategic merge patches kube refuses', () => {
+describe('strategic merge patches kube refuses, or takes for nothing', () => {
+  test('a null body unmarshals into an empty patch: 200, the pod unchanged', async () => {
+    const res = await patch('null');
+    assert.equal(res.status, 200);
+    assert.deepEqual(imagesOf(res.body), [
+      ['app', 'nginx:1.25'],
+      ['sidecar', 'envoy:1.30'],
+    ]);
+  });
+
+
   const cases: { name: string; body: string; code: number; reason?: string; message: string }[] = [
     {
       name: 'a container without its merge key: the error itself, a 500 without a reason',

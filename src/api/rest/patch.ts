@@ -302,7 +302,8 @@ export function applyPatch(
     }
     case 'strategic': {
       if ('error' in parsed) throw badRequest(parsed.error);
-      const value = parsed.doc.value as Json;
+      // A null body unmarshals into the patch map as a nil map, without error: nothing to merge.
+      const value = (parsed.doc.value ?? {}) as Json;
       if (!isObject(value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type map[string]interface {}`);
       if (strictly) strict = decodeValue(parsed.doc, { t: 'any' }).strict;
       result = applyStrategic(doc as { [key: string]: Json }, value, patchMeta);
