@@ -107,11 +107,19 @@ function patchStrategyOf(strategies: string[]): string {
 }
 
 /**
- * Applies a strategic merge patch to an object (StrategicMergeMapPatch with the kind's patch metadata). Neither
+ * Applies a strategic merge patch to an object (StrategicMergePatch with the kind's patch metadata). Neither
  * argument is changed. Throws StrategicMergeError for a patch kube refuses, GoPanic where kube's code panics.
  */
 export function strategicMergePatch(original: GoMap, patch: GoMap, schema: PatchStruct): GoMap {
-  return mergeMap(cloneJson(original), cloneJson(patch), schema, 0);
+  return strategicMergeMapPatch(cloneJson(original), cloneJson(patch), schema);
+}
+
+/**
+ * StrategicMergeMapPatch: as strategicMergePatch, changing both arguments as kube's does ("the original and patch
+ * JSONMap objects are mutated"): its patch handler then prints the patch so changed in a 422.
+ */
+export function strategicMergeMapPatch(original: GoMap, patch: GoMap, schema: PatchStruct): GoMap {
+  return mergeMap(original, patch, schema, 0);
 }
 
 function handleDirectiveInMergeMap(directive: unknown, patch: GoMap): GoMap {

@@ -157,6 +157,18 @@ describe('the other kinds\' patch merge keys', () => {
     assert.deepEqual(res.body.secrets, [{ name: 'b' }, { name: 'a' }]);
   });
 
+  test('under Strict, an unknown field is kube\'s 422 against "patch", valued as %+v of the patch map', async () => {
+    const cm = await http().post('/api/v1/namespaces/default/configmaps').send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'strict' }, data: { a: '1' } });
+    assert.equal(cm.status, 201);
+    const res = await http()
+      .patch('/api/v1/namespaces/default/configmaps/strict?fieldValidation=Strict')
+      .set('Content-Type', SMP)
+      .send('{"data":{"b":"2"},"foo":1}');
+    assert.equal(res.status, 422);
+    assert.equal(res.body.reason, 'Invalid');
+    assert.equal(res.body.message, ' "" is invalid: patch: Invalid value: "map[data:map[b:2] foo:1]": strict decoding error: unknown field "foo"');
+  });
+
   test('finalizers merge as a set, and $deleteFromPrimitiveList removes one', async () => {
     const res = await patch('{"metadata":{"finalizers":["example.com/a","example.com/b"]}}');
     assert.deepEqual(res.body.metadata.finalizers, ['example.com/a', 'example.com/b']);

@@ -7,10 +7,10 @@
 import { decodeValue, goString, goStruct, type Schema } from '../../apimachinery/go-decode.js';
 import { goJsonTypeName } from '../../apimachinery/go-json.js';
 import { JsonSyntaxError, readJson, type JsonDocument } from '../../apimachinery/json-reader.js';
-import { cloneJson, equalJson } from '../../apimachinery/json-value.js';
+import { cloneJson, equalJson, stableJson } from '../../apimachinery/json-value.js';
 import { badRequest, notStatusError, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../../apimachinery/status.js';
-import { strategicMergePatch, StrategicMergeError, type PatchStruct } from '../../apimachinery/strategic-merge.js';
-import { GoPanic } from '../../apimachinery/go-value.js';
+import { strategicMergeMapPatch, StrategicMergeError, type PatchStruct } from '../../apimachinery/strategic-merge.js';
+import { GoPanic, goSprint } from '../../apimachinery/go-value.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -229,10 +229,10 @@ export function mergePatch(target: Json, patch: Json): Json {
   return root;
 }
 
-/** The strategic merge of a patch, with kube's answers to its errors (interpretStrategicMergePatchError). */
+/** The strategic merge of a patch (which it changes), with kube's answers to its errors (interpretStrategicMergePatchError). */
 function applyStrategic(doc: { [key: string]: Json }, patch: { [key: string]: Json }, meta: PatchStruct): Json {
   try {
-    return strategicMergePatch(doc, patch, meta) as Json;
+    return strategicMergeMapPatch(doc, patch, meta) as Json;
   } catch (err) {
     if (err instanceof StrategicMergeError) {
       if (err.kind === 'BadRequest') throw badRequest(err.message);
@@ -250,6 +250,11 @@ function applyStrategic(doc: { [key: string]: Json }, patch: { [key: string]: Js
 export interface PatchResult {
   object: Record<string, unknown>;
   strict: string[];
+  /**
+   * The value of the field "patch" in kube's 422 when the patched object does not decode: the patched JSON, or
+   * for a strategic merge patch the patch map as the merge left it, printed with %+v (applyPatchToObject).
+   */
+  rejectedValue: () => string;
 }
 
 /**
@@ -270,6 +275,7 @@ export function applyPatch(
   const strictly = validation !== 'Ignore';
   let result: Json;
   let strict: string[] = [];
+  let rejectedValue: (() => string) | undefined;
   switch (type) {
     case 'json': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
@@ -306,10 +312,13 @@ export function applyPatch(
       const value = (parsed.doc.value ?? {}) as Json;
       if (!isObject(value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type map[string]interface {}`);
       if (strictly) strict = decodeValue(parsed.doc, { t: 'any' }).strict;
-      result = applyStrategic(doc as { [key: string]: Json }, value, patchMeta);
+      const patchMap = cloneJson(value);
+      result = applyStrategic(doc as { [key: string]: Json }, patchMap, patchMeta);
+      rejectedValue = () => goSprint(patchMap);
       break;
     }
   }
   if (!isObject(result)) throw badRequest('the patched object is not a JSON object');
-  return { object: result, strict };
+  const patched = result;
+  return { object: patched, strict, rejectedValue: rejectedValue ?? (() => stableJson(patched)) };
 }

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
 import { decodeStrict } from '../../apimachinery/go-decode.js';
 import { documentOf, JsonSyntaxError, readJson } from '../../apimachinery/json-reader.js';
-import { encodeJson, stableJson } from '../../apimachinery/json-value.js';
+import { encodeJson } from '../../apimachinery/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
 import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../../apimachinery/status.js';
@@ -96,12 +96,12 @@ function respondObject(ctx: KubeContext, type: ResourceType, status: number, obj
 
 /**
  * The patched object decoded into the kind's Go type, as handlers/patch.go's applyPatchToCurrentObject does: a
- * type error, or strict errors under Strict, are a 422 against the field "patch" with the patched JSON as its value;
+ * type error, or strict errors under Strict, are a 422 against the field "patch" (valued as PatchResult.rejectedValue);
  * under Warn the strict errors (the patch's own first) are Warning headers. Unknown fields are dropped.
  */
 function decodePatched(ctx: KubeContext, type: ResourceType, patched: PatchResult, validation: WriteParams['fieldValidation']): Record<string, unknown> {
   const decoded = type.schema === undefined ? { value: patched.object, typeError: undefined, strict: [] } : decodeStrict(documentOf(patched.object), type.schema);
-  const rejected = (message: string): StatusError => invalidObject('', '', '', [fieldInvalid('patch', stableJson(patched.object), message)]);
+  const rejected = (message: string): StatusError => invalidObject('', '', '', [fieldInvalid('patch', patched.rejectedValue(), message)]);
   if (decoded.typeError !== undefined) throw rejected(decoded.typeError);
   applyFieldValidation(ctx, validation, [...patched.strict, ...decoded.strict], rejected);
   return decoded.value;
