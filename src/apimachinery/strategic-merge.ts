@@ -266,7 +266,7 @@ function removeDirectives(value: unknown): { value: unknown; keep: boolean } {
       for (const [k, child] of Object.entries(node)) {
         if (dropped(child)) delete node[k];
         else {
-          if (Array.isArray(child)) node[k] = filtered(child);
+          if (Array.isArray(child)) setOwn(node, k, filtered(child));
           stack.push(node[k]);
         }
       }
