@@ -9,7 +9,7 @@
 // unknown fields before they can be stored, ours keeps them in pod and node spec and status); beyond
 // MAX_MERGE_DEPTH levels the stored value counts as absent, as such a field could only be unknown to kube.
 import { cloneJson } from './json-value.js';
-import { goEqual, goHashKey, GoPanic, goSprint, goTypeOf } from './go-value.js';
+import { goEqual, goHashKey, GoPanic, goSprint, goTypeOf, type GoType } from './go-value.js';
 import { goSliceStable } from './go-sort.js';
 
 /** The patch tags of one field of a Go struct, and the struct its value (or each element, or map value) holds. */
@@ -75,6 +75,7 @@ export const MAX_MERGE_DEPTH = 100;
 type GoMap = Record<string, unknown>;
 type Kind = 'map' | 'other';
 
+const uncomparable = (t: GoType): boolean => t === 'map[string]interface {}' || t === '[]interface {}';
 const isMap = (v: unknown): v is GoMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (m: GoMap, k: string): boolean => Object.hasOwn(m, k);
 
@@ -236,10 +237,11 @@ function partitionPrimitivesByPresentInList(original: unknown[], partitionBy: un
 function partitionMapsByPresentInList(original: unknown[], partitionBy: unknown[], mergeKey: string): { patchItems: unknown[]; serverOnly: unknown[] } {
   const patchItems: unknown[] = [];
   const serverOnly: unknown[] = [];
+  const byKey = new MapsByKey(partitionBy, mergeKey);
   for (const v of original) {
     if (!isMap(v)) throw errBadArgType('map[string]interface {}', v);
     if (!has(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
-    (findMapInSliceBasedOnKeyValue(partitionBy, mergeKey, v[mergeKey]) !== undefined ? patchItems : serverOnly).push(v);
+    (byKey.find(v[mergeKey]) !== undefined ? patchItems : serverOnly).push(v);
   }
   return { patchItems, serverOnly };
 }
@@ -350,18 +352,20 @@ function mergeSliceHandler(original: unknown[], patch: unknown[], meta: Lookup, 
 interface GoSlice {
   array: unknown[];
   len: number;
+  /** The capacity: the shared array's length, or unbounded once an append has moved to an array of its own. */
+  cap: number;
 }
 
-const sliceOf = (array: unknown[]): GoSlice => ({ array, len: array.length });
+const sliceOf = (array: unknown[]): GoSlice => ({ array, len: array.length, cap: array.length });
 const elements = (s: GoSlice): unknown[] => (s.len === s.array.length ? s.array : s.array.slice(0, s.len));
 
 /** Go's append of one element: in place while capacity lasts, else onto a copy nobody else sees. */
 function goAppend(s: GoSlice, v: unknown): GoSlice {
-  if (s.len < s.array.length) {
+  if (s.len < s.cap) {
     s.array[s.len] = v;
-    return { array: s.array, len: s.len + 1 };
+    return { array: s.array, len: s.len + 1, cap: s.cap };
   }
-  return { array: [...elements(s), v], len: s.len + 1 };
+  return { array: [...elements(s), v], len: s.len + 1, cap: Infinity };
 }
 
 function mergeSlice(originalArray: unknown[], patchIn: unknown[], meta: Lookup, isDeleteList: boolean, depth: number): unknown[] {
@@ -374,7 +378,7 @@ function mergeSlice(originalArray: unknown[], patchIn: unknown[], meta: Lookup, 
   if (kind !== 'map') {
     if (isDeleteList) return deleteFromSlice(originalArray, patch);
     // append(original, patch...) is the original's own array when the patch is empty.
-    merged = deduplicateScalars(patch.length === 0 ? originalArray : [...originalArray, ...patch]);
+    merged = patch.length === 0 ? deduplicateScalars(originalArray, true) : deduplicateScalars([...originalArray, ...patch], false);
   } else {
     if (mergeKey === '') throw failure(`cannot merge lists without merge key for ${meta.elemKind}`);
     ({ original, patch } = mergeSliceWithSpecialElements(original, patch, mergeKey));
@@ -386,8 +390,8 @@ function mergeSlice(originalArray: unknown[], patchIn: unknown[], meta: Lookup, 
 }
 
 /** The list's elements with "$patch: delete" applied to the original and "$patch: replace" replacing it. */
-function mergeSliceWithSpecialElements(originalIn: GoSlice, patch: unknown[], mergeKey: string): { original: GoSlice; patch: unknown[] } {
-  let original = originalIn;
+function mergeSliceWithSpecialElements(original: GoSlice, patch: unknown[], mergeKey: string): { original: GoSlice; patch: unknown[] } {
+  const deletions = new Deletions(original, mergeKey);
   const withoutSpecial: unknown[] = [];
   let replace = false;
   for (const v of patch) {
@@ -399,7 +403,7 @@ function mergeSliceWithSpecialElements(originalIn: GoSlice, patch: unknown[], me
     const patchType = typedV[DIRECTIVE_MARKER];
     if (patchType === DELETE_DIRECTIVE) {
       if (!has(typedV, mergeKey)) throw errNoMergeKey(typedV, mergeKey);
-      original = deleteMatchingEntries(original, mergeKey, typedV[mergeKey]);
+      deletions.deleteMatchingEntries(typedV[mergeKey]);
     } else if (patchType === REPLACE_DIRECTIVE) {
       replace = true;
     } else if (patchType === MERGE_DIRECTIVE) {
@@ -408,28 +412,89 @@ function mergeSliceWithSpecialElements(originalIn: GoSlice, patch: unknown[], me
       throw errBadPatchType(patchType, typedV);
     }
   }
-  return replace ? { original: sliceOf(withoutSpecial), patch: [] } : { original, patch: withoutSpecial };
+  return replace ? { original: sliceOf(withoutSpecial), patch: [] } : { original: deletions.result(), patch: withoutSpecial };
 }
 
-/** Removes every element with the merge key's value, shifting the rest down in place as Go's append does. */
-function deleteMatchingEntries(original: GoSlice, mergeKey: string, mergeValue: unknown): GoSlice {
-  let len = original.len;
-  for (;;) {
-    const found = findMapInSliceBasedOnKeyValue(original.array.slice(0, len), mergeKey, mergeValue);
-    if (found === undefined) return { array: original.array, len };
-    original.array.copyWithin(found.index, found.index + 1, len);
-    len--;
+/**
+ * kube's deleteMatchingEntries, for every "$patch: delete" of one list, in one pass: Go deletes each match with
+ * append(original[:i], original[i+1:]...), which shifts the rest down in the shared array and leaves, past the
+ * new length, the element that was last at each deletion; the caller's view of the array sees those too. Every
+ * element is a map here (sliceElementType said so), so the only failure is Go's panic on comparing two maps.
+ */
+class Deletions {
+  private readonly alive: boolean[];
+  private readonly byValue = new Map<string, number[]>();
+  private readonly uncomparableTypes = new Set<GoType>();
+  private readonly leftBehind = new Map<number, unknown>();
+  private len: number;
+  private last: number;
+
+  constructor(
+    private readonly original: GoSlice,
+    mergeKey: string,
+  ) {
+    this.len = original.len;
+    this.last = original.len - 1;
+    this.alive = new Array<boolean>(original.len).fill(true);
+    for (let i = 0; i < original.len; i++) {
+      const v = original.array[i] as GoMap;
+      if (!has(v, mergeKey)) continue;
+      const t = goTypeOf(v[mergeKey]);
+      if (uncomparable(t)) this.uncomparableTypes.add(t);
+      else {
+        const k = goHashKey(v[mergeKey]);
+        const at = this.byValue.get(k);
+        if (at === undefined) this.byValue.set(k, [i]);
+        else at.push(i);
+      }
+    }
+  }
+
+  deleteMatchingEntries(value: unknown): void {
+    const t = goTypeOf(value);
+    if (uncomparable(t)) {
+      if (this.uncomparableTypes.has(t)) throw new GoPanic(`runtime error: comparing uncomparable type ${t}`);
+      return;
+    }
+    const k = goHashKey(value);
+    for (const q of this.byValue.get(k) ?? []) {
+      this.leftBehind.set(this.len - 1, this.original.array[this.last]);
+      this.alive[q] = false;
+      this.len--;
+      if (q === this.last) while (this.last >= 0 && !this.alive[this.last]) this.last--;
+    }
+    this.byValue.delete(k);
+  }
+
+  /** The slice after the deletions, its array changed in place as Go leaves it. */
+  result(): GoSlice {
+    if (this.len === this.original.len) return this.original;
+    const { array } = this.original;
+    const kept = array.slice(0, this.original.len).filter((_, i) => this.alive[i]);
+    kept.forEach((v, i) => (array[i] = v));
+    for (const [p, v] of this.leftBehind) array[p] = v;
+    return { array, len: this.len, cap: this.original.cap };
   }
 }
 
 function mergeSliceWithoutSpecialElements(originalIn: GoSlice, patch: unknown[], mergeKey: string, schema: PatchStruct | undefined, depth: number): GoSlice {
   let original = originalIn;
+  let byKey = new MapsByKey(elements(original), mergeKey);
   for (const v of patch) {
     const typedV = v as GoMap;
     if (!has(typedV, mergeKey)) throw errNoMergeKey(typedV, mergeKey);
-    const found = findMapInSliceBasedOnKeyValue(elements(original), mergeKey, typedV[mergeKey]);
-    if (found !== undefined) original.array[found.index] = mergeMap(found.map, typedV, schema, depth + 1);
-    else original = goAppend(original, v);
+    const found = byKey.find(typedV[mergeKey]);
+    if (found !== undefined) {
+      const merged = mergeMap(found.map, typedV, schema, depth + 1);
+      original.array[found.index] = merged;
+      // A merge keeps the element's key unless it deletes it (a null key): then look afresh.
+      if (!has(merged, mergeKey) || !goEqual(merged[mergeKey], typedV[mergeKey])) byKey = new MapsByKey(elements(original), mergeKey);
+    } else {
+      const array = original.array;
+      original = goAppend(original, v);
+      if (original.array === array) byKey.appended(v, original.len - 1);
+      else byKey = new MapsByKey(original.array, mergeKey);
+    }
   }
   return original;
 }
@@ -439,13 +504,47 @@ function deleteFromSlice(current: unknown[], toDelete: unknown[]): unknown[] {
   return current.filter((v) => !doomed.has(goHashKey(v)));
 }
 
-function findMapInSliceBasedOnKeyValue(m: unknown[], key: string, value: unknown): { map: GoMap; index: number } | undefined {
-  for (let i = 0; i < m.length; i++) {
-    const v = m[i];
-    if (!isMap(v)) throw failure(`value for key ${i} is not a map`);
-    if (has(v, key) && goEqual(v[key], value)) return { map: v, index: i };
+/**
+ * Go's findMapInSliceBasedOnKeyValue over one list, in constant time per lookup: the first map whose key equals
+ * the value, unless an element before it is not a map ("value for key i is not a map") or holds a value Go cannot
+ * compare with it (a panic). Appends keep it current.
+ */
+class MapsByKey {
+  private firstNonMap = Infinity;
+  private readonly byValue = new Map<string, number>();
+  private readonly byUncomparableType = new Map<GoType, number>();
+
+  constructor(
+    private readonly list: unknown[],
+    private readonly key: string,
+  ) {
+    list.forEach((v, i) => this.appended(v, i));
   }
-  return undefined;
+
+  /** Records the element at position i, the list's last. */
+  appended(v: unknown, i: number): void {
+    if (!isMap(v)) {
+      if (i < this.firstNonMap) this.firstNonMap = i;
+      return;
+    }
+    if (!has(v, this.key)) return;
+    const value = v[this.key];
+    const t = goTypeOf(value);
+    if (uncomparable(t)) {
+      if (!this.byUncomparableType.has(t)) this.byUncomparableType.set(t, i);
+    } else if (!this.byValue.has(goHashKey(value))) {
+      this.byValue.set(goHashKey(value), i);
+    }
+  }
+
+  find(value: unknown): { map: GoMap; index: number } | undefined {
+    const t = goTypeOf(value);
+    const at = (uncomparable(t) ? this.byUncomparableType.get(t) : this.byValue.get(goHashKey(value))) ?? Infinity;
+    if (this.firstNonMap < at) throw failure(`value for key ${this.firstNonMap} is not a map`);
+    if (at === Infinity) return undefined;
+    if (uncomparable(t)) throw new GoPanic(`runtime error: comparing uncomparable type ${t}`);
+    return { map: this.list[at] as GoMap, index: at };
+  }
 }
 
 /** sliceElementType's Kind: all elements of the lists must have one Go type, and not be lists. */
@@ -468,8 +567,16 @@ function sliceElementKind(...slices: unknown[][]): Kind {
   return prev === 'map[string]interface {}' ? 'map' : 'other';
 }
 
-/** deduplicateScalars: Go's swap-with-last deduplication in the array itself, whose order the result keeps. */
-function deduplicateScalars(s: unknown[]): unknown[] {
+/**
+ * deduplicateScalars: Go's swap-with-last deduplication in the array itself. Its order shows only where it
+ * rearranges the original's own array (inPlace: the patch list is empty); elsewhere the result is sorted by first
+ * positions after, so the first occurrences in order do, without Go's quadratic scan.
+ */
+function deduplicateScalars(s: unknown[], inPlace: boolean): unknown[] {
+  if (!inPlace || new Set(s.map(goHashKey)).size === s.length) {
+    const seen = new Set<string>();
+    return s.filter((v) => !seen.has(goHashKey(v)) && seen.add(goHashKey(v)) !== undefined);
+  }
   let length = s.length - 1;
   for (let i = 0; i < length; i++) {
     for (let j = i + 1; j <= length; j++) {
@@ -502,12 +609,41 @@ function extractToDeleteItems(l: unknown[]): { nonDelete: unknown[]; toDelete: u
   return { nonDelete, toDelete };
 }
 
-/** index: where an item (by merge key for maps) is in a list, or -1. */
-function indexOf(l: unknown[], valToLookUp: unknown, mergeKey: string, kind: Kind): number {
-  const valueOf = (item: unknown): unknown => (kind === 'map' ? (isMap(item) ? (has(item, mergeKey) ? item[mergeKey] : null) : null) : item);
-  const wanted = valueOf(valToLookUp);
-  for (let i = 0; i < l.length; i++) if (goEqual(wanted, valueOf(l[i]))) return i;
-  return -1;
+/**
+ * Go's index(l, item, mergeKey, kind) over one list, in constant time per lookup: the first position whose value
+ * (the merge key's for maps, nil where absent) equals the item's, or -1; comparing two maps or two lists panics.
+ */
+class Positions {
+  private readonly byValue = new Map<string, number>();
+  private readonly uncomparableTypes = new Set<GoType>();
+
+  constructor(
+    l: unknown[],
+    private readonly mergeKey: string,
+    private readonly kind: Kind,
+  ) {
+    l.forEach((item, i) => {
+      const value = this.valueOf(item);
+      const t = goTypeOf(value);
+      if (uncomparable(t)) this.uncomparableTypes.add(t);
+      else if (!this.byValue.has(goHashKey(value))) this.byValue.set(goHashKey(value), i);
+    });
+  }
+
+  private valueOf(item: unknown): unknown {
+    if (this.kind !== 'map') return item;
+    return isMap(item) && has(item, this.mergeKey) ? item[this.mergeKey] : null;
+  }
+
+  of(item: unknown): number {
+    const value = this.valueOf(item);
+    const t = goTypeOf(value);
+    if (uncomparable(t)) {
+      if (this.uncomparableTypes.has(t)) throw new GoPanic(`runtime error: comparing uncomparable type ${t}`);
+      return -1;
+    }
+    return this.byValue.get(goHashKey(value)) ?? -1;
+  }
 }
 
 function normalizeSliceOrder(toSortIn: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
@@ -519,10 +655,11 @@ function normalizeSliceOrder(toSortIn: unknown[], order: unknown[], mergeKey: st
   } else {
     toSort = [...toSort];
   }
+  const positions = new Positions(order, mergeKey, kind);
   goSliceStable(toSort, (a, b) => {
-    const ia = indexOf(order, a, mergeKey, kind);
+    const ia = positions.of(a);
     if (ia >= 0) {
-      const ib = indexOf(order, b, mergeKey, kind);
+      const ib = positions.of(b);
       if (ib >= 0) return ia < ib;
     }
     return true;
@@ -538,6 +675,7 @@ function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrd
 }
 
 function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const positions = new Positions(serverOrder, mergeKey, kind);
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -546,8 +684,8 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
     if (i >= left.length && j < right.length) out.push(right[j++]);
     else if (j >= right.length && i < left.length) out.push(left[i++]);
     else {
-      const li = indexOf(serverOrder, left[i], mergeKey, kind);
-      const ri = indexOf(serverOrder, right[j], mergeKey, kind);
+      const li = positions.of(left[i]);
+      const ri = positions.of(right[j]);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }
