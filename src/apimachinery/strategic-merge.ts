@@ -8,6 +8,8 @@
 // tell 1.0 from 1); a field absent from the metadata is never "unable to find api field" (kube's decoder drops
 // unknown fields before they can be stored, ours keeps them in pod and node spec and status); beyond
 // MAX_MERGE_DEPTH levels the stored value counts as absent, as such a field could only be unknown to kube.
+// Go's linear scans (index, findMapInSliceBasedOnKeyValue, deleteMatchingEntries, deduplicateScalars) are
+// lookups by value here, with the same answers: a list of 20000 elements merges in milliseconds.
 import { cloneJson } from './json-value.js';
 import { goEqual, goHashKey, GoPanic, goSprint, goTypeOf, type GoType } from './go-value.js';
 import { goSliceStable } from './go-sort.js';
@@ -282,7 +284,7 @@ function discardNullValues(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
+    if (Array.isArray(node)) for (const v of node) stack.push(v);
     else if (isMap(node)) {
       for (const [k, v] of Object.entries(node)) {
         if (v === null) delete node[k];
