@@ -121,19 +121,19 @@ export function unsupportedMediaType(): StatusError {
   );
 }
 
-/** kube's NewInternalError: never for bad input, only for our own bugs. */
+/**
+ * responsewriters.ErrorToAPIStatus of an error that is not a Status: a 500 with the error's text and no reason
+ * (StatusReasonUnknown is "", which kube's encoder omits). Only where kube itself returns a plain error for bad
+ * input: strategicpatch's "does not contain declared merge key", RBAC's "unsupported role reference kind".
+ */
+export function notStatusError(message: string): StatusError {
+  return new StatusError(500, '', message);
+}
+
+/** kube's NewInternalError: our own bugs, and the few places kube answers with one (TokenReview's audiences). */
 export function internalError(err: unknown): StatusError {
   const text = err instanceof Error ? err.message : String(err);
   return new StatusError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] });
-}
-
-/**
- * What kube-apiserver answers for an error a storage returned that is not a metav1.Status
- * (responsewriters/status.go convertStorageErrorOrNot): a 500 whose message is the error's text, with reason
- * StatusReasonUnknown (empty, so omitted). Only for the cases where kube itself answers so.
- */
-export function unknownError(message: string): StatusError {
-  return new StatusError(500, '', message);
 }
 
 /** A field error as kube's field.Error prints it: `message` is the whole `field: body` text. */

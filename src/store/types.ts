@@ -1,4 +1,5 @@
 import type { StructSchema } from '../apimachinery/go-decode.js';
+import type { PatchStruct } from '../apimachinery/strategic-merge.js';
 import type { FieldError, KubeObject } from '../apimachinery/object.js';
 
 // The in-memory object store's contract. Every stored kind is served the same way; kinds differ only in
@@ -60,6 +61,8 @@ export interface ResourceType {
   sortedMaps?: string[];
   /** The fields kube's encoder writes for an empty object of the kind (in BOOKMARK events), e.g. `rules: null`. */
   emptyFields?: Record<string, unknown>;
+  /** The strategic merge patch metadata of the kind's Go type; unset: strategic merge patch is a 415, as for CRDs. */
+  patchMeta?: PatchStruct;
 }
 
 /** A change the store made, in the watch event's words. */

@@ -20,6 +20,7 @@ import type { ResourceType } from '../../store/types.js';
 import type { AdmitHook } from '../rest/resource.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../rest/table.js';
 import type { ApiGroup, GroupDeps } from './group.js';
+import { RBAC_PATCH_META } from '../codec/patch-meta.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -41,6 +42,7 @@ function rbacKind(resource: string, singular: string, kind: string, namespaced: 
     nameValidation: 'PathSegmentName',
     allowCreateOnUpdate: true,
     fieldOrder: binding ? ['subjects', 'roleRef'] : kind === 'ClusterRole' ? ['rules', 'aggregationRule'] : ['rules'],
+    patchMeta: RBAC_PATCH_META[kind as RbacKindName],
     emptyFields: binding ? { roleRef: { apiGroup: '', kind: '', name: '' } } : { rules: null },
     schema: RBAC_SCHEMAS[kind as RbacKindName],
     defaults(obj) {

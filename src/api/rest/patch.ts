@@ -1,12 +1,16 @@
 // PATCH bodies as kube-apiserver's patch handler applies them.
-// Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (jsonPatcher.applyJSPatch,
-// strategicPatchObject, maxJSONPatchOperations), gopkg.in/evanphx/json-patch.v4 (Apply, MergePatch) for
-// RFC 6902 and RFC 7386, and handlers/rest.go (fieldValidation: Warn when unset, which decodes strictly first).
+// Sources: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go (PatchResource's supported patch types,
+// jsonPatcher.applyJSPatch, strategicPatchObject, applyPatchToObject, interpretStrategicMergePatchError,
+// maxJSONPatchOperations), gopkg.in/evanphx/json-patch.v4 (Apply, MergePatch) for RFC 6902 and RFC 7386,
+// src/apimachinery/strategic-merge.ts for strategic merge, and handlers/rest.go (fieldValidation: Warn when
+// unset, which decodes strictly first).
 import { decodeValue, goString, goStruct, type Schema } from '../../apimachinery/go-decode.js';
 import { goJsonTypeName } from '../../apimachinery/go-json.js';
 import { JsonSyntaxError, readJson, type JsonDocument } from '../../apimachinery/json-reader.js';
-import { cloneJson, equalJson } from '../../apimachinery/json-value.js';
-import { badRequest, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../../apimachinery/status.js';
+import { cloneJson, equalJson, stableJson } from '../../apimachinery/json-value.js';
+import { badRequest, notStatusError, StatusError, unprocessableEntity, unsupportedMediaTypes } from '../../apimachinery/status.js';
+import { strategicMergeMapPatch, StrategicMergeError, type PatchStruct } from '../../apimachinery/strategic-merge.js';
+import { GoPanic, goSprint } from '../../apimachinery/go-value.js';
 
 /** The patch types kube serves for built-in kinds, in the order its 415 lists them. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -24,13 +28,17 @@ const MEDIA_TYPES: Record<string, PatchType> = {
  */
 export const ACCEPTED_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
 
-/** The patch type of a Content-Type (parameters such as charset ignored), or kube's 415. */
-export function patchTypeOf(contentType: string | undefined): Exclude<PatchType, 'apply'> {
+/**
+ * The patch type of a Content-Type (parameters such as charset ignored), or kube's 415 listing the types the
+ * resource accepts: without strategic merge metadata (as for custom resources), strategic merge is not one of them.
+ */
+export function patchTypeOf(contentType: string | undefined, strategic = true): Exclude<PatchType, 'apply'> {
   const raw = contentType ?? '';
   const semi = raw.indexOf(';');
   const mediaType = (semi > 0 ? raw.slice(0, semi) : raw).trim();
   const type = MEDIA_TYPES[mediaType];
-  if (type === undefined || type === 'apply') throw unsupportedMediaTypes(ACCEPTED_PATCH_TYPES);
+  const accepted = strategic ? ACCEPTED_PATCH_TYPES : ACCEPTED_PATCH_TYPES.filter((t) => MEDIA_TYPES[t] !== 'strategic');
+  if (type === undefined || type === 'apply' || (type === 'strategic' && !strategic)) throw unsupportedMediaTypes(accepted);
   return type;
 }
 
@@ -221,20 +229,32 @@ export function mergePatch(target: Json, patch: Json): Json {
   return root;
 }
 
-/**
- * Strategic merge patch directives ($patch, $retainKeys, $setElementOrder/..., $deleteFromPrimitiveList/...)
- * are dropped. For RBAC kinds this makes SMP exactly a merge patch: PolicyRule lists and subjects have no patch
- * merge key, so SMP replaces them as RFC 7386 does. For core kinds (containers merged by name, ...) it is an
- * approximation: lists are replaced, not merged.
- */
-function dropDirectives(patch: Json): Json {
-  return cloneJson(patch, (key) => key.startsWith('$'));
+/** The strategic merge of a patch (which it changes), with kube's answers to its errors (interpretStrategicMergePatchError). */
+function applyStrategic(doc: { [key: string]: Json }, patch: { [key: string]: Json }, meta: PatchStruct): Json {
+  try {
+    return strategicMergeMapPatch(doc, patch, meta) as Json;
+  } catch (err) {
+    if (err instanceof StrategicMergeError) {
+      if (err.kind === 'BadRequest') throw badRequest(err.message);
+      if (err.kind === 'Invalid') throw unprocessableEntity();
+      // Any other error kube returns as it is, which ErrorToAPIStatus makes a 500 with no reason.
+      throw notStatusError(err.message);
+    }
+    // Where kube's strategicpatch panics, WithPanicRecovery answers a 500.
+    if (err instanceof GoPanic) throw notStatusError('This request caused apiserver to panic. Look in the logs for details.');
+    throw err;
+  }
 }
 
 /** The patched object and the strict errors kube found in the patch itself (repeated keys; unknown jsonPatchOp fields). */
 export interface PatchResult {
   object: Record<string, unknown>;
   strict: string[];
+  /**
+   * The value of the field "patch" in kube's 422 when the patched object does not decode: the patched JSON, or
+   * for a strategic merge patch the patch map as the merge left it, printed with %+v (applyPatchToObject).
+   */
+  rejectedValue: () => string;
 }
 
 /**
@@ -243,12 +263,19 @@ export interface PatchResult {
  * patch does not apply. Under Warn and Strict the patch is first decoded strictly, as kube does, for its own strict
  * errors: repeated keys, and (prefixed "json patch") unknown or repeated fields of a JSON patch's operations.
  */
-export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<string, unknown>, body: Buffer, validation: 'Ignore' | 'Warn' | 'Strict' = 'Warn'): PatchResult {
+export function applyPatch(
+  type: Exclude<PatchType, 'apply'>,
+  current: Record<string, unknown>,
+  body: Buffer,
+  validation: 'Ignore' | 'Warn' | 'Strict' = 'Warn',
+  patchMeta: PatchStruct = {},
+): PatchResult {
   const parsed = parse(body);
   const doc = cloneJson(current) as Json;
   const strictly = validation !== 'Ignore';
   let result: Json;
   let strict: string[] = [];
+  let rejectedValue: (() => string) | undefined;
   switch (type) {
     case 'json': {
       if ('error' in parsed) throw badRequest(`error decoding patch: ${parsed.error}`);
@@ -281,13 +308,17 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, current: Record<st
     }
     case 'strategic': {
       if ('error' in parsed) throw badRequest(parsed.error);
-      const value = parsed.doc.value as Json;
+      // A null body unmarshals into the patch map as a nil map, without error: nothing to merge.
+      const value = (parsed.doc.value ?? {}) as Json;
       if (!isObject(value)) throw badRequest(`json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type map[string]interface {}`);
       if (strictly) strict = decodeValue(parsed.doc, { t: 'any' }).strict;
-      result = mergePatch(doc, dropDirectives(value));
+      const patchMap = cloneJson(value);
+      result = applyStrategic(doc as { [key: string]: Json }, patchMap, patchMeta);
+      rejectedValue = () => goSprint(patchMap);
       break;
     }
   }
   if (!isObject(result)) throw badRequest('the patched object is not a JSON object');
-  return { object: result, strict };
+  const patched = result;
+  return { object: patched, strict, rejectedValue: rejectedValue ?? (() => stableJson(patched)) };
 }

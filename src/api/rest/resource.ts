@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
 import { decodeStrict } from '../../apimachinery/go-decode.js';
 import { documentOf, JsonSyntaxError, readJson } from '../../apimachinery/json-reader.js';
-import { encodeJson, stableJson } from '../../apimachinery/json-value.js';
+import { encodeJson } from '../../apimachinery/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
 import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../../apimachinery/status.js';
@@ -128,12 +128,12 @@ function respondObject(ctx: KubeContext, printer: Printer, status: number, obj: 
 
 /**
  * The patched object decoded into the kind's Go type, as handlers/patch.go's applyPatchToCurrentObject does: a
- * type error, or strict errors under Strict, are a 422 against the field "patch" with the patched JSON as its value;
+ * type error, or strict errors under Strict, are a 422 against the field "patch" (valued as PatchResult.rejectedValue);
  * under Warn the strict errors (the patch's own first) are Warning headers. Unknown fields are dropped.
  */
 function decodePatched(ctx: KubeContext, type: ResourceType, patched: PatchResult, validation: WriteParams['fieldValidation']): Record<string, unknown> {
   const decoded = type.schema === undefined ? { value: patched.object, typeError: undefined, strict: [] } : decodeStrict(documentOf(patched.object), type.schema);
-  const rejected = (message: string): StatusError => invalidObject('', '', '', [fieldInvalid('patch', stableJson(patched.object), message)]);
+  const rejected = (message: string): StatusError => invalidObject('', '', '', [fieldInvalid('patch', patched.rejectedValue(), message)]);
   if (decoded.typeError !== undefined) throw rejected(decoded.typeError);
   applyFieldValidation(ctx, validation, [...patched.strict, ...decoded.strict], rejected);
   return decoded.value;
@@ -464,11 +464,11 @@ export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptio
 
   const patch: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
-    const patchType = patchTypeOf(ctx.get('Content-Type'));
+    const patchType = patchTypeOf(ctx.get('Content-Type'), type.patchMeta !== undefined);
     const params = writeParams(ctx, 'PatchOptions');
     const body = await readLimitedBody(ctx);
     const old = store.get(type, namespace, name);
-    const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation);
+    const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation, type.patchMeta);
     const obj = asObject(decodePatched(ctx, type, patched, params.fieldValidation));
     obj.apiVersion = groupVersionString(type);
     obj.kind = type.kind;

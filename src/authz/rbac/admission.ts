@@ -4,7 +4,7 @@
 // clusterrolebinding/policybased/storage.go (the bound role's rules must be held, or the bind verb granted). Each
 // kind gets its own check where the kind is registered (src/api/groups/rbac.ts); deletes are never checked.
 import { RBAC_GROUP } from '../../apimachinery/group-version.js';
-import { forbidden, notFound, unknownError, type StatusError } from '../../apimachinery/status.js';
+import { forbidden, notFound, notStatusError, type StatusError } from '../../apimachinery/status.js';
 import { stableJson } from '../../apimachinery/json-value.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { UserInfo } from '../../authn/types.js';
@@ -91,7 +91,7 @@ function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'cluster
       // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
       if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
       // Any other kind is GetRoleReferenceRules' plain fmt.Errorf, returned before validation runs: kube's 500.
-      throw unknownError(role);
+      throw notStatusError(role);
     }
     const held = policyRulesFor(deps.index, user, namespace);
     const why = escalationError(user, held.rules, held.errors, role.rules);

@@ -7,6 +7,7 @@ import { fieldForbidden, fieldInvalid, fieldTooLong, isConfigMapKey } from '../.
 import type { ResourceType } from '../../../store/types.js';
 import { appendAll } from '../../../util/append-all.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
+import { CONFIG_MAP_PATCH_META } from '../../codec/patch-meta.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -41,6 +42,7 @@ export const configMapType: ResourceType = {
   resource: 'configmaps',
   singular: 'configmap',
   kind: 'ConfigMap',
+  patchMeta: CONFIG_MAP_PATCH_META,
   listKind: 'ConfigMapList',
   namespaced: true,
   shortNames: ['cm'],

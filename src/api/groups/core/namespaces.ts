@@ -13,6 +13,7 @@ import type { ObjectStore } from '../../../store/object-store.js';
 import type { ResourceType } from '../../../store/types.js';
 import type { DeleteStorage } from '../../rest/resource.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
+import { NAMESPACE_PATCH_META } from '../../codec/patch-meta.js';
 
 /** The namespaces kube-apiserver creates at start (the system namespaces controller and kubeadm's default). */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -38,6 +39,7 @@ export const namespaceType: ResourceType = {
   resource: 'namespaces',
   singular: 'namespace',
   kind: 'Namespace',
+  patchMeta: NAMESPACE_PATCH_META,
   listKind: 'NamespaceList',
   namespaced: false,
   shortNames: ['ns'],

@@ -5,6 +5,7 @@ import { kindSchema, type Schema } from '../../../apimachinery/go-decode.js';
 import type { KubeObject } from '../../../apimachinery/object.js';
 import type { ResourceType } from '../../../store/types.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
+import { NODE_PATCH_META } from '../../codec/patch-meta.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -24,6 +25,7 @@ export const nodeType: ResourceType = {
   resource: 'nodes',
   singular: 'node',
   kind: 'Node',
+  patchMeta: NODE_PATCH_META,
   listKind: 'NodeList',
   namespaced: false,
   shortNames: ['no'],

@@ -7,6 +7,7 @@ import type { FieldError, KubeObject } from '../../../apimachinery/object.js';
 import { fieldDuplicate, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label } from '../../../apimachinery/validation.js';
 import type { ResourceType } from '../../../store/types.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
+import { POD_PATCH_META } from '../../codec/patch-meta.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -91,6 +92,7 @@ export const podType: ResourceType = {
   resource: 'pods',
   singular: 'pod',
   kind: 'Pod',
+  patchMeta: POD_PATCH_META,
   listKind: 'PodList',
   namespaced: true,
   shortNames: ['po'],

@@ -9,6 +9,7 @@ import type { ResourceType } from '../../../store/types.js';
 import { appendAll } from '../../../util/append-all.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
 import { BYTES_MAP, immutableData, MAX_SECRET_SIZE, validateDataKeys } from './configmaps.js';
+import { SECRET_PATCH_META } from '../../codec/patch-meta.js';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
@@ -21,6 +22,7 @@ export const secretType: ResourceType = {
   resource: 'secrets',
   singular: 'secret',
   kind: 'Secret',
+  patchMeta: SECRET_PATCH_META,
   listKind: 'SecretList',
   namespaced: true,
   fieldOrder: ['immutable', 'data', 'type'],

@@ -3,6 +3,7 @@
 import { goBoolPtr, goSlice, goString, goStruct, kindSchema } from '../../../apimachinery/go-decode.js';
 import type { ResourceType } from '../../../store/types.js';
 import { AGE_COLUMN, age, column, NAME_COLUMN, type Printer } from '../../rest/table.js';
+import { SERVICE_ACCOUNT_PATCH_META } from '../../codec/patch-meta.js';
 
 function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
@@ -27,6 +28,7 @@ export const serviceAccountType: ResourceType = {
   resource: 'serviceaccounts',
   singular: 'serviceaccount',
   kind: 'ServiceAccount',
+  patchMeta: SERVICE_ACCOUNT_PATCH_META,
   listKind: 'ServiceAccountList',
   namespaced: true,
   shortNames: ['sa'],
