@@ -63,13 +63,15 @@ function subjectKey(subject: SubjectLike, bindingNamespace: string): string | un
   }
 }
 
-/** The keys a user is found under: its name, each group, and its service account when it is one. */
+/**
+ * The keys a user is found under: its name, each group, and its service account when it is one. kube's
+ * MatchesUsername (staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go) holds when the user
+ * name is exactly "system:serviceaccount:" + namespace + ":" + name, wherever the colons fall (a subject's
+ * namespace is not validated and may hold one), so the key is the name's remainder as it is.
+ */
 export function userKeys(user: Pick<UserInfo, 'name' | 'groups'>): string[] {
   const keys = [`u:${user.name}`, ...user.groups.map((g) => `g:${g}`)];
-  if (user.name.startsWith(SA_PREFIX)) {
-    const parts = user.name.slice(SA_PREFIX.length).split(':');
-    if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') keys.push(`sa:${parts[0]}:${parts[1]}`);
-  }
+  if (user.name.startsWith(SA_PREFIX)) keys.push(`sa:${user.name.slice(SA_PREFIX.length)}`);
   return keys;
 }
 
