@@ -5,6 +5,7 @@
 import type { UserInfo } from '../../authn/types.js';
 import { RoleEvaluator } from './role-evaluator.js';
 import type { MatchableRule } from './rules.js';
+import { goQuote } from '../../apimachinery/validation.js';
 
 /** The fields of an RBAC subject the index reads. */
 export interface SubjectLike {
@@ -226,8 +227,9 @@ export class RbacIndex {
   /** The role a binding refers to, or kube's not-found error text. */
   roleFor(binding: BindingLike): CompiledRole | string {
     const { kind, name } = binding.roleRef;
-    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
-    if (kind === 'Role' && binding.kind === 'RoleBinding') return this.roles.get(`${nsOf(binding)}/${name}`) ?? `role.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
-    return `unsupported role reference kind: ${JSON.stringify(kind)}`;
+    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.rbac.authorization.k8s.io ${goQuote(name)} not found`;
+    // A ClusterRoleBinding has no namespace to find a Role in: kube's GetRole(ctx, "", name) finds none.
+    if (kind === 'Role') return (binding.kind === 'RoleBinding' ? this.roles.get(`${nsOf(binding)}/${name}`) : undefined) ?? `role.rbac.authorization.k8s.io ${goQuote(name)} not found`;
+    return `unsupported role reference kind: ${goQuote(kind)}`;
   }
 }

@@ -199,3 +199,13 @@ test('a ServiceAccount subject whose namespace holds a colon applies to the user
   assert.deepEqual(await authorizer.authorize(attrsOf('system:serviceaccount:dev:x:y', 'get')), { decision: 'allow', reason: 'RBAC: allowed by ClusterRoleBinding "odd-sa" of ClusterRole "pods" to ServiceAccount "y/dev:x"' });
   assert.equal((await authorizer.authorize(attrsOf('system:serviceaccount:dev:x', 'get'))).decision, 'noOpinion');
 });
+
+test('reasons quote names as Go %q does, and a ClusterRoleBinding to a Role finds no Role (kube GetRoleReferenceRules)', async () => {
+  const index = new RbacIndex();
+  index.upsert({ kind: 'ClusterRole', metadata: { name: 'pods' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] });
+  index.upsert({ kind: 'ClusterRoleBinding', metadata: { name: 'odd-user' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pods' }, subjects: [{ kind: 'User', name: 'jane\u0001\u00e9' }] });
+  index.upsert({ kind: 'ClusterRoleBinding', metadata: { name: 'to-role' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r\u007f' }, subjects: [{ kind: 'User', name: 'bob' }] });
+  const authorizer = new RbacAuthorizer(index);
+  assert.deepEqual(await authorizer.authorize(attrsOf('jane\u0001\u00e9', 'get')), { decision: 'allow', reason: 'RBAC: allowed by ClusterRoleBinding "odd-user" of ClusterRole "pods" to User "jane\\x01\u00e9"' });
+  assert.deepEqual(await authorizer.authorize(attrsOf('bob', 'get')), { decision: 'noOpinion', reason: 'RBAC: role.rbac.authorization.k8s.io "r\\x7f" not found' });
+});
