@@ -209,3 +209,23 @@ test('reasons quote names as Go %q does, and a ClusterRoleBinding to a Role find
   assert.deepEqual(await authorizer.authorize(attrsOf('jane\u0001\u00e9', 'get')), { decision: 'allow', reason: 'RBAC: allowed by ClusterRoleBinding "odd-user" of ClusterRole "pods" to User "jane\\x01\u00e9"' });
   assert.deepEqual(await authorizer.authorize(attrsOf('bob', 'get')), { decision: 'noOpinion', reason: 'RBAC: role.rbac.authorization.k8s.io "r\\x7f" not found' });
 });
+
+test('a role edited or deleted while a decision waits for its compilation decides by the role in force when the decision ends', async () => {
+  const grants = { kind: 'Role', metadata: { namespace: 'dev', name: 'r' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] };
+  const index = new RbacIndex();
+  index.upsert(grants);
+  index.upsert({ kind: 'RoleBinding', metadata: { namespace: 'dev', name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'jane' }] });
+  const authorizer = new RbacAuthorizer(index);
+  const edited = authorizer.authorize(attrsOf('jane', 'get'));
+  const explained = explain(index, attrsOf('jane', 'get'));
+  index.upsert({ ...grants, rules: [{ verbs: ['list'], apiGroups: [''], resources: ['pods'] }] });
+  assert.equal((await edited).decision, 'noOpinion');
+  assert.equal((await explained).decision, 'noOpinion');
+  assert.equal((await authorizer.authorize(attrsOf('jane', 'get'))).decision, 'noOpinion');
+  assert.equal((await authorizer.authorize(attrsOf('jane', 'list'))).decision, 'allow');
+  index.upsert(grants);
+  const deleted = authorizer.authorize(attrsOf('jane', 'get'));
+  index.remove(grants);
+  assert.deepEqual(await deleted, { decision: 'noOpinion', reason: 'RBAC: role.rbac.authorization.k8s.io "r" not found' });
+  assert.deepEqual(await authorizer.authorize(attrsOf('jane', 'get')), { decision: 'noOpinion', reason: 'RBAC: role.rbac.authorization.k8s.io "r" not found' });
+});
