@@ -63,23 +63,29 @@ function kubeAppliesTo(user: Attributes['user'], subjects: readonly SubjectLike[
   });
 }
 
-/** kube's RBACAuthorizer.Authorize over VisitRulesFor: whether it allows, and the binding its reason names. */
-function kubeDecide(roles: RoleLike[], bindings: BindingLike[], a: Attributes): string | undefined {
-  const rulesOf = (b: BindingLike, ns: string): readonly MatchableRule[] => {
-    if (b.roleRef.kind === 'ClusterRole') return roles.find((r) => r.kind === 'ClusterRole' && r.metadata.name === b.roleRef.name)?.rules ?? [];
-    if (b.roleRef.kind === 'Role') return roles.find((r) => r.kind === 'Role' && r.metadata.namespace === ns && r.metadata.name === b.roleRef.name)?.rules ?? [];
-    return [];
+/** kube's RBACAuthorizer.Authorize over VisitRulesFor: the binding its reason names when it allows, else its reason. */
+function kubeDecide(roles: RoleLike[], bindings: BindingLike[], a: Attributes): { allowedBy?: string; reason: string } {
+  const rulesOf = (b: BindingLike, ns: string): readonly MatchableRule[] | string => {
+    const { kind, name } = b.roleRef;
+    if (kind === 'ClusterRole') return roles.find((r) => r.kind === 'ClusterRole' && r.metadata.name === name)?.rules ?? `clusterrole.rbac.authorization.k8s.io "${name}" not found`;
+    if (kind === 'Role') return roles.find((r) => r.kind === 'Role' && r.metadata.namespace === ns && r.metadata.name === name)?.rules ?? `role.rbac.authorization.k8s.io "${name}" not found`;
+    return `unsupported role reference kind: "${kind}"`;
   };
   const byName = (x: BindingLike, y: BindingLike): number => (x.metadata.name! < y.metadata.name! ? -1 : 1);
   const walk = [
     ...bindings.filter((b) => b.kind === 'ClusterRoleBinding').sort(byName).map((b) => ({ b, ns: '' })),
     ...(a.namespace === '' ? [] : bindings.filter((b) => b.kind === 'RoleBinding' && b.metadata.namespace === a.namespace).sort(byName).map((b) => ({ b, ns: a.namespace }))),
   ];
+  const errors: string[] = [];
   for (const { b, ns } of walk) {
     if (kubeAppliesTo(a.user, b.subjects ?? [], ns) < 0) continue;
-    if (rulesOf(b, b.kind === 'RoleBinding' ? b.metadata.namespace! : '').some((r) => kubeRuleAllows(a, r))) return `${b.kind}/${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+    const rules = rulesOf(b, b.kind === 'RoleBinding' ? b.metadata.namespace! : '');
+    if (typeof rules === 'string') errors.push(rules);
+    else if (rules.some((r) => kubeRuleAllows(a, r))) return { allowedBy: `${b.kind}/${b.metadata.namespace ?? ''}/${b.metadata.name}`, reason: '' };
   }
-  return undefined;
+  // utilerrors.NewAggregate: one message alone, several deduplicated in brackets.
+  const unique = [...new Set(errors)];
+  return { reason: unique.length === 0 ? '' : `RBAC: ${unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`}` };
 }
 
 // A small seeded generator, so a failure repeats.
@@ -94,22 +100,22 @@ function prng(seed: number): () => number {
   };
 }
 
-const VERBS = ['get', 'list', 'create', 'delete', '*', 'get\nlist', 'list\n', '', 'watch'];
+const VERBS = ['get', 'list', 'create', 'delete', '*', 'get\nlist', 'list\n', '', 'watch', 'get,list', '["get"]'];
 const GROUPS = ['', 'apps', '*', 'apps\n', '\napps', 'x\u0000'];
 const RESOURCES = ['pods', 'pods/log', '*/scale', '*', 'pods/*', 'deployments/scale', 'pods\npods/log', '*/log', 'x/scale', '*/', 'secrets'];
-const NAMES = ['a', 'b', '', 'a\nb', 'a\u0000'];
+const NAMES = ['a', 'b', '', 'a\nb', 'a\u0000', 'a"b', 'a\\', 'a,b'];
 const URLS = ['/healthz', '/api/*', '*', '/api**', '/healthz\n/api/*', '/', '/api', '/a\u0000'];
-const REQ_VERBS = ['get', 'list', 'create', 'delete', 'watch', 'get\nlist', '', 'list\n'];
+const REQ_VERBS = ['get', 'list', 'create', 'delete', 'watch', 'get\nlist', '', 'list\n', 'get,list', '["get"]'];
 const REQ_GROUPS = ['', 'apps', 'apps\n', 'x'];
 const REQ_RESOURCES = ['pods', 'deployments', 'secrets', 'x', '*', 'pods\npods'];
 const REQ_SUBS = ['', '', 'log', 'scale', '', 'status'];
-const REQ_NAMES = ['', 'a', 'b', 'a\nb', 'a\u0000', 'c'];
+const REQ_NAMES = ['', 'a', 'b', 'a\nb', 'a\u0000', 'c', 'a"b', 'a\\', 'a,b'];
 const REQ_PATHS = ['/healthz', '/api', '/api/v1', '/apis', '/', '/healthz\n/api/x', '/a\u0000', ''];
 const NAMESPACES = ['', 'dev', 'ops'];
 const USERS = ['jane', 'bob', 'system:serviceaccount:dev:builder', 'system:serviceaccount:ops:builder', 'system:serviceaccount:dev:x:y'];
 const GROUP_NAMES = ['devs', 'ops', 'system:authenticated', 'system:serviceaccounts:dev'];
 
-test('the authorizer and explain agree with kube RuleAllows and VisitRulesFor on random policies and requests', async () => {
+test('the authorizer (with its decision cache, across policy edits) and explain agree with kube RuleAllows and VisitRulesFor on random policies and requests', async () => {
   for (let seed = 1; seed <= 60; seed++) {
     const rand = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -141,6 +147,19 @@ test('the authorizer and explain agree with kube RuleAllows and VisitRulesFor on
     for (const o of [...roles, ...bindings]) index.upsert(o);
     const authorizer = new RbacAuthorizer(index);
     for (let r = 0; r < 150; r++) {
+      // Now and then the policy changes under the cache: a role rewritten or deleted, a binding deleted.
+      if (r % 20 === 19) {
+        const which = rand();
+        if (which < 0.4 && roles.length > 0) {
+          const i = Math.floor(rand() * roles.length);
+          roles[i] = { ...roles[i]!, rules: Array.from({ length: 1 + Math.floor(rand() * 3) }, rule) };
+          index.upsert(roles[i]!);
+        } else if (which < 0.7 && roles.length > 0) {
+          index.remove(roles.splice(Math.floor(rand() * roles.length), 1)[0]!);
+        } else if (bindings.length > 0) {
+          index.remove(bindings.splice(Math.floor(rand() * bindings.length), 1)[0]!);
+        }
+      }
       const resource = rand() < 0.75;
       const attrs: Attributes = {
         user: { name: pick(USERS), uid: '', groups: some(GROUP_NAMES, 2), extra: {} },
@@ -154,12 +173,15 @@ test('the authorizer and explain agree with kube RuleAllows and VisitRulesFor on
         subresource: resource ? pick(REQ_SUBS) : '',
         name: resource ? pick(REQ_NAMES) : '',
       };
-      const want = kubeDecide(roles, bindings, attrs);
+      const kube = kubeDecide(roles, bindings, attrs);
+      const want = kube.allowedBy;
       const got = await authorizer.authorize(attrs);
       const where = `seed ${seed} request ${JSON.stringify(attrs)}`;
       assert.equal(got.decision, want === undefined ? 'noOpinion' : 'allow', `${where}: ${got.reason}`);
+      if (want === undefined) assert.equal(got.reason, kube.reason, where);
       const e = await explain(index, attrs);
       assert.equal(e.decision, got.decision, where);
+      assert.equal(e.reason, got.reason, where);
       const allowing = e.bindings.filter((b) => b.allows);
       assert.equal(allowing.length, want === undefined ? 0 : 1, where);
       if (want !== undefined) {
