@@ -32,11 +32,14 @@ export function explainAttributes(params: URLSearchParams): Attributes {
   // system:authenticated is added (system:anonymous gets system:unauthenticated), unlike a SubjectAccessReview.
   const named = { name: user, uid: '', groups: params.getAll('group'), extra: {} };
   const withGroups = user === ANONYMOUS_USER ? { ...named, groups: named.groups.includes(ALL_UNAUTHENTICATED) ? named.groups : [...named.groups, ALL_UNAUTHENTICATED] } : addAuthenticatedGroup(named);
+  // A non-resource request has no namespace, group, resource or name (kube's RequestInfo sets none): a namespace
+  // given with a path would walk that namespace's RoleBindings, which no real request to the path does.
+  if (path !== '') return { user: withGroups, verb, isResourceRequest: false, path, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
   return {
     user: withGroups,
     verb,
-    isResourceRequest: resource !== '',
-    path,
+    isResourceRequest: true,
+    path: '',
     namespace: params.get('namespace') ?? '',
     apiGroup: params.get('group-name') ?? params.get('apiGroup') ?? '',
     apiVersion: '*',

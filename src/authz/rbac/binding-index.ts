@@ -5,6 +5,7 @@
 import type { UserInfo } from '../../authn/types.js';
 import { RoleEvaluator } from './role-evaluator.js';
 import type { MatchableRule } from './rules.js';
+import { goQuote } from '../../apimachinery/validation.js';
 
 /** The fields of an RBAC subject the index reads. */
 export interface SubjectLike {
@@ -63,13 +64,15 @@ function subjectKey(subject: SubjectLike, bindingNamespace: string): string | un
   }
 }
 
-/** The keys a user is found under: its name, each group, and its service account when it is one. */
+/**
+ * The keys a user is found under: its name, each group, and its service account when it is one. kube's
+ * MatchesUsername (staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go) holds when the user
+ * name is exactly "system:serviceaccount:" + namespace + ":" + name, wherever the colons fall (a subject's
+ * namespace is not validated and may hold one), so the key is the name's remainder as it is.
+ */
 export function userKeys(user: Pick<UserInfo, 'name' | 'groups'>): string[] {
   const keys = [`u:${user.name}`, ...user.groups.map((g) => `g:${g}`)];
-  if (user.name.startsWith(SA_PREFIX)) {
-    const parts = user.name.slice(SA_PREFIX.length).split(':');
-    if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') keys.push(`sa:${parts[0]}:${parts[1]}`);
-  }
+  if (user.name.startsWith(SA_PREFIX)) keys.push(`sa:${user.name.slice(SA_PREFIX.length)}`);
   return keys;
 }
 
@@ -224,8 +227,9 @@ export class RbacIndex {
   /** The role a binding refers to, or kube's not-found error text. */
   roleFor(binding: BindingLike): CompiledRole | string {
     const { kind, name } = binding.roleRef;
-    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
-    if (kind === 'Role' && binding.kind === 'RoleBinding') return this.roles.get(`${nsOf(binding)}/${name}`) ?? `role.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
-    return `unsupported role reference kind: ${JSON.stringify(kind)}`;
+    if (kind === 'ClusterRole') return this.clusterRoles.get(name) ?? `clusterrole.rbac.authorization.k8s.io ${goQuote(name)} not found`;
+    // A ClusterRoleBinding has no namespace to find a Role in: kube's GetRole(ctx, "", name) finds none.
+    if (kind === 'Role') return (binding.kind === 'RoleBinding' ? this.roles.get(`${nsOf(binding)}/${name}`) : undefined) ?? `role.rbac.authorization.k8s.io ${goQuote(name)} not found`;
+    return `unsupported role reference kind: ${goQuote(kind)}`;
   }
 }

@@ -14,15 +14,14 @@ export function rbacModelText(): string {
   return modelText;
 }
 
-// The model's policy lines hold lists as strings with a newline after each value (no verb, group, resource,
-// name or URL path contains one), so [] is "" and the core group [""] is "\n".
-const SEPARATOR = '\n';
-const join = (values: readonly string[] | undefined): string => (values ?? []).map((v) => v + SEPARATOR).join('');
-const split = (joined: string): string[] => (joined === '' ? [] : joined.slice(0, -SEPARATOR.length).split(SEPARATOR));
+// The model's policy lines hold each list as its JSON text: kube lets any string into a rule (a verb, name or
+// URL may hold a newline or a NUL), so no separator character could split a list back unambiguously, and a
+// rule naming the verb "get\nlist" must not grant get.
+const encode = (values: readonly string[] | undefined): string => JSON.stringify(values ?? []);
 
 /** One PolicyRule as a casbin policy line: verbs, apiGroups, resources, resourceNames, nonResourceURLs. */
 export function policyLine(rule: MatchableRule): string[] {
-  return [join(rule.verbs), join(rule.apiGroups), join(rule.resources), join(rule.resourceNames), join(rule.nonResourceURLs)];
+  return [encode(rule.verbs), encode(rule.apiGroups), encode(rule.resources), encode(rule.resourceNames), encode(rule.nonResourceURLs)];
 }
 
 /** A request as the model's request line: isResource, verb, apiGroup, resource, subresource, name, path. */
@@ -30,6 +29,7 @@ export function requestLine(req: MatchableRequest): string[] {
   return [String(req.isResourceRequest), req.verb, req.apiGroup, req.resource, req.subresource, req.name, req.path];
 }
 
+// The fields are JSON texts, which hold no raw NUL, so joining them with one is unambiguous.
 const lineKey = (line: readonly string[]): string => line.join('\u0000');
 
 /** A role compiled for evaluation: its rules as the policy of its own casbin enforcer. */
@@ -44,6 +44,13 @@ export class RoleEvaluator {
   /** Builds the enforcer for a list of rules (an empty list allows nothing). */
   static async compile(rules: readonly MatchableRule[]): Promise<RoleEvaluator> {
     const enforcer = await newEnforcer(newModelFromString(rbacModelText()));
+    // Each list is decoded once, at compile time; the matcher functions only look it up.
+    const decoded = new Map<string, string[]>();
+    const split = (encoded: string): string[] => {
+      let values = decoded.get(encoded);
+      if (values === undefined) decoded.set(encoded, (values = JSON.parse(encoded) as string[]));
+      return values;
+    };
     await enforcer.addFunction('verbMatches', (verbs: string, verb: string) => verbMatches(split(verbs), verb));
     await enforcer.addFunction('apiGroupMatches', (groups: string, group: string) => apiGroupMatches(split(groups), group));
     await enforcer.addFunction('resourceMatches', (resources: string, resource: string, sub: string) => resourceMatches(split(resources), resource, sub));

@@ -3,21 +3,23 @@
 // the binding describers). The authorizer's decision, rules listing (SelfSubjectRulesReview, escalation
 // checks) and explain all walk through visitBoundRoles.
 import type { UserInfo } from '../../authn/types.js';
+import { goQuote } from '../../apimachinery/validation.js';
 import { appendAll } from '../../util/append-all.js';
 import type { ApplicableBinding, CompiledRole, RbacIndex, SubjectLike } from './binding-index.js';
 import type { MatchableRule } from './rules.js';
 
+// Names are quoted as Go's %q quotes them: user and group names are not validated and may hold any character.
 /** kube's describeSubject: `User "jane"`, `ServiceAccount "name/namespace"`. */
 export function describeSubject(subject: SubjectLike, bindingNamespace: string): string {
-  if (subject.kind === 'ServiceAccount') return `${subject.kind} ${JSON.stringify(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
-  return `${subject.kind} ${JSON.stringify(subject.name)}`;
+  if (subject.kind === 'ServiceAccount') return `${subject.kind} ${goQuote(`${subject.name}/${subject.namespace || bindingNamespace}`)}`;
+  return `${subject.kind} ${goQuote(subject.name)}`;
 }
 
 /** kube's binding describers: `ClusterRoleBinding "x" of ClusterRole "y" to Group "z"`, `RoleBinding "x/ns" of Role "y" to User "z"`. */
 export function describeBinding({ binding, subject }: ApplicableBinding): string {
   const ns = binding.metadata.namespace ?? '';
   const name = binding.kind === 'RoleBinding' ? `${binding.metadata.name}/${ns}` : (binding.metadata.name ?? '');
-  return `${binding.kind} ${JSON.stringify(name)} of ${binding.roleRef.kind} ${JSON.stringify(binding.roleRef.name)} to ${describeSubject(subject, ns)}`;
+  return `${binding.kind} ${goQuote(name)} of ${binding.roleRef.kind} ${goQuote(binding.roleRef.name)} to ${describeSubject(subject, ns)}`;
 }
 
 /** What the walk shows its visitor: a binding that applies and the role it refers to, or the error met resolving that role. */
