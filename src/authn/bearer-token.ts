@@ -13,7 +13,7 @@ export const INVALID_TOKEN_WITH_SPACE_WARNING = 'the provided Authorization head
  * spaces into at most three parts, scheme compared case-insensitively; anything else is "no token".
  */
 export function bearerToken(req: AuthnRequest): string | null {
-  const auth = headerValue(req, 'authorization').trim();
+  const auth = goTrimSpace(headerValue(req, 'authorization'));
   if (auth === '') return null;
   // strings.SplitN(auth, " ", 3): "Bearer a b" yields the token "a", as in kube.
   const parts = splitN(auth, ' ', 3);
@@ -25,6 +25,20 @@ export function bearerToken(req: AuthnRequest): string | null {
     return null;
   }
   return token;
+}
+
+// Go's unicode.IsSpace (what strings.TrimSpace trims): Latin-1's spaces, including U+0085 (NEL), and the other
+// White_Space characters. JS's trim() differs on two: it keeps U+0085 and trims U+FEFF, which would let a
+// TokenReview token "t\uFEFF" pass for "t" where kube says "invalid bearer token".
+const GO_SPACES = new Set('\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000');
+
+/** Go's strings.TrimSpace, in one pass from each end (a regex would backtrack over a megabyte of inner spaces). */
+function goTrimSpace(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && GO_SPACES.has(s[start]!)) start++;
+  while (end > start && GO_SPACES.has(s[end - 1]!)) end--;
+  return s.slice(start, end);
 }
 
 function splitN(s: string, sep: string, n: number): string[] {

@@ -148,6 +148,12 @@ test('TokenReview: a token the bearer reader ignores (a leading space) is anonym
   assert.equal(res.body.message, 'Internal error occurred: error validating audiences');
 });
 
+test('TokenReview: a known token with a U+FEFF after it is not that token (Go\'s strings.TrimSpace keeps U+FEFF), "invalid bearer token"', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token: `${token}\uFEFF` }));
+  assert.equal(res.status, 201);
+  assert.deepEqual(res.body.status, { user: {}, error: 'invalid bearer token' });
+});
+
 test('TokenReview: an empty token is kube\'s 400', async () => {
   const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({}));
   assert.equal(res.status, 400);

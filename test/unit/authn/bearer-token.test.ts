@@ -26,6 +26,11 @@ const tokenCases: { name: string; header?: string | string[]; token: string | nu
   { name: '(ours) two spaces: the token part is empty', header: 'Bearer  abc', token: null },
   { name: '(ours) a non-ASCII token is passed on as is', header: 'Bearer tøken', token: 'tøken' },
   { name: '(ours) repeated headers: the first one (Go\'s Header.Get)', header: ['Bearer one', 'Bearer two'], token: 'one' },
+  // strings.TrimSpace trims what unicode.IsSpace calls space: U+0085 (NEL) is, U+FEFF (BOM) is not; JS's trim() is
+  // the other way round. A TokenReview's token reaches the reader as typed, so "abc\uFEFF" must stay "abc\uFEFF".
+  { name: '(ours) Go\'s TrimSpace keeps a trailing U+FEFF: it is not a space to Go', header: 'Bearer abc\uFEFF', token: 'abc\uFEFF' },
+  { name: '(ours) Go\'s TrimSpace trims a trailing U+0085 (NEL)', header: 'Bearer abc\u0085', token: 'abc' },
+  { name: '(ours) Go\'s TrimSpace trims U+3000 and U+2028 too', header: '\u3000Bearer abc\u2028', token: 'abc' },
 ];
 
 for (const c of tokenCases) {
