@@ -12,7 +12,8 @@ export function audienceAgnostic(delegate: TokenAuthenticator, implicit: readonl
   return {
     async authenticateToken(token, audiences): Promise<AuthnResult> {
       if (audiences === undefined) return delegate.authenticateToken(token);
-      const common = implicit.filter((a) => audiences.includes(a));
+      // implicitAuds.Intersect(targetAuds) walks the target audiences: their order, duplicates kept.
+      const common = audiences.filter((a) => implicit.includes(a));
       if (common.length === 0) return null;
       const result = await delegate.authenticateToken(token);
       if (result === null || !result.ok) return result;

@@ -53,8 +53,11 @@ function mediaType(contentType: string): string {
   return contentType.split(';', 1)[0]!.trim().toLowerCase();
 }
 
-/** The request line's fields, read from what the filters recorded in the request's state. */
-export function requestLogFields(ctx: KubeContext, latencyMs: number): RequestLogFields {
+/**
+ * The request line's fields, read from what the filters recorded in the request's state. `srcIP` is read when the
+ * request arrives: node asks the socket for its peer each time, and a socket the client closed has none.
+ */
+export function requestLogFields(ctx: KubeContext, latencyMs: number, srcIP: string): RequestLogFields {
   const state = ctx.state;
   // A request refused before RequestInfo (a bad URI) has only its HTTP method, lower-cased as RequestInfo would.
   const verb = state.requestInfo?.verb ?? ctx.method.toLowerCase();
@@ -76,7 +79,7 @@ export function requestLogFields(ctx: KubeContext, latencyMs: number): RequestLo
     latencyMs,
     userAgent: ctx.get('User-Agent'),
     'audit-ID': state.auditId ?? '',
-    srcIP: remoteAddr(ctx),
+    srcIP,
   };
   return Object.fromEntries(Object.entries(line).filter(([, v]) => v !== undefined)) as unknown as RequestLogFields;
 }
@@ -87,11 +90,12 @@ export function requestLog(log: Logger): KubeMiddleware {
   if (!log.isLevelEnabled('info')) return (_ctx, next) => next();
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
+    const srcIP = remoteAddr(ctx);
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      log.info(requestLogFields(ctx, Math.round(ms * 100) / 100), REQUEST_LOG_MESSAGE);
+      log.info(requestLogFields(ctx, Math.round(ms * 100) / 100, srcIP), REQUEST_LOG_MESSAGE);
     }
   };
 }

@@ -3,6 +3,7 @@
 // pkg/registry/authentication/{selfsubjectreview,tokenreview}.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { createCa, createInMemoryPki, issueClientCert, type IssuedCert, type Pki } from '../../src/index.js';
 import { issueCustomCert } from '../../src/pki/index.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
@@ -115,6 +116,35 @@ test('the uid of a token user is reported', async () => {
   assert.equal(res.body.status.userInfo.uid, 'u-alice');
 });
 
+/** Sends a SelfSubjectReview whose Authorization header is these exact bytes (no client library re-encodes them); the status line's code. */
+function whoamiWithAuthorizationBytes(authorization: Buffer): Promise<number> {
+  const s = server();
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: s.caCert, servername: 'localhost' }, () => {
+      const body = Buffer.from(JSON.stringify(ssr));
+      const head = `POST ${WHOAMI} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\nAuthorization: `;
+      socket.end(Buffer.concat([Buffer.from(head, 'latin1'), authorization, Buffer.from('\r\n\r\n', 'latin1'), body]));
+    });
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });
+}
+
+// bearertoken.go's strings.TrimSpace works on the header's bytes as UTF-8: C2 A0 (U+00A0) is a space, a lone A0 or 85
+// byte is not (it is not UTF-8), so that token is not the one in the table.
+const trailingBytes: { name: string; bytes: number[]; status: number }[] = [
+  { name: 'a lone byte 0xA0 after the token: not a space to Go, so not the token: 401', bytes: [0xa0], status: 401 },
+  { name: 'a lone byte 0x85 after the token: not a space to Go, so not the token: 401', bytes: [0x85], status: 401 },
+  { name: 'U+00A0 in UTF-8 (C2 A0) after the token: trimmed, the token: 201', bytes: [0xc2, 0xa0], status: 201 },
+];
+for (const c of trailingBytes) {
+  test(`Bearer token over the wire: ${c.name}`, async () => {
+    assert.equal(await whoamiWithAuthorizationBytes(Buffer.concat([Buffer.from(`Bearer ${token}`, 'latin1'), Buffer.from(c.bytes)])), c.status);
+  });
+}
+
 const review = (spec: object) => ({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec });
 
 test('TokenReview: a valid token is authenticated, with system:authenticated and the API audiences', async () => {
@@ -146,6 +176,12 @@ test('TokenReview: a token the bearer reader ignores (a leading space) is anonym
   assert.equal(res.status, 500);
   assert.equal(res.body.reason, 'InternalError');
   assert.equal(res.body.message, 'Internal error occurred: error validating audiences');
+});
+
+test('TokenReview: a known token with a U+FEFF after it is not that token (Go\'s strings.TrimSpace keeps U+FEFF), "invalid bearer token"', async () => {
+  const res = await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').send(review({ token: `${token}\uFEFF` }));
+  assert.equal(res.status, 201);
+  assert.deepEqual(res.body.status, { user: {}, error: 'invalid bearer token' });
 });
 
 test('TokenReview: an empty token is kube\'s 400', async () => {

@@ -226,6 +226,32 @@ for (const [i, c] of cases.entries()) {
   });
 }
 
+// httplog's srcIP is req.RemoteAddr, which Go keeps for the connection's life; node's socket.remoteAddress is
+// asked of the socket each time and is gone once it is destroyed, so it must be read when the request arrives.
+test('request log: a client that goes away while its body is read still has its srcIP on the line', async () => {
+  const s = server();
+  const auditId = 'request-log-aborted';
+  await new Promise<void>((resolve, reject) => {
+    const req = httpsRequest(`${s.url}${CM}`, {
+      method: 'POST',
+      ca: s.caCert,
+      headers: { Authorization: `Bearer ${jane}`, 'Content-Type': 'application/json', 'Content-Length': '1000', Expect: '100-continue', 'Audit-ID': auditId, 'User-Agent': USER_AGENT },
+    });
+    // 100 Continue is sent on the body's first read (http1.ts): the request is past authorization, in the handler.
+    req.on('continue', () => {
+      req.write('{"metadata":');
+      req.destroy();
+      resolve();
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.flushHeaders();
+  });
+  const line = await lineFor(auditId);
+  assert.match(String(line.srcIP), /^127\.0\.0\.1:\d+$/);
+  assert.equal(line.verb, 'create');
+  assert.equal(line.user, 'jane');
+});
+
 test('request log, text format: a 403 reads as one line a person can scan', async () => {
   let text = '';
   const sink = new Writable({

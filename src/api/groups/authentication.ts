@@ -1,6 +1,7 @@
 // authentication.k8s.io: SelfSubjectReview (v1, v1beta1, v1alpha1) and TokenReview (v1).
 // Sources: pkg/registry/authentication/selfsubjectreview/rest.go and pkg/registry/authentication/tokenreview/storage.go.
 import { metaTime } from '../../apimachinery/meta-time.js';
+import { bearerAuthorizationHeader } from '../../authn/bearer-token.js';
 import type { RequestAuthenticator, UserInfo } from '../../authn/types.js';
 import { userOf, type KubeContext } from '../../request/state.js';
 import { decodeBody } from '../codec/body.js';
@@ -87,7 +88,7 @@ function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources']
         // so the answer is what the bearer path would give: "invalid bearer token" for a token nobody knows, and
         // even anonymous for one the bearer-token reader ignores (a leading space).
         const result = await opts.authenticator.authenticate({
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: bearerAuthorizationHeader(token) },
           peerCertificates: [],
           ...(audiences.length > 0 ? { audiences } : {}),
         });

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { bearerToken, bearerTokenAuthenticator, INVALID_BEARER_TOKEN, INVALID_TOKEN_WITH_SPACE_WARNING } from '../../../src/authn/bearer-token.js';
 import type { AuthnRequest, AuthnResult, TokenAuthenticator } from '../../../src/authn/types.js';
 
+/** A header as node:http gives it: the UTF-8 bytes the client sent, one char each (latin1). */
+const wire = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 const req = (authorization?: string | string[]): AuthnRequest => ({ headers: authorization === undefined ? {} : { authorization }, peerCertificates: [] });
 
 const tokenCases: { name: string; header?: string | string[]; token: string | null }[] = [
@@ -24,8 +26,15 @@ const tokenCases: { name: string; header?: string | string[]; token: string | nu
   { name: '(ours) the scheme is compared case-insensitively', header: 'bEaReR abc', token: 'abc' },
   { name: '(ours) surrounding spaces are trimmed', header: '  Bearer abc  ', token: 'abc' },
   { name: '(ours) two spaces: the token part is empty', header: 'Bearer  abc', token: null },
-  { name: '(ours) a non-ASCII token is passed on as is', header: 'Bearer tøken', token: 'tøken' },
+  { name: '(ours) a non-ASCII token arrives as its UTF-8 bytes and is decoded', header: wire('Bearer tøken'), token: 'tøken' },
   { name: '(ours) repeated headers: the first one (Go\'s Header.Get)', header: ['Bearer one', 'Bearer two'], token: 'one' },
+  // strings.TrimSpace trims what unicode.IsSpace calls space, decoded from UTF-8: U+0085 (C2 85) is a space, U+FEFF
+  // (EF BB BF) is not, and a lone byte 0xA0 or 0x85 is not UTF-8, so not a space. JS's trim() differs on all four.
+  { name: '(ours) Go\'s TrimSpace keeps a trailing U+FEFF: it is not a space to Go', header: wire('Bearer abc\uFEFF'), token: 'abc\uFEFF' },
+  { name: '(ours) Go\'s TrimSpace trims a trailing U+0085 (NEL, C2 85)', header: wire('Bearer abc\u0085'), token: 'abc' },
+  { name: '(ours) Go\'s TrimSpace trims U+3000 and U+2028 too', header: wire('\u3000Bearer abc\u2028'), token: 'abc' },
+  { name: '(ours) a lone byte 0xA0 is not UTF-8, so not a space: the token keeps it', header: 'Bearer abc\xA0', token: 'abc\uFFFD' },
+  { name: '(ours) a lone byte 0x85 is not UTF-8, so not a space: the token keeps it', header: 'Bearer abc\x85', token: 'abc\uFFFD' },
 ];
 
 for (const c of tokenCases) {
