@@ -38,6 +38,11 @@ export interface AuthnSuccess {
 export interface AuthnFailure {
   ok: false;
   reason: string;
+  /**
+   * When the failure aggregates several (a union's), each of them: an enclosing union lists these rather than the
+   * bracketed reason, as kube's aggregate error flattens nested aggregates ("[a, b, c]", never "[[a, b], c]").
+   */
+  errors?: readonly string[];
 }
 
 /** null means "not my kind of credential"; the union then asks the next authenticator. */

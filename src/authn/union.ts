@@ -17,10 +17,10 @@ export async function firstAuthenticated<T>(
     const result = await ask(candidate);
     if (result === null) continue;
     if (result.ok || failOnError) return result;
-    reasons.push(result.reason);
+    reasons.push(...(result.errors ?? [result.reason]));
   }
   if (reasons.length === 0) return null;
-  return { ok: false, reason: aggregateMessage(reasons) };
+  return reasons.length === 1 ? { ok: false, reason: reasons[0]! } : { ok: false, reason: aggregateMessage(reasons), errors: reasons };
 }
 
 /** kube's union.New / union.NewFailOnError over request authenticators. */
