@@ -250,6 +250,9 @@ test('request log: a client that goes away while its body is read still has its 
   assert.match(String(line.srcIP), /^127\.0\.0\.1:\d+$/);
   assert.equal(line.verb, 'create');
   assert.equal(line.user, 'jane');
+  // limitedReadBody's io.ErrUnexpectedEOF is a plain error: kube's reason-less 500, not a crash with a stack.
+  assert.equal(line.resp, 500);
+  assert.deepEqual(lines.filter((l) => l.auditId === auditId || l['audit-ID'] === auditId).map((l) => l.msg), ['HTTP']);
 });
 
 test('request log, text format: a 403 reads as one line a person can scan', async () => {

@@ -7,7 +7,7 @@ import { documentOf, JsonSyntaxError, readJson, type JsonDocument } from '../../
 import { yamlToJson, YamlError } from '../../apimachinery/yaml.js';
 import { addWarning } from '../warnings.js';
 import type { KubeContext } from '../../request/state.js';
-import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../../apimachinery/status.js';
+import { badRequest, notStatusError, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../../apimachinery/status.js';
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.js';
 import { summarizeData } from './summarize.js';
 import { groupVersionString } from '../../apimachinery/group-version.js';
@@ -52,14 +52,20 @@ export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  // Leaving the loop early must not destroy the request: the server still reads and drops the rest.
-  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      ctx.req.pause();
-      throw tooLarge();
+  try {
+    // Leaving the loop early must not destroy the request: the server still reads and drops the rest.
+    for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        ctx.req.pause();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    // The client went away mid-body: Go's reader says io.ErrUnexpectedEOF, which the handler returns as is.
+    throw notStatusError('unexpected EOF');
   }
   return Buffer.concat(chunks, size);
 }
