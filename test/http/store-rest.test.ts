@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import Koa from 'koa';
 import request from 'supertest';
 import { API_GROUPS, createApiStore, installApiGroups, type ApiGroup } from '../../src/api/groups/index.js';
-import { roleType } from '../../src/api/groups/rbac.js';
+import { roleBindingType, roleType } from '../../src/api/groups/rbac.js';
 import type { AdmitHook } from '../../src/api/rest/resource.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
@@ -565,6 +565,28 @@ describe('namespaces over HTTP', () => {
     const immortal = await t.http().delete('/api/v1/namespaces/default');
     assert.equal(immortal.status, 403);
     assert.equal(immortal.body.message, 'namespaces "default" is forbidden: this namespace may not be deleted');
+  });
+
+  test('a RoleBinding admitted while its namespace is deleted does not outlive the namespace (the controller deletes late content, as kube\'s deleteAllContent does)', async () => {
+    // The kind's own admission (RBAC's escalation check asks the authorizer) awaits; the namespace goes meanwhile.
+    let admitted!: () => void;
+    const inAdmission = new Promise<void>((resolve) => (admitted = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const racing = makeApp({ admit: async () => { admitted(); await gate; } });
+    assert.equal((await racing.http().post('/api/v1/namespaces').send({ metadata: { name: 'racing' } })).status, 201);
+    const create = racing.http().post('/apis/rbac.authorization.k8s.io/v1/namespaces/racing/rolebindings')
+      .send({ metadata: { name: 'late' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', name: 'mallory' }] })
+      .then((res) => res);
+    await inAdmission;
+    assert.equal((await racing.http().delete('/api/v1/namespaces/racing')).status, 200);
+    release();
+    await create;
+    // Re-creating the namespace must not bring back a binding its deletion should have taken.
+    assert.equal((await racing.http().post('/api/v1/namespaces').send({ metadata: { name: 'racing' } })).status, 201);
+    const left = await racing.http().get('/apis/rbac.authorization.k8s.io/v1/namespaces/racing/rolebindings');
+    assert.deepEqual(left.body.items, []);
+    assert.equal(racing.store.list(roleBindingType).items.filter((r) => r.metadata.namespace === 'racing').length, 0);
   });
 
   test('pods and serviceaccounts return the deleted object', async () => {
