@@ -52,6 +52,16 @@ function refusal(resource: string, obj: KubeObject, why: string): StatusError {
   return forbidden({ group: RBAC_GROUP, resource }, obj.metadata.name ?? '', why);
 }
 
+/**
+ * The rules a Role or ClusterRole write asks for, as kube's Go type holds them: the request is not validated yet
+ * (validation runs after this check), and a JSON null decodes to a nil slice, which BreakdownRule ranges over as
+ * empty.
+ */
+function requestedRules(obj: KubeObject): MatchableRule[] {
+  const rules = (obj.rules as (MatchableRule | null)[] | null | undefined) ?? [];
+  return rules.map((rule) => ({ ...rule, verbs: rule?.verbs ?? [] }));
+}
+
 const hasAggregation = (o: KubeObject | undefined): boolean => o !== undefined && o.aggregationRule !== undefined && o.aggregationRule !== null;
 
 /**
@@ -65,7 +75,7 @@ function roleCheck(deps: RbacStorageDeps, resource: 'roles' | 'clusterroles'): R
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
     if (await roleEscalationAuthorized(deps.authorizer, user, request)) return;
     const held = policyRulesFor(deps.index, user, namespaced ? request.namespace : '');
-    const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
+    const why = escalationError(user, held.rules, held.errors, requestedRules(obj));
     if (why !== undefined) throw refusal(resource, obj, why);
     if (!namespaced && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
       throw refusal(resource, obj, 'must have cluster-admin privileges to use the aggregationRule');

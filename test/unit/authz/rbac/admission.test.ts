@@ -83,3 +83,15 @@ test('an update that changes only GC fields (IsOnlyMutatingGCFields) is not chec
   const withOwner: KubeObject = { ...old, metadata: { ...old.metadata, ownerReferences: [] } };
   assert.equal(await refusal(roleStorageCheck(deps)(write(jane, withOwner, 'roles', old))), undefined);
 });
+
+// policy_comparator.go BreakdownRule ranges over rule.Verbs; a JSON null decodes to a nil slice, which yields no
+// sub-rule to cover, so the check passes and validation's 422 ("verbs must contain at least one value") answers.
+test('a rule whose verbs, apiGroups or resources are null has nothing to cover: no 500, the registry\'s validation answers', async () => {
+  for (const rule of [
+    { apiGroups: [''], resources: ['secrets'], verbs: null },
+    { apiGroups: null, resources: ['secrets'], verbs: ['get'] },
+    { nonResourceURLs: ['/x'], verbs: null },
+  ]) {
+    assert.equal(await refusal(roleStorageCheck(deps)(write(jane, role([rule]), 'roles'))), undefined, JSON.stringify(rule));
+  }
+});
