@@ -4,8 +4,9 @@
 // clusterrolebinding/policybased/storage.go (the bound role's rules must be held, or the bind verb granted). Each
 // kind gets its own check where the kind is registered (src/api/groups/rbac.ts); deletes are never checked.
 import { RBAC_GROUP } from '../../apimachinery/group-version.js';
-import { forbidden, notFound, unknownError, type StatusError } from '../../apimachinery/status.js';
-import { stableJson } from '../../apimachinery/json-value.js';
+import { badRequest, forbidden, notFound, unknownError, type StatusError } from '../../apimachinery/status.js';
+import { recordOf, stableJson } from '../../apimachinery/json-value.js';
+import { goQuote, validatePathSegmentName } from '../../apimachinery/validation.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
@@ -83,6 +84,27 @@ function roleCheck(deps: RbacStorageDeps, resource: 'roles' | 'clusterroles'): R
   };
 }
 
+/** rbacv1.RoleRef as Go decodes the request (not validated yet): a field left out or null is "". */
+function roleRefOf(obj: KubeObject): { apiGroup: string; kind: string; name: string } {
+  const ref = recordOf(obj.roleRef);
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return { apiGroup: str(ref.apiGroup), kind: str(ref.kind), name: str(ref.name) };
+}
+
+/**
+ * The registry's Get of a bound role that is not there (role.AuthorizerAdapter, clusterrole.AuthorizerAdapter):
+ * the store's key function refuses first (generic/registry/store.go NamespaceKeyFunc and NoNamespaceKeyFunc: a
+ * Role asked for outside a namespace, as a ClusterRoleBinding asks, an empty name, a name that is no path
+ * segment), else NotFound.
+ */
+function roleGetError(kind: 'Role' | 'ClusterRole', namespace: string, name: string): StatusError {
+  if (kind === 'Role' && namespace === '') return badRequest('Namespace parameter required.');
+  if (name === '') return badRequest('Name parameter required.');
+  const invalid = validatePathSegmentName(name, false);
+  if (invalid.length > 0) return badRequest(`Name parameter invalid: ${goQuote(name)}: ${invalid.join(';')}`);
+  return notFound({ group: RBAC_GROUP, resource: kind === 'Role' ? 'roles' : 'clusterroles' }, name);
+}
+
 /**
  * rolebinding and clusterrolebinding policybased storage: the user must hold the rules of the role it binds (or
  * may bind it); a role that does not exist is the registry's 404. system:masters may do anything. Throws kube's 403.
@@ -94,12 +116,12 @@ function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'cluster
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
     const namespace = namespaced ? request.namespace : '';
     const binding = obj as unknown as BindingLike;
-    const roleRef = binding.roleRef ?? { kind: '', name: '', apiGroup: '' };
+    const roleRef = roleRefOf(obj);
     if (await bindingAuthorized(deps.authorizer, user, roleRef, namespace)) return;
     const role = deps.index.roleFor({ ...binding, roleRef, kind, metadata: { ...binding.metadata, namespace } });
     if (typeof role === 'string') {
-      // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
-      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
+      // GetRoleReferenceRules' error is the registry's Get error (rolebinding/policybased/storage.go returns it as is).
+      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw roleGetError(roleRef.kind, namespace, roleRef.name);
       // Any other kind is GetRoleReferenceRules' plain fmt.Errorf, returned before validation runs: kube's 500.
       throw unknownError(role);
     }
