@@ -651,4 +651,26 @@ describe('discovery and admission', () => {
     assert.equal(bad.status, 422);
     assert.equal(bad.body.message, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
   });
+
+  // handlers/delete.go: a DeleteOptions body is decoded into metav1.DeleteOptions (a type error is returned as it
+  // is: ErrorToAPIStatus's 500) and checked by ValidateDeleteOptions (422), before anything is deleted.
+  const badDeleteOptions: { name: string; body: unknown; code: number; message: string }[] = [
+    { name: 'an unsupported dryRun value', body: { dryRun: ['Foo'] }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Foo"}: supported values: "All"' },
+    { name: 'dryRun All next to another value', body: { dryRun: ['All', 'Foo'] }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "Foo"}: supported values: "All"' },
+    { name: 'dryRun as a string', body: { dryRun: 'All' }, code: 500, message: 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string' },
+    { name: 'an unknown propagationPolicy', body: { propagationPolicy: 'Sideways' }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"' },
+    { name: 'orphanDependents with a propagationPolicy', body: { orphanDependents: true, propagationPolicy: 'Orphan' }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set' },
+  ];
+  for (const c of badDeleteOptions) {
+    test(`DELETE with ${c.name} in its DeleteOptions is kube's ${c.code} and deletes nothing`, async () => {
+      const t = makeApp();
+      assert.equal((await t.http().post(CM).send({ metadata: { name: 'kept' } })).status, 201);
+      for (const path of [`${CM}/kept`, CM, '/api/v1/namespaces/kube-node-lease']) {
+        const res = await t.http().delete(path).send(c.body as object);
+        assert.deepEqual({ code: res.status, message: res.body.message }, { code: c.code, message: c.message }, path);
+      }
+      assert.equal((await t.http().get(`${CM}/kept`)).status, 200);
+      assert.equal((await t.http().get('/api/v1/namespaces/kube-node-lease')).body.status.phase, 'Active');
+    });
+  }
 });
