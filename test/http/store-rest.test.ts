@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import Koa from 'koa';
 import request from 'supertest';
 import { API_GROUPS, createApiStore, installApiGroups, type ApiGroup } from '../../src/api/groups/index.js';
-import { roleType } from '../../src/api/groups/rbac.js';
+import { roleBindingType, roleType } from '../../src/api/groups/rbac.js';
 import type { AdmitHook } from '../../src/api/rest/resource.js';
 import { ApiRegistry } from '../../src/api/registry.js';
 import { router } from '../../src/api/router.js';
@@ -567,6 +567,28 @@ describe('namespaces over HTTP', () => {
     assert.equal(immortal.body.message, 'namespaces "default" is forbidden: this namespace may not be deleted');
   });
 
+  test('a RoleBinding admitted while its namespace is deleted does not outlive the namespace (the controller deletes late content, as kube\'s deleteAllContent does)', async () => {
+    // The kind's own admission (RBAC's escalation check asks the authorizer) awaits; the namespace goes meanwhile.
+    let admitted!: () => void;
+    const inAdmission = new Promise<void>((resolve) => (admitted = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const racing = makeApp({ admit: async () => { admitted(); await gate; } });
+    assert.equal((await racing.http().post('/api/v1/namespaces').send({ metadata: { name: 'racing' } })).status, 201);
+    const create = racing.http().post('/apis/rbac.authorization.k8s.io/v1/namespaces/racing/rolebindings')
+      .send({ metadata: { name: 'late' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', name: 'mallory' }] })
+      .then((res) => res);
+    await inAdmission;
+    assert.equal((await racing.http().delete('/api/v1/namespaces/racing')).status, 200);
+    release();
+    await create;
+    // Re-creating the namespace must not bring back a binding its deletion should have taken.
+    assert.equal((await racing.http().post('/api/v1/namespaces').send({ metadata: { name: 'racing' } })).status, 201);
+    const left = await racing.http().get('/apis/rbac.authorization.k8s.io/v1/namespaces/racing/rolebindings');
+    assert.deepEqual(left.body.items, []);
+    assert.equal(racing.store.list(roleBindingType).items.filter((r) => r.metadata.namespace === 'racing').length, 0);
+  });
+
   test('pods and serviceaccounts return the deleted object', async () => {
     for (const [path, body] of [
       ['/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'sa' } }],
@@ -629,4 +651,26 @@ describe('discovery and admission', () => {
     assert.equal(bad.status, 422);
     assert.equal(bad.body.message, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
   });
+
+  // handlers/delete.go: a DeleteOptions body is decoded into metav1.DeleteOptions (a type error is returned as it
+  // is: ErrorToAPIStatus's 500) and checked by ValidateDeleteOptions (422), before anything is deleted.
+  const badDeleteOptions: { name: string; body: unknown; code: number; message: string }[] = [
+    { name: 'an unsupported dryRun value', body: { dryRun: ['Foo'] }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Foo"}: supported values: "All"' },
+    { name: 'dryRun All next to another value', body: { dryRun: ['All', 'Foo'] }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "Foo"}: supported values: "All"' },
+    { name: 'dryRun as a string', body: { dryRun: 'All' }, code: 500, message: 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string' },
+    { name: 'an unknown propagationPolicy', body: { propagationPolicy: 'Sideways' }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"' },
+    { name: 'orphanDependents with a propagationPolicy', body: { orphanDependents: true, propagationPolicy: 'Orphan' }, code: 422, message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set' },
+  ];
+  for (const c of badDeleteOptions) {
+    test(`DELETE with ${c.name} in its DeleteOptions is kube's ${c.code} and deletes nothing`, async () => {
+      const t = makeApp();
+      assert.equal((await t.http().post(CM).send({ metadata: { name: 'kept' } })).status, 201);
+      for (const path of [`${CM}/kept`, CM, '/api/v1/namespaces/kube-node-lease']) {
+        const res = await t.http().delete(path).send(c.body as object);
+        assert.deepEqual({ code: res.status, message: res.body.message }, { code: c.code, message: c.message }, path);
+      }
+      assert.equal((await t.http().get(`${CM}/kept`)).status, 200);
+      assert.equal((await t.http().get('/api/v1/namespaces/kube-node-lease')).body.status.phase, 'Active');
+    });
+  }
 });

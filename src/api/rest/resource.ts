@@ -6,20 +6,20 @@
 import { randomInt } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { applyFieldValidation, decodeBody, readLimitedBody } from '../codec/body.js';
-import { decodeStrict } from '../../apimachinery/go-decode.js';
+import { decodeStrict, goBoolPtr, goPtr, goString, goStrings, goStruct } from '../../apimachinery/go-decode.js';
 import { documentOf, JsonSyntaxError, readJson } from '../../apimachinery/json-reader.js';
 import { encodeJson } from '../../apimachinery/json-value.js';
 import type { ResourceHandler, ServedResource } from '../registry.js';
 import { writeObject } from '../respond.js';
-import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError } from '../../apimachinery/status.js';
+import { badRequest, forbidden, internalError, invalidObject, notFound, pathNotFound, routeMethodNotAllowed, StatusError, notStatusError } from '../../apimachinery/status.js';
 import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../../authz/types.js';
 import type { RequestInfo } from '../../request/request-info.js';
-import { fieldInvalid } from '../../apimachinery/validation.js';
+import { fieldInvalid, fieldNotSupported, goStringSlice } from '../../apimachinery/validation.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../apimachinery/fields.js';
 import type { DeleteOptions, ObjectStore, WatchHandle } from '../../store/object-store.js';
-import type { KubeObject } from '../../apimachinery/object.js';
+import type { FieldError, KubeObject } from '../../apimachinery/object.js';
 import type { ResourceType, WatchEvent } from '../../store/types.js';
 import { setLongTimeout } from './long-timeout.js';
 import { applyPatch, patchTypeOf, type PatchResult } from './patch.js';
@@ -234,7 +234,34 @@ function deleteStatus(type: ResourceType, obj: KubeObject): Record<string, unkno
   };
 }
 
-/** DeleteOptions from the body (JSON or YAML-free JSON only), as kubectl sends it. */
+/** metav1.DeleteOptions as handlers/delete.go decodes a DELETE's body into it. */
+const DELETE_OPTIONS_SCHEMA = goStruct('DeleteOptions', 'v1', {
+  kind: goString(),
+  apiVersion: goString(),
+  gracePeriodSeconds: { t: 'int', go: 'int64', ptr: true },
+  preconditions: goPtr(goStruct('Preconditions', 'v1', { uid: { t: 'string', go: 'types.UID', ptr: true }, resourceVersion: { t: 'string', go: 'string', ptr: true } })),
+  orphanDependents: goBoolPtr,
+  propagationPolicy: { t: 'string', go: 'v1.DeletionPropagation', ptr: true },
+  dryRun: goStrings(),
+  ignoreStoreReadErrorWithClusterBreakingPotential: goBoolPtr,
+});
+
+/** apimachinery/pkg/apis/meta/v1/validation ValidateDeleteOptions: kube's 422 `DeleteOptions.meta.k8s.io "" is invalid`. */
+function validateDeleteOptions(options: Record<string, unknown>): void {
+  const errs: FieldError[] = [];
+  const policy = options.propagationPolicy;
+  const orphan = options.orphanDependents;
+  if (typeof policy === 'string' && typeof orphan === 'boolean') errs.push(fieldInvalid('propagationPolicy', policy, 'orphanDependents and deletionPropagation cannot be both set'));
+  if (typeof policy === 'string' && !['Foreground', 'Background', 'Orphan'].includes(policy)) errs.push(fieldNotSupported('propagationPolicy', policy, ['Foreground', 'Background', 'Orphan', 'nil']));
+  const dryRun = Array.isArray(options.dryRun) ? (options.dryRun as string[]) : [];
+  if (!dryRun.every((v) => v === 'All')) errs.push(fieldNotSupported('dryRun', goStringSlice(dryRun), ['All']));
+  if (errs.length > 0) throw invalidObject('meta.k8s.io', 'DeleteOptions', '', errs);
+}
+
+/**
+ * DeleteOptions from the body (JSON or YAML-free JSON only), as kubectl sends it: decoded into the Go type (a type
+ * error is handlers/delete.go's scope.err of the decoder's error, a 500) and validated (422) before anything is deleted.
+ */
 async function deleteOptionsOf(ctx: KubeContext): Promise<{ preconditions?: { uid?: string; resourceVersion?: string }; dryRun: boolean }> {
   const body = await readLimitedBody(ctx);
   if (body.length === 0) return { dryRun: false };
@@ -246,8 +273,12 @@ async function deleteOptionsOf(ctx: KubeContext): Promise<{ preconditions?: { ui
     throw err;
   }
   if (!isRecord(parsed)) return { dryRun: false };
-  const pre = isRecord(parsed.preconditions) ? parsed.preconditions : undefined;
-  const dryRun = Array.isArray(parsed.dryRun) && parsed.dryRun.includes('All');
+  const decoded = decodeStrict(documentOf(parsed), DELETE_OPTIONS_SCHEMA);
+  if (decoded.typeError !== undefined) throw notStatusError(decoded.typeError);
+  const options = decoded.value;
+  validateDeleteOptions(options);
+  const pre = isRecord(options.preconditions) ? options.preconditions : undefined;
+  const dryRun = Array.isArray(options.dryRun) && options.dryRun.length > 0;
   if (pre === undefined) return { dryRun };
   return {
     dryRun,

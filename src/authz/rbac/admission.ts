@@ -4,8 +4,9 @@
 // clusterrolebinding/policybased/storage.go (the bound role's rules must be held, or the bind verb granted). Each
 // kind gets its own check where the kind is registered (src/api/groups/rbac.ts); deletes are never checked.
 import { RBAC_GROUP } from '../../apimachinery/group-version.js';
-import { forbidden, notFound, notStatusError, type StatusError } from '../../apimachinery/status.js';
-import { stableJson } from '../../apimachinery/json-value.js';
+import { badRequest, forbidden, notFound, notStatusError, type StatusError } from '../../apimachinery/status.js';
+import { recordOf, stableJson } from '../../apimachinery/json-value.js';
+import { goQuote, validatePathSegmentName } from '../../apimachinery/validation.js';
 import type { KubeObject } from '../../apimachinery/object.js';
 import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
@@ -52,6 +53,16 @@ function refusal(resource: string, obj: KubeObject, why: string): StatusError {
   return forbidden({ group: RBAC_GROUP, resource }, obj.metadata.name ?? '', why);
 }
 
+/**
+ * The rules a Role or ClusterRole write asks for, as kube's Go type holds them: the request is not validated yet
+ * (validation runs after this check), and a JSON null decodes to a nil slice, which BreakdownRule ranges over as
+ * empty.
+ */
+function requestedRules(obj: KubeObject): MatchableRule[] {
+  const rules = (obj.rules as (MatchableRule | null)[] | null | undefined) ?? [];
+  return rules.map((rule) => ({ ...rule, verbs: rule?.verbs ?? [] }));
+}
+
 const hasAggregation = (o: KubeObject | undefined): boolean => o !== undefined && o.aggregationRule !== undefined && o.aggregationRule !== null;
 
 /**
@@ -65,12 +76,33 @@ function roleCheck(deps: RbacStorageDeps, resource: 'roles' | 'clusterroles'): R
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
     if (await roleEscalationAuthorized(deps.authorizer, user, request)) return;
     const held = policyRulesFor(deps.index, user, namespaced ? request.namespace : '');
-    const why = escalationError(user, held.rules, held.errors, (obj.rules as MatchableRule[] | null | undefined) ?? []);
+    const why = escalationError(user, held.rules, held.errors, requestedRules(obj));
     if (why !== undefined) throw refusal(resource, obj, why);
     if (!namespaced && (hasAggregation(obj) || hasAggregation(old)) && escalationError(user, held.rules, held.errors, FULL_AUTHORITY) !== undefined) {
       throw refusal(resource, obj, 'must have cluster-admin privileges to use the aggregationRule');
     }
   };
+}
+
+/** rbacv1.RoleRef as Go decodes the request (not validated yet): a field left out or null is "". */
+function roleRefOf(obj: KubeObject): { apiGroup: string; kind: string; name: string } {
+  const ref = recordOf(obj.roleRef);
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return { apiGroup: str(ref.apiGroup), kind: str(ref.kind), name: str(ref.name) };
+}
+
+/**
+ * The registry's Get of a bound role that is not there (role.AuthorizerAdapter, clusterrole.AuthorizerAdapter):
+ * the store's key function refuses first (generic/registry/store.go NamespaceKeyFunc and NoNamespaceKeyFunc: a
+ * Role asked for outside a namespace, as a ClusterRoleBinding asks, an empty name, a name that is no path
+ * segment), else NotFound.
+ */
+function roleGetError(kind: 'Role' | 'ClusterRole', namespace: string, name: string): StatusError {
+  if (kind === 'Role' && namespace === '') return badRequest('Namespace parameter required.');
+  if (name === '') return badRequest('Name parameter required.');
+  const invalid = validatePathSegmentName(name, false);
+  if (invalid.length > 0) return badRequest(`Name parameter invalid: ${goQuote(name)}: ${invalid.join(';')}`);
+  return notFound({ group: RBAC_GROUP, resource: kind === 'Role' ? 'roles' : 'clusterroles' }, name);
 }
 
 /**
@@ -84,12 +116,12 @@ function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'cluster
     if (escalationAllowed(user) || onlyGcFieldsChanged(obj, old)) return;
     const namespace = namespaced ? request.namespace : '';
     const binding = obj as unknown as BindingLike;
-    const roleRef = binding.roleRef ?? { kind: '', name: '', apiGroup: '' };
+    const roleRef = roleRefOf(obj);
     if (await bindingAuthorized(deps.authorizer, user, roleRef, namespace)) return;
     const role = deps.index.roleFor({ ...binding, roleRef, kind, metadata: { ...binding.metadata, namespace } });
     if (typeof role === 'string') {
-      // GetRoleReferenceRules' error is the registry's 404 (rolebinding/policybased/storage.go returns it as is).
-      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw notFound({ group: RBAC_GROUP, resource: roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, roleRef.name);
+      // GetRoleReferenceRules' error is the registry's Get error (rolebinding/policybased/storage.go returns it as is).
+      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw roleGetError(roleRef.kind, namespace, roleRef.name);
       // Any other kind is GetRoleReferenceRules' plain fmt.Errorf, returned before validation runs: kube's 500.
       throw notStatusError(role);
     }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../../../src/apimachinery/object.js';
 import { StatusError } from '../../../../src/apimachinery/status.js';
 import type { UserInfo } from '../../../../src/authn/types.js';
 import { alwaysDeny } from '../../../../src/authz/always.js';
-import { clusterRoleStorageCheck, roleBindingStorageCheck, roleStorageCheck, type RbacWrite } from '../../../../src/authz/rbac/admission.js';
+import { clusterRoleBindingStorageCheck, clusterRoleStorageCheck, roleBindingStorageCheck, roleStorageCheck, type RbacWrite } from '../../../../src/authz/rbac/admission.js';
 import { RbacIndex } from '../../../../src/authz/rbac/binding-index.js';
 import type { Authorizer } from '../../../../src/authz/types.js';
 
@@ -83,3 +83,37 @@ test('an update that changes only GC fields (IsOnlyMutatingGCFields) is not chec
   const withOwner: KubeObject = { ...old, metadata: { ...old.metadata, ownerReferences: [] } };
   assert.equal(await refusal(roleStorageCheck(deps)(write(jane, withOwner, 'roles', old))), undefined);
 });
+
+// policy_comparator.go BreakdownRule ranges over rule.Verbs; a JSON null decodes to a nil slice, which yields no
+// sub-rule to cover, so the check passes and validation's 422 ("verbs must contain at least one value") answers.
+test('a rule whose verbs, apiGroups or resources are null has nothing to cover: no 500, the registry\'s validation answers', async () => {
+  for (const rule of [
+    { apiGroups: [''], resources: ['secrets'], verbs: null },
+    { apiGroups: null, resources: ['secrets'], verbs: ['get'] },
+    { nonResourceURLs: ['/x'], verbs: null },
+  ]) {
+    assert.equal(await refusal(roleStorageCheck(deps)(write(jane, role([rule]), 'roles'))), undefined, JSON.stringify(rule));
+  }
+});
+
+// The decoder leaves a null roleRef field as Go does: the empty string. GetRoleReferenceRules then answers about ""
+// (rule.go: `unsupported role reference kind: ""`), and the registry's Get of a role goes through the store's key
+// function first (generic/registry/store.go NamespaceKeyFunc, NoNamespaceKeyFunc): kube's 400s, not a 404.
+const roleGetCases: { name: string; resource: 'rolebindings' | 'clusterrolebindings'; roleRef: Record<string, unknown>; code: number; message: string }[] = [
+  { name: 'kind null', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: null, name: 'x' }, code: 500, message: 'unsupported role reference kind: ""' },
+  { name: 'name null', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: null }, code: 400, message: 'Name parameter required.' },
+  { name: 'name left out, Role', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role' }, code: 400, message: 'Name parameter required.' },
+  { name: 'name with a slash', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'a/b%' }, code: 400, message: 'Name parameter invalid: "a/b%": may not contain \'/\';may not contain \'%\'' },
+  { name: 'name ..', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: '..' }, code: 400, message: 'Name parameter invalid: "..": may not be \'..\'' },
+  { name: 'a ClusterRoleBinding to a Role', resource: 'clusterrolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, code: 400, message: 'Namespace parameter required.' },
+  { name: 'a ClusterRole that does not exist', resource: 'clusterrolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'nope' }, code: 404, message: 'clusterroles.rbac.authorization.k8s.io "nope" not found' },
+];
+for (const c of roleGetCases) {
+  test(`a binding's role that cannot be got, ${c.name}: kube's ${c.code}`, async () => {
+    const kind = c.resource === 'rolebindings' ? 'RoleBinding' : 'ClusterRoleBinding';
+    const check = c.resource === 'rolebindings' ? roleBindingStorageCheck : clusterRoleBindingStorageCheck;
+    const obj: KubeObject = { apiVersion: RBAC, kind, metadata: { name: 'b', ...(kind === 'RoleBinding' ? { namespace: 'dev' } : {}) }, roleRef: c.roleRef };
+    const w = write(jane, obj, c.resource);
+    assert.deepEqual(await refusal(check(deps)({ ...w, request: { ...w.request, namespace: kind === 'RoleBinding' ? 'dev' : '' } })), { code: c.code, message: c.message });
+  });
+}
