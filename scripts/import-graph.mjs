@@ -21,7 +21,11 @@ function cruise() {
     out = execFileSync(process.execPath, [bin, 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   } catch (err) {
     // The CLI exits non-zero when rules are broken; its JSON is still on stdout.
-    if (typeof err.stdout !== 'string' || err.stdout === '') throw err;
+    if (typeof err.stdout !== 'string' || err.stdout === '') {
+      // dependency-cruiser could not read the sources (a syntax error): its own message says where.
+      process.stderr.write(typeof err.stderr === 'string' ? err.stderr : String(err));
+      process.exit(1);
+    }
     out = err.stdout;
   }
   return JSON.parse(out);
