@@ -652,6 +652,13 @@ describe('discovery and admission', () => {
     assert.equal(bad.body.message, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
   });
 
+  test('dryRun=All given twice is still a dry run (ValidateDryRun asks only that every value be All)', async () => {
+    const t = makeApp();
+    const dry = await t.http().post(`${CM}?dryRun=All&dryRun=All`).send({ metadata: { name: 'dry-twice' } });
+    assert.equal(dry.status, 201);
+    assert.equal((await t.http().get(`${CM}/dry-twice`)).status, 404);
+  });
+
   // handlers/delete.go: a DeleteOptions body is decoded into metav1.DeleteOptions (a type error is returned as it
   // is: ErrorToAPIStatus's 500) and checked by ValidateDeleteOptions (422), before anything is deleted.
   const badDeleteOptions: { name: string; body: unknown; code: number; message: string }[] = [

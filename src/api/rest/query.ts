@@ -85,10 +85,11 @@ export function writeParams(ctx: KubeContext, kind: OptionsKind): WriteParams {
   const dryRun = queryValues(ctx, 'dryRun');
   const fieldValidation = kind === 'DeleteOptions' ? '' : (queryValue(ctx, 'fieldValidation') ?? '');
   const errs = [];
-  if (dryRun.length > 1 || (dryRun.length === 1 && dryRun[0] !== 'All')) errs.push(fieldNotSupported('dryRun', goStringSlice(dryRun), ['All']));
+  // ValidateDryRun (apimachinery/pkg/apis/meta/v1/validation): every value must be All; repeating it is fine.
+  if (dryRun.some((v) => v !== 'All')) errs.push(fieldNotSupported('dryRun', goStringSlice(dryRun), ['All']));
   if (!['', 'Ignore', 'Warn', 'Strict'].includes(fieldValidation)) errs.push(fieldNotSupported('fieldValidation', fieldValidation, ['', 'Ignore', 'Strict', 'Warn']));
   if (errs.length > 0) throw invalidObject('meta.k8s.io', kind, '', errs);
-  return { dryRun: dryRun.length === 1, fieldValidation: fieldValidation === '' ? 'Warn' : (fieldValidation as WriteParams['fieldValidation']) };
+  return { dryRun: dryRun.length > 0, fieldValidation: fieldValidation === '' ? 'Warn' : (fieldValidation as WriteParams['fieldValidation']) };
 }
 
 /** What the client asked the response to be, from Accept (kube's `as`, `g` and `v` media type parameters). */
