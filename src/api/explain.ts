@@ -12,10 +12,10 @@ import { badRequest } from '../apimachinery/status.js';
 /** The path the endpoint is served at. */
 export const EXPLAIN_PATH = '/debug/explain';
 
-/** What the endpoint reads: the RBAC state (RBAC's decision is made from it again, step by step), and the whole chain for the final word. */
+/** What the endpoint reads: the RBAC state (RBAC's decision is made from it again, step by step), and the server's authorizer union for the final word. */
 export interface ExplainOptions {
   index: RbacIndex;
-  chain: Authorizer;
+  authorizer: Authorizer;
 }
 
 /** Reads the request to explain from the query: user, group (repeatable), verb, and resource or path fields. */
@@ -53,7 +53,7 @@ export function explainAttributes(params: URLSearchParams): Attributes {
 export async function serveExplain(ctx: KubeContext, opts: ExplainOptions): Promise<void> {
   const attrs = explainAttributes(ctx.request.URL.searchParams);
   const explanation = await explain(opts.index, attrs);
-  const chain = await opts.chain.authorize(attrs);
+  const chain = await opts.authorizer.authorize(attrs);
   const privileged = attrs.user.groups.includes(SYSTEM_MASTERS);
   const body = { ...explanation, chain: { decision: chain.decision, reason: chain.reason, privileged } };
   if ((ctx.get('Accept') || '').includes('text/plain')) {

@@ -47,6 +47,6 @@ export function serveApis(c: ApisConfig): KubeMiddleware {
     registry,
     kubernetesVersion: c.kubernetesVersion,
     serverAddress: () => c.serverAddress,
-    nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: c.live.index, chain: c.authorizers.authorizer }) },
+    nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: c.live.index, authorizer: c.authorizers.authorizer }) },
   });
 }
