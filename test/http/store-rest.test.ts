@@ -3,29 +3,22 @@
 // patches, watch streams (?watch=true and the legacy /watch/ paths), Table output for kubectl, and discovery.
 // The app is the real handler chain with an anonymous authenticator and an always-allow authorizer.
 import assert from 'node:assert/strict';
-import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http';
+import { createServer, get as httpGet, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import Koa from 'koa';
 import request from 'supertest';
 import { API_GROUPS, createApiStore, installApiGroups, type ApiGroup } from '../../src/api/groups/index.js';
 import { roleBindingType, roleType } from '../../src/api/groups/rbac.js';
 import type { AdmitHook } from '../../src/api/rest/resource.js';
 import { ApiRegistry } from '../../src/api/registry.js';
-import { router } from '../../src/api/router.js';
 import { forbidden } from '../../src/apimachinery/status.js';
-import { anonymousAuthenticator } from '../../src/authn/anonymous.js';
-import { alwaysAllow } from '../../src/authz/always.js';
-import type { KubeState } from '../../src/request/state.js';
-import { buildHandlerChain } from '../../src/server/chain.js';
-import { createLogger } from '../../src/util/log.js';
 import type { ObjectStore, ObjectStoreOptions } from '../../src/store/object-store.js';
-import { permissiveGroupDeps } from '../helpers/api-groups.js';
+import { permissiveGroupDeps, permissiveListener } from '../helpers/api-groups.js';
 
 const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 interface TestApp {
-  app: Koa<KubeState>;
+  listener: RequestListener;
   store: ObjectStore;
   http: () => request.Agent;
 }
@@ -42,19 +35,8 @@ function makeApp(opts: { admit?: AdmitHook; store?: ObjectStoreOptions } = {}): 
   const store = createApiStore(opts.store, groups);
   const registry = new ApiRegistry();
   installApiGroups(registry, permissiveGroupDeps(store), groups);
-  const app = new Koa<KubeState>();
-  app.silent = true;
-  app.use(
-    buildHandlerChain({
-      log: createLogger('silent'),
-      authenticator: anonymousAuthenticator(),
-      challengeHeaders: {},
-      authorizer: alwaysAllow(),
-      handler: router({ registry, kubernetesVersion: 'v1.33.0', serverAddress: () => '127.0.0.1:6443' }),
-    }),
-  );
-  const callback = app.callback();
-  return { app, store, http: () => request.agent(callback) };
+  const listener = permissiveListener(registry);
+  return { listener, store, http: () => request.agent(listener) };
 }
 
 const CM = '/api/v1/namespaces/default/configmaps';
@@ -325,7 +307,7 @@ describe('watch', () => {
   let server: Server;
   let base: string;
   before(async () => {
-    server = createServer(t.app.callback());
+    server = createServer(t.listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await t.http().post(CM).send({ metadata: { name: 'first' } });

@@ -6,18 +6,11 @@ import { once } from 'node:events';
 import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import Koa from 'koa';
 import { configMapType } from '../../src/api/groups/core/configmaps.js';
 import { createApiStore, installApiGroups } from '../../src/api/groups/index.js';
 import { ApiRegistry } from '../../src/api/registry.js';
-import { router } from '../../src/api/router.js';
 import { WATCH_BUFFER_LIMIT_BYTES } from '../../src/api/rest/watch-buffer.js';
-import { anonymousAuthenticator } from '../../src/authn/anonymous.js';
-import { alwaysAllow } from '../../src/authz/always.js';
-import type { KubeState } from '../../src/request/state.js';
-import { buildHandlerChain } from '../../src/server/chain.js';
-import { createLogger } from '../../src/util/log.js';
-import { permissiveGroupDeps } from '../helpers/api-groups.js';
+import { permissiveGroupDeps, permissiveListener } from '../helpers/api-groups.js';
 
 const store = createApiStore();
 const warnings: string[] = [];
@@ -38,18 +31,7 @@ before(async () => {
       },
     }),
   );
-  const app = new Koa<KubeState>();
-  app.silent = true;
-  app.use(
-    buildHandlerChain({
-      log: createLogger('silent'),
-      authenticator: anonymousAuthenticator(),
-      challengeHeaders: {},
-      authorizer: alwaysAllow(),
-      handler: router({ registry, kubernetesVersion: 'v1.33.0', serverAddress: () => '127.0.0.1:6443' }),
-    }),
-  );
-  server = createServer(app.callback());
+  server = createServer(permissiveListener(registry));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

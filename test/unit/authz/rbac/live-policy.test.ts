@@ -8,6 +8,7 @@ import { startLivePolicy, type LivePolicy, type RbacStore } from '../../../../sr
 import type { RbacKind, RbacObject } from '../../../../src/authz/rbac/types.js';
 import type { Attributes } from '../../../../src/authz/types.js';
 import type { KubeObject } from '../../../../src/apimachinery/object.js';
+import { JANE_READS_PODS_IN_DEV } from '../../../helpers/policies.js';
 
 /** A small stand-in for the object store: a map, and synchronous change events. */
 function fakeStore(): RbacStore {
@@ -48,17 +49,7 @@ let live: LivePolicy;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kam-policy-'));
-  await writeFile(join(dir, 'team.yaml'), `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: pod-reader, namespace: dev}
-rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: jane-reads, namespace: dev}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
-`);
+  await writeFile(join(dir, 'team.yaml'), JANE_READS_PODS_IN_DEV);
   store = fakeStore();
   live = await startLivePolicy(store, { policyPaths: [dir], watch: false, log });
 });

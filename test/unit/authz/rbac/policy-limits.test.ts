@@ -14,18 +14,9 @@ import { MAX_POLICY_FILE_BYTES } from '../../../../src/authz/rbac/policy-files.j
 import { loadPolicyFilesOffThread } from '../../../../src/authz/rbac/policy-off-thread.js';
 import type { Attributes } from '../../../../src/authz/types.js';
 import { rbacStoreOf } from '../../../../src/server/rbac-store.js';
+import { JANE_READS_PODS_IN_DEV } from '../../../helpers/policies.js';
 
-const GOOD = `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: pod-reader, namespace: dev}
-rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: jane-reads, namespace: dev}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
-`;
+const GOOD = JANE_READS_PODS_IN_DEV;
 const BILLION_LAUGHS = `${['a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n')}\n`;
 
 const janeListsPods: Attributes = {

@@ -1,0 +1,14 @@
+// Policy file fixtures shared by the policy tests.
+
+/** A policy file letting jane get and list pods in dev: a Role and its RoleBinding. */
+export const JANE_READS_PODS_IN_DEV = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: dev}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-reads, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
+`;
