@@ -2,7 +2,7 @@
 // free ports, in process groups of their own; resolves once /readyz answers ok, and stop() takes everything down
 // (both process groups, the temporary folder with etcd's data). Used by the parity recorder and the smoke script.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -47,15 +47,25 @@ const LOG_TAIL_LINES = 60;
 const STOP_GRACE_MS = 20_000;
 const POLL_INTERVAL_MS = 100;
 
-/** Process groups still running, killed if this process exits without stopping them. */
+/** Process groups still running, killed if this process exits or is interrupted without stopping them. */
 const running = new Set<number>();
-let exitHookInstalled = false;
+/** Temporary folders of servers not yet stopped, removed with them. */
+const workDirs = new Set<string>();
+let exitHooksInstalled = false;
+function killAll(): void {
+  for (const group of running) killGroup(group, 'SIGKILL');
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+}
 function track(pid: number): void {
   running.add(pid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const group of running) killGroup(group, 'SIGKILL');
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.once('exit', killAll);
+  // The groups are detached, so a Ctrl-C reaches only us: take them down, then die of the same signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
     });
   }
 }
@@ -90,7 +100,7 @@ interface Proc {
 }
 
 function launch(name: Proc['name'], binary: string, args: string[], onLog: StartReferenceOptions['onLog']): Proc {
-  // detached: a process group of its own, so stop() reaches anything it forks and Ctrl-C of a parent does not race us.
+  // detached: a process group of its own, so that stop() can signal the whole group, whatever it forks.
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name} (${binary}) could not be started`);
   const proc: Proc = {
@@ -181,6 +191,7 @@ async function startOnce(opts: StartReferenceOptions, manifest: ParityManifest):
   }
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 180_000);
   const work = await mkdtemp(path.join(tmpdir(), 'kam-parity-'));
+  workDirs.add(work);
   const [clientPort, peerPort, securePort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${clientPort}`;
   const peerUrl = `http://127.0.0.1:${peerPort}`;
@@ -189,6 +200,7 @@ async function startOnce(opts: StartReferenceOptions, manifest: ParityManifest):
     // kube-apiserver first: it would only log etcd's absence if etcd went first.
     for (const proc of [...procs].reverse()) await stopProc(proc);
     await rm(work, { recursive: true, force: true });
+    workDirs.delete(work);
   };
   try {
     const etcd = launch(
