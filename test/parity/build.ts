@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const cacheDir = parityCacheDir();
   const binDir = path.join(cacheDir, 'bin');
   await mkdir(binDir, { recursive: true });
-  process.stdout.write(`parity:build: ${version.stdout.trim()}; cache ${cacheDir}\n`);
+  process.stdout.write(`parity:build: ${version.stdout.trim()}; cache ${cacheDir} (a first build takes minutes, later ones seconds)\n`);
 
   const built = new Map<Target['key'], Awaited<ReturnType<typeof build>>>();
   // One at a time: each go build already uses every core, and the first build of kube-apiserver is the long one.
