@@ -134,7 +134,8 @@ require (
 )
 
 // k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with ./staging/src/...,
-// which only works inside its own repository. Route each to its published release instead (v1.34.4 -> v0.34.4).
+// which only works inside its own repository. Route each to the copy published from the same
+// release instead: v1.X.Y -> v0.X.Y. ../bump-kubernetes.sh regenerates this block; see ../README.md.
 replace (
 	k8s.io/api => k8s.io/api v0.34.4
 	k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.34.4
