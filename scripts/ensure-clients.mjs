@@ -22,6 +22,14 @@ else {
   if (versions.length === 0) problems.push(`no kubectl.1.NN binaries beside ${realpathSync(kubectl)}: install the gcloud SDK's kubectl versions (gcloud components install kubectl)`);
 }
 
+// kubectl of the newest release (the gcloud SDK stops at 1.33), built from the Go module under
+// test/parity/reference/kubectl: seconds once Go's build cache has it, a minute or two the first time.
+{
+  const built = spawnSync(process.execPath, ['--import', 'tsx', 'test/parity/build.ts', 'kubectl'], { encoding: 'utf8' });
+  if (built.status !== 0) problems.push(`kubectl of the newest release could not be built (npm run parity:build -- kubectl; needs Go 1.26):\n${built.stderr.trim()}`);
+  else process.stderr.write(built.stdout);
+}
+
 // Debian's python3-kubernetes, for the system python3.
 const python = '/usr/bin/python3';
 const hasPythonClient = () => existsSync(python) && spawnSync(python, ['-c', 'import kubernetes'], { stdio: 'ignore' }).status === 0;

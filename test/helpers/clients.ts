@@ -1,16 +1,30 @@
 // Finding and running the real clients the end-to-end tests drive. A missing client fails the test: the
 // pretest step installs what it can and names the rest, and nothing here skips silently.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { builtBinaryPath } from '../parity/manifest.js';
 
 const run = promisify(execFile);
 
-/** The oldest and newest kubectl.1.NN beside the real kubectl (the gcloud SDK's layout), plus kubectl itself. */
+/**
+ * kubectl of the newest release, built from the k8s.io/kubectl module of test/parity/reference/kubectl (the gcloud
+ * SDK stops at 1.33); the pretest builds it (npm run parity:build -- kubectl).
+ */
+export function newestKubectl(): { name: string; path: string } {
+  const goMod = fileURLToPath(new URL('../parity/reference/kubectl/go.mod', import.meta.url));
+  const minor = /^\s*k8s\.io\/kubectl v0\.(\d+)\./m.exec(readFileSync(goMod, 'utf8'))?.[1];
+  if (minor === undefined) throw new Error(`${goMod} does not require k8s.io/kubectl v0.NN`);
+  const path = builtBinaryPath('kubectl');
+  if (!existsSync(path)) throw new Error(`${path} is missing: npm run parity:build -- kubectl (the pretest step builds it)`);
+  return { name: `kubectl.1.${minor}`, path };
+}
+
+/** The oldest and newest kubectl.1.NN beside the real kubectl (the gcloud SDK's layout), and kubectl of the newest release. */
 export function kubectlBinaries(): { name: string; path: string }[] {
   const real = realpathSync(execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim());
   const dir = dirname(real);
@@ -19,7 +33,7 @@ export function kubectlBinaries(): { name: string; path: string }[] {
     .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
   if (versioned.length === 0) throw new Error(`no kubectl.1.NN beside ${real}: install the gcloud SDK kubectl versions`);
   const picks = [...new Set([versioned[0]!, versioned[versioned.length - 1]!])];
-  return picks.map((name) => ({ name, path: join(dir, name) }));
+  return [...picks.map((name) => ({ name, path: join(dir, name) })), newestKubectl()];
 }
 
 /** The result of running a client: exit code and both streams. */

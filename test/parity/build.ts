@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestPath, parityCacheDir, type ParityManifest } from './manifest.js';
+import { builtBinaryPath, manifestPath, parityCacheDir, type ParityManifest } from './manifest.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const reference = path.join(here, 'reference');
@@ -88,7 +88,7 @@ function goBuild(args: string[], cwd: string): Promise<{ code: number | null; ou
 async function build(target: Target, binDir: string): Promise<{ path: string; release: string; seconds: number; bytes: number }> {
   const cwd = path.join(reference, target.dir);
   const release = target.release(await requiredVersion(target));
-  const out = path.join(binDir, target.binary);
+  const out = builtBinaryPath(target.binary, path.dirname(binDir));
   const args = ['build', '-o', out];
   if (target.kubeVersionStamp) args.push('-ldflags', versionLdflags(release, moduleTime(target, cwd)));
   args.push('.');
@@ -115,9 +115,19 @@ async function main(): Promise<void> {
   await mkdir(binDir, { recursive: true });
   process.stdout.write(`parity:build: ${version.stdout.trim()}; cache ${cacheDir} (a first build takes minutes, later ones seconds)\n`);
 
+  // `npm run parity:build -- kubectl` builds only the binaries named (the pretest builds kubectl 1.37 so).
+  const named = process.argv.slice(2);
+  const unknown = named.filter((n) => !TARGETS.some((t) => t.binary === n));
+  if (unknown.length > 0) throw new BuildError(`parity:build: unknown binary ${unknown.join(', ')} (known: ${TARGETS.map((t) => t.binary).join(', ')})`);
+  const targets = named.length === 0 ? TARGETS : TARGETS.filter((t) => named.includes(t.binary));
+
   const built = new Map<Target['key'], Awaited<ReturnType<typeof build>>>();
   // One at a time: each go build already uses every core, and the first build of kube-apiserver is the long one.
-  for (const target of TARGETS) built.set(target.key, await build(target, binDir));
+  for (const target of targets) built.set(target.key, await build(target, binDir));
+  if (targets.length < TARGETS.length) {
+    process.stdout.write(`parity:build: ${targets.map((t) => `${t.binary} ${built.get(t.key)?.path ?? ''}`).join(', ')} (the manifest names all three: npm run parity:build)\n`);
+    return;
+  }
 
   const get = (key: Target['key']) => {
     const b = built.get(key);

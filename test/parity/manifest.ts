@@ -18,6 +18,12 @@ export function parityCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(fromEnv !== undefined && fromEnv !== '' ? fromEnv : path.join(homedir(), '.cache', 'kube-auth-mock', 'parity'));
 }
 
+/** Where the build puts one binary ("kube-apiserver", "etcd", "kubectl"), whether or not it has been built. */
+export function builtBinaryPath(binary: string, cacheDir: string = parityCacheDir()): string {
+  return path.join(cacheDir, 'bin', binary);
+}
+
+/** The manifest's path in the cache folder. */
 export function manifestPath(cacheDir: string = parityCacheDir()): string {
   return path.join(cacheDir, 'manifest.json');
 }
