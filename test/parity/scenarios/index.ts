@@ -4,6 +4,7 @@ import { authentication } from './authentication.js';
 import { authorization } from './authorization.js';
 import { badInput } from './bad-input.js';
 import { discovery } from './discovery.js';
+import { impersonation } from './impersonation.js';
 import { rbac } from './rbac.js';
 
-export const ALL_SCENARIOS: readonly ScenarioGroup[] = [authentication, authorization, rbac, discovery, badInput];
+export const ALL_SCENARIOS: readonly ScenarioGroup[] = [authentication, authorization, impersonation, rbac, discovery, badInput];
