@@ -10,12 +10,19 @@ export interface Difference {
   path: string;
   expected: JsonValue | undefined;
   actual: JsonValue | undefined;
-  /** What kind: a value, a key order, or a scenario edited since its snapshot was recorded (never excusable). */
-  kind: 'value' | 'key-order' | 'scenario-changed';
+  /** What kind: a value, a key order, the order of a named list, or a scenario edited since its snapshot was recorded (never excusable). */
+  kind: 'value' | 'key-order' | 'order' | 'scenario-changed';
 }
 
 function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The names of a list whose elements are all objects with a distinct string `name`, else undefined. */
+function namesOf(list: JsonValue[]): string[] | undefined {
+  const names = list.map((i) => (isObject(i) && typeof i.name === 'string' ? i.name : undefined));
+  if (names.length === 0 || names.some((n) => n === undefined)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
 }
 
 function diffJson(expected: JsonValue | undefined, actual: JsonValue | undefined, path: string, out: Difference[]): void {
@@ -29,6 +36,17 @@ function diffJson(expected: JsonValue | undefined, actual: JsonValue | undefined
     return;
   }
   if (Array.isArray(expected) && Array.isArray(actual)) {
+    const e = namesOf(expected);
+    const a = namesOf(actual);
+    if (e !== undefined && a !== undefined) {
+      // Lists of named things (discovery's resources and groups): matched by name, so that one missing entry is
+      // one difference, not a shift of every entry after it; their order is compared on its own.
+      for (const name of new Set([...e, ...a])) diffJson(expected[e.indexOf(name)], actual[a.indexOf(name)], `${path}[name=${name}]`, out);
+      const ce = e.filter((n) => a.includes(n));
+      const ca = a.filter((n) => e.includes(n));
+      if (ce.join('\u0000') !== ca.join('\u0000')) out.push({ path, expected: ce, actual: ca, kind: 'order' });
+      return;
+    }
     for (let i = 0; i < Math.max(expected.length, actual.length); i++) diffJson(expected[i], actual[i], `${path}[${i}]`, out);
     return;
   }
@@ -62,6 +80,7 @@ export function describeDifference(d: Difference): string {
     return s.length > 300 ? `${s.slice(0, 300)}...` : s;
   };
   if (d.kind === 'scenario-changed') return `${d.path}: the scenario's request changed since the snapshot was recorded (re-record it): snapshot ${show(d.expected)}, scenario ${show(d.actual)}`;
+  if (d.kind === 'order') return `${d.path}: order: kube ${show(d.expected)}, mock ${show(d.actual)}`;
   if (d.kind === 'key-order') return `${d.path}: key order: kube ${show(d.expected)}, mock ${show(d.actual)}`;
   return `${d.path}: kube ${show(d.expected)}, mock ${show(d.actual)}`;
 }

@@ -48,12 +48,19 @@ test('compare: values, key order, and a scenario edited since its recording', ()
 
 test('judge: unexplained, known, stale, and differences beyond the listed paths', () => {
   const diffs = compareSnapshots(snap({ a: 1, b: 1 }), snap({ a: 2, b: 1 }));
-  const entry = (differs: string[]): KnownDifference => ({ scenario: 'g/s', reason: 'r', differs });
+  const entry = (differs: string[]): KnownDifference => ({ scenarios: ['g/s'], reason: 'r', differs });
   assert.equal(judge(diffs, undefined).kind, 'unexplained');
-  assert.equal(judge(diffs, entry(['requests[0].json'])).kind, 'known');
-  assert.equal(judge(diffs, entry(['requests[0].json.b'])).kind, 'unexplained');
-  assert.equal(judge(diffs, entry(['requests[0].json.a', 'requests[0].status'])).kind, 'stale');
-  assert.equal(judge([], entry(['requests[0].json.a'])).kind, 'stale');
+  assert.equal(judge(diffs, [entry(['requests[0].json'])]).kind, 'known');
+  assert.equal(judge(diffs, [entry(['requests[0].json.b'])]).kind, 'unexplained');
+  assert.equal(judge(diffs, [entry(['requests[0].json.a', 'requests[0].status'])]).kind, 'stale');
+  assert.equal(judge([], [entry(['requests[0].json.a'])]).kind, 'stale');
+  assert.equal(judge(diffs, [entry(['requests[*].json.a'])]).kind, 'known');
+});
+
+test('named lists are compared by name, and their order on its own', () => {
+  const list = (...names: string[]) => snap({ resources: names.map((name) => ({ name })) });
+  assert.deepEqual(compareSnapshots(list('a', 'b', 'c'), list('a', 'c')).map((d) => d.path), ['requests[0].json.resources[name=b]']);
+  assert.deepEqual(compareSnapshots(list('a', 'b'), list('b', 'a')).map((d) => d.kind), ['order']);
 });
 
 test('two mocks on independent set-ups give identical snapshots for every scenario', async () => {

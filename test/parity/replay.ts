@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareSnapshots } from './compare.js';
-import { judge, loadKnownDifferences, type KnownDifference, type Verdict } from './known-differences.js';
+import { judge, loadKnownDifferences, type KnownDifferences, type Verdict } from './known-differences.js';
 import { startParityMock, type ParityMock } from './mock.js';
 import { runScenario, type Snapshot } from './run.js';
 import { scenarioId, type Scenario } from './scenario.js';
@@ -23,7 +23,7 @@ export interface PlannedScenario {
 /** What the replay will run, and what does not line up between scenarios, snapshots and known differences. */
 export interface ReplayPlan {
   scenarios: PlannedScenario[];
-  known: Map<string, KnownDifference>;
+  known: KnownDifferences;
   /** snapshot files whose scenario no longer exists */
   orphanSnapshots: string[];
   /** known-differences entries naming no scenario with a snapshot */
@@ -52,7 +52,7 @@ export async function planReplay(): Promise<ReplayPlan> {
     scenarios,
     known,
     orphanSnapshots: (await listSnapshots()).filter((id) => !ids.has(id)),
-    orphanKnown: [...known.keys()].filter((id) => !recorded.has(id)),
+    orphanKnown: [...known.byScenario.keys()].filter((id) => !recorded.has(id)),
   };
 }
 
@@ -75,7 +75,7 @@ export async function startReplayMock(): Promise<{ mock: ParityMock; close(): Pr
 }
 
 /** Replays one recorded scenario against the mock and judges it. */
-export async function replayScenario(mock: ParityMock, planned: PlannedScenario & { snapshot: Snapshot }, known: Map<string, KnownDifference>): Promise<Verdict> {
+export async function replayScenario(mock: ParityMock, planned: PlannedScenario & { snapshot: Snapshot }, known: KnownDifferences): Promise<Verdict> {
   const actual = await runScenario(mock.target, planned.group, planned.scenario);
-  return judge(compareSnapshots(planned.snapshot, actual), known.get(planned.id));
+  return judge(compareSnapshots(planned.snapshot, actual), known.byScenario.get(planned.id));
 }

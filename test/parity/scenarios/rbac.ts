@@ -57,8 +57,10 @@ export const rbac: ScenarioGroup = {
     },
     {
       name: 'rolebinding-bind-refused',
-      description: 'alice binds herself to the admin ClusterRole: 403',
-      requests: [{ method: 'POST', path: `${RBAC}/namespaces/parity/rolebindings`, as: 'alice', body: typed('rbac.authorization.k8s.io/v1', 'RoleBinding', { metadata: { name: 'alice-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] }) }],
+      // cluster-admin, not admin: admin's rules come from aggregation, which kube-controller-manager does and the
+      // reference does not run, so the reference's admin is empty and binding it escalates nothing.
+      description: 'alice binds herself to the cluster-admin ClusterRole: 403',
+      requests: [{ method: 'POST', path: `${RBAC}/namespaces/parity/rolebindings`, as: 'alice', body: typed('rbac.authorization.k8s.io/v1', 'RoleBinding', { metadata: { name: 'alice-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] }) }],
       cleanup: [{ method: 'DELETE', path: `${RBAC}/namespaces/parity/rolebindings/alice-admin`, as: 'admin' }],
     },
     { name: 'get-missing', description: 'a Role that does not exist: 404', requests: [{ method: 'GET', path: `${roles}/does-not-exist`, as: 'admin' }] },
