@@ -50,6 +50,20 @@ export const authorization: ScenarioGroup = {
     },
     { name: 'ssrr-namespace', description: "SelfSubjectRulesReview: alice's rules in namespace parity", requests: [{ method: 'POST', path: SSRR, as: 'alice', unordered: RULES, body: typed('authorization.k8s.io/v1', 'SelfSubjectRulesReview', { spec: { namespace: 'parity' } }) }] },
     { name: 'ssrr-certificate-user', description: "SelfSubjectRulesReview: jane's rules, non-resource ones included", requests: [{ method: 'POST', path: SSRR, as: 'jane', unordered: RULES, body: typed('authorization.k8s.io/v1', 'SelfSubjectRulesReview', { spec: { namespace: 'default' } }) }] },
+    { name: 'resource-name-allowed', description: 'bob may get the one ConfigMap his resourceNames rule names', requests: [{ method: 'GET', path: '/api/v1/namespaces/parity/configmaps/parity-settings', as: 'bob' }] },
+    { name: 'resource-name-other-forbidden', description: 'bob may not get another ConfigMap', requests: [{ method: 'GET', path: '/api/v1/namespaces/parity/configmaps/other', as: 'bob' }] },
+    { name: 'resource-name-list-forbidden', description: 'a resourceNames rule never allows a list', requests: [{ method: 'GET', path: '/api/v1/namespaces/parity/configmaps', as: 'bob' }] },
+    { name: 'resource-name-field-selector-list', description: 'a list narrowed by metadata.name is still a list to RBAC (kube 1.34)', requests: [{ method: 'GET', path: '/api/v1/namespaces/parity/configmaps?fieldSelector=metadata.name%3Dparity-settings', as: 'bob' }] },
+    { name: 'ssrr-resource-names', description: "SelfSubjectRulesReview: bob's rule with resourceNames", requests: [{ method: 'POST', path: SSRR, as: 'bob', unordered: RULES, body: typed('authorization.k8s.io/v1', 'SelfSubjectRulesReview', { spec: { namespace: 'parity' } }) }] },
+    { name: 'ssar-resource-name', description: 'SelfSubjectAccessReview with a name, and without', requests: [
+      { method: 'POST', path: SSAR, as: 'bob', body: ssar({ resourceAttributes: { namespace: 'parity', verb: 'get', resource: 'configmaps', name: 'parity-settings' } }) },
+      { method: 'POST', path: SSAR, as: 'bob', body: ssar({ resourceAttributes: { namespace: 'parity', verb: 'get', resource: 'configmaps' } }) },
+    ] },
+    { name: 'ssar-subresource', description: 'SelfSubjectAccessReview of a subresource', requests: [{ method: 'POST', path: SSAR, as: 'jane', body: ssar({ resourceAttributes: { namespace: 'parity', verb: 'get', resource: 'pods', subresource: 'log' } }) }] },
+    { name: 'ssar-wildcards', description: 'SelfSubjectAccessReview with * verb and resource, by admin and by alice', requests: [
+      { method: 'POST', path: SSAR, as: 'admin', body: ssar({ resourceAttributes: { verb: '*', group: '*', resource: '*' } }) },
+      { method: 'POST', path: SSAR, as: 'alice', body: ssar({ resourceAttributes: { namespace: 'parity', verb: '*', resource: 'configmaps' } }) },
+    ] },
     { name: 'ssrr-no-namespace', description: 'SelfSubjectRulesReview without a namespace', requests: [{ method: 'POST', path: SSRR, as: 'alice', body: typed('authorization.k8s.io/v1', 'SelfSubjectRulesReview', { spec: {} }) }] },
   ],
 };
