@@ -32,8 +32,8 @@ function withSection(doc: string, section: string): string | undefined {
  * undefined when docs/fidelity.md is up to date, else what is wrong. With no known difference there is
  * nothing to document and the section may be absent; once there is one, the section must exist and match.
  */
-export async function checkFidelityDoc(known: KnownDifferences): Promise<string | undefined> {
-  const doc = await readFile(FIDELITY_DOC, 'utf8');
+export async function checkFidelityDoc(known: KnownDifferences, file = FIDELITY_DOC): Promise<string | undefined> {
+  const doc = await readFile(file, 'utf8');
   const section = renderKnownDifferences(known);
   const updated = withSection(doc, section);
   if (updated === undefined) {
@@ -43,9 +43,9 @@ export async function checkFidelityDoc(known: KnownDifferences): Promise<string 
 }
 
 /** Writes the section into docs/fidelity.md (the markers must be there). */
-export async function writeFidelityDoc(known: KnownDifferences): Promise<void> {
-  const doc = await readFile(FIDELITY_DOC, 'utf8');
+export async function writeFidelityDoc(known: KnownDifferences, file = FIDELITY_DOC): Promise<void> {
+  const doc = await readFile(file, 'utf8');
   const updated = withSection(doc, renderKnownDifferences(known));
   if (updated === undefined) throw new Error(`docs/fidelity.md has no section between ${DOC_START} and ${DOC_END}: add the two markers where the section belongs`);
-  if (updated !== doc) await writeFile(FIDELITY_DOC, updated);
+  if (updated !== doc) await writeFile(file, updated);
 }

@@ -2,9 +2,13 @@
 // two mocks on two independent set-ups (other keys, other certificates, other ports) must give identical
 // snapshots for every scenario, or something volatile is not masked and would show as a false difference.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareSnapshots } from './compare.js';
-import { judge, type KnownDifference } from './known-differences.js';
+import { checkFidelityDoc, DOC_END, DOC_START, writeFidelityDoc } from './docs.js';
+import { judge, type KnownDifference, type KnownDifferences } from './known-differences.js';
 import { maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
 import { allScenarios, startReplayMock } from './replay.js';
 import { runScenario, type Snapshot } from './run.js';
@@ -61,6 +65,24 @@ test('named lists are compared by name, and their order on its own', () => {
   const list = (...names: string[]) => snap({ resources: names.map((name) => ({ name })) });
   assert.deepEqual(compareSnapshots(list('a', 'b', 'c'), list('a', 'c')).map((d) => d.path), ['requests[0].json.resources[name=b]']);
   assert.deepEqual(compareSnapshots(list('a', 'b'), list('b', 'a')).map((d) => d.kind), ['order']);
+});
+
+test('the docs section: required once there is a known difference, written between the markers, then up to date', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kam-parity-docs-'));
+  try {
+    const file = join(dir, 'fidelity.md');
+    const entry: KnownDifference = { scenarios: ['g/s'], reason: 'a | b', differs: ['requests[0].status'] };
+    const known: KnownDifferences = { entries: [entry], byScenario: new Map([['g/s', [entry]]]) };
+    await writeFile(file, '# Fidelity\n');
+    assert.equal(await checkFidelityDoc({ entries: [], byScenario: new Map() }, file), undefined);
+    assert.match((await checkFidelityDoc(known, file)) ?? '', /has no section/);
+    await writeFile(file, `# Fidelity\n\n${DOC_START}\n${DOC_END}\n\nafter\n`);
+    assert.match((await checkFidelityDoc(known, file)) ?? '', /out of date/);
+    await writeFidelityDoc(known, file);
+    assert.equal(await checkFidelityDoc(known, file), undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('two mocks on independent set-ups give identical snapshots for every scenario', async () => {
