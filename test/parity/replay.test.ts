@@ -1,0 +1,50 @@
+// Replays every recorded parity scenario (test/parity/snapshots/, recorded against kube-apiserver by
+// `npm run parity:record`) against the mock: one test per scenario, named <group>/<scenario>. A difference
+// fails unless known-differences.yaml lists it; an entry that no longer differs fails too. No Go needed.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { describeDifference } from './compare.js';
+import { checkFidelityDoc } from './docs.js';
+import { planReplay, replayScenario, startReplayMock } from './replay.js';
+
+const plan = await planReplay();
+const recorded = plan.scenarios.filter((s) => s.snapshot !== undefined);
+let replay: Awaited<ReturnType<typeof startReplayMock>> | undefined;
+
+before(async () => {
+  if (recorded.length > 0) replay = await startReplayMock();
+});
+after(async () => {
+  await replay?.close();
+});
+
+for (const planned of plan.scenarios) {
+  const { snapshot } = planned;
+  if (snapshot === undefined) {
+    test(planned.id, { skip: `no snapshot yet: record it with \`npm run parity:record\` (needs \`npm run parity:build\`)` }, () => undefined);
+    continue;
+  }
+  test(planned.id, async () => {
+    assert.ok(replay, 'the mock did not start');
+    const verdict = await replayScenario(replay.mock, { ...planned, snapshot }, plan.known);
+    if (verdict.kind === 'unexplained') {
+      assert.fail(`${planned.id} differs from kube-apiserver${verdict.listed ? ' beyond its known-differences entries' : ''} (list it in test/parity/known-differences.yaml with a reason, or fix the mock):\n${verdict.differences.map(describeDifference).join('\n')}`);
+    }
+    if (verdict.kind === 'stale') {
+      assert.fail(`${planned.id} is listed in test/parity/known-differences.yaml but no longer differs at: ${verdict.unused.join(', ')}: remove those paths (or the scenario from their entries)`);
+    }
+  });
+}
+
+test('every snapshot has its scenario', () => {
+  assert.deepEqual(plan.orphanSnapshots, [], 'snapshots whose scenario is gone: delete them from test/parity/snapshots/');
+});
+
+test('every known difference names a recorded scenario', () => {
+  assert.deepEqual(plan.orphanKnown, [], 'known-differences.yaml entries with no recorded scenario: remove them');
+});
+
+test('docs/fidelity.md lists every known difference', async () => {
+  const problem = await checkFidelityDoc(plan.known);
+  assert.equal(problem, undefined, problem);
+});

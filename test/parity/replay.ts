@@ -1,0 +1,81 @@
+// The replay: runs every scenario that has a snapshot against the mock and judges the differences against
+// known-differences.yaml. Shared by the node:test file (replay.test.ts) and `npm run parity`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareSnapshots } from './compare.js';
+import { judge, loadKnownDifferences, type KnownDifferences, type Verdict } from './known-differences.js';
+import { startParityMock, type ParityMock } from './mock.js';
+import { runScenario, type Snapshot } from './run.js';
+import { scenarioId, type Scenario } from './scenario.js';
+import { ALL_SCENARIOS } from './scenarios/index.js';
+import { listSnapshots, readSnapshot } from './snapshots.js';
+import { createParitySetup } from './setup.js';
+
+/** One scenario of the list, with its snapshot if recorded. */
+export interface PlannedScenario {
+  id: string;
+  group: string;
+  scenario: Scenario;
+  snapshot: Snapshot | undefined;
+}
+
+/** What the replay will run, and what does not line up between scenarios, snapshots and known differences. */
+export interface ReplayPlan {
+  scenarios: PlannedScenario[];
+  known: KnownDifferences;
+  /** snapshot files whose scenario no longer exists */
+  orphanSnapshots: string[];
+  /** known-differences entries naming no scenario with a snapshot */
+  orphanKnown: string[];
+}
+
+/** Every scenario id, checked unique. */
+export function allScenarios(): { id: string; group: string; scenario: Scenario }[] {
+  const seen = new Set<string>();
+  return ALL_SCENARIOS.flatMap(({ group, scenarios }) =>
+    scenarios.map((scenario) => {
+      const id = scenarioId(group, scenario);
+      if (seen.has(id)) throw new Error(`scenario ${id} is defined twice`);
+      seen.add(id);
+      return { id, group, scenario };
+    }),
+  );
+}
+
+export async function planReplay(): Promise<ReplayPlan> {
+  const scenarios = await Promise.all(allScenarios().map(async (s) => ({ ...s, snapshot: await readSnapshot(s.id) })));
+  const ids = new Set(scenarios.map((s) => s.id));
+  const recorded = new Set(scenarios.filter((s) => s.snapshot !== undefined).map((s) => s.id));
+  const known = await loadKnownDifferences();
+  return {
+    scenarios,
+    known,
+    orphanSnapshots: (await listSnapshots()).filter((id) => !ids.has(id)),
+    orphanKnown: [...known.byScenario.keys()].filter((id) => !recorded.has(id)),
+  };
+}
+
+/** A mock on a fresh set-up for a whole replay; `close` stops it and removes the set-up's folder. */
+export async function startReplayMock(): Promise<{ mock: ParityMock; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kam-parity-'));
+  try {
+    const mock = await startParityMock(await createParitySetup(dir));
+    return {
+      mock,
+      async close() {
+        await mock.server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Replays one recorded scenario against the mock and judges it. */
+export async function replayScenario(mock: ParityMock, planned: PlannedScenario & { snapshot: Snapshot }, known: KnownDifferences): Promise<Verdict> {
+  const actual = await runScenario(mock.target, planned.group, planned.scenario);
+  return judge(compareSnapshots(planned.snapshot, actual), known.byScenario.get(planned.id));
+}

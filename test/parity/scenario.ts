@@ -1,0 +1,92 @@
+// The scenario format: a short sequence of HTTP requests, each sent by a named identity of the fixed test
+// set-up (test/parity/setup.ts), recorded against kube-apiserver and replayed against the mock.
+/** A parsed JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Who sends a request: the identities of the fixed set-up, built the same way for both servers. */
+export type IdentityName =
+  /** client certificate CN=admin O=system:masters from the cluster CA */
+  | 'admin'
+  /** client certificate CN=jane O=parity-readers from the cluster CA */
+  | 'jane'
+  /** bearer token from the static token file: alice, uid alice-uid, groups parity-devs */
+  | 'alice'
+  /** bearer token from the static token file: bob, uid bob-uid, no groups */
+  | 'bob'
+  /** client certificate CN=mallory O=system:masters from another CA, which the servers do not trust */
+  | 'other-ca'
+  /** client certificate CN=jane from the cluster CA, expired yesterday */
+  | 'expired-cert'
+  /** client certificate CN=jane from the cluster CA whose extended key usage is serverAuth only */
+  | 'server-usage-cert'
+  /** a bearer token no server knows */
+  | 'bad-token'
+  /** no credential at all */
+  | 'anonymous';
+
+/** A request body: JSON (serialized as written), text (YAML, broken JSON...), or raw bytes. */
+export type RequestBody =
+  | { json: JsonValue }
+  | { text: string }
+  /** base64 */
+  | { bytes: string }
+  /** `count` copies of `chunk`, for bodies too large to write out (413) */
+  | { repeat: string; count: number };
+
+/** One HTTP request of a scenario. */
+export interface ParityRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  /** path with its query */
+  path: string;
+  as: IdentityName;
+  /** Extra headers; an explicit Authorization here replaces the identity's token. Content-Type defaults to application/json for json bodies. */
+  headers?: Readonly<Record<string, string>>;
+  body?: RequestBody;
+  /**
+   * Paths (dot-separated, `*` for any key or index) of arrays whose order is not part of the contract: sorted
+   * before comparing. SelfSubjectRulesReview's rule lists, for example, follow the binding walk's order.
+   */
+  unordered?: readonly string[];
+  /**
+   * Keeps the part of the parsed body the scenario is about, the same way for both servers: the real server
+   * serves many API groups the mock does not, so discovery scenarios keep the groups the mock serves.
+   */
+  select?: (body: JsonValue) => JsonValue;
+  /** Keep the body as the exact text sent (indentation, spacing) instead of parsed JSON; only for bodies with nothing volatile. */
+  rawText?: boolean;
+  /** Replace every scalar by its type ("<string>", "<number>"...): for /version, whose values are the build's. */
+  shapeOnly?: boolean;
+}
+
+/** A set-up or clean-up request: its answer is not snapshotted. */
+export interface UnrecordedRequest {
+  method: ParityRequest['method'];
+  path: string;
+  as: IdentityName;
+  headers?: Readonly<Record<string, string>>;
+  body?: RequestBody;
+  /** Statuses that are fine for a set-up request (default: any 2xx). Clean-up ignores statuses. */
+  okStatuses?: readonly number[];
+}
+
+/** A named scenario: set-up (not snapshotted), the requests, clean-up (always run, not snapshotted). */
+export interface Scenario {
+  /** kebab-case, unique in its group: the snapshot's file name */
+  name: string;
+  /** what the scenario shows, one line */
+  description: string;
+  setup?: readonly UnrecordedRequest[];
+  requests: readonly ParityRequest[];
+  cleanup?: readonly UnrecordedRequest[];
+}
+
+/** The scenarios of one file of test/parity/scenarios/, named after the file. */
+export interface ScenarioGroup {
+  group: string;
+  scenarios: readonly Scenario[];
+}
+
+/** `group/name`, the scenario's id in snapshots, known differences and test names. */
+export function scenarioId(group: string, scenario: Pick<Scenario, 'name'>): string {
+  return `${group}/${scenario.name}`;
+}
