@@ -39,7 +39,7 @@ export interface ParityReference {
 /** Starts kube-apiserver on the set-up with the mock's flags (test/parity/mock.ts) and creates the fixtures. */
 export async function startParityReference(setup: ParitySetup): Promise<ParityReference> {
   const { startReference } = await loadReferenceModule();
-  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: true });
+  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: true, extraFlags: ['--emulated-version=1.33'] });
   const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities };
   try {
     await applyFixtures(target);
