@@ -154,7 +154,7 @@ export function invalid(group: string, kind: string, name: string, errs: readonl
   return new StatusError(422, 'Invalid', `${qualified} ${JSON.stringify(name)} is invalid: ${summary}`, {
     ...(name ? { name } : {}),
     ...(group ? { group } : {}),
-    kind,
+    ...(kind ? { kind } : {}),
     causes: errs.map((e) => ({
       reason: e.reason ?? 'FieldValueInvalid',
       message: e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message,

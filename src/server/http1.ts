@@ -143,7 +143,9 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (!(busyWith(socket)?.headersSent ?? false)) {
     socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
   }
-  socket.destroy(err);
+  // Go's closeWriteAndWait after its own 431 and 400 answers (server.go): a destroy while the client is still sending
+  // (the rest of a 1 MiB header) resets the connection, and the client can lose the answer with it.
+  lingeringClose(socket);
 }
 
 /** The response node is writing on this connection, if any (more may be queued behind it). */

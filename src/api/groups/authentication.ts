@@ -96,20 +96,19 @@ function tokenReviews(opts: TokenReviewOptions): ServedGroupVersion['resources']
         if (audiences.length > 0 && result?.ok && !(result.audiences ?? []).some((a) => audiences.includes(a))) {
           throw internalError('error validating audiences');
         }
-        const status: Record<string, unknown> = {};
-        if (result?.ok) {
-          status.authenticated = true;
-          status.user = userInfoJson(result.user);
-          if (result.audiences !== undefined && result.audiences.length > 0) status.audiences = result.audiences;
-        } else if (result !== null) {
-          status.error = result.reason;
-        }
+        // TokenReviewStatus in its Go field order: authenticated, user (always, empty when none), audiences, error.
+        const status: Record<string, unknown> = {
+          ...(result?.ok ? { authenticated: true } : {}),
+          user: result?.ok ? userInfoJson(result.user) : {},
+          ...(result?.ok && result.audiences !== undefined && result.audiences.length > 0 ? { audiences: result.audiences } : {}),
+          ...(result !== null && !result.ok ? { error: result.reason } : {}),
+        };
         writeObject(ctx, 201, {
           kind: review.kind,
           apiVersion: review.apiVersion,
           metadata: { creationTimestamp: null, ...(review.metadata as object | undefined) },
           spec: review.spec ?? {},
-          status: { ...status, user: status.user ?? {} },
+          status,
         });
       },
     },

@@ -95,14 +95,15 @@ function roleRefOf(obj: KubeObject): { apiGroup: string; kind: string; name: str
  * The registry's Get of a bound role that is not there (role.AuthorizerAdapter, clusterrole.AuthorizerAdapter):
  * the store's key function refuses first (generic/registry/store.go NamespaceKeyFunc and NoNamespaceKeyFunc: a
  * Role asked for outside a namespace, as a ClusterRoleBinding asks, an empty name, a name that is no path
- * segment), else NotFound.
+ * segment), else NotFound. The NotFound names the resource of the request (the binding's: the store's
+ * qualifiedResourceFromContext reads it from the request), as recorded in test/parity/snapshots/rbac/.
  */
-function roleGetError(kind: 'Role' | 'ClusterRole', namespace: string, name: string): StatusError {
+function roleGetError(kind: 'Role' | 'ClusterRole', namespace: string, name: string, requestResource: 'rolebindings' | 'clusterrolebindings'): StatusError {
   if (kind === 'Role' && namespace === '') return badRequest('Namespace parameter required.');
   if (name === '') return badRequest('Name parameter required.');
   const invalid = validatePathSegmentName(name, false);
   if (invalid.length > 0) return badRequest(`Name parameter invalid: ${goQuote(name)}: ${invalid.join(';')}`);
-  return notFound({ group: RBAC_GROUP, resource: kind === 'Role' ? 'roles' : 'clusterroles' }, name);
+  return notFound({ group: RBAC_GROUP, resource: requestResource }, name);
 }
 
 /**
@@ -121,7 +122,7 @@ function bindingCheck(deps: RbacStorageDeps, resource: 'rolebindings' | 'cluster
     const role = deps.index.roleFor({ ...binding, roleRef, kind, metadata: { ...binding.metadata, namespace } });
     if (typeof role === 'string') {
       // GetRoleReferenceRules' error is the registry's Get error (rolebinding/policybased/storage.go returns it as is).
-      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw roleGetError(roleRef.kind, namespace, roleRef.name);
+      if (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole') throw roleGetError(roleRef.kind, namespace, roleRef.name, resource);
       // Any other kind is GetRoleReferenceRules' plain fmt.Errorf, returned before validation runs: kube's 500.
       throw notStatusError(role);
     }

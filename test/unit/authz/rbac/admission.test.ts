@@ -70,7 +70,7 @@ test('a ClusterRole with an aggregationRule needs full authority, after its rule
 
 test('a binding to a Role that does not exist is the registry\'s 404 for the role', async () => {
   const binding: KubeObject = { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'b', namespace: 'dev' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'missing' }, subjects: [] };
-  assert.deepEqual(await refusal(roleBindingStorageCheck(deps)(write(jane, binding, 'rolebindings'))), { code: 404, message: 'roles.rbac.authorization.k8s.io "missing" not found' });
+  assert.deepEqual(await refusal(roleBindingStorageCheck(deps)(write(jane, binding, 'rolebindings'))), { code: 404, message: 'rolebindings.rbac.authorization.k8s.io "missing" not found' });
 });
 
 test('a binding to a role whose rules the user holds is written', async () => {
@@ -106,7 +106,7 @@ const roleGetCases: { name: string; resource: 'rolebindings' | 'clusterrolebindi
   { name: 'name with a slash', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'a/b%' }, code: 400, message: 'Name parameter invalid: "a/b%": may not contain \'/\';may not contain \'%\'' },
   { name: 'name ..', resource: 'rolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: '..' }, code: 400, message: 'Name parameter invalid: "..": may not be \'..\'' },
   { name: 'a ClusterRoleBinding to a Role', resource: 'clusterrolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, code: 400, message: 'Namespace parameter required.' },
-  { name: 'a ClusterRole that does not exist', resource: 'clusterrolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'nope' }, code: 404, message: 'clusterroles.rbac.authorization.k8s.io "nope" not found' },
+  { name: 'a ClusterRole that does not exist', resource: 'clusterrolebindings', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'nope' }, code: 404, message: 'clusterrolebindings.rbac.authorization.k8s.io "nope" not found' },
 ];
 for (const c of roleGetCases) {
   test(`a binding's role that cannot be got, ${c.name}: kube's ${c.code}`, async () => {
