@@ -1,6 +1,6 @@
 // npm run parity: replays every recorded scenario (HTTP, and kubectl's once per kubectl version) against the
-// mock (no Go needed) and prints the parity figure in one line; what needs attention (unexplained differences, stale entries, a stale docs section,
-// snapshots without scenarios) goes to stderr, and makes the exit code 1.
+// mock (no Go needed) and prints the parity figure in one line; what needs attention (unexplained differences,
+// stale entries, a stale docs section, snapshots without scenarios) goes to stderr, and makes the exit code 1.
 import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
 import { planKubectlReplay, replayKubectlRun } from './kubectl-replay.js';
