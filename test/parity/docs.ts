@@ -15,7 +15,7 @@ function cell(text: string): string {
 
 /** The section's body: one table row per entry of known-differences.yaml, in the file's order. */
 export function renderKnownDifferences(known: KnownDifferences): string {
-  const rows = known.entries.map((k) => `| ${k.scenarios.map((id) => `\`${id}\``).join(', ')} | ${cell(k.reason)} | ${k.differs.map((d) => `\`${d}\``).join(', ')} |`);
+  const rows = known.entries.map((k) => `| ${k.scenarios.map((id) => `\`${id}\``).join(', ')}${k.kubectl ? ` (kubectl ${k.kubectl.join(', ')})` : ''} | ${cell(k.reason)} | ${k.differs.map((d) => `\`${d}\``).join(', ')} |`);
   const table = rows.length === 0 ? 'None: every recorded scenario answers as kube-apiserver does.' : ['| scenarios | why the mock differs | what differs |', '| --- | --- | --- |', ...rows].join('\n');
   return `${DOC_START}\n${table}\n${DOC_END}`;
 }

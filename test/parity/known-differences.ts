@@ -10,11 +10,14 @@ export interface KnownDifference {
   scenarios: string[];
   reason: string;
   differs: string[];
+  /** kubectl scenarios only: the kubectl versions ("1.33") the entry is about; absent, every version */
+  kubectl?: string[];
 }
 
 export const KNOWN_DIFFERENCES_FILE = fileURLToPath(new URL('./known-differences.yaml', import.meta.url));
 
-const PATH = /^requests\[(\d+|\*)\]/;
+// HTTP scenarios' paths start with requests[N], kubectl scenarios' (test/parity/kubectl-run.ts) with commands[N].
+const PATH = /^(requests|commands)\[(\d+|\*)\]/;
 
 /** The file's entries, in order, and the entries of each scenario (a scenario may be in several, one per reason). */
 export interface KnownDifferences {
@@ -31,16 +34,20 @@ export async function loadKnownDifferences(file = KNOWN_DIFFERENCES_FILE): Promi
   doc.forEach((entry: unknown, i) => {
     const where = `${file}: entry ${i + 1}`;
     if (typeof entry !== 'object' || entry === null) throw new Error(`${where}: expected {scenarios, reason, differs}`);
-    const { scenarios, reason, differs, ...rest } = entry as Record<string, unknown>;
+    const { scenarios, reason, differs, kubectl, ...rest } = entry as Record<string, unknown>;
     if (Object.keys(rest).length > 0) throw new Error(`${where}: unknown field(s) ${Object.keys(rest).join(', ')}`);
     if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s) => typeof s === 'string' && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(s))) {
       throw new Error(`${where}: scenarios must list "<group>/<name>" ids`);
     }
     if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${where} (${scenarios.join(', ')}): a reason is required`);
     if (!Array.isArray(differs) || differs.length === 0 || !differs.every((d) => typeof d === 'string' && PATH.test(d))) {
-      throw new Error(`${where} (${scenarios.join(', ')}): differs must list the paths that differ, each starting with requests[N] or requests[*]`);
+      throw new Error(`${where} (${scenarios.join(', ')}): differs must list the paths that differ, each starting with requests[N] or requests[*] (commands[N] or commands[*] for kubectl scenarios)`);
+    }
+    if (kubectl !== undefined && (!Array.isArray(kubectl) || kubectl.length === 0 || !kubectl.every((v) => typeof v === 'string' && /^1\.\d+$/.test(v)))) {
+      throw new Error(`${where} (${scenarios.join(', ')}): kubectl must list kubectl versions such as "1.33"`);
     }
     const known: KnownDifference = { scenarios: scenarios as string[], reason: reason.trim().replace(/\s+/g, ' '), differs: differs as string[] };
+    if (kubectl !== undefined) known.kubectl = kubectl as string[];
     if (new Set(known.scenarios).size !== known.scenarios.length) throw new Error(`${where}: a scenario is listed twice`);
     entries.push(known);
     for (const id of known.scenarios) byScenario.set(id, [...(byScenario.get(id) ?? []), known]);

@@ -1,18 +1,22 @@
-// npm run parity: replays every recorded scenario against the mock (no Go needed) and prints the parity
-// figure in one line; what needs attention (unexplained differences, stale entries, a stale docs section,
-// snapshots without scenarios) goes to stderr, and makes the exit code 1.
+// npm run parity: replays every recorded scenario (HTTP, and kubectl's once per kubectl version) against the
+// mock (no Go needed) and prints the parity figure in one line; what needs attention (unexplained differences,
+// stale entries, a stale docs section, snapshots without scenarios) goes to stderr, and makes the exit code 1.
 import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
+import { planKubectlReplay, replayKubectlRun } from './kubectl-replay.js';
+import { createKubectlWorkspace, parityKubectls } from './kubectl-run.js';
 import { planReplay, replayScenario, startReplayMock } from './replay.js';
 
 async function main(): Promise<number> {
   const plan = await planReplay();
   const recorded = plan.scenarios.flatMap((s) => (s.snapshot === undefined ? [] : [{ ...s, snapshot: s.snapshot }]));
+  const kubectlPlan = await planKubectlReplay(parityKubectls(), plan.known);
+  const kubectlRecorded = kubectlPlan.runs.filter((r) => r.snapshot !== undefined).length;
   const problems: string[] = [];
   let identical = 0;
   let known = 0;
   let unexplained = 0;
-  if (recorded.length > 0) {
+  if (recorded.length + kubectlRecorded > 0) {
     const replay = await startReplayMock();
     try {
       for (const planned of recorded) {
@@ -27,12 +31,34 @@ async function main(): Promise<number> {
           for (const d of verdict.differences) problems.push(`${planned.id}: ${describeDifference(d)}`);
         }
       }
+      // The kubectl scenarios, one run per kubectl version, on the same mock (kubectl-replay.test.ts does the same).
+      const ws = await createKubectlWorkspace(replay.mock.target);
+      try {
+        for (const run of kubectlPlan.runs) {
+          if (run.snapshot === undefined) continue;
+          const verdict = await replayKubectlRun(ws, { ...run, snapshot: run.snapshot }, plan.known);
+          const name = `kubectl.${run.kubectl.version} ${run.id}`;
+          if (verdict.kind === 'identical') identical++;
+          else if (verdict.kind === 'known') known++;
+          else if (verdict.kind === 'stale') {
+            identical++;
+            problems.push(`${name}: listed in known-differences.yaml but no longer differs at ${verdict.unused.join(', ')}`);
+          } else {
+            unexplained++;
+            for (const d of verdict.differences) problems.push(`${name}: ${describeDifference(d)}`);
+          }
+        }
+      } finally {
+        await ws.remove();
+      }
     } finally {
       await replay.close();
     }
   }
-  console.log(`parity: ${recorded.length} scenarios, ${identical} identical, ${known} known differences, ${unexplained} unexplained differences`);
-  const unrecorded = plan.scenarios.length - recorded.length;
+  for (const o of kubectlPlan.orphanSnapshots) problems.push(`test/parity/snapshots/kubectl/${o}.json has no scenario or kubectl`);
+  for (const o of kubectlPlan.orphanKnown) problems.push(`known-differences.yaml lists ${o}, which has no recorded kubectl run`);
+  console.log(`parity: ${recorded.length + kubectlRecorded} scenarios, ${identical} identical, ${known} known differences, ${unexplained} unexplained differences`);
+  const unrecorded = plan.scenarios.length - recorded.length + kubectlPlan.runs.length - kubectlRecorded;
   if (unrecorded > 0) console.error(`${unrecorded} scenarios have no snapshot yet (npm run parity:record)`);
   for (const id of plan.orphanSnapshots) problems.push(`test/parity/snapshots/${id}.json has no scenario`);
   for (const id of plan.orphanKnown) problems.push(`known-differences.yaml lists ${id}, which has no recorded scenario`);
