@@ -10,7 +10,7 @@ import { compareSnapshots } from './compare.js';
 import { checkFidelityDoc, DOC_END, DOC_START, writeFidelityDoc } from './docs.js';
 import { judge, type KnownDifference, type KnownDifferences } from './known-differences.js';
 import { maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
-import { allScenarios, startReplayMock } from './replay.js';
+import { allScenarios, ReplayMocks } from './replay.js';
 import { runScenario, type Snapshot } from './run.js';
 
 test('volatile values are masked, the rest is kept as sent', () => {
@@ -86,11 +86,12 @@ test('the docs section: required once there is a known difference, written betwe
 });
 
 test('two mocks on independent set-ups give identical snapshots for every scenario', async () => {
-  const [a, b] = await Promise.all([startReplayMock(), startReplayMock()]);
+  const [a, b] = [new ReplayMocks(), new ReplayMocks()];
   try {
     const problems: string[] = [];
     for (const { id, group, scenario } of allScenarios()) {
-      const [sa, sb] = await Promise.all([runScenario(a.mock.target, group, scenario), runScenario(b.mock.target, group, scenario)]);
+      const [ma, mb] = await Promise.all([a.for(scenario), b.for(scenario)]);
+      const [sa, sb] = await Promise.all([runScenario(ma.target, group, scenario), runScenario(mb.target, group, scenario)]);
       for (const d of compareSnapshots(sa, sb)) problems.push(`${id}: ${d.path}: ${JSON.stringify(d.expected)} vs ${JSON.stringify(d.actual)}`);
     }
     assert.deepEqual(problems, []);

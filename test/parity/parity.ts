@@ -3,7 +3,7 @@
 // snapshots without scenarios) goes to stderr, and makes the exit code 1.
 import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
-import { planReplay, replayScenario, startReplayMock } from './replay.js';
+import { planReplay, ReplayMocks, replayScenario } from './replay.js';
 
 async function main(): Promise<number> {
   const plan = await planReplay();
@@ -13,10 +13,10 @@ async function main(): Promise<number> {
   let known = 0;
   let unexplained = 0;
   if (recorded.length > 0) {
-    const replay = await startReplayMock();
+    const mocks = new ReplayMocks();
     try {
       for (const planned of recorded) {
-        const verdict = await replayScenario(replay.mock, planned, plan.known);
+        const verdict = await replayScenario(await mocks.for(planned.scenario), planned, plan.known);
         if (verdict.kind === 'identical') identical++;
         else if (verdict.kind === 'known') known++;
         else if (verdict.kind === 'stale') {
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
         }
       }
     } finally {
-      await replay.close();
+      await mocks.close();
     }
   }
   console.log(`parity: ${recorded.length} scenarios, ${identical} identical, ${known} known differences, ${unexplained} unexplained differences`);
