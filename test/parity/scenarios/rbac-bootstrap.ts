@@ -9,16 +9,23 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The bootstrap objects' names (label kubernetes.io/bootstrapping=rbac-defaults), sorted: fixtures and scenario objects are left out. */
-function bootstrapNames(body: JsonValue): JsonValue {
+/**
+ * The bootstrap objects' names (label kubernetes.io/bootstrapping=rbac-defaults) that `keepName` accepts, sorted:
+ * fixtures and scenario objects are left out.
+ */
+const bootstrapNames = (keepName: (name: string) => boolean = () => true) => (body: JsonValue): JsonValue => {
   if (!isObject(body) || !Array.isArray(body.items)) return body;
   const names = body.items.flatMap((i) => {
     if (!isObject(i) || !isObject(i.metadata)) return [];
     const labels = i.metadata.labels;
-    return isObject(labels) && labels['kubernetes.io/bootstrapping'] === 'rbac-defaults' ? [String(i.metadata.name)] : [];
+    const name = String(i.metadata.name);
+    return isObject(labels) && labels['kubernetes.io/bootstrapping'] === 'rbac-defaults' && keepName(name) ? [name] : [];
   });
   return { kind: body.kind ?? null, names: names.sort() };
-}
+};
+/** The controllers' roles and bindings (system:controller:*), which kube-controller-manager's controllers use. */
+const isController = (name: string): boolean => name.startsWith('system:controller:');
+const notController = (name: string): boolean => !isController(name);
 
 /** Keeps the fields named, in the server's order. */
 const keep = (...fields: string[]) => (body: JsonValue): JsonValue => (isObject(body) ? Object.fromEntries(Object.entries(body).filter(([k]) => fields.includes(k))) : body);
@@ -30,15 +37,17 @@ const rulesOf = (name: string): ParityRequest => ({ ...getClusterRole(name), sel
 export const rbacBootstrap: ScenarioGroup = {
   group: 'rbac-bootstrap',
   scenarios: [
-    { name: 'clusterrole-names', description: 'the names of every bootstrap ClusterRole', requests: [{ method: 'GET', path: `${RBAC}/clusterroles`, as: 'admin', select: bootstrapNames }] },
-    { name: 'clusterrolebinding-names', description: 'the names of every bootstrap ClusterRoleBinding', requests: [{ method: 'GET', path: `${RBAC}/clusterrolebindings`, as: 'admin', select: bootstrapNames }] },
+    { name: 'clusterrole-names', description: 'the names of every bootstrap ClusterRole but the controllers\'', requests: [{ method: 'GET', path: `${RBAC}/clusterroles`, as: 'admin', select: bootstrapNames(notController) }] },
+    { name: 'controller-clusterrole-names', description: 'the names of the bootstrap ClusterRoles system:controller:*', requests: [{ method: 'GET', path: `${RBAC}/clusterroles`, as: 'admin', select: bootstrapNames(isController) }] },
+    { name: 'clusterrolebinding-names', description: 'the names of every bootstrap ClusterRoleBinding but the controllers\'', requests: [{ method: 'GET', path: `${RBAC}/clusterrolebindings`, as: 'admin', select: bootstrapNames(notController) }] },
+    { name: 'controller-clusterrolebinding-names', description: 'the names of the bootstrap ClusterRoleBindings system:controller:*', requests: [{ method: 'GET', path: `${RBAC}/clusterrolebindings`, as: 'admin', select: bootstrapNames(isController) }] },
     { name: 'role-names-kube-system', description: 'the bootstrap Roles of kube-system and kube-public', requests: [
-      { method: 'GET', path: `${RBAC}/namespaces/kube-system/roles`, as: 'admin', select: bootstrapNames },
-      { method: 'GET', path: `${RBAC}/namespaces/kube-public/roles`, as: 'admin', select: bootstrapNames },
+      { method: 'GET', path: `${RBAC}/namespaces/kube-system/roles`, as: 'admin', select: bootstrapNames() },
+      { method: 'GET', path: `${RBAC}/namespaces/kube-public/roles`, as: 'admin', select: bootstrapNames() },
     ] },
     { name: 'rolebinding-names-kube-system', description: 'the bootstrap RoleBindings of kube-system and kube-public', requests: [
-      { method: 'GET', path: `${RBAC}/namespaces/kube-system/rolebindings`, as: 'admin', select: bootstrapNames },
-      { method: 'GET', path: `${RBAC}/namespaces/kube-public/rolebindings`, as: 'admin', select: bootstrapNames },
+      { method: 'GET', path: `${RBAC}/namespaces/kube-system/rolebindings`, as: 'admin', select: bootstrapNames() },
+      { method: 'GET', path: `${RBAC}/namespaces/kube-public/rolebindings`, as: 'admin', select: bootstrapNames() },
     ] },
     { name: 'cluster-admin', description: 'cluster-admin: its metadata and rules', requests: [rulesOf('cluster-admin')] },
     { name: 'discovery', description: 'system:discovery: its rules', requests: [rulesOf('system:discovery')] },
