@@ -50,6 +50,12 @@ test('compare: values, key order, and a scenario edited since its recording', ()
   assert.deepEqual(compareSnapshots(snap({ a: 1 }), edited).map((d) => d.kind), ['scenario-changed']);
 });
 
+test('compare: a scenario moved to another set-up variant must be recorded again', () => {
+  const moved: Snapshot = { ...snap({ a: 1 }), variant: 'anonymous-off' };
+  assert.deepEqual(compareSnapshots(snap({ a: 1 }), moved).map((d) => d.kind), ['scenario-changed']);
+  assert.deepEqual(compareSnapshots(moved, moved), []);
+});
+
 test('judge: unexplained, known, stale, and differences beyond the listed paths', () => {
   const diffs = compareSnapshots(snap({ a: 1, b: 1 }), snap({ a: 2, b: 1 }));
   const entry = (differs: string[]): KnownDifference => ({ scenarios: ['g/s'], reason: 'r', differs });
