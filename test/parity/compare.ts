@@ -59,6 +59,10 @@ function diffJson(expected: JsonValue | undefined, actual: JsonValue | undefined
 /** Every difference between the snapshot and the mock's run of the same scenario. */
 export function compareSnapshots(expected: Snapshot, actual: Snapshot): Difference[] {
   const out: Difference[] = [];
+  // A scenario moved to another set-up variant must be recorded again, like an edited request.
+  if ((expected.variant ?? 'default') !== (actual.variant ?? 'default')) {
+    out.push({ path: 'variant', expected: expected.variant ?? 'default', actual: actual.variant ?? 'default', kind: 'scenario-changed' });
+  }
   const n = Math.max(expected.requests.length, actual.requests.length);
   for (let i = 0; i < n; i++) {
     const e = expected.requests[i];

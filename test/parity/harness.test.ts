@@ -10,7 +10,7 @@ import { compareSnapshots } from './compare.js';
 import { checkFidelityDoc, DOC_END, DOC_START, writeFidelityDoc } from './docs.js';
 import { judge, type KnownDifference, type KnownDifferences } from './known-differences.js';
 import { maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
-import { allScenarios, startReplayMock } from './replay.js';
+import { allScenarios, ReplayMocks } from './replay.js';
 import { runScenario, type Snapshot } from './run.js';
 
 test('volatile values are masked, the rest is kept as sent', () => {
@@ -50,6 +50,12 @@ test('compare: values, key order, and a scenario edited since its recording', ()
   assert.deepEqual(compareSnapshots(snap({ a: 1 }), edited).map((d) => d.kind), ['scenario-changed']);
 });
 
+test('compare: a scenario moved to another set-up variant must be recorded again', () => {
+  const moved: Snapshot = { ...snap({ a: 1 }), variant: 'anonymous-off' };
+  assert.deepEqual(compareSnapshots(snap({ a: 1 }), moved).map((d) => d.kind), ['scenario-changed']);
+  assert.deepEqual(compareSnapshots(moved, moved), []);
+});
+
 test('judge: unexplained, known, stale, and differences beyond the listed paths', () => {
   const diffs = compareSnapshots(snap({ a: 1, b: 1 }), snap({ a: 2, b: 1 }));
   const entry = (differs: string[]): KnownDifference => ({ scenarios: ['g/s'], reason: 'r', differs });
@@ -86,11 +92,12 @@ test('the docs section: required once there is a known difference, written betwe
 });
 
 test('two mocks on independent set-ups give identical snapshots for every scenario', async () => {
-  const [a, b] = await Promise.all([startReplayMock(), startReplayMock()]);
+  const [a, b] = [new ReplayMocks(), new ReplayMocks()];
   try {
     const problems: string[] = [];
     for (const { id, group, scenario } of allScenarios()) {
-      const [sa, sb] = await Promise.all([runScenario(a.mock.target, group, scenario), runScenario(b.mock.target, group, scenario)]);
+      const [ma, mb] = await Promise.all([a.for(scenario), b.for(scenario)]);
+      const [sa, sb] = await Promise.all([runScenario(ma.target, group, scenario), runScenario(mb.target, group, scenario)]);
       for (const d of compareSnapshots(sa, sb)) problems.push(`${id}: ${d.path}: ${JSON.stringify(d.expected)} vs ${JSON.stringify(d.actual)}`);
     }
     assert.deepEqual(problems, []);

@@ -2,6 +2,7 @@
 // mirror the reference server's flags, and the fixtures created through the API as for the reference.
 import { startServer, type KubeAuthMockServer } from '../../src/index.js';
 import { applyFixtures, type ParityTarget } from './run.js';
+import { VARIANTS, type ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
 
 /** The authorization mode both servers run with (--authorization-mode). */
@@ -15,17 +16,17 @@ export interface ParityMock {
 
 /**
  * Starts the mock the way the reference is started: the set-up's CA and serving pair (--tls-cert-file, the
- * PKI), --client-ca-file, --token-auth-file, --authorization-mode=RBAC, --anonymous-auth=true, the bootstrap
- * policy (kube-apiserver always loads it), no basic auth (kube has none), then the same fixtures.
+ * PKI), --client-ca-file, --token-auth-file, --authorization-mode=RBAC, --anonymous-auth as the variant says, the
+ * bootstrap policy (kube-apiserver always loads it), no basic auth (kube has none), then the same fixtures.
  */
-export async function startParityMock(setup: ParitySetup): Promise<ParityMock> {
+export async function startParityMock(setup: ParitySetup, variant: ParityVariant = 'default'): Promise<ParityMock> {
   const server = await startServer({
     port: 0,
     pki: setup.pki,
     clientCaFile: setup.caFile,
     tokenAuthFile: setup.tokenFile,
     authorizationMode: PARITY_AUTHORIZATION_MODE,
-    anonymousAuth: true,
+    anonymousAuth: VARIANTS[variant].anonymousAuth,
     bootstrapPolicy: true,
     watchFiles: false,
   });

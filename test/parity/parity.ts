@@ -5,7 +5,7 @@ import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
 import { planKubectlReplay, replayKubectlRun } from './kubectl-replay.js';
 import { createKubectlWorkspace, parityKubectls } from './kubectl-run.js';
-import { planReplay, replayScenario, startReplayMock } from './replay.js';
+import { planReplay, ReplayMocks, replayScenario } from './replay.js';
 
 async function main(): Promise<number> {
   const plan = await planReplay();
@@ -17,10 +17,10 @@ async function main(): Promise<number> {
   let known = 0;
   let unexplained = 0;
   if (recorded.length + kubectlRecorded > 0) {
-    const replay = await startReplayMock();
+    const mocks = new ReplayMocks();
     try {
       for (const planned of recorded) {
-        const verdict = await replayScenario(replay.mock, planned, plan.known);
+        const verdict = await replayScenario(await mocks.for(planned.scenario), planned, plan.known);
         if (verdict.kind === 'identical') identical++;
         else if (verdict.kind === 'known') known++;
         else if (verdict.kind === 'stale') {
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
         }
       }
       // The kubectl scenarios, one run per kubectl version, on the same mock (kubectl-replay.test.ts does the same).
-      const ws = await createKubectlWorkspace(replay.mock.target);
+      const ws = await createKubectlWorkspace((await mocks.ofVariant('default')).target);
       try {
         for (const run of kubectlPlan.runs) {
           if (run.snapshot === undefined) continue;
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
         await ws.remove();
       }
     } finally {
-      await replay.close();
+      await mocks.close();
     }
   }
   for (const o of kubectlPlan.orphanSnapshots) problems.push(`test/parity/snapshots/kubectl/${o}.json has no scenario or kubectl`);

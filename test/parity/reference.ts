@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PARITY_AUTHORIZATION_MODE } from './mock.js';
 import { applyFixtures, type ParityTarget } from './run.js';
+import { VARIANTS, type ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
 
 /** What startReference takes: the set-up's files and the flags that differ between set-ups. */
@@ -36,10 +37,10 @@ export interface ParityReference {
   stop(): Promise<void>;
 }
 
-/** Starts kube-apiserver on the set-up with the mock's flags (test/parity/mock.ts) and creates the fixtures. */
-export async function startParityReference(setup: ParitySetup): Promise<ParityReference> {
+/** Starts kube-apiserver on the set-up with the mock's flags (test/parity/mock.ts) for the variant and creates the fixtures. */
+export async function startParityReference(setup: ParitySetup, variant: ParityVariant = 'default'): Promise<ParityReference> {
   const { startReference } = await loadReferenceModule();
-  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: true, extraFlags: ['--emulated-version=1.33'] });
+  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: VARIANTS[variant].anonymousAuth, extraFlags: ['--emulated-version=1.33'] });
   const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities };
   try {
     await applyFixtures(target);

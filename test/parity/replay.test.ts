@@ -2,20 +2,16 @@
 // `npm run parity:record`) against the mock: one test per scenario, named <group>/<scenario>. A difference
 // fails unless known-differences.yaml lists it; an entry that no longer differs fails too. No Go needed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
-import { planReplay, replayScenario, startReplayMock } from './replay.js';
+import { planReplay, ReplayMocks, replayScenario } from './replay.js';
 
 const plan = await planReplay();
-const recorded = plan.scenarios.filter((s) => s.snapshot !== undefined);
-let replay: Awaited<ReturnType<typeof startReplayMock>> | undefined;
-
-before(async () => {
-  if (recorded.length > 0) replay = await startReplayMock();
-});
+// One mock per set-up variant, started by the first scenario of that variant.
+const mocks = new ReplayMocks();
 after(async () => {
-  await replay?.close();
+  await mocks.close();
 });
 
 for (const planned of plan.scenarios) {
@@ -25,8 +21,7 @@ for (const planned of plan.scenarios) {
     continue;
   }
   test(planned.id, async () => {
-    assert.ok(replay, 'the mock did not start');
-    const verdict = await replayScenario(replay.mock, { ...planned, snapshot }, plan.known);
+    const verdict = await replayScenario(await mocks.for(planned.scenario), { ...planned, snapshot }, plan.known);
     if (verdict.kind === 'unexplained') {
       assert.fail(`${planned.id} differs from kube-apiserver${verdict.listed ? ' beyond its known-differences entries' : ''} (list it in test/parity/known-differences.yaml with a reason, or fix the mock):\n${verdict.differences.map(describeDifference).join('\n')}`);
     }

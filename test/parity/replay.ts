@@ -8,7 +8,7 @@ import { isKubectlScenarioId } from './kubectl-scenario.js';
 import { judge, loadKnownDifferences, type KnownDifferences, type Verdict } from './known-differences.js';
 import { startParityMock, type ParityMock } from './mock.js';
 import { runScenario, type Snapshot } from './run.js';
-import { scenarioId, type Scenario } from './scenario.js';
+import { scenarioId, type ParityVariant, type Scenario } from './scenario.js';
 import { ALL_SCENARIOS } from './scenarios/index.js';
 import { listSnapshots, readSnapshot } from './snapshots.js';
 import { createParitySetup } from './setup.js';
@@ -59,10 +59,10 @@ export async function planReplay(): Promise<ReplayPlan> {
 }
 
 /** A mock on a fresh set-up for a whole replay; `close` stops it and removes the set-up's folder. */
-export async function startReplayMock(): Promise<{ mock: ParityMock; close(): Promise<void> }> {
+export async function startReplayMock(variant: ParityVariant = 'default'): Promise<{ mock: ParityMock; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'kam-parity-'));
   try {
-    const mock = await startParityMock(await createParitySetup(dir));
+    const mock = await startParityMock(await createParitySetup(dir), variant);
     return {
       mock,
       async close() {
@@ -73,6 +73,33 @@ export async function startReplayMock(): Promise<{ mock: ParityMock; close(): Pr
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** One mock per set-up variant, each started when a scenario first needs it and kept for the rest of the replay. */
+export class ReplayMocks {
+  private readonly started = new Map<ParityVariant, ReturnType<typeof startReplayMock>>();
+
+  /** The mock of the scenario's variant. */
+  for(scenario: Scenario): Promise<ParityMock> {
+    return this.ofVariant(scenario.variant ?? 'default');
+  }
+
+  /** The mock of a set-up variant, started on first use. */
+  async ofVariant(variant: ParityVariant): Promise<ParityMock> {
+    let replay = this.started.get(variant);
+    if (replay === undefined) {
+      replay = startReplayMock(variant);
+      this.started.set(variant, replay);
+    }
+    return (await replay).mock;
+  }
+
+  /** Stops every mock started (a mock that failed to start has nothing to stop). */
+  async close(): Promise<void> {
+    const all = [...this.started.values()];
+    this.started.clear();
+    await Promise.all(all.map(async (r) => (await r.catch(() => undefined))?.close()));
   }
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { bodyBytes, send, type Outgoing, type RawResponse } from './client.js';
 import { normalizeResponse, type RecordedResponse } from './normalize.js';
-import { scenarioId, type IdentityName, type JsonValue, type ParityRequest, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
+import { scenarioId, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
 import { loadFixtures, type Credential } from './setup.js';
 
 /** A running server and how to reach it as each identity. */
@@ -26,6 +26,8 @@ export interface RequestSummary {
 export interface Snapshot {
   scenario: string;
   description: string;
+  /** the set-up variant, when not `default` */
+  variant?: Exclude<ParityVariant, 'default'>;
   requests: { request: RequestSummary; response: RecordedResponse }[];
 }
 
@@ -82,7 +84,8 @@ export async function runScenario(target: ParityTarget, group: string, scenario:
   } finally {
     for (const req of scenario.cleanup ?? []) await sendAs(target, req).catch(() => undefined);
   }
-  return { scenario: scenarioId(group, scenario), description: scenario.description, requests };
+  const variant = scenario.variant ?? 'default';
+  return { scenario: scenarioId(group, scenario), description: scenario.description, ...(variant === 'default' ? {} : { variant }), requests };
 }
 
 /** A snapshot as written to disk: pretty-printed, keys in the order built here and sent by the server. */

@@ -22,7 +22,29 @@ export type IdentityName =
   /** a bearer token no server knows */
   | 'bad-token'
   /** no credential at all */
-  | 'anonymous';
+  | 'anonymous'
+  /** client certificate CN=ivan O=parity-readers signed by an intermediate CA (signed by the cluster CA); the leaf only is sent */
+  | 'intermediate-leaf'
+  /** the same leaf as intermediate-leaf, sent with its intermediate CA */
+  | 'intermediate-chain'
+  /** client certificate CN=pat O=parity-readers under a second intermediate below an intermediate of pathLenConstraint 0; the whole chain is sent */
+  | 'path-length-chain'
+  /** client certificate CN=carol from the cluster CA with no O: a user in no group */
+  | 'cn-only'
+  /** client certificate CN=dave from the cluster CA with O=parity-readers, O=parity-extra-1, O=parity-extra-2 */
+  | 'many-groups';
+
+/**
+ * The server set-up a scenario runs on. `default`: --anonymous-auth=true; `anonymous-off`: --anonymous-auth=false
+ * (the mock: anonymousAuth false). Both servers are started once per variant used.
+ */
+export type ParityVariant = 'default' | 'anonymous-off';
+
+/** The flags (and mock options) that differ between variants. */
+export const VARIANTS: Readonly<Record<ParityVariant, { anonymousAuth: boolean }>> = Object.freeze({
+  default: { anonymousAuth: true },
+  'anonymous-off': { anonymousAuth: false },
+});
 
 /** A request body: JSON (serialized as written), text (YAML, broken JSON...), or raw bytes. */
 export type RequestBody =
@@ -75,6 +97,8 @@ export interface Scenario {
   name: string;
   /** what the scenario shows, one line */
   description: string;
+  /** the set-up variant it runs on; `default` when absent */
+  variant?: ParityVariant;
   setup?: readonly UnrecordedRequest[];
   requests: readonly ParityRequest[];
   cleanup?: readonly UnrecordedRequest[];

@@ -5,8 +5,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
 import { parseAllDocuments } from 'yaml';
-import { createCa, issueClientCert, issueCustomCert, loadOrInitPki, PKI_FILE_NAMES, type StoredPki } from '../../src/pki/index.js';
+import { createCa, issueClientCert, issueCustomCert, loadOrInitPki, PKI_FILE_NAMES, type IssuedCert, type StoredPki } from '../../src/pki/index.js';
 import type { IdentityName, JsonValue } from './scenario.js';
 
 /** The credential an identity presents: a client certificate, a bearer token, or nothing. */
@@ -42,6 +44,33 @@ export interface ParitySetup {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * An intermediate CA under `ca` with basicConstraints pathLenConstraint 0: it may sign leaves only, so a CA
+ * below it breaks the path length. src/pki's CA profile sets no path length, so it is built with node-forge here.
+ */
+function pathLenZeroIntermediate(ca: IssuedCert, commonName: string): IssuedCert {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const issuer = forge.pki.certificateFromPem(ca.certPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
+  cert.validity.notBefore = new Date(Date.now() - DAY_MS);
+  cert.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);
+  cert.setSubject([{ shortName: 'CN', value: commonName }]);
+  cert.setIssuer(issuer.subject.attributes);
+  const ski = issuer.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
+  cert.setExtensions([
+    { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyCertSign: true, cRLSign: true },
+    { name: 'subjectKeyIdentifier' },
+    ...(ski?.subjectKeyIdentifier ? [{ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(ski.subjectKeyIdentifier) }] : []),
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(createPrivateKey(ca.keyPem).export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  const keyPem = forge.pki.privateKeyToPem(keys.privateKey);
+  return { certPem, keyPem, cert: new X509Certificate(certPem), key: createPrivateKey(keyPem) };
+}
+
 /** Writes the PKI and the token file into `dir` (an empty folder) and issues every identity's credential. */
 export async function createParitySetup(dir: string): Promise<ParitySetup> {
   const pki = await loadOrInitPki(dir);
@@ -55,7 +84,18 @@ export async function createParitySetup(dir: string): Promise<ParitySetup> {
     issueClientCert(pki.ca, { user: 'jane', groups: ['parity-readers'], notBefore: new Date(now - 3 * DAY_MS), notAfter: new Date(now - DAY_MS) }),
     issueCustomCert(pki.ca, { profile: 'client', subject: { commonName: 'jane', organizations: ['parity-readers'] }, extKeyUsage: ['serverAuth'] }),
   ]);
-  const pair = (c: { certPem: string; keyPem: string }) => ({ cert: { certPem: c.certPem, keyPem: c.keyPem } });
+  // Chains: a leaf under an intermediate CA of the cluster CA; and a leaf two CAs down from an intermediate that
+  // may sign leaves only (pathLenConstraint 0).
+  const intermediate = await issueCustomCert(pki.ca, { profile: 'ca', subject: { commonName: 'parity-intermediate-ca' } });
+  const limited = pathLenZeroIntermediate(pki.ca, 'parity-pathlen0-ca');
+  const tooDeep = await issueCustomCert(limited, { profile: 'ca', subject: { commonName: 'parity-too-deep-ca' } });
+  const [ivan, pat, carol, dave] = await Promise.all([
+    issueClientCert(intermediate, { user: 'ivan', groups: ['parity-readers'] }),
+    issueClientCert(tooDeep, { user: 'pat', groups: ['parity-readers'] }),
+    issueClientCert(pki.ca, { user: 'carol' }),
+    issueClientCert(pki.ca, { user: 'dave', groups: ['parity-readers', 'parity-extra-1', 'parity-extra-2'] }),
+  ]);
+  const pair = (c: { certPem: string; keyPem: string }, ...chain: IssuedCert[]) => ({ cert: { certPem: [c.certPem, ...chain.map((i) => i.certPem)].join(''), keyPem: c.keyPem } });
   return {
     pkiDir: dir,
     pki,
@@ -72,6 +112,11 @@ export async function createParitySetup(dir: string): Promise<ParitySetup> {
       'server-usage-cert': pair(serverUsage),
       'bad-token': { token: PARITY_TOKENS.unknown },
       anonymous: {},
+      'intermediate-leaf': pair(ivan),
+      'intermediate-chain': pair(ivan, intermediate),
+      'path-length-chain': pair(pat, tooDeep, limited),
+      'cn-only': pair(carol),
+      'many-groups': pair(dave),
     },
   };
 }
