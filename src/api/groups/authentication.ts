@@ -11,6 +11,7 @@ import { writeObject } from '../respond.js';
 import type { ServedGroupVersion } from '../registry.js';
 import type { ApiGroup } from './group.js';
 import { badRequest, internalError } from '../../apimachinery/status.js';
+import { compareGoStrings } from '../../apimachinery/validation.js';
 
 const GROUP = 'authentication.k8s.io';
 
@@ -40,7 +41,8 @@ export function userInfoJson(user: UserInfo): Record<string, unknown> {
     username: user.name,
     ...(user.uid !== '' ? { uid: user.uid } : {}),
     ...(user.groups.length > 0 ? { groups: user.groups } : {}),
-    ...(Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}),
+    // extra is a Go map: encoding/json writes its keys sorted (byte order).
+    ...(Object.keys(user.extra).length > 0 ? { extra: Object.fromEntries(Object.keys(user.extra).sort(compareGoStrings).map((k) => [k, user.extra[k]!])) } : {}),
   };
 }
 
