@@ -10,7 +10,8 @@ function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
 }
 
 /**
- * The bootstrap objects' names (label kubernetes.io/bootstrapping=rbac-defaults) that `keepName` accepts, sorted:
+ * The bootstrap objects' names (label kubernetes.io/bootstrapping=rbac-defaults) that `keepName` accepts, in the
+ * server's order (kube lists by name, in etcd key order; a list in another order is a difference):
  * fixtures and scenario objects are left out.
  */
 const bootstrapNames = (keepName: (name: string) => boolean = () => true) => (body: JsonValue): JsonValue => {
@@ -21,7 +22,7 @@ const bootstrapNames = (keepName: (name: string) => boolean = () => true) => (bo
     const name = String(i.metadata.name);
     return isObject(labels) && labels['kubernetes.io/bootstrapping'] === 'rbac-defaults' && keepName(name) ? [name] : [];
   });
-  return { kind: body.kind ?? null, names: names.sort() };
+  return { kind: body.kind ?? null, names };
 };
 /** The controllers' roles and bindings (system:controller:*), which kube-controller-manager's controllers use. */
 const isController = (name: string): boolean => name.startsWith('system:controller:');
