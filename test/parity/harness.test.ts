@@ -105,3 +105,12 @@ test('two mocks on independent set-ups give identical snapshots for every scenar
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('judge: an entry marked keyOrderOnly excuses the order of keys at its paths, never a value under them', () => {
+  const entry: KnownDifference = { scenarios: ['g/s'], reason: 'Go field order', differs: ['requests[0].json.rules[*]'], keyOrderOnly: true };
+  const keyOrder = { path: 'requests[0].json.rules[0]', expected: ['verbs', 'apiGroups'], actual: ['apiGroups', 'verbs'], kind: 'key-order' as const };
+  const value = { path: 'requests[0].json.rules[0].verbs[0]', expected: 'delete', actual: 'get', kind: 'value' as const };
+  assert.deepEqual(judge([keyOrder], [entry]), { kind: 'known', entries: [entry] });
+  assert.deepEqual(judge([keyOrder, value], [entry]), { kind: 'unexplained', differences: [value], listed: true });
+  assert.deepEqual(judge([value], [entry]), { kind: 'unexplained', differences: [value], listed: true });
+});

@@ -12,6 +12,8 @@ export interface KnownDifference {
   differs: string[];
   /** kubectl scenarios only: the kubectl versions ("1.33") the entry is about; absent, every version */
   kubectl?: string[];
+  /** The entry excuses only the order of keys at its paths, never a value under them. */
+  keyOrderOnly?: boolean;
 }
 
 export const KNOWN_DIFFERENCES_FILE = fileURLToPath(new URL('./known-differences.yaml', import.meta.url));
@@ -34,7 +36,7 @@ export async function loadKnownDifferences(file = KNOWN_DIFFERENCES_FILE): Promi
   doc.forEach((entry: unknown, i) => {
     const where = `${file}: entry ${i + 1}`;
     if (typeof entry !== 'object' || entry === null) throw new Error(`${where}: expected {scenarios, reason, differs}`);
-    const { scenarios, reason, differs, kubectl, ...rest } = entry as Record<string, unknown>;
+    const { scenarios, reason, differs, kubectl, keyOrderOnly, ...rest } = entry as Record<string, unknown>;
     if (Object.keys(rest).length > 0) throw new Error(`${where}: unknown field(s) ${Object.keys(rest).join(', ')}`);
     if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s) => typeof s === 'string' && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(s))) {
       throw new Error(`${where}: scenarios must list "<group>/<name>" ids`);
@@ -48,6 +50,8 @@ export async function loadKnownDifferences(file = KNOWN_DIFFERENCES_FILE): Promi
     }
     const known: KnownDifference = { scenarios: scenarios as string[], reason: reason.trim().replace(/\s+/g, ' '), differs: differs as string[] };
     if (kubectl !== undefined) known.kubectl = kubectl as string[];
+    if (keyOrderOnly !== undefined && typeof keyOrderOnly !== 'boolean') throw new Error(`${where} (${scenarios.join(', ')}): keyOrderOnly must be true or false`);
+    if (keyOrderOnly === true) known.keyOrderOnly = true;
     if (new Set(known.scenarios).size !== known.scenarios.length) throw new Error(`${where}: a scenario is listed twice`);
     entries.push(known);
     for (const id of known.scenarios) byScenario.set(id, [...(byScenario.get(id) ?? []), known]);
@@ -79,9 +83,10 @@ export type Verdict =
 export function judge(differences: Difference[], entries: readonly KnownDifference[] = []): Verdict {
   if (entries.length === 0) return differences.length === 0 ? { kind: 'identical' } : { kind: 'unexplained', differences, listed: false };
   // A scenario edited since its recording is never a known difference: its snapshot must be recorded again.
-  const unexplained = differences.filter((d) => d.kind === 'scenario-changed' || !entries.some((e) => e.differs.some((p) => covers(p, d.path))));
+  const excuses = (e: KnownDifference, p: string, d: Difference): boolean => covers(p, d.path) && (e.keyOrderOnly !== true || d.kind === 'key-order');
+  const unexplained = differences.filter((d) => d.kind === 'scenario-changed' || !entries.some((e) => e.differs.some((p) => excuses(e, p, d))));
   if (unexplained.length > 0) return { kind: 'unexplained', differences: unexplained, listed: true };
-  const unused = entries.flatMap((e) => e.differs.filter((p) => !differences.some((d) => covers(p, d.path))));
+  const unused = entries.flatMap((e) => e.differs.filter((p) => !differences.some((d) => excuses(e, p, d))));
   if (unused.length > 0) return { kind: 'stale', unused };
   return { kind: 'known', entries: [...entries] };
 }
