@@ -2,7 +2,7 @@
 // a plain node:https server that answers every request with the bytes ours answers GET /version with.
 import { randomUUID } from 'node:crypto';
 import { request, createServer, type Server } from 'node:https';
-import { GO_DEFAULT_CIPHERS } from '../src/server/tls.js';
+import { servingOptions } from '../src/server/tls.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse } from 'yaml';
 import { createInMemoryPki, startServer, type KubeAuthMockServer } from '../src/index.js';
@@ -120,17 +120,7 @@ serve(
       const body = Buffer.from(p.response.body, 'utf8');
       const auditIndex = p.response.headers.findIndex(([n]) => n.toLowerCase() === 'audit-id');
       const server = createServer(
-        {
-          key: p.servingKeyPem,
-          cert: p.servingCertPem,
-          ca: p.caPem,
-          requestCert: true,
-          rejectUnauthorized: false,
-          minVersion: 'TLSv1.2',
-          ciphers: GO_DEFAULT_CIPHERS,
-          honorCipherOrder: true,
-          maxHeaderSize: 1 << 20,
-        },
+        servingOptions({ keyPem: p.servingKeyPem, certPem: p.servingCertPem, clientCaPem: p.caPem }),
         (req, res) => {
           // Read (and drop) whatever body the request has, as any server must.
           req.resume();

@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { serveHttp1 } from './http1.js';
-import { GO_DEFAULT_CIPHERS } from './tls.js';
+import { servingOptions } from './tls.js';
 
 /** Where and with what certificates to listen. */
 export interface ListenConfig {
@@ -44,19 +44,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     res.statusCode = 503;
     res.end();
   };
-  const server: Server = createServer({
-    key: config.keyPem,
-    cert: config.certPem,
-    ca: config.clientCaPem,
-    requestCert: true,
-    rejectUnauthorized: false,
-    minVersion: 'TLSv1.2',
-    // Go's server picks from its own preference order, among its default suites.
-    ciphers: GO_DEFAULT_CIPHERS,
-    honorCipherOrder: true,
-    // kube-apiserver accepts 1 MiB of headers (MaxHeaderBytes); node's default is 16 KiB.
-    maxHeaderSize: 1 << 20,
-  });
+  const server: Server = createServer(servingOptions(config));
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
   server.maxHeadersCount = 0;
