@@ -40,15 +40,10 @@ export interface AuthenticationConfig {
   apiAudiences: readonly string[];
 }
 
-/** What Config.New gives the server: the request authenticator, and what TokenReview asks. */
+/** What Config.New gives the server: the request authenticator (which TokenReview asks too, as kube's does), and the 401's headers. */
 export interface Authenticators {
   /** failOnError(groupAdder(union(request authenticators)), anonymous), or without anonymous when it is off. */
   requestAuthenticator: RequestAuthenticator;
-  /**
-   * What TokenReview needs: kube's TokenReview storage gets the server's whole request authenticator and asks it
-   * about a request carrying only `Authorization: Bearer <token>`, so the answer is the bearer path's exactly.
-   */
-  tokenReview: { authenticator: RequestAuthenticator; apiAudiences: readonly string[] };
   /** Headers every 401 carries: WWW-Authenticate while basic auth is on (kube 1.18's Unauthorized(SupportsBasicAuth)). */
   challengeHeaders: Record<string, string>;
 }
@@ -71,7 +66,6 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   const requestAuthenticator = withApiAudiences(config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated, config.apiAudiences);
   return {
     requestAuthenticator,
-    tokenReview: { authenticator: requestAuthenticator, apiAudiences: config.apiAudiences },
     challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},
   };
 }

@@ -5,7 +5,7 @@ import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { installApiGroups } from '../api/groups/index.js';
 import { ApiRegistry } from '../api/registry.js';
 import { router } from '../api/router.js';
-import type { Authenticators } from '../authn/config.js';
+import type { RequestAuthenticator } from '../authn/types.js';
 import type { AuthorizerUnion } from '../authz/config.js';
 import type { LivePolicy } from '../authz/rbac/live-policy.js';
 import type { KubeMiddleware } from '../request/state.js';
@@ -17,7 +17,13 @@ export interface ApisConfig {
   store: ObjectStore;
   authorizers: AuthorizerUnion;
   live: LivePolicy;
-  tokenReview: Authenticators['tokenReview'];
+  /**
+   * The server's request authenticator: kube's TokenReview storage asks it about a request carrying only
+   * `Authorization: Bearer <token>`, so a review answers what the bearer path would.
+   */
+  authenticator: RequestAuthenticator;
+  /** --api-audiences: what a TokenReview naming none checks the token against. */
+  apiAudiences: readonly string[];
   kubernetesVersion: string;
   /** host:port clients use, for discovery. */
   serverAddress: string;
@@ -38,8 +44,8 @@ export function serveApis(c: ApisConfig): KubeMiddleware {
     authorizer: c.authorizers.authorizer,
     ruleResolver: c.authorizers.ruleResolver,
     rbacIndex: c.live.index,
-    tokenReviewAuthenticator: c.tokenReview.authenticator,
-    apiAudiences: c.tokenReview.apiAudiences,
+    tokenReviewAuthenticator: c.authenticator,
+    apiAudiences: c.apiAudiences,
     openWatches,
     log: c.log,
   });

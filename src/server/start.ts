@@ -54,7 +54,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
     const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
-    const handler = serveApis({ store, authorizers, live, tokenReview: authn.tokenReview, kubernetesVersion: config.kubernetesVersion, serverAddress: listener.hostPort, log: config.fileLog, closers });
+    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, serverAddress: listener.hostPort, log: config.fileLog, closers });
     listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
