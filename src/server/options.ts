@@ -33,8 +33,24 @@ export interface StartServerOptions {
   bootstrapPolicy?: boolean;
   /** The version /version reports. */
   kubernetesVersion?: string;
-  /** --api-audiences: the audiences TokenReview assumes when a review names none. */
+  /** --api-audiences: what a credential must be meant for. Default: the first --service-account-issuer (kube's default). */
   apiAudiences?: string[];
+  /** --service-account-issuer (repeatable): the first signs new tokens; tokens from any of them are accepted. Default: kubeadm's https://kubernetes.default.svc.cluster.local. */
+  serviceAccountIssuers?: string[];
+  /** --service-account-key-file (repeatable): PEM public keys, private keys or certificates (RSA, ECDSA) that verify ServiceAccount tokens. Default: the signing key's public half. */
+  serviceAccountKeyFiles?: string[];
+  /** --service-account-signing-key-file: the PEM private key TokenRequest signs with. Default: the PKI's sa.key. */
+  serviceAccountSigningKeyFile?: string;
+  /** --service-account-lookup: legacy tokens are checked against their Secret and ServiceAccount in the store. Default true. */
+  serviceAccountLookup?: boolean;
+  /** --service-account-max-token-expiration, in seconds: longer TokenRequests are shortened to it. Default: no limit. */
+  serviceAccountMaxTokenExpirationSeconds?: number;
+  /** --service-account-extend-token-expiration: pod-bound tokens of the kubelet's 3607 s last a year, warning after 3607 s. Default true. */
+  serviceAccountExtendTokenExpiration?: boolean;
+  /** --service-account-jwks-uri: the jwks_uri of the discovery document. Default: the server's own /openid/v1/jwks. */
+  serviceAccountJwksUri?: string;
+  /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system authenticate. Default false. */
+  enableBootstrapTokenAuth?: boolean;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */

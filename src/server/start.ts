@@ -48,9 +48,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     listener = await listen(config.listen);
     const demoIdentities = config.storedPki ? await ensureDemoIdentities(config.storedPki, listener.url) : [];
     const users = await openUserTables(config, closers);
+    // The store comes before the authenticators: ServiceAccount and bootstrap tokens are checked against its objects.
+    const store = createApiStore();
     const authn = newAuthenticator({ anonymous: config.anonymousAuth, passwordSources: users.passwordSources, clientCaRoots: () => config.clientRoots, tokenSources: users.tokenSources, apiAudiences: config.apiAudiences });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
-    const store = createApiStore();
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
     const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
