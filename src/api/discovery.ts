@@ -46,6 +46,8 @@ export function apiResourceList(gv: ServedGroupVersion): object {
       name: r.name,
       singularName: r.singularName,
       namespaced: r.namespaced,
+      ...(r.group !== undefined ? { group: r.group } : {}),
+      ...(r.version !== undefined ? { version: r.version } : {}),
       kind: r.kind,
       verbs: Object.keys(r.handlers),
       ...(r.shortNames ? { shortNames: r.shortNames } : {}),

@@ -9,6 +9,9 @@ export interface ServedResource {
   name: string;
   singularName: string;
   namespaced: boolean;
+  /** A subresource served as another group's kind (serviceaccounts/token is authentication.k8s.io/v1 TokenRequest). */
+  group?: string;
+  version?: string;
   kind: string;
   shortNames?: string[];
   categories?: string[];

@@ -15,6 +15,25 @@ export interface ObjectMeta {
   [field: string]: unknown;
 }
 
+/** kube's ObjectMeta field order, as its JSON encoder writes it. */
+export const OBJECT_META_FIELD_ORDER: readonly string[] = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
 /** Any Kubernetes object in its JSON shape. */
 export interface KubeObject {
   apiVersion: string;

@@ -22,6 +22,11 @@ import { tokenUnion } from './token-union.js';
 import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './types.js';
 import { union } from './union.js';
 import { x509Authenticator } from './x509.js';
+import { boundTokenValidator } from './serviceaccount/bound.js';
+import { jwtTokenAuthenticator } from './serviceaccount/jwt.js';
+import type { ServiceAccountPublicKey } from './serviceaccount/keys.js';
+import { LEGACY_ISSUER, legacyTokenValidator } from './serviceaccount/legacy.js';
+import type { ServiceAccountTokenGetter } from './serviceaccount/token-getter.js';
 
 /** The audiences kubeadm's default --service-account-issuer implies. */
 export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
@@ -38,6 +43,17 @@ export interface AuthenticationConfig {
   tokenSources: readonly UserSource<TokenTable>[];
   /** --api-audiences: what a credential must be meant for, on a request and in a TokenReview that names none. */
   apiAudiences: readonly string[];
+  /** ServiceAccount tokens: --service-account-key-file, --service-account-issuer, --service-account-lookup, and the store they are checked against. */
+  serviceAccounts?: ServiceAccountAuthentication;
+}
+
+/** What the two ServiceAccount token authenticators need. */
+export interface ServiceAccountAuthentication {
+  publicKeys: readonly ServiceAccountPublicKey[];
+  issuers: readonly string[];
+  /** Legacy tokens are checked against their Secret and ServiceAccount (bound tokens always are). */
+  lookup: boolean;
+  getter: ServiceAccountTokenGetter;
 }
 
 /** What Config.New gives the server: the request authenticator (which TokenReview asks too, as kube's does), and the 401's headers. */
@@ -50,9 +66,12 @@ export interface Authenticators {
 
 /** kube's Config.New: the authenticators the config turns on, in kube's order, and the one token union. */
 export function newAuthenticator(config: AuthenticationConfig): Authenticators {
+  const sa = config.serviceAccounts;
   // Bearer token methods, local first, then remote (kube's comment).
   const tokenAuthenticators: TokenAuthenticator[] = [
     ...(config.tokenSources.length > 0 ? [audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences)] : []),
+    ...(sa ? [jwtTokenAuthenticator({ name: 'serviceaccount-legacy', issuers: [LEGACY_ISSUER], keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: legacyTokenValidator(sa.lookup, sa.getter) })] : []),
+    ...(sa && sa.issuers.length > 0 ? [jwtTokenAuthenticator({ name: 'serviceaccount', issuers: sa.issuers, keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: boundTokenValidator(sa.getter) })] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
-import { DEFAULT_API_AUDIENCES } from '../authn/config.js';
+import { parseGoDuration } from '../apimachinery/go-duration.js';
+import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../server/service-accounts.js';
 import { AUTHORIZATION_MODES, DEFAULT_AUTHORIZATION_MODE } from '../authz/config.js';
-import { startServer } from '../server/start.js';
+import { startServer, type StartServerOptions } from '../server/start.js';
 import { createLogger, type LogFormat } from '../util/log.js';
 import { ConfigError } from '../util/errors.js';
 import { helpText, listFlag, parseFlags, portFlag, stringFlag, type FlagSpec } from './flags.js';
@@ -26,7 +27,13 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'policy-dir', type: 'string', default: 'policies', help: 'folder of RBAC objects as Kubernetes YAML (*.yaml, *.yml, *.json), watched; the default is skipped when it does not exist' },
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
   { name: 'bootstrap-policy', type: 'boolean', default: 'true', help: 'load kube-apiserver\'s default ClusterRoles and ClusterRoleBindings' },
-  { name: 'api-audiences', type: 'string', multiple: true, default: DEFAULT_API_AUDIENCES.join(','), help: 'audiences TokenReview assumes when a review names none' },
+  { name: 'api-audiences', type: 'string', multiple: true, help: 'identifiers of the API: tokens must be meant for at least one (default: the service account issuers)' },
+  { name: 'service-account-issuer', type: 'string', multiple: true, help: `issuer of ServiceAccount tokens; the first signs new ones, all are accepted (default: ${DEFAULT_SERVICE_ACCOUNT_ISSUER})` },
+  { name: 'service-account-key-file', type: 'string', multiple: true, help: 'PEM public keys, private keys or certificates (RSA, ECDSA) that verify ServiceAccount tokens (default: the signing key\'s)' },
+  { name: 'service-account-signing-key-file', type: 'string', help: 'PEM private key that signs ServiceAccount tokens (default: the PKI folder\'s sa.key)' },
+  { name: 'service-account-lookup', type: 'boolean', default: 'true', help: 'check legacy ServiceAccount tokens against their Secret and ServiceAccount' },
+  { name: 'service-account-max-token-expiration', type: 'string', help: 'longest TokenRequest, a Go duration between 1h and 2^32s (default: no limit)' },
+  { name: 'service-account-extend-token-expiration', type: 'boolean', default: 'true', help: 'pod-bound tokens asked for 3607s last a year, as kubelet expects' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -69,6 +76,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     bootstrapPolicy: values['bootstrap-policy'] !== false,
     kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
+    ...serviceAccountFlags(values),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
@@ -112,6 +120,29 @@ async function policyPaths(values: Record<string, unknown>): Promise<string[]> {
   if (given !== undefined || existsSync(dir)) paths.push(dir);
   for (const file of listFlag(values, 'rbac-file')) paths.push(resolve(file));
   return paths;
+}
+
+/** The --service-account-* flags, as startServer's options. */
+function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
+  const issuers = listFlag(values, 'service-account-issuer');
+  const keyFiles = listFlag(values, 'service-account-key-file');
+  const maxExpiration = stringFlag(values, 'service-account-max-token-expiration');
+  let maxSeconds: number | undefined;
+  if (maxExpiration !== undefined) {
+    try {
+      maxSeconds = parseGoDuration(maxExpiration);
+    } catch (err) {
+      throw new ConfigError({ file: '--service-account-max-token-expiration', reason: (err as Error).message, code: 'FLAG_INVALID' });
+    }
+  }
+  return {
+    ...(issuers.length > 0 ? { serviceAccountIssuers: issuers } : {}),
+    ...(keyFiles.length > 0 ? { serviceAccountKeyFiles: keyFiles.map((f) => resolve(f)) } : {}),
+    ...optional('serviceAccountSigningKeyFile', stringFlag(values, 'service-account-signing-key-file')),
+    serviceAccountLookup: values['service-account-lookup'] !== false,
+    serviceAccountExtendTokenExpiration: values['service-account-extend-token-expiration'] !== false,
+    ...(maxSeconds !== undefined ? { serviceAccountMaxTokenExpirationSeconds: maxSeconds } : {}),
+  };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -5,6 +5,7 @@ import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { installApiGroups } from '../api/groups/index.js';
 import { ApiRegistry } from '../api/registry.js';
 import { router } from '../api/router.js';
+import type { TokenRequestConfig } from '../api/groups/core/serviceaccount-token.js';
 import type { RequestAuthenticator } from '../authn/types.js';
 import type { AuthorizerUnion } from '../authz/config.js';
 import type { LivePolicy } from '../authz/rbac/live-policy.js';
@@ -25,6 +26,8 @@ export interface ApisConfig {
   /** --api-audiences: what a TokenReview naming none checks the token against. */
   apiAudiences: readonly string[];
   kubernetesVersion: string;
+  /** TokenRequest's signer and settings. */
+  tokenRequest?: TokenRequestConfig;
   /** host:port clients use, for discovery. */
   serverAddress: string;
   log: FileReloadLog;
@@ -46,6 +49,7 @@ export function serveApis(c: ApisConfig): KubeMiddleware {
     rbacIndex: c.live.index,
     tokenReviewAuthenticator: c.authenticator,
     apiAudiences: c.apiAudiences,
+    ...(c.tokenRequest ? { tokenRequest: c.tokenRequest } : {}),
     openWatches,
     log: c.log,
   });

@@ -4,7 +4,6 @@ import type { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
-import { DEFAULT_API_AUDIENCES } from '../authn/config.js';
 import type { FileReloadLog } from '../util/watched-file.js';
 import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
@@ -15,6 +14,7 @@ import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
+import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
 import { parseCertificateBundle } from './tls.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
@@ -33,6 +33,7 @@ export interface CompletedConfig {
   passwordFile: string | undefined;
   anonymousAuth: boolean;
   apiAudiences: readonly string[];
+  serviceAccounts: ServiceAccountConfig;
   authorizationModes: AuthorizationMode[];
   policyPaths: readonly string[];
   bootstrapPolicy: boolean;
@@ -72,6 +73,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
+  const serviceAccounts = await completeServiceAccounts(options, pki);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
@@ -84,7 +86,9 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
     passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
     anonymousAuth: options.anonymousAuth !== false,
-    apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES,
+    // kube: "defaults to a single element list containing the issuer URL" (in fact every issuer).
+    apiAudiences: options.apiAudiences ?? serviceAccounts.issuers,
+    serviceAccounts,
     authorizationModes,
     policyPaths: options.policyPaths ?? [],
     bootstrapPolicy: options.bootstrapPolicy !== false,

@@ -13,6 +13,7 @@ import { ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { listen, type Listener } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { rbacStoreOf } from './rbac-store.js';
+import { storeTokenGetter } from './service-accounts.js';
 import { openUserTables } from './user-tables.js';
 
 export type { StartServerOptions } from './options.js';
@@ -35,6 +36,12 @@ export interface KubeAuthMockServer {
   stop(): Promise<void>;
 }
 
+/** Whether a version such as v1.34.2 is 1.<minor> or later: the features that turned on in that release. */
+function minorVersionAtLeast(version: string, minor: number): boolean {
+  const m = /^v?1\.(\d+)/.exec(version);
+  return m !== null && Number(m[1]) >= minor;
+}
+
 /** Starts a kube-auth-mock server and resolves once it listens. */
 export async function startServer(options: StartServerOptions = {}): Promise<KubeAuthMockServer> {
   // options -> config: flags checked, the PKI, the serving pair and the client CA loaded.
@@ -50,12 +57,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const users = await openUserTables(config, closers);
     // The store comes before the authenticators: ServiceAccount and bootstrap tokens are checked against its objects.
     const store = createApiStore();
-    const authn = newAuthenticator({ anonymous: config.anonymousAuth, passwordSources: users.passwordSources, clientCaRoots: () => config.clientRoots, tokenSources: users.tokenSources, apiAudiences: config.apiAudiences });
+    const sa = config.serviceAccounts;
+    const authn = newAuthenticator({
+      anonymous: config.anonymousAuth,
+      passwordSources: users.passwordSources,
+      clientCaRoots: () => config.clientRoots,
+      tokenSources: users.tokenSources,
+      apiAudiences: config.apiAudiences,
+      serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter: storeTokenGetter(store) },
+    });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
     const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
-    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, serverAddress: listener.hostPort, log: config.fileLog, closers });
+    const tokenRequest = {
+      generator: sa.generator,
+      apiAudiences: config.apiAudiences,
+      maxExpirationSeconds: sa.maxExpirationSeconds,
+      extendExpiration: sa.extendExpiration,
+      uidValidation: minorVersionAtLeast(config.kubernetesVersion, 34),
+    };
+    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers });
     listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;

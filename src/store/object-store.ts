@@ -5,6 +5,7 @@
 // controller (src/api/groups/core/namespace-controller.ts), on this store's change events.
 //
 // Every object the store hands out is deeply frozen: clone it before changing it.
+import { OBJECT_META_FIELD_ORDER } from '../apimachinery/object.js';
 import { cloneJson, freezeJson, stableJson } from '../apimachinery/json-value.js';
 import { metaTime } from '../apimachinery/meta-time.js';
 import { randomUUID } from 'node:crypto';
@@ -116,24 +117,6 @@ const DEFAULT_HISTORY = 1000;
 const DEFAULT_BOOKMARK_INTERVAL = 10_000;
 const DEFAULT_FUTURE_WAIT = 3_000;
 
-/** kube's ObjectMeta field order, as its JSON encoder writes it. */
-const META_ORDER = [
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
 
 /** names.SimpleNameGenerator: base cut to 58 characters, then 5 of utilrand's consonants and digits. */
 const RAND_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -184,7 +167,7 @@ function sortMapAtPath(obj: Record<string, unknown>, parts: readonly string[]): 
 function normalize(type: ResourceType, obj: KubeObject): KubeObject {
   const meta: Record<string, unknown> = {};
   const source = obj.metadata as Record<string, unknown>;
-  for (const key of [...META_ORDER, ...Object.keys(source).filter((k) => !META_ORDER.includes(k))]) {
+  for (const key of [...OBJECT_META_FIELD_ORDER, ...Object.keys(source).filter((k) => !OBJECT_META_FIELD_ORDER.includes(k))]) {
     const v = source[key];
     if (isEmpty(v) || v === null) continue;
     meta[key] = key === 'labels' || key === 'annotations' ? sortedMap(v) : v;

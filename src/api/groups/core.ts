@@ -6,6 +6,8 @@ import { createInitialNamespaces, deleteNamespace, namespacePrinter, namespaceTy
 import { nodePrinter, nodeType } from './core/nodes.js';
 import { podPrinter, podType } from './core/pods.js';
 import { secretPrinter, secretType } from './core/secrets.js';
+import { startServiceAccountController } from './core/serviceaccount-controller.js';
+import { serviceAccountTokenResource } from './core/serviceaccount-token.js';
 import { serviceAccountPrinter, serviceAccountType } from './core/serviceaccounts.js';
 import type { ApiGroup } from './group.js';
 
@@ -20,11 +22,16 @@ export const coreGroup: ApiGroup = {
       { type: nodeType, printer: nodePrinter },
       { type: podType, printer: podPrinter },
       { type: secretType, printer: secretPrinter },
-      { type: serviceAccountType, printer: serviceAccountPrinter },
+      {
+        type: serviceAccountType,
+        printer: serviceAccountPrinter,
+        subresources: (deps) => (deps.tokenRequest ? [serviceAccountTokenResource(deps.store, deps.tokenRequest)] : []),
+      },
     ],
   },
   startStorage(store, kinds) {
     createInitialNamespaces(store);
     startNamespaceController(store, namespaceType, kinds.filter((k) => k.namespaced));
+    startServiceAccountController(store, namespaceType, serviceAccountType);
   },
 };

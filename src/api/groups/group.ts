@@ -9,7 +9,8 @@ import type { RbacIndex } from '../../authz/rbac/binding-index.js';
 import type { Authorizer, RuleResolver } from '../../authz/types.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { ResourceType } from '../../store/types.js';
-import type { ApiRegistry } from '../registry.js';
+import type { ApiRegistry, ServedResource } from '../registry.js';
+import type { TokenRequestConfig } from './core/serviceaccount-token.js';
 import type { AdmitHook, DeleteStorage, WatchLog } from '../rest/resource.js';
 import type { Printer } from '../rest/table.js';
 
@@ -27,6 +28,8 @@ export interface GroupDeps {
   tokenReviewAuthenticator: RequestAuthenticator;
   /** --api-audiences: what TokenReview assumes when a review names no audience. */
   apiAudiences: readonly string[];
+  /** The ServiceAccount token signer and its settings, for TokenRequest; unset, serviceaccounts/token is not served. */
+  tokenRequest?: TokenRequestConfig;
   /** Where open watches register their close, for a clean stop. */
   openWatches?: Set<() => void>;
   /** Where a watch closed for not reading is reported. */
@@ -43,6 +46,8 @@ export interface KindEntry {
   admission?: (deps: GroupDeps) => AdmitHook;
   /** The kind's own Delete (kube's REST.Delete override); unset, the store's. */
   delete?: DeleteStorage;
+  /** Subresources served beside the kind (serviceaccounts/token), listed after it in discovery. */
+  subresources?: (deps: GroupDeps) => ServedResource[];
 }
 
 /** An API group: its stored kinds at one version, what it runs over the store, and what else it serves. */

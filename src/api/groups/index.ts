@@ -55,7 +55,7 @@ export function installApiGroups(registry: ApiRegistry, deps: GroupDeps, groups:
   for (const group of groups) {
     if (group.stored !== undefined) {
       const { version, kinds } = group.stored;
-      registry.add({ group: group.name, version, resources: kinds.map((entry) => restResource(deps.store, restKind(entry, deps), options)) });
+      registry.add({ group: group.name, version, resources: kinds.flatMap((entry) => [restResource(deps.store, restKind(entry, deps), options), ...(entry.subresources?.(deps) ?? [])]) });
     }
     group.install?.(registry, deps);
   }

@@ -47,8 +47,9 @@ export function jwtTokenGenerator(issuer: string, privateKey: KeyObject): TokenG
     keyId,
     generateToken(claims) {
       const payload = sortedKeys({ ...claims, iss: issuer }) as Record<string, unknown>;
-      // typ set to undefined keeps jsonwebtoken from writing "typ":"JWT"; noTimestamp keeps it from adding iat.
-      return jsonwebtoken.sign(payload, privateKey, { algorithm, noTimestamp: true, header: { alg: algorithm, kid: keyId, typ: undefined } as jsonwebtoken.JwtHeader });
+      // typ set to undefined keeps jsonwebtoken from writing "typ":"JWT"; noTimestamp keeps it from adding an iat
+      // to claims without one (a legacy token's), and it keeps the iat of those that have one, in its place.
+      return jsonwebtoken.sign(payload, privateKey, { algorithm, noTimestamp: !('iat' in payload), header: { alg: algorithm, kid: keyId, typ: undefined } as jsonwebtoken.JwtHeader });
     },
   };
 }

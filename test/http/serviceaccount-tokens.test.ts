@@ -1,0 +1,174 @@
+// ServiceAccount tokens through HTTPS: TokenRequest (pkg/registry/core/serviceaccount/storage/token.go), the
+// tokens it signs authenticating (pkg/serviceaccount/jwt.go, claims.go), lookup and revocation, and the default
+// ServiceAccount of every namespace (pkg/controller/serviceaccount/serviceaccounts_controller.go).
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { createInMemoryPki, type Pki } from '../../src/index.js';
+import { client, credentialsOf, useServer } from '../helpers/server.js';
+
+let pki: Pki;
+const server = useServer(async () => {
+  pki = await createInMemoryPki();
+  return { pki };
+});
+const WHOAMI = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+const ISSUER = 'https://kubernetes.default.svc.cluster.local';
+let admin: string;
+
+function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [h, p] = token.split('.');
+  return { header: JSON.parse(Buffer.from(h!, 'base64url').toString()), payload: JSON.parse(Buffer.from(p!, 'base64url').toString()) };
+}
+
+async function post(path: string, body: unknown, token = admin) {
+  return client(server()).post(path).set('Authorization', `Bearer ${token}`).send(body as object);
+}
+
+async function whoami(token: string) {
+  return post(WHOAMI, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' }, token);
+}
+
+async function createObject(path: string, obj: Record<string, unknown>) {
+  const res = await post(path, obj);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as { metadata: { uid: string; name: string } };
+}
+
+async function requestToken(ns: string, sa: string, spec: Record<string, unknown> = {}) {
+  return post(`/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec });
+}
+
+before(async () => {
+  const s = await server.ready();
+  admin = credentialsOf(await s.kubeconfig({ user: 'root', groups: ['system:masters'], auth: 'token' })).token!;
+  await createObject('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+});
+
+describe('the default ServiceAccount', () => {
+  test('every initial namespace and every new one has a default ServiceAccount', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'dev']) {
+      const res = await client(server()).get(`/api/v1/namespaces/${ns}/serviceaccounts/default`).set('Authorization', `Bearer ${admin}`);
+      assert.equal(res.status, 200, ns);
+    }
+  });
+
+  test('a deleted default ServiceAccount is made again, with a new uid', async () => {
+    const path = '/api/v1/namespaces/dev/serviceaccounts/default';
+    const before = await client(server()).get(path).set('Authorization', `Bearer ${admin}`);
+    const del = await client(server()).delete(path).set('Authorization', `Bearer ${admin}`);
+    assert.equal(del.status, 200);
+    const after = await client(server()).get(path).set('Authorization', `Bearer ${admin}`);
+    assert.equal(after.status, 200);
+    assert.notEqual(after.body.metadata.uid, before.body.metadata.uid);
+  });
+});
+
+describe('TokenRequest', () => {
+  test('signs a bound token with kube\'s header and claims, and answers with the request, defaulted', async () => {
+    const sa = await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' } });
+    const res = await requestToken('dev', 'builder');
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.kind, 'TokenRequest');
+    assert.equal(res.body.apiVersion, 'authentication.k8s.io/v1');
+    assert.deepEqual({ ...res.body.metadata, creationTimestamp: undefined }, { name: 'builder', namespace: 'dev', uid: sa.metadata.uid, creationTimestamp: undefined });
+    assert.deepEqual(res.body.spec, { audiences: [ISSUER], expirationSeconds: 3600, boundObjectRef: null });
+    const { header, payload } = decodeJwt(res.body.status.token);
+    assert.deepEqual(Object.keys(header), ['alg', 'kid']);
+    assert.equal(header.alg, 'RS256');
+    assert.deepEqual(Object.keys(payload), ['aud', 'exp', 'iat', 'iss', 'jti', 'kubernetes.io', 'nbf', 'sub']);
+    assert.deepEqual(payload.aud, [ISSUER]);
+    assert.equal(payload.iss, ISSUER);
+    assert.equal(payload.sub, 'system:serviceaccount:dev:builder');
+    assert.equal((payload.exp as number) - (payload.iat as number), 3600);
+    assert.deepEqual(payload['kubernetes.io'], { namespace: 'dev', serviceaccount: { name: 'builder', uid: sa.metadata.uid } });
+    assert.equal(Date.parse(res.body.status.expirationTimestamp) / 1000, payload.exp);
+  });
+
+  test('the token authenticates as the ServiceAccount, with its uid, groups and credential id', async () => {
+    const res = await requestToken('dev', 'builder');
+    const sa = await client(server()).get('/api/v1/namespaces/dev/serviceaccounts/builder').set('Authorization', `Bearer ${admin}`);
+    const me = await whoami(res.body.status.token);
+    assert.equal(me.status, 201, JSON.stringify(me.body));
+    const { jti } = decodeJwt(res.body.status.token).payload;
+    assert.deepEqual(me.body.status.userInfo, {
+      username: 'system:serviceaccount:dev:builder',
+      uid: sa.body.metadata.uid,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:dev', 'system:authenticated'],
+      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${jti as string}`] },
+    });
+  });
+
+  test('a token for another audience is refused on the API (401), and TokenReview names the mismatch', async () => {
+    const res = await requestToken('dev', 'builder', { audiences: ['vault'] });
+    assert.equal(res.status, 201);
+    assert.equal((await whoami(res.body.status.token)).status, 401);
+    const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token: res.body.status.token, audiences: ['vault'] } });
+    assert.equal(review.body.status.authenticated, true);
+    assert.deepEqual(review.body.status.audiences, ['vault']);
+  });
+
+  test('deleting the ServiceAccount revokes its tokens at once; recreating it does not bring them back', async () => {
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'doomed' } });
+    const token = (await requestToken('dev', 'doomed')).body.status.token as string;
+    assert.equal((await whoami(token)).status, 201);
+    assert.equal((await whoami(token)).status, 201);
+    await client(server()).delete('/api/v1/namespaces/dev/serviceaccounts/doomed').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.equal((await whoami(token)).status, 401);
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'doomed' } });
+    assert.equal((await whoami(token)).status, 401);
+    const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
+    assert.match(review.body.status.error, /^service account UID \(.+\) does not match claim \(.+\)$/);
+  });
+
+  test('validation: under 10 minutes and over 2^32 seconds are kube\'s 422', async () => {
+    const short = await requestToken('dev', 'builder', { expirationSeconds: 599 });
+    assert.equal(short.status, 422);
+    assert.equal(short.body.message, 'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes');
+    const long = await requestToken('dev', 'builder', { expirationSeconds: 2 ** 32 + 1 });
+    assert.equal(long.status, 422);
+  });
+
+  test('a missing ServiceAccount is 404', async () => {
+    const res = await requestToken('dev', 'nobody');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.message, 'serviceaccounts "nobody" not found');
+  });
+
+  test('a pod-bound token carries the pod and its node, and dies with the pod', async () => {
+    const node = await createObject('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
+    const pod = await createObject('/api/v1/namespaces/dev/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { serviceAccountName: 'builder', nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } });
+    const res = await requestToken('dev', 'builder', { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p1', uid: pod.metadata.uid } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const claims = decodeJwt(res.body.status.token).payload['kubernetes.io'] as Record<string, unknown>;
+    assert.deepEqual(claims.pod, { name: 'p1', uid: pod.metadata.uid });
+    assert.deepEqual(claims.node, { name: 'n1', uid: node.metadata.uid });
+    const me = await whoami(res.body.status.token);
+    assert.deepEqual(me.body.status.userInfo.extra['authentication.kubernetes.io/pod-name'], ['p1']);
+    assert.deepEqual(me.body.status.userInfo.extra['authentication.kubernetes.io/node-uid'], [node.metadata.uid]);
+    await client(server()).delete('/api/v1/namespaces/dev/pods/p1').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.equal((await whoami(res.body.status.token)).status, 401);
+  });
+
+  test('a bound object with another uid is a 409; another kind is a 400', async () => {
+    await createObject('/api/v1/namespaces/dev/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1' } });
+    const wrong = await requestToken('dev', 'builder', { boundObjectRef: { kind: 'Secret', apiVersion: 'v1', name: 's1', uid: 'nope' } });
+    assert.equal(wrong.status, 409);
+    assert.equal(wrong.body.message, 'Operation cannot be fulfilled on Secret "s1": the UID in the bound object reference (nope) does not match the UID in record. The object might have been deleted and then recreated');
+    const other = await requestToken('dev', 'builder', { boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'c' } });
+    assert.equal(other.status, 400);
+    assert.equal(other.body.message, 'cannot bind token to object of type /v1, Kind=ConfigMap');
+  });
+
+  test('a user who may not create serviceaccounts/token gets kube\'s 403', async () => {
+    const nobody = credentialsOf(await server().kubeconfig({ user: 'nobody', auth: 'token' })).token!;
+    const res = await post('/api/v1/namespaces/dev/serviceaccounts/builder/token', { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec: {} }, nobody);
+    assert.equal(res.status, 403);
+    assert.equal(res.body.message, 'serviceaccounts "builder" is forbidden: User "nobody" cannot create resource "serviceaccounts/token" in API group "" in the namespace "dev"');
+  });
+
+  test('discovery lists serviceaccounts/token as authentication.k8s.io/v1 TokenRequest, create only', async () => {
+    const res = await client(server()).get('/api/v1').set('Authorization', `Bearer ${admin}`);
+    const entry = res.body.resources.find((r: { name: string }) => r.name === 'serviceaccounts/token');
+    assert.deepEqual(entry, { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+  });
+});
