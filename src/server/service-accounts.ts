@@ -8,6 +8,7 @@ import type { KubeObject } from '../apimachinery/object.js';
 import { jwtTokenGenerator, type TokenGenerator } from '../authn/serviceaccount/generator.js';
 import { parsePrivateKeyPem, parsePublicKeysPem, withKeyIds, type ServiceAccountPublicKey } from '../authn/serviceaccount/keys.js';
 import type { ServiceAccountTokenGetter } from '../authn/serviceaccount/token-getter.js';
+import { LEGACY_ISSUER } from '../authn/serviceaccount/legacy.js';
 import type { Pki } from '../pki/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { ConfigError } from '../util/errors.js';
@@ -26,6 +27,8 @@ export interface ServiceAccountConfig {
   /** The verification keys (--service-account-key-file, or the signing key's public half). */
   publicKeys: readonly ServiceAccountPublicKey[];
   generator: TokenGenerator;
+  /** Signs the legacy tokens of token Secrets, issuer kubernetes/serviceaccount, with the same key. */
+  legacyGenerator: TokenGenerator;
   lookup: boolean;
   /** 0: no limit. */
   maxExpirationSeconds: number;
@@ -95,6 +98,7 @@ export async function completeServiceAccounts(options: StartServerOptions, pki: 
     issuers,
     publicKeys: withKeyIds(keys),
     generator,
+    legacyGenerator: jwtTokenGenerator(LEGACY_ISSUER, signingKey),
     lookup: options.serviceAccountLookup !== false,
     maxExpirationSeconds: max,
     extendExpiration: options.serviceAccountExtendTokenExpiration !== false,

@@ -172,3 +172,52 @@ describe('TokenRequest', () => {
     assert.deepEqual(entry, { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
   });
 });
+
+describe('legacy token Secrets', () => {
+  const secretPath = '/api/v1/namespaces/dev/secrets';
+  async function getSecret(name: string) {
+    return client(server()).get(`${secretPath}/${name}`).set('Authorization', `Bearer ${admin}`);
+  }
+
+  test('a token Secret naming a ServiceAccount is filled in: token, ca.crt, namespace and the uid annotation', async () => {
+    const sa = await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'legacy' } });
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy-token', annotations: { 'kubernetes.io/service-account.name': 'legacy' } }, type: 'kubernetes.io/service-account-token' });
+    const res = await getSecret('legacy-token');
+    assert.deepEqual(Object.keys(res.body.data), ['ca.crt', 'namespace', 'token']);
+    assert.equal(Buffer.from(res.body.data['ca.crt'], 'base64').toString(), pki.ca.certPem);
+    assert.equal(Buffer.from(res.body.data.namespace, 'base64').toString(), 'dev');
+    assert.equal(res.body.metadata.annotations['kubernetes.io/service-account.uid'], sa.metadata.uid);
+    const token = Buffer.from(res.body.data.token, 'base64').toString();
+    const { payload } = decodeJwt(token);
+    assert.equal(payload.iss, 'kubernetes/serviceaccount');
+    assert.equal(payload['kubernetes.io/serviceaccount/secret.name'], 'legacy-token');
+
+    const me = await whoami(token);
+    assert.equal(me.status, 201, JSON.stringify(me.body));
+    assert.deepEqual(me.body.status.userInfo, { username: 'system:serviceaccount:dev:legacy', uid: sa.metadata.uid, groups: ['system:serviceaccounts', 'system:serviceaccounts:dev', 'system:authenticated'] });
+    const used = await getSecret('legacy-token');
+    assert.equal(used.body.metadata.labels['kubernetes.io/legacy-token-last-used'], new Date().toISOString().slice(0, 10));
+  });
+
+  test('the invalid-since label refuses the token; deleting the Secret revokes it', async () => {
+    const token = Buffer.from((await getSecret('legacy-token')).body.data.token, 'base64').toString();
+    await client(server())
+      .patch(`${secretPath}/legacy-token`)
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ metadata: { labels: { 'kubernetes.io/legacy-token-invalid-since': '2024-01-01' } } })
+      .expect(200);
+    assert.equal((await whoami(token)).status, 401);
+    await client(server()).delete(`${secretPath}/legacy-token`).set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.equal((await whoami(token)).status, 401);
+  });
+
+  test('deleting the ServiceAccount deletes its token Secrets; a Secret for a missing one is deleted at once', async () => {
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy-token-2', annotations: { 'kubernetes.io/service-account.name': 'legacy' } }, type: 'kubernetes.io/service-account-token' });
+    assert.equal((await getSecret('legacy-token-2')).status, 200);
+    await client(server()).delete('/api/v1/namespaces/dev/serviceaccounts/legacy').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.equal((await getSecret('legacy-token-2')).status, 404);
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'ghost' } }, type: 'kubernetes.io/service-account-token' });
+    assert.equal((await getSecret('orphan-token')).status, 404);
+  });
+});
