@@ -1,6 +1,5 @@
 // startServer, read as a table of contents: options -> config -> new, as kube-apiserver's
 // cmd/kube-apiserver/app/server.go goes from its options to a completed config to the running server.
-import { startTokensController } from '../api/groups/core/tokens-controller.js';
 import { createApiStore } from '../api/groups/index.js';
 import { newAuthenticator } from '../authn/config.js';
 import { newAuthorizer } from '../authz/config.js';
@@ -10,6 +9,7 @@ import { mintCredentials, type IdentityRequest } from '../kubeconfig/mint.js';
 import { serveApis } from './apis.js';
 import { chainListener } from './chain.js';
 import { completeConfig } from './config.js';
+import { startControllers } from './controllers.js';
 import { ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { listen, type Listener } from './listen.js';
 import type { StartServerOptions } from './options.js';
@@ -59,7 +59,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     // The store comes before the authenticators: ServiceAccount and bootstrap tokens are checked against its objects.
     const store = createApiStore();
     const sa = config.serviceAccounts;
-    closers.push(startTokensController(store, { secrets: store.typeFor('', 'secrets')!, serviceAccounts: store.typeFor('', 'serviceaccounts')!, legacyGenerator: sa.legacyGenerator, rootCaPem: pki.ca.certPem }));
+    closers.push(startControllers(store, { legacyGenerator: sa.legacyGenerator, rootCaPem: pki.ca.certPem }));
     const authn = newAuthenticator({
       anonymous: config.anonymousAuth,
       passwordSources: users.passwordSources,

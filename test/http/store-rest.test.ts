@@ -413,7 +413,7 @@ describe('watch', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(JSON.parse(res.text), {
       type: 'ERROR',
-      object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (9)', reason: 'Expired', code: 410 },
+      object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (5)', reason: 'Expired', code: 410 },
     });
   });
 

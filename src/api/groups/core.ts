@@ -6,7 +6,6 @@ import { createInitialNamespaces, deleteNamespace, namespacePrinter, namespaceTy
 import { nodePrinter, nodeType } from './core/nodes.js';
 import { podPrinter, podType } from './core/pods.js';
 import { secretPrinter, secretType } from './core/secrets.js';
-import { startServiceAccountController } from './core/serviceaccount-controller.js';
 import { serviceAccountTokenResource } from './core/serviceaccount-token.js';
 import { serviceAccountPrinter, serviceAccountType } from './core/serviceaccounts.js';
 import type { ApiGroup } from './group.js';
@@ -32,6 +31,5 @@ export const coreGroup: ApiGroup = {
   startStorage(store, kinds) {
     createInitialNamespaces(store);
     startNamespaceController(store, namespaceType, kinds.filter((k) => k.namespaced));
-    startServiceAccountController(store, namespaceType, serviceAccountType);
   },
 };
