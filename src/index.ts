@@ -1,5 +1,5 @@
 // The public surface of kube-auth-mock: start a server, mint identities, use the PKI and kubeconfig helpers.
-export { startServer, DEFAULT_API_AUDIENCES, type KubeAuthMockServer, type StartServerOptions } from './server/start.js';
+export { startServer, DEFAULT_API_AUDIENCES, type InClusterFiles, type KubeAuthMockServer, type ServiceAccountTokenOptions, type StartServerOptions } from './server/start.js';
 export type { DemoIdentity } from './server/demo-identities.js';
 export type { IdentityRequest } from './kubeconfig/mint.js';
 export { renderKubeconfig, type KubeconfigCredentials, type KubeconfigSpec } from './kubeconfig/kubeconfig.js';

@@ -14,6 +14,8 @@ export interface KubeconfigSpec {
   userName: string;
   credentials: KubeconfigCredentials;
   clusterName?: string;
+  /** The context's namespace (a ServiceAccount's own); unset, kubectl's default. */
+  namespace?: string;
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -34,7 +36,7 @@ export function renderKubeconfig(spec: KubeconfigSpec): string {
     kind: 'Config',
     clusters: [{ name: cluster, cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) } }],
     users: [{ name: spec.userName, user }],
-    contexts: [{ name: context, context: { cluster, user: spec.userName } }],
+    contexts: [{ name: context, context: { cluster, user: spec.userName, ...(spec.namespace !== undefined ? { namespace: spec.namespace } : {}) } }],
     'current-context': context,
     preferences: {},
   });

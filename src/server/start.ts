@@ -15,9 +15,11 @@ import { listen, type Listener } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { rbacStoreOf } from './rbac-store.js';
 import { storeTokenGetter } from './service-accounts.js';
+import { serviceAccountAccess, type InClusterFiles, type ServiceAccountTokenOptions } from './service-account-tokens.js';
 import { openUserTables } from './user-tables.js';
 
 export type { StartServerOptions } from './options.js';
+export type { InClusterFiles, ServiceAccountTokenOptions } from './service-account-tokens.js';
 export { DEFAULT_API_AUDIENCES } from '../authn/config.js';
 
 /** A running server. */
@@ -33,6 +35,12 @@ export interface KubeAuthMockServer {
   readonly demoIdentities: readonly DemoIdentity[];
   /** Mints an identity the server accepts at once and returns a kubeconfig (YAML) for it. */
   kubeconfig(identity: IdentityRequest): Promise<string>;
+  /** A token for the ServiceAccount "namespace/name", issued as TokenRequest issues it (kubectl create token). */
+  serviceAccountToken(serviceAccount: string, options?: ServiceAccountTokenOptions): Promise<string>;
+  /** A kubeconfig authenticating as the ServiceAccount "namespace/name" with such a token, its namespace as the context's. */
+  serviceAccountKubeconfig(serviceAccount: string, options?: ServiceAccountTokenOptions): Promise<string>;
+  /** Writes token, ca.crt and namespace into dir as the kubelet projects them, for code that uses in-cluster config. */
+  inCluster(serviceAccount: string, dir: string, options?: ServiceAccountTokenOptions): Promise<InClusterFiles>;
   /** Stops listening, ends idle keep-alive connections and releases file watchers. */
   stop(): Promise<void>;
 }
@@ -84,6 +92,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
 
     const { url } = listener;
     const running = listener;
+    const serviceAccounts = serviceAccountAccess(store, tokenRequest, { url, caPem: pki.ca.certPem });
     return {
       url,
       port: listener.port,
@@ -94,6 +103,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
         const credentials = await mintCredentials(users.minted, identity);
         return renderKubeconfig({ server: url, caPem: pki.ca.certPem, userName: identity.user, credentials });
       },
+      serviceAccountToken: (serviceAccount, options) => serviceAccounts.token(serviceAccount, options),
+      serviceAccountKubeconfig: (serviceAccount, options) => serviceAccounts.kubeconfig(serviceAccount, options),
+      inCluster: (serviceAccount, dir, options) => serviceAccounts.inCluster(serviceAccount, dir, options),
       stop() {
         for (const close of closers.splice(0)) close();
         return running.stop();

@@ -1,5 +1,8 @@
 // npm's @kubernetes/client-node against an in-process server, through its own KubeConfig and typed API.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { AuthenticationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { useServer } from '../helpers/server.js';
@@ -43,4 +46,38 @@ test('client-node with a wrong token throws its ApiException with code 401', asy
     assert.match(String(err), /Unauthorized/);
     return true;
   });
+});
+
+test('client-node with a ServiceAccount kubeconfig is the ServiceAccount, and reads its own namespace', async () => {
+  const s = await server.ready();
+  const kc = new KubeConfig();
+  kc.loadFromString(await s.serviceAccountKubeconfig('default/default'));
+  assert.equal(kc.getContextObject(kc.getCurrentContext())?.namespace, 'default');
+  const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  assert.equal(review.status?.userInfo?.username, 'system:serviceaccount:default:default');
+  assert.deepEqual(review.status?.userInfo?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
+});
+
+test('client-node loadFromCluster reads the in-cluster files inCluster() writes, under its path prefix', async () => {
+  const s = await server.ready();
+  const prefix = await mkdtemp(join(tmpdir(), 'kam-incluster-'));
+  try {
+    const files = await s.inCluster('kube-system/builder', join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount'), { create: true });
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = files.env.KUBERNETES_SERVICE_HOST;
+    process.env.KUBERNETES_SERVICE_PORT = files.env.KUBERNETES_SERVICE_PORT;
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromCluster(prefix);
+    } finally {
+      for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    assert.equal(review.status?.userInfo?.username, 'system:serviceaccount:kube-system:builder');
+  } finally {
+    await rm(prefix, { recursive: true, force: true });
+  }
 });

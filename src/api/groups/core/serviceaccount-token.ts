@@ -122,13 +122,20 @@ function metadataInOrder(meta: Record<string, unknown>): Record<string, unknown>
   return Object.fromEntries(keys.filter((k) => meta[k] !== undefined).map((k) => [k, meta[k]]));
 }
 
-/** TokenREST.Create: validation, the ServiceAccount and the bound object looked up, the token signed. */
-async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRequestConfig): Promise<void> {
-  const { fieldValidation } = writeParams(ctx, 'CreateOptions');
-  const req = await decodeBody(ctx, { group: GROUP, version: VERSION, kind: 'TokenRequest' }, { schema: TOKEN_REQUEST, fieldValidation });
-  const info = requestInfoOf(ctx);
-  const namespace = info.namespace;
-  const name = info.name;
+/** A TokenRequest for one ServiceAccount: its body (decoded), and where the warnings go. */
+export interface TokenRequestCall {
+  namespace: string;
+  name: string;
+  request: Record<string, unknown>;
+  warn(text: string): void;
+}
+
+/**
+ * TokenREST.Create: validation, the ServiceAccount and the bound object looked up, the token signed; the
+ * TokenRequest answered. Refusals are kube's StatusErrors. Used by the API and by the programmatic API.
+ */
+export function createTokenRequest(store: ObjectStore, config: TokenRequestConfig, call: TokenRequestCall): Record<string, unknown> {
+  const { namespace, name, request: req } = call;
   if (namespace === '') throw badRequest('namespace is required');
   const meta = { ...recordOf(req.metadata) };
   if (str(meta.name) !== '' && meta.name !== name) {
@@ -144,7 +151,7 @@ async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRe
   if (requestUid !== '' && requestUid !== uidOf(sa)) {
     const mismatch = `the UID in the token request (${requestUid}) does not match the UID of the service account (${uidOf(sa)})`;
     if (config.uidValidation) throw conflict(TOKEN_REQUEST_GR, name, mismatch);
-    addWarning(ctx.res, `${mismatch} but TokenRequestServiceAccountUIDValidation is not enabled. In the future, this will return a conflict error`);
+    call.warn(`${mismatch} but TokenRequestServiceAccountUIDValidation is not enabled. In the future, this will return a conflict error`);
   }
   const spec = { ...recordOf(req.spec) };
   const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : [...config.apiAudiences];
@@ -164,7 +171,7 @@ async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRe
   const bound = ref !== undefined && ref !== null ? boundObjects(store, namespace, name, recordOf(ref)) : {};
 
   if (config.maxExpirationSeconds > 0 && expirationSeconds > config.maxExpirationSeconds) {
-    addWarning(ctx.res, `requested expiration of ${expirationSeconds} seconds shortened to ${config.maxExpirationSeconds} seconds`);
+    call.warn(`requested expiration of ${expirationSeconds} seconds shortened to ${config.maxExpirationSeconds} seconds`);
     expirationSeconds = config.maxExpirationSeconds;
   }
   // The kubelet's 3607 s pod-bound tokens for the API's own audiences last a year and warn after 3607 s, so a
@@ -193,13 +200,21 @@ async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRe
     if (err instanceof StatusError) throw err;
     throw new Error(`failed to generate token: ${(err as Error).message}`);
   }
-  writeObject(ctx, 201, {
+  return {
     kind: 'TokenRequest',
     apiVersion: `${GROUP}/${VERSION}`,
     metadata: metadataInOrder(meta),
     spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
     status: { token, expirationTimestamp: metaTime(new Date(now.getTime() + expirationSeconds * 1000)) },
-  });
+  };
+}
+
+/** POST .../serviceaccounts/NAME/token: the body decoded as kube's create handler does, then createTokenRequest. */
+async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRequestConfig): Promise<void> {
+  const { fieldValidation } = writeParams(ctx, 'CreateOptions');
+  const request = await decodeBody(ctx, { group: GROUP, version: VERSION, kind: 'TokenRequest' }, { schema: TOKEN_REQUEST, fieldValidation });
+  const info = requestInfoOf(ctx);
+  writeObject(ctx, 201, createTokenRequest(store, config, { namespace: info.namespace, name: info.name, request, warn: (text) => addWarning(ctx.res, text) }));
 }
 
 /** serviceaccounts/token in core/v1's discovery: a TokenRequest of authentication.k8s.io/v1, create only. */
