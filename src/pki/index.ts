@@ -23,6 +23,8 @@ export {
   issueClientCert,
   issueCustomCert,
   issueServingCert,
+  USER_UID_OID,
+  type CertSubject,
   type ClientCertOptions,
   type CreateCaOptions,
   type CustomCertOptions,
