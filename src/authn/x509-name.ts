@@ -1,9 +1,10 @@
 // Distinguished names as Go's crypto/x509 reads them: parser.go parseName and parseASN1String, then
 // pkix.Name.FillFromRDNSequence for the CN (the last) and the O values (in order) kube's authenticator maps to a
-// user and groups, and pkix.Name.Names for the user UID attributes kube 1.33+ reads (OID 1.3.6.1.4.1.57683.2,
-// staging/src/k8s.io/apimachinery/pkg/apis/asn1/oid.go X509UID). Go refuses a name whose values are not one of its six string types or break their rules
+// user and groups, and pkix.Name.Names for the user UID attributes kube 1.33+ reads (X509UID, ../apimachinery/
+// asn1-oid.ts). Go refuses a name whose values are not one of its six string types or break their rules
 // (the certificate then fails to parse, and the TLS handshake with it); OpenSSL converts more (UniversalString,
 // VisibleString, ...) and checks less, so node's own reading of the subject is not used.
+import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { DerError, TAG, children, oidString, type Der } from './der.js';
 
 /** A name Go's parser refuses, with Go's message. */
@@ -18,8 +19,6 @@ const IA5_STRING = 0x16;
 const BMP_STRING = 0x1e;
 const COMMON_NAME = '2.5.4.3';
 const ORGANIZATION = '2.5.4.10';
-/** kube's X509UID (apimachinery/pkg/apis/asn1/oid.go): the CNCF enterprise arc 1.3.6.1.4.1.57683, suffix 2. */
-export const USER_UID_OID = '1.3.6.1.4.1.57683.2';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -108,7 +107,7 @@ export function parseName(name: Der): NameFields {
       }
       if (oid === COMMON_NAME) fields.commonName = text;
       else if (oid === ORGANIZATION) fields.organizations.push(text);
-      else if (oid === USER_UID_OID) fields.uids.push(text);
+      else if (oid === X509_UID_OID) fields.uids.push(text);
     }
   }
   return fields;

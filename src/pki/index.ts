@@ -23,7 +23,6 @@ export {
   issueClientCert,
   issueCustomCert,
   issueServingCert,
-  USER_UID_OID,
   type CertSubject,
   type ClientCertOptions,
   type CreateCaOptions,

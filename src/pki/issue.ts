@@ -11,6 +11,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import forge from 'node-forge';
+import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { takeKey, type KeyPair } from './keys.js';
 import { parseSans, profileExtensions, serialFromBytes, type CertProfile, type ExtKeyUsageName } from './profiles.js';
 
@@ -71,12 +72,6 @@ export interface CertSubject {
   uid?: string;
 }
 
-/**
- * kube's X509UID (staging/src/k8s.io/apimachinery/pkg/apis/asn1/oid.go): the subject attribute the x509
- * authenticator reads as the user's UID (request/x509/x509.go parseUIDFromCert, kube 1.33+).
- */
-export const USER_UID_OID = '1.3.6.1.4.1.57683.2';
-
 /** Backdating absorbs clock skew between this process and clients in containers or VMs. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -116,7 +111,7 @@ function subjectAttributes(subject: CertSubject): Attribute[] {
   return [
     ...(subject.organizations ?? []).map((o) => ({ shortName: 'O', value: o, valueTagClass: utf8 })),
     { shortName: 'CN', value: subject.commonName, valueTagClass: utf8 },
-    ...(subject.uid === undefined ? [] : [{ type: USER_UID_OID, value: subject.uid, valueTagClass: utf8 }]),
+    ...(subject.uid === undefined ? [] : [{ type: X509_UID_OID, value: subject.uid, valueTagClass: utf8 }]),
   ];
 }
 

@@ -8,9 +8,9 @@ import {
   issueClientCert,
   issueCustomCert,
   issueServingCert,
-  USER_UID_OID,
   type IssuedCert,
 } from '../../../src/pki/index.js';
+import { X509_UID_OID } from '../../../src/apimachinery/asn1-oid.js';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -184,7 +184,7 @@ test('client certificate: a uid is the UID attribute, a UTF8String after CN as i
   ];
   for (const c of cases) {
     const issued = await issueClientCert(ca, { user: 'jane', groups: ['dev'], uid: c.uid });
-    assert.equal(issued.cert.subject, `O=dev\nCN=jane\n${USER_UID_OID}=${c.uid}`);
+    assert.equal(issued.cert.subject, `O=dev\nCN=jane\n${X509_UID_OID}=${c.uid}`);
     // 06 09 2b0601040183c25302 is the OID 1.3.6.1.4.1.57683.2 in DER; the value follows it in the same ATV.
     assert.ok(issued.cert.raw.toString('hex').includes(`06092b0601040183c25302${c.value}`), c.uid);
     assert.ok(issued.cert.verify(ca.cert.publicKey));
