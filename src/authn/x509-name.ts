@@ -1,8 +1,10 @@
 // Distinguished names as Go's crypto/x509 reads them: parser.go parseName and parseASN1String, then
 // pkix.Name.FillFromRDNSequence for the CN (the last) and the O values (in order) kube's authenticator maps to a
-// user and groups. Go refuses a name whose values are not one of its six string types or break their rules
+// user and groups, and pkix.Name.Names for the user UID attributes kube 1.33+ reads (X509UID, ../apimachinery/
+// asn1-oid.ts). Go refuses a name whose values are not one of its six string types or break their rules
 // (the certificate then fails to parse, and the TLS handshake with it); OpenSSL converts more (UniversalString,
 // VisibleString, ...) and checks less, so node's own reading of the subject is not used.
+import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { DerError, TAG, children, oidString, type Der } from './der.js';
 
 /** A name Go's parser refuses, with Go's message. */
@@ -63,15 +65,17 @@ function asn1String(value: Der): string {
   }
 }
 
-/** The CN and O values kube reads from a name. */
+/** The CN and O values kube reads from a name, and every user UID value (kube's authenticator judges how many). */
 export interface NameFields {
   commonName: string;
   organizations: string[];
+  /** The values of every UID attribute in the name, in order, in any RDN (Go's Subject.Names holds them all). */
+  uids: string[];
 }
 
-/** parseName over a Name's DER (the SEQUENCE), then FillFromRDNSequence's CN and O; NameError with Go's message. */
+/** parseName over a Name's DER (the SEQUENCE), then FillFromRDNSequence's CN and O and the UIDs; NameError with Go's message. */
 export function parseName(name: Der): NameFields {
-  const fields: NameFields = { commonName: '', organizations: [] };
+  const fields: NameFields = { commonName: '', organizations: [], uids: [] };
   const structure = (message: string, read: () => Der[]): Der[] => {
     try {
       return read();
@@ -103,6 +107,7 @@ export function parseName(name: Der): NameFields {
       }
       if (oid === COMMON_NAME) fields.commonName = text;
       else if (oid === ORGANIZATION) fields.organizations.push(text);
+      else if (oid === X509_UID_OID) fields.uids.push(text);
     }
   }
   return fields;

@@ -33,6 +33,8 @@ export interface ParsedCertificate {
   /** The subject's CN (the last) and O values as Go's pkix.Name holds them. */
   commonName: string;
   organizations: string[];
+  /** The subject's user UID values (OID 1.3.6.1.4.1.57683.2), as many as it carries. */
+  uids: string[];
   rawSubjectPublicKeyInfo: Buffer;
   /** The validity bounds as Go parsed them (not node's validFrom and validTo strings). */
   notBefore: CertTime;
@@ -355,7 +357,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
   const spki = fields[i++];
   if (issuer?.tag !== TAG.SEQUENCE || subject?.tag !== TAG.SEQUENCE || spki?.tag !== TAG.SEQUENCE) throw new DerError('malformed tbs certificate');
   parseName(issuer);
-  const { commonName, organizations } = parseName(subject);
+  const { commonName, organizations, uids } = parseName(subject);
 
   const parsed: ParsedCertificate = {
     cert,
@@ -365,6 +367,7 @@ function parse(cert: X509Certificate): ParsedCertificate {
     rawIssuer: issuer.raw,
     commonName,
     organizations,
+    uids,
     rawSubjectPublicKeyInfo: spki.raw,
     ...times,
     signatureAlgorithm: signatureAlgorithm(outerAlgorithm),

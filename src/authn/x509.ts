@@ -1,24 +1,27 @@
 // Source: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Authenticator,
-// certificateIdentifier, CommonNameUserConversion). The chain is verified as Go's crypto/x509 Verify does
-// (x509-verify.ts), after the checks Go's crypto/tls makes during the handshake (handshake_server.go).
+// certificateIdentifier, CommonNameUserConversion, parseUIDFromCert). The chain is verified as Go's crypto/x509
+// Verify does (x509-verify.ts), after the checks Go's crypto/tls makes during the handshake (handshake_server.go).
+// The user UID is read as kube 1.34 reads it: AllowParsingUserUIDFromCertAuth is beta and on by default from 1.33
+// (staging/src/k8s.io/apiserver/pkg/features/kube_features.go), and the mock has no switch to turn it off.
 import type { X509Certificate } from 'node:crypto';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator, UserInfo } from './types.js';
 import { parseCertificate, type ParsedCertificate } from './x509-parse.js';
 import { rsaKeySizeError, verifyChains } from './x509-verify.js';
 
-/** The window of time in which every certificate on a verified path is valid, and the leaf's CN and O as Go reads them. */
+/** The window of time in which every certificate on a verified path is valid, and the leaf's CN, O and UIDs as Go reads them. */
 interface VerifiedPath {
   notBefore: number;
   notAfter: number;
   commonName: string;
   organizations: string[];
+  uids: string[];
 }
 
-/** A verified path's validity window and the user its leaf names (null for an empty CN). */
+/** A verified path's validity window and what CommonNameUserConversion makes of its leaf: a user, null (empty CN) or an error. */
 interface Verified {
   notBefore: number;
   notAfter: number;
-  user: UserInfo | null;
+  answer: AuthnResult;
 }
 
 /**
@@ -49,7 +52,34 @@ export function verifyClientChain(chain: readonly X509Certificate[], roots: read
     notBefore = Math.max(notBefore, c.notBefore.ms);
     notAfter = Math.min(notAfter, c.notAfter.ms);
   }
-  return { notBefore, notAfter, commonName: leaf.commonName, organizations: leaf.organizations };
+  return { notBefore, notAfter, commonName: leaf.commonName, organizations: leaf.organizations, uids: leaf.uids };
+}
+
+/**
+ * kube's parseUIDFromCert over the subject's UID values: none is no UID, one is the UID unless empty, more than
+ * one is an error (Go's %v of the []string: the values space-separated in brackets). kube's third error,
+ * "unable to parse UID into a string", cannot happen for a certificate from the wire: Go's parseName refuses a
+ * name with a non-string value (the certificate then fails to parse, x509-name.ts), so it has no case here.
+ */
+export function uidFromSubject(uids: readonly string[]): { uid: string } | { error: string } {
+  if (uids.length === 0) return { uid: '' };
+  if (uids.length !== 1) return { error: `expected 1 UID, but found multiple: [${uids.join(' ')}]` };
+  if (uids[0] === '') return { error: 'UID cannot be an empty string' };
+  return { uid: uids[0]! };
+}
+
+/**
+ * CommonNameUserConversion: an empty CN is "not mine" (before the UID is looked at); otherwise CN is the user, each
+ * O a group, the UID attribute the uid, and the credential id names the certificate. A UID error fails the
+ * authenticator: kube aggregates the same message once per verified chain, and the aggregate prints it once.
+ */
+function commonNameUser(leaf: X509Certificate, path: VerifiedPath): AuthnResult {
+  if (path.commonName === '') return null;
+  const credentialId = `X509SHA256=${leaf.fingerprint256.replaceAll(':', '').toLowerCase()}`;
+  const uid = uidFromSubject(path.uids);
+  if ('error' in uid) return { ok: false, reason: uid.error };
+  const user: UserInfo = { name: path.commonName, uid: uid.uid, groups: path.organizations, extra: { [CREDENTIAL_ID_KEY]: [credentialId] } };
+  return { ok: true, authenticator: 'x509', user };
 }
 
 /** Upper-case hex bytes joined by colons, as kube's columnSeparatedHex. */
@@ -77,8 +107,9 @@ export interface X509Options {
 
 /**
  * kube's x509 authenticator with CommonNameUserConversion: no client certificate is "not mine"; one that
- * does not verify is a failure (401 unless another authenticator succeeds); CN is the user, each O a group;
- * an empty CN is "not mine". Verified chains are remembered per leaf until they expire.
+ * does not verify, or whose subject carries several or an empty UID, is a failure (401 unless another
+ * authenticator succeeds); CN is the user, each O a group, the UID attribute the uid; an empty CN is "not mine".
+ * Verified chains are remembered per leaf until they expire.
  */
 export function x509Authenticator(opts: X509Options): RequestAuthenticator {
   const now = opts.now ?? (() => new Date());
@@ -100,15 +131,13 @@ export function x509Authenticator(opts: X509Options): RequestAuthenticator {
         if (!fresh(verified)) {
           const result = verifyClientChain(req.peerCertificates, opts.roots(), new Date(t));
           if (typeof result === 'string') return { ok: false, reason: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result}` };
-          const { commonName, organizations, ...window } = result;
-          const credentialId = `X509SHA256=${leaf.fingerprint256.replaceAll(':', '').toLowerCase()}`;
-          verified = { ...window, user: commonName === '' ? null : { name: commonName, uid: '', groups: organizations, extra: { [CREDENTIAL_ID_KEY]: [credentialId] } } };
+          verified = { notBefore: result.notBefore, notAfter: result.notAfter, answer: commonNameUser(leaf, result) };
           if (byFingerprint.size >= MAX_REMEMBERED) byFingerprint.delete(byFingerprint.keys().next().value!);
           byFingerprint.set(key, verified);
         }
         byObject.set(leaf, verified);
       }
-      return verified.user === null ? null : { ok: true, authenticator: 'x509', user: verified.user };
+      return verified.answer;
     },
   };
 }

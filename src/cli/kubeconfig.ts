@@ -13,7 +13,7 @@ import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './fla
 const FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'user name' },
   { name: 'group', type: 'string', multiple: true, help: 'group' },
-  { name: 'uid', type: 'string', help: 'user uid (token and basic identities)' },
+  { name: 'uid', type: 'string', help: 'user uid, for every kind (a certificate carries it as the subject attribute 1.3.6.1.4.1.57683.2); empty is none' },
   { name: 'auth', type: 'string', default: 'cert', help: 'cert, token or basic' },
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'the server\'s PKI folder' },
   { name: 'server', type: 'string', help: 'server URL (default: the one in the PKI folder\'s admin kubeconfig, kept current by serve)' },
@@ -26,6 +26,7 @@ const FLAGS: readonly FlagSpec[] = [
 const EXAMPLES = [
   'kube-auth-mock kubeconfig --user jane --group dev --auth token -o jane.kubeconfig',
   'kube-auth-mock kubeconfig --user ci-bot --auth cert -o ci.kubeconfig',
+  'kube-auth-mock kubeconfig --user ci-bot --uid 4a5c1e0f --auth cert -o ci.kubeconfig',
   'kubectl --kubeconfig jane.kubeconfig auth whoami',
 ];
 

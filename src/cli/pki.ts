@@ -12,9 +12,12 @@ const INIT_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
+const CERT_USAGE = 'kube-auth-mock pki cert --user NAME [--group G]... [--uid U] [-o PREFIX]';
+
 const CERT_FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'user name (the certificate\'s CN)' },
   { name: 'group', type: 'string', multiple: true, help: 'group (one O each)' },
+  { name: 'uid', type: 'string', help: 'user uid (the subject attribute 1.3.6.1.4.1.57683.2, read by kube 1.33+); empty is none' },
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'folder whose CA signs' },
   { name: 'out', type: 'string', short: 'o', help: 'file prefix: writes PREFIX.crt and PREFIX.key (default: the user name)' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
@@ -25,7 +28,7 @@ export async function pkiCommand(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === 'init') return pkiInit(rest);
   if (verb === 'cert') return pkiCert(rest);
-  process.stdout.write(`Usage: kube-auth-mock pki init|cert [flags]\n\n${helpText('kube-auth-mock pki init [flags]', ['kube-auth-mock pki init --pki-dir pki --tls-san my-host'], INIT_FLAGS)}\n${helpText('kube-auth-mock pki cert --user NAME [--group G]... [-o PREFIX]', ['kube-auth-mock pki cert --user jane --group dev -o jane'], CERT_FLAGS)}`);
+  process.stdout.write(`Usage: kube-auth-mock pki init|cert [flags]\n\n${helpText('kube-auth-mock pki init [flags]', ['kube-auth-mock pki init --pki-dir pki --tls-san my-host'], INIT_FLAGS)}\n${helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev -o jane'], CERT_FLAGS)}`);
   return verb === undefined || verb === '--help' || verb === '-h' ? 0 : 2;
 }
 
@@ -46,15 +49,17 @@ async function pkiCert(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, CERT_FLAGS);
   const user = stringFlag(values, 'user');
   if (values.help || user === undefined) {
-    process.stdout.write(helpText('kube-auth-mock pki cert --user NAME [--group G]... [-o PREFIX]', ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane'], CERT_FLAGS));
+    process.stdout.write(helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane', 'kube-auth-mock pki cert --user jane --uid 4a5c1e0f -o jane'], CERT_FLAGS));
     return values.help ? 0 : 2;
   }
+  // An empty --uid is no uid, as for `kubeconfig --uid`: kube refuses a certificate whose UID attribute is empty.
+  const uid = stringFlag(values, 'uid') || undefined;
   const pki = await loadOrInitPki(resolve(stringFlag(values, 'pki-dir', 'pki')!));
-  const issued = await issueClient(pki, { user, groups: listFlag(values, 'group') });
+  const issued = await issueClient(pki, { user, groups: listFlag(values, 'group'), ...(uid === undefined ? {} : { uid }) });
   const prefix = stringFlag(values, 'out', user)!;
   await writeFile(`${prefix}.crt`, issued.certPem, { mode: 0o644 });
   await writeFile(`${prefix}.key`, issued.keyPem, { mode: 0o600 });
   await chmod(`${prefix}.key`, 0o600);
-  process.stdout.write(`wrote ${prefix}.crt and ${prefix}.key (CN=${user}${listFlag(values, 'group').map((g) => `, O=${g}`).join('')})\n`);
+  process.stdout.write(`wrote ${prefix}.crt and ${prefix}.key (CN=${user}${listFlag(values, 'group').map((g) => `, O=${g}`).join('')}${uid === undefined ? '' : `, UID=${uid}`})\n`);
   return 0;
 }

@@ -23,6 +23,7 @@ export {
   issueClientCert,
   issueCustomCert,
   issueServingCert,
+  type CertSubject,
   type ClientCertOptions,
   type CreateCaOptions,
   type CustomCertOptions,

@@ -11,6 +11,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import forge from 'node-forge';
+import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { takeKey, type KeyPair } from './keys.js';
 import { parseSans, profileExtensions, serialFromBytes, type CertProfile, type ExtKeyUsageName } from './profiles.js';
 
@@ -44,10 +45,12 @@ export interface ServingCertOptions extends ValidityOptions {
   key?: KeyPair;
 }
 
-/** Options for a client certificate, which kube's x509 authenticator maps to a user (CN) and groups (O). */
+/** Options for a client certificate, which kube's x509 authenticator maps to a user (CN), groups (O) and uid. */
 export interface ClientCertOptions extends ValidityOptions {
   user: string;
   groups?: readonly string[];
+  /** The user's UID, written as the subject attribute kube 1.33+ reads (1.3.6.1.4.1.57683.2); non-empty when given. */
+  uid?: string;
   key?: KeyPair;
   /** Defaults to clientAuth; pass another list (or []) to build a certificate the authenticator must refuse. */
   extKeyUsage?: readonly ExtKeyUsageName[];
@@ -56,10 +59,17 @@ export interface ClientCertOptions extends ValidityOptions {
 /** Everything that varies between certificates, for tests that need a shape the named helpers do not make. */
 export interface CustomCertOptions extends ValidityOptions {
   profile: CertProfile;
-  subject: { commonName: string; organizations?: readonly string[] };
+  subject: CertSubject;
   sans?: readonly string[];
   extKeyUsage?: readonly ExtKeyUsageName[];
   key?: KeyPair;
+}
+
+/** What a certificate's subject names: CN, O in order, and the user UID attribute when given. */
+export interface CertSubject {
+  commonName: string;
+  organizations?: readonly string[];
+  uid?: string;
 }
 
 /** Backdating absorbs clock skew between this process and clients in containers or VMs. */
@@ -90,14 +100,18 @@ function validity(opts: ValidityOptions, defaultDays: number): { notBefore: Date
   return { notBefore, notAfter };
 }
 
-function subjectAttributes(subject: { commonName: string; organizations?: readonly string[] }): Attribute[] {
+function subjectAttributes(subject: CertSubject): Attribute[] {
   if (subject.commonName.length === 0) throw new RangeError('a certificate subject needs a non-empty common name');
+  // kube refuses a certificate whose UID attribute is empty ("UID cannot be an empty string"): no UID is written as none.
+  if (subject.uid === '') throw new RangeError('a certificate subject\'s uid must be non-empty when given (kube refuses an empty UID attribute)');
   // UTF8String throughout: forge would otherwise emit PrintableString even for '@' or '_',
-  // which strict parsers (Go's crypto/x509) reject. O before CN, as Go orders pkix.Name.
+  // which strict parsers (Go's crypto/x509) reject. O before CN, as Go orders pkix.Name, and the UID after
+  // them, where Go's ToRDNSequence puts ExtraNames and kube's own UID test certificate has it (a UTF8String too).
   const utf8 = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
   return [
     ...(subject.organizations ?? []).map((o) => ({ shortName: 'O', value: o, valueTagClass: utf8 })),
     { shortName: 'CN', value: subject.commonName, valueTagClass: utf8 },
+    ...(subject.uid === undefined ? [] : [{ type: X509_UID_OID, value: subject.uid, valueTagClass: utf8 }]),
   ];
 }
 
@@ -199,12 +213,12 @@ export async function issueServingCert(ca: IssuedCert, opts: ServingCertOptions)
   });
 }
 
-/** Issues a client certificate that kube's x509 authenticator reads as user CN in groups O (in order). */
+/** Issues a client certificate that kube's x509 authenticator reads as user CN in groups O (in order), with the uid when given. */
 export async function issueClientCert(ca: IssuedCert, opts: ClientCertOptions): Promise<IssuedCert> {
   if (opts.user.length === 0) throw new RangeError('a client certificate needs a non-empty user name');
   return issueCustomCert(ca, {
     ...opts,
     profile: 'client',
-    subject: { commonName: opts.user, organizations: opts.groups ?? [] },
+    subject: { commonName: opts.user, organizations: opts.groups ?? [], ...(opts.uid === undefined ? {} : { uid: opts.uid }) },
   });
 }

@@ -306,6 +306,6 @@ export async function loadOrInitPki(dir: string, opts: LoadOrInitPkiOptions = {}
 }
 
 /** Issues a client certificate from a PKI's CA (nothing is written), for kubeconfigs and tests. */
-export function issueClient(pki: Pki, opts: { user: string; groups?: readonly string[]; validityDays?: number }): Promise<IssuedCert> {
+export function issueClient(pki: Pki, opts: { user: string; groups?: readonly string[]; uid?: string; validityDays?: number }): Promise<IssuedCert> {
   return issueClientCert(pki.ca, opts);
 }

@@ -3,7 +3,7 @@
 import { emptyPasswordTable, openPasswordFile, type PasswordTable } from '../authn/password-file.js';
 import type { UserSource } from '../authn/static-users.js';
 import { emptyTokenTable, openTokenFile, type TokenTable } from '../authn/token-file.js';
-import type { IdentityStore } from '../kubeconfig/mint.js';
+import { clientCertOptions, type IdentityStore } from '../kubeconfig/mint.js';
 import { issueClient } from '../pki/index.js';
 import type { CompletedConfig } from './config.js';
 
@@ -33,7 +33,7 @@ export async function openUserTables(config: CompletedConfig, closers: (() => vo
     passwordSources.push(file);
   }
   const minted: IdentityStore = {
-    issueClientCertificate: async (user, groups) => issueClient(config.pki, { user, groups }),
+    issueClientCertificate: async (user) => issueClient(config.pki, clientCertOptions(user)),
     addToken: async (token, user) => {
       mintedTokens.tokens.set(token, { name: user.name, uid: user.uid, groups: [...user.groups], extra: {} });
     },

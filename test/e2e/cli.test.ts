@@ -6,7 +6,7 @@ import { appendFile, cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectlBinaries, parseWhoami, runClient, tempDir } from '../helpers/clients.js';
+import { kubectlBinaries, parseWhoami, runClient, tempDir, whoamiUid } from '../helpers/clients.js';
 import { cli, serve, type ServeProcess } from '../helpers/cli.js';
 import { issueOddCert } from '../helpers/odd-certs.js';
 
@@ -74,7 +74,23 @@ for (const auth of ['token', 'basic', 'cert'] as const) {
     const res = await whoami(kubectl[kubectl.length - 1]!.path, out);
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(parseWhoami(res.stdout), { user: `jane-${auth}`, groups: ['dev', 'system:authenticated'] });
+    assert.equal(whoamiUid(res.stdout), undefined, 'no --uid: no UID row');
   });
+
+  // A certificate carries the uid as its subject attribute 1.3.6.1.4.1.57683.2 (kube 1.33+); every kubectl here prints the row.
+  for (const { name, path } of kubectl) {
+    test(`kube-auth-mock kubeconfig --auth ${auth} --uid: ${name} auth whoami shows the UID row`, async () => {
+      // One user per kubectl: a user name twice in the password file would be warned about in later tests' output.
+      const user = `uid-${auth}-${name}`;
+      const out = join(tmp.dir, `${user}.kubeconfig`);
+      const minted = await cli('kubeconfig', '--pki-dir', pkiDir(), '--user', user, '--uid', `4a5c-${auth}`, '--auth', auth, '-o', out);
+      assert.equal(minted.code, 0, minted.stderr);
+      const res = await whoami(path, out);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(parseWhoami(res.stdout), { user, groups: ['system:authenticated'] });
+      assert.equal(whoamiUid(res.stdout), `4a5c-${auth}`, res.stdout);
+    });
+  }
 }
 
 test('a bad edit of the token file keeps the last good tokens and logs file:line', async () => {
@@ -302,10 +318,11 @@ test('SIGTERM shuts down gracefully with exit code 0', async () => {
   assert.equal(await s.stop(), 0);
 });
 
-test('kube-auth-mock pki cert issues a client certificate the server accepts, key 0600', async () => {
+test('kube-auth-mock pki cert issues a client certificate the server accepts, key 0600, with its --uid', async () => {
   const prefix = join(tmp.dir, 'carol');
-  const res = await cli('pki', 'cert', '--pki-dir', pkiDir(), '--user', 'carol', '--group', 'ops', '--group', 'dev', '-o', prefix);
+  const res = await cli('pki', 'cert', '--pki-dir', pkiDir(), '--user', 'carol', '--group', 'ops', '--group', 'dev', '--uid', 'u-carol', '-o', prefix);
   assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.stdout, `wrote ${prefix}.crt and ${prefix}.key (CN=carol, O=ops, O=dev, UID=u-carol)\n`);
   assert.equal((await stat(`${prefix}.key`)).mode & 0o777, 0o600);
   const kubeconfig = join(tmp.dir, 'carol.kubeconfig');
   const kc = kubectl[kubectl.length - 1]!.path;
@@ -317,6 +334,7 @@ test('kube-auth-mock pki cert issues a client certificate the server accepts, ke
   const who = await whoami(kc, kubeconfig);
   assert.equal(who.code, 0, who.stderr);
   assert.deepEqual(parseWhoami(who.stdout), { user: 'carol', groups: ['ops', 'dev', 'system:authenticated'] });
+  assert.equal(whoamiUid(who.stdout), 'u-carol', who.stdout);
 });
 
 test('serve --help lists kube-apiserver\'s flag names with their defaults', async () => {

@@ -77,5 +77,10 @@ export function parseWhoami(stdout: string): { user: string; groups: string[] } 
   return { user, groups };
 }
 
+/** kubectl auth whoami's UID row (printed only when the uid is not empty, by every kubectl since 1.26), or undefined. */
+export function whoamiUid(stdout: string): string | undefined {
+  return /^UID\s+(\S+)/m.exec(stdout)?.[1];
+}
+
 /** Debian's python3 with its python3-kubernetes (the pyenv python on PATH does not see Debian's packages). */
 export const DEBIAN_PYTHON = '/usr/bin/python3';

@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { createCa, createInMemoryPki, issueClientCert, type IssuedCert, type Pki } from '../../src/index.js';
 import { issueCustomCert } from '../../src/pki/index.js';
+import { resign, tlv } from '../helpers/der-edit.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
 let pki: Pki;
@@ -114,6 +115,34 @@ for (const version of ['v1beta1', 'v1alpha1']) {
 test('the uid of a token user is reported', async () => {
   const res = await client(server()).post(WHOAMI).set('Authorization', `Bearer ${token}`).send(ssr);
   assert.equal(res.body.status.userInfo.uid, 'u-alice');
+});
+
+// request/x509/x509.go CommonNameUserConversion + parseUIDFromCert (kube 1.33+): the UID subject attribute is the uid.
+test('the uid of a certificate user minted with server.kubeconfig({ auth: \'cert\', uid }) is reported, beside its credential id', async () => {
+  const c = credentialsOf(await server().kubeconfig({ user: 'erin', groups: ['ops'], uid: 'u-erin', auth: 'cert' }));
+  const res = await client(server()).post(WHOAMI).cert(c.cert!).key(c.key!).send(ssr);
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.status.userInfo.username, 'erin');
+  assert.equal(res.body.status.userInfo.uid, 'u-erin');
+  assert.deepEqual(res.body.status.userInfo.groups, ['ops', 'system:authenticated']);
+  assert.match(res.body.status.userInfo.extra['authentication.kubernetes.io/credential-id'][0], /^X509SHA256=[0-9a-f]{64}$/);
+});
+
+test('a certificate user without a UID attribute has no uid field (empty fields are omitted)', async () => {
+  const res = await client(server()).post(WHOAMI).cert(cert.cert).key(cert.key).send(ssr);
+  assert.equal(res.body.status.userInfo.username, 'carol');
+  assert.equal('uid' in res.body.status.userInfo, false);
+});
+
+test('a certificate with two UID attributes is 401 ("expected 1 UID, but found multiple"), never anonymous or a 500', async () => {
+  const issued = await issueClientCert(pki.ca, { user: 'frank', uid: 'u-1' });
+  // The subject gets a second UID attribute; the key is unchanged, so the client still proves possession.
+  const uidAtv = (v: string) => tlv(0x30, tlv(0x06, Buffer.from('2b0601040183c25302', 'hex')), tlv(0x0c, Buffer.from(v)));
+  const subject = tlv(0x30, tlv(0x31, tlv(0x30, tlv(0x06, Buffer.from('550403', 'hex')), tlv(0x0c, Buffer.from('frank')))), tlv(0x31, uidAtv('u-1')), tlv(0x31, uidAtv('u-2')));
+  const twice = resign(issued.cert, pki.ca.key, (f) => f.map((x, i) => (i === 5 ? subject : x)));
+  const res = await client(server()).post(WHOAMI).cert(twice.toString()).key(issued.keyPem).send(ssr);
+  assert.equal(res.status, 401);
+  assert.deepEqual(res.body, UNAUTHORIZED);
 });
 
 /** Sends a SelfSubjectReview whose Authorization header is these exact bytes (no client library re-encodes them); the status line's code. */

@@ -10,6 +10,7 @@ import {
   issueServingCert,
   type IssuedCert,
 } from '../../../src/pki/index.js';
+import { X509_UID_OID } from '../../../src/apimachinery/asn1-oid.js';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -170,6 +171,27 @@ test('client certificate: CN is the user, one O per group in order', async () =>
     assert.deepEqual(usageBits(extensions(issued.certPem).keyUsage), ['digitalSignature', 'keyEncipherment']);
   }
   await assert.rejects(issueClientCert(ca, { user: '' }), RangeError);
+});
+
+// kube's X509UID (apimachinery/pkg/apis/asn1/oid.go), read by request/x509/x509.go parseUIDFromCert (kube 1.33+).
+test('client certificate: a uid is the UID attribute, a UTF8String after CN as in kube\'s own UID test certificate', async () => {
+  const ca = await sharedCa();
+  const cases: { uid: string; value: string }[] = [
+    { uid: 'u-1', value: '0c03752d31' },
+    // '_' is no PrintableString character; a UTF8String carries it, and non-ASCII too.
+    { uid: 'client_id', value: '0c09636c69656e745f6964' },
+    { uid: 'ü', value: '0c02c3bc' },
+  ];
+  for (const c of cases) {
+    const issued = await issueClientCert(ca, { user: 'jane', groups: ['dev'], uid: c.uid });
+    assert.equal(issued.cert.subject, `O=dev\nCN=jane\n${X509_UID_OID}=${c.uid}`);
+    // 06 09 2b0601040183c25302 is the OID 1.3.6.1.4.1.57683.2 in DER; the value follows it in the same ATV.
+    assert.ok(issued.cert.raw.toString('hex').includes(`06092b0601040183c25302${c.value}`), c.uid);
+    assert.ok(issued.cert.verify(ca.cert.publicKey));
+  }
+  assert.equal((await issueClientCert(ca, { user: 'jane' })).cert.subject, 'CN=jane', 'no uid, no attribute');
+  // kube refuses an empty UID attribute ("UID cannot be an empty string"): it is never written.
+  await assert.rejects(issueClientCert(ca, { user: 'jane', uid: '' }), RangeError);
 });
 
 test('client certificate options build the certificates authenticators must refuse', async () => {
