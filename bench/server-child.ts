@@ -22,6 +22,8 @@ export interface OursInfo {
   servingCertPem: string;
   servingKeyPem: string;
   token: string;
+  /** A bound token of the default ServiceAccount of the default namespace (TokenRequest's). */
+  serviceAccountToken: string;
   clientCertPem: string;
   clientKeyPem: string;
   version: CapturedResponse;
@@ -99,12 +101,16 @@ serve(
       if (version.status !== 200) throw new Error(`GET /version with the token answered ${version.status}: ${version.body}`);
       const viaCert = await fetchOnce(ours.url, '/version', { ca: ours.caCert, cert: clientCertPem, key: clientKeyPem });
       if (viaCert.status !== 200) throw new Error(`GET /version with the client certificate answered ${viaCert.status}: ${viaCert.body}`);
+      const serviceAccountToken = await ours.serviceAccountToken('default/default');
+      const viaServiceAccount = await fetchOnce(ours.url, '/version', { ca: ours.caCert, token: serviceAccountToken });
+      if (viaServiceAccount.status !== 200) throw new Error(`GET /version with the ServiceAccount token answered ${viaServiceAccount.status}: ${viaServiceAccount.body}`);
       return {
         url: ours.url,
         caPem: pki.ca.certPem,
         servingCertPem: pki.serving.certPem,
         servingKeyPem: pki.serving.keyPem,
         token: tokenUser.token,
+        serviceAccountToken,
         clientCertPem,
         clientKeyPem,
         version,

@@ -129,6 +129,8 @@ export function boundTokenValidator(getter: ServiceAccountTokenGetter, now: () =
           return { error: 'service account token is issued in the future' };
       }
       const { namespace, serviceaccount: saref, pod: podref, secret: secref, node: noderef } = priv;
+      // kube's getter falls back to a live GET, which refuses an empty name before it looks.
+      if (saref.name === '') return { error: 'resource name may not be empty' };
       const sa = getter.getServiceAccount(namespace, saref.name);
       if (sa === undefined) return { error: notFoundMessage('serviceaccounts', saref.name) };
       if (uidOf(sa) !== saref.uid) return { error: `service account UID (${uidOf(sa)}) does not match claim (${saref.uid})` };

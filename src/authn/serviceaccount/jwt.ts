@@ -93,8 +93,8 @@ function unverifiedIssuer(token: string): string | undefined {
 /** jose.ParseSigned's header checks, as far as a token can fail them: a JSON object whose alg and kid are strings. */
 function parsedHeader(token: string): { kid: string } | undefined {
   const [header, , signature] = token.split('.');
-  const bytes = rawUrlDecode(header!.replace(/=+$/, ''));
-  if (bytes === undefined || rawUrlDecode(signature!.replace(/=+$/, '')) === undefined) return undefined;
+  const bytes = rawUrlDecode(header!);
+  if (bytes === undefined || rawUrlDecode(signature!) === undefined) return undefined;
   const obj = jsonObject(bytes);
   if (obj === undefined) return undefined;
   if (obj.alg !== undefined && typeof obj.alg !== 'string') return undefined;

@@ -81,6 +81,8 @@ function boundObjects(store: ObjectStore, namespace: string, saName: string, ref
   const name = str(ref.name);
   const gvk = gvkString(str(ref.apiVersion), kind);
   const get = (resource: string, ns: string, objName: string): KubeObject => {
+    // The registry's Get of an empty name (rest's "Name parameter required.").
+    if (objName === '') throw badRequest('Name parameter required.');
     const type = store.typeFor('', resource);
     const obj = type === undefined ? undefined : store.find(type, ns, objName);
     if (obj === undefined) throw notFound({ group: '', resource }, objName);
@@ -117,6 +119,13 @@ function boundObjects(store: ObjectStore, namespace: string, saName: string, ref
   return bound;
 }
 
+/** BoundObjectReference as Go writes it: kind, apiVersion, name, uid, each omitted when empty. */
+function boundObjectRefJson(ref: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['kind', 'apiVersion', 'name', 'uid']) if (str(ref[key]) !== '') out[key] = str(ref[key]);
+  return out;
+}
+
 function metadataInOrder(meta: Record<string, unknown>): Record<string, unknown> {
   const keys = [...OBJECT_META_FIELD_ORDER, ...Object.keys(meta).filter((k) => !OBJECT_META_FIELD_ORDER.includes(k))];
   return Object.fromEntries(keys.filter((k) => meta[k] !== undefined).map((k) => [k, meta[k]]));
@@ -138,11 +147,13 @@ export function createTokenRequest(store: ObjectStore, config: TokenRequestConfi
   const { namespace, name, request: req } = call;
   if (namespace === '') throw badRequest('namespace is required');
   const meta = { ...recordOf(req.metadata) };
+  // The create handler's rest.EnsureObjectNamespaceMatchesRequestNamespace, before the registry sees the object.
+  if (str(meta.namespace) !== '' && meta.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  // NamespaceLifecycle admits the create first: a namespace that does not exist is its 404.
+  const nsType = store.typeFor('', 'namespaces');
+  if (nsType !== undefined && store.find(nsType, '', namespace) === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
   if (str(meta.name) !== '' && meta.name !== name) {
     throw invalid(GROUP, 'TokenRequest', name, [fieldInvalid('metadata.name', str(meta.name), 'must match the service account name if specified')]);
-  }
-  if (str(meta.namespace) !== '' && meta.namespace !== namespace) {
-    throw invalid(GROUP, 'TokenRequest', name, [fieldInvalid('metadata.namespace', str(meta.namespace), 'must match the service account namespace if specified')]);
   }
   const saType = store.typeFor('', 'serviceaccounts');
   const sa = saType === undefined ? undefined : store.find(saType, namespace, name);
@@ -204,7 +215,7 @@ export function createTokenRequest(store: ObjectStore, config: TokenRequestConfi
     kind: 'TokenRequest',
     apiVersion: `${GROUP}/${VERSION}`,
     metadata: metadataInOrder(meta),
-    spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
+    spec: { audiences, expirationSeconds, boundObjectRef: ref === undefined || ref === null ? null : boundObjectRefJson(recordOf(ref)) },
     status: { token, expirationTimestamp: metaTime(new Date(now.getTime() + expirationSeconds * 1000)) },
   };
 }

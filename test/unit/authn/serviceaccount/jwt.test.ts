@@ -99,6 +99,8 @@ const CASES: { name: string; token: () => string; audiences?: string[]; want: Ex
   { name: 'bound to a pod that is gone', token: () => signed({ alg: 'RS256', kid }, claims({ 'kubernetes.io': { namespace: 'dev', pod: { name: 'gone', uid: 'g' }, serviceaccount: { name: 'builder', uid: 'sa-uid' } } })), want: 'service account token has been invalidated' },
   { name: 'bound to a pod with another uid', token: () => signed({ alg: 'RS256', kid }, claims({ 'kubernetes.io': { namespace: 'dev', pod: { name: 'p1', uid: 'g' }, serviceaccount: { name: 'builder', uid: 'sa-uid' } } })), want: 'pod UID (pod-uid) does not match service account pod ref claim (g)' },
   { name: 'bound to a node with another uid', token: () => signed({ alg: 'RS256', kid }, claims({ 'kubernetes.io': { namespace: 'dev', node: { name: 'n1', uid: 'g' }, serviceaccount: { name: 'builder', uid: 'sa-uid' } } })), want: 'node UID (node-uid) does not match service account node ref claim (g)' },
+  { name: 'no kubernetes.io claim: the ServiceAccount lookup of an empty name', token: () => signed({ alg: 'RS256', kid }, claims({ 'kubernetes.io': undefined })), want: 'resource name may not be empty' },
+  { name: 'a header with = padding', token: () => { const [h, p, s2] = good.split('.'); return `${h}==.${p}.${s2}`; }, want: null },
   { name: 'two segments', token: () => good.split('.').slice(0, 2).join('.'), want: null },
   { name: 'four segments', token: () => `${good}.x`, want: null },
   { name: 'a payload that is not base64url', token: () => { const [h, , s] = good.split('.'); return `${h}.@@@.${s}`; }, want: null },
