@@ -64,3 +64,35 @@ test('python3-kubernetes with a wrong token gets ApiException 401 and kube\'s St
   assert.equal(out.status, 401);
   assert.deepEqual(out.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
 });
+
+test('python3-kubernetes with a ServiceAccount kubeconfig is the ServiceAccount', async () => {
+  const kubeconfig = await tmp.write('sa.kubeconfig', await server().serviceAccountKubeconfig('kube-public/py-reader', { create: true }));
+  const res = await runClient(DEBIAN_PYTHON, [script, kubeconfig]);
+  assert.equal(res.code, 0, res.stderr);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.user.username, 'system:serviceaccount:kube-public:py-reader');
+  assert.deepEqual(out.user.groups, ['system:serviceaccounts', 'system:serviceaccounts:kube-public', 'system:authenticated']);
+});
+
+// load_incluster_config reads fixed paths; its loader class takes the two files and the environment, which is
+// how a test points it at the files inCluster() writes.
+const IN_CLUSTER_PY = `
+import json, sys
+from kubernetes import client
+from kubernetes.config.incluster_config import InClusterConfigLoader
+configuration = client.Configuration()
+InClusterConfigLoader(token_filename=sys.argv[1] + "/token", cert_filename=sys.argv[1] + "/ca.crt").load_and_set(configuration)
+api = client.ApiClient(configuration)
+body = {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}
+data = api.call_api("/apis/authentication.k8s.io/v1/selfsubjectreviews", "POST", body=body,
+                    response_type="object", auth_settings=["BearerToken"], _return_http_data_only=True)
+print(json.dumps(data["status"]["userInfo"]))
+`;
+
+test('python3-kubernetes in-cluster config reads the files inCluster() writes', async () => {
+  const files = await server().inCluster('default/default', `${tmp.dir}/sa`);
+  const script2 = await tmp.write('incluster.py', IN_CLUSTER_PY);
+  const res = await runClient(DEBIAN_PYTHON, [script2, files.dir], { env: files.env });
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(JSON.parse(res.stdout).username, 'system:serviceaccount:default:default');
+});
