@@ -27,6 +27,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
   { name: 'bootstrap-policy', type: 'boolean', default: 'true', help: 'load kube-apiserver\'s default ClusterRoles and ClusterRoleBindings' },
   { name: 'api-audiences', type: 'string', multiple: true, default: DEFAULT_API_AUDIENCES.join(','), help: 'audiences TokenReview assumes when a review names none' },
+  { name: 'service-account-issuer', type: 'string', multiple: true, default: 'https://kubernetes.default.svc.cluster.local', help: 'Identifier of the service account token issuer. The issuer will assert this identifier in "iss" claim of issued tokens. This value is a string or URI. If this option is not a valid URI per the OpenID Discovery 1.0 spec, the ServiceAccountIssuerDiscovery feature will remain disabled, even if the feature gate is set to true. It is highly recommended that this value comply with the OpenID spec: https://openid.net/specs/openid-connect-discovery-1_0.html. In practice, this means that service-account-issuer must be an https URL. It is also highly recommended that this URL be capable of serving OpenID discovery documents at {service-account-issuer}/.well-known/openid-configuration. When this flag is specified multiple times, the first is used to generate tokens and all are used to determine which issuers are accepted.' },
+  { name: 'service-account-jwks-uri', type: 'string', help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. This flag is useful if the discovery doc and key set are served to relying parties from a URL other than the API server\'s external (as auto-detected or overridden with external-hostname).' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -69,6 +71,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     bootstrapPolicy: values['bootstrap-policy'] !== false,
     kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
+    // kube's StringArray: repeated, never split on commas.
+    ...(Array.isArray(values['service-account-issuer']) ? { serviceAccountIssuers: values['service-account-issuer'] } : {}),
+    ...optional('serviceAccountJwksUri', stringFlag(values, 'service-account-jwks-uri')),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a

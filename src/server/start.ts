@@ -55,7 +55,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
     const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
-    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, serverAddress: listener.hostPort, log: config.fileLog, closers });
+    // Issuer discovery publishes the verification keys: for now the PKI's sa.key (rewired with --service-account-key-file).
+    const serviceAccountIssuer = { issuer: options.serviceAccountIssuers?.[0] ?? 'https://kubernetes.default.svc.cluster.local', ...(options.serviceAccountJwksUri !== undefined ? { jwksUri: options.serviceAccountJwksUri } : {}), publicKeys: [pki.serviceAccountKey.publicKey] };
+    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
     listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
