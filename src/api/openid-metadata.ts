@@ -4,7 +4,7 @@
 // their headers), pkg/serviceaccount/jwt.go (staticPublicKeysGetter's max-age of 3600 s), and
 // pkg/controlplane/apiserver/server.go (a provider that cannot be built is logged and its routes not installed).
 import type { KeyObject } from 'node:crypto';
-import { publicJwksFromKeys } from '../authn/serviceaccount/jwks.js';
+import { publicJwksFromKeys, type PublicJwks } from '../authn/serviceaccount/jwks.js';
 import { routeMethodNotAllowed } from '../apimachinery/status.js';
 import type { KubeContext } from '../request/state.js';
 
@@ -55,7 +55,7 @@ export function buildOpenIdMetadata(c: IssuerDiscoveryConfig, defaultExternalAdd
     if (parts.scheme !== 'https') return { ok: false, error: `jwksURI requires https scheme, parsed as: ${uri}` };
   }
   if (c.publicKeys.length === 0) return { ok: false, error: 'no keys provided for validating keyset' };
-  let keyset;
+  let keyset: PublicJwks;
   try {
     keyset = publicJwksFromKeys(c.publicKeys);
   } catch (err) {
