@@ -28,12 +28,13 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
   { name: 'bootstrap-policy', type: 'boolean', default: 'true', help: 'load kube-apiserver\'s default ClusterRoles and ClusterRoleBindings' },
   { name: 'api-audiences', type: 'string', multiple: true, help: 'identifiers of the API: tokens must be meant for at least one (default: the service account issuers)' },
-  { name: 'service-account-issuer', type: 'string', multiple: true, help: `issuer of ServiceAccount tokens; the first signs new ones, all are accepted (default: ${DEFAULT_SERVICE_ACCOUNT_ISSUER})` },
+  { name: 'service-account-issuer', type: 'string', multiple: true, help: `(default: ${DEFAULT_SERVICE_ACCOUNT_ISSUER}) Identifier of the service account token issuer. The issuer will assert this identifier in "iss" claim of issued tokens. This value is a string or URI. If this option is not a valid URI per the OpenID Discovery 1.0 spec, the ServiceAccountIssuerDiscovery feature will remain disabled, even if the feature gate is set to true. It is highly recommended that this value comply with the OpenID spec: https://openid.net/specs/openid-connect-discovery-1_0.html. In practice, this means that service-account-issuer must be an https URL. It is also highly recommended that this URL be capable of serving OpenID discovery documents at {service-account-issuer}/.well-known/openid-configuration. When this flag is specified multiple times, the first is used to generate tokens and all are used to determine which issuers are accepted.` },
   { name: 'service-account-key-file', type: 'string', multiple: true, help: 'PEM public keys, private keys or certificates (RSA, ECDSA) that verify ServiceAccount tokens (default: the signing key\'s)' },
   { name: 'service-account-signing-key-file', type: 'string', help: 'PEM private key that signs ServiceAccount tokens (default: the PKI folder\'s sa.key)' },
   { name: 'service-account-lookup', type: 'boolean', default: 'true', help: 'check legacy ServiceAccount tokens against their Secret and ServiceAccount' },
   { name: 'service-account-max-token-expiration', type: 'string', help: 'longest TokenRequest, a Go duration between 1h and 2^32s (default: no limit)' },
   { name: 'service-account-extend-token-expiration', type: 'boolean', default: 'true', help: 'pod-bound tokens asked for 3607s last a year, as kubelet expects' },
+  { name: 'service-account-jwks-uri', type: 'string', help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. This flag is useful if the discovery doc and key set are served to relying parties from a URL other than the API server\'s external (as auto-detected or overridden with external-hostname).' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -124,7 +125,8 @@ async function policyPaths(values: Record<string, unknown>): Promise<string[]> {
 
 /** The --service-account-* flags, as startServer's options. */
 function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
-  const issuers = listFlag(values, 'service-account-issuer');
+  // kube's StringArray: repeated, never split on commas.
+  const issuers = Array.isArray(values['service-account-issuer']) ? (values['service-account-issuer'] as string[]) : [];
   const keyFiles = listFlag(values, 'service-account-key-file');
   const maxExpiration = stringFlag(values, 'service-account-max-token-expiration');
   let maxSeconds: number | undefined;
@@ -139,6 +141,7 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
     ...(issuers.length > 0 ? { serviceAccountIssuers: issuers } : {}),
     ...(keyFiles.length > 0 ? { serviceAccountKeyFiles: keyFiles.map((f) => resolve(f)) } : {}),
     ...optional('serviceAccountSigningKeyFile', stringFlag(values, 'service-account-signing-key-file')),
+    ...optional('serviceAccountJwksUri', stringFlag(values, 'service-account-jwks-uri')),
     serviceAccountLookup: values['service-account-lookup'] !== false,
     serviceAccountExtendTokenExpiration: values['service-account-extend-token-expiration'] !== false,
     ...(maxSeconds !== undefined ? { serviceAccountMaxTokenExpirationSeconds: maxSeconds } : {}),

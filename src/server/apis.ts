@@ -4,6 +4,7 @@
 import { EXPLAIN_PATH, serveExplain } from '../api/explain.js';
 import { installApiGroups } from '../api/groups/index.js';
 import { ApiRegistry } from '../api/registry.js';
+import { buildOpenIdMetadata, openIdMetadataRoutes, type IssuerDiscoveryConfig } from '../api/openid-metadata.js';
 import { router } from '../api/router.js';
 import type { TokenRequestConfig } from '../api/groups/core/serviceaccount-token.js';
 import type { RequestAuthenticator } from '../authn/types.js';
@@ -33,6 +34,8 @@ export interface ApisConfig {
   log: FileReloadLog;
   /** Where the open watches' closers go, for stop(). */
   closers: (() => void)[];
+  /** ServiceAccount issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks); unset serves neither. */
+  serviceAccountIssuer?: IssuerDiscoveryConfig;
 }
 
 /** Installs every API group and returns the router that serves them, discovery, /version, health and explain. */
@@ -53,10 +56,16 @@ export function serveApis(c: ApisConfig): KubeMiddleware {
     openWatches,
     log: c.log,
   });
+  // kube (pkg/controlplane/apiserver/server.go) logs why discovery cannot be built and goes on without its routes.
+  const discovery = c.serviceAccountIssuer && buildOpenIdMetadata(c.serviceAccountIssuer, c.serverAddress);
+  if (discovery && !discovery.ok) c.log.warn(`Could not construct pre-rendered responses for ServiceAccountIssuerDiscovery endpoints. Endpoints will not be enabled. Error: ${discovery.error}`);
   return router({
     registry,
     kubernetesVersion: c.kubernetesVersion,
     serverAddress: () => c.serverAddress,
-    nonResource: { [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: c.live.index, authorizer: c.authorizers.authorizer }) },
+    nonResource: {
+      [EXPLAIN_PATH]: (ctx) => serveExplain(ctx, { index: c.live.index, authorizer: c.authorizers.authorizer }),
+      ...(discovery?.ok ? openIdMetadataRoutes(discovery.metadata) : {}),
+    },
   });
 }

@@ -3,12 +3,13 @@
 import type { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jwksUriProblem } from '../api/openid-metadata.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
 import type { FileReloadLog } from '../util/watched-file.js';
 import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
-import { PkiError } from '../util/errors.js';
+import { ConfigError, PkiError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
@@ -53,6 +54,8 @@ async function readPem(file: string, what: string): Promise<string> {
 export async function completeConfig(options: StartServerOptions): Promise<CompletedConfig> {
   const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
   const authorizationModes = parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE);
+  const jwksProblem = options.serviceAccountJwksUri ? jwksUriProblem(options.serviceAccountJwksUri) : undefined;
+  if (jwksProblem !== undefined) throw new ConfigError({ file: '--service-account-jwks-uri', reason: jwksProblem, code: 'FLAG_INVALID' });
   // Parse the bootstrap policy while the PKI's keys are generated on other threads (it is cached per process).
   if (options.bootstrapPolicy !== false) loadBootstrapPolicy().catch(() => undefined);
   const storedPki: StoredPki | undefined = options.pkiDir && !options.pki ? await loadOrInitPki(options.pkiDir, { sans: options.tlsSans ?? [] }) : undefined;

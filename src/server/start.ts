@@ -87,7 +87,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       extendExpiration: sa.extendExpiration,
       uidValidation: minorVersionAtLeast(config.kubernetesVersion, 34),
     };
-    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers });
+    // Issuer discovery publishes the first issuer and the verification keys.
+    const serviceAccountIssuer = { issuer: sa.issuers[0]!, ...(sa.jwksUri !== undefined ? { jwksUri: sa.jwksUri } : {}), publicKeys: sa.publicKeys.map((k) => k.key) };
+    const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
     listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
