@@ -13,6 +13,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { anonymousAuthenticator } from './anonymous.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
+import { bootstrapTokenAuthenticator, type SecretGetter } from './bootstrap-token.js';
 import { audienceAgnostic } from './audience-agnostic.js';
 import { authenticatedGroupAdder } from './group-adder.js';
 import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from './password-file.js';
@@ -36,6 +37,8 @@ export interface AuthenticationConfig {
   clientCaRoots?: () => readonly X509Certificate[];
   /** --token-auth-file and the tokens minted in memory; none turns static tokens off. */
   tokenSources: readonly UserSource<TokenTable>[];
+  /** --enable-bootstrap-token-auth: where bootstrap token Secrets are read; absent turns bootstrap tokens off. */
+  bootstrapTokenSecrets?: SecretGetter;
   /** --api-audiences: what a credential must be meant for, on a request and in a TokenReview that names none. */
   apiAudiences: readonly string[];
 }
@@ -53,6 +56,7 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   // Bearer token methods, local first, then remote (kube's comment).
   const tokenAuthenticators: TokenAuthenticator[] = [
     ...(config.tokenSources.length > 0 ? [audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences)] : []),
+    ...(config.bootstrapTokenSecrets ? [audienceAgnostic(bootstrapTokenAuthenticator({ secrets: config.bootstrapTokenSecrets }), config.apiAudiences)] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [

@@ -32,6 +32,8 @@ export interface CompletedConfig {
   tokenFile: string | undefined;
   passwordFile: string | undefined;
   anonymousAuth: boolean;
+  /** --enable-bootstrap-token-auth. */
+  enableBootstrapTokenAuth: boolean;
   apiAudiences: readonly string[];
   authorizationModes: AuthorizationMode[];
   policyPaths: readonly string[];
@@ -84,6 +86,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
     passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
     anonymousAuth: options.anonymousAuth !== false,
+    enableBootstrapTokenAuth: options.enableBootstrapTokenAuth === true,
     apiAudiences: options.apiAudiences ?? DEFAULT_API_AUDIENCES,
     authorizationModes,
     policyPaths: options.policyPaths ?? [],

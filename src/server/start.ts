@@ -50,7 +50,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const users = await openUserTables(config, closers);
     // The store comes before the authenticators: ServiceAccount and bootstrap tokens are checked against its objects.
     const store = createApiStore();
-    const authn = newAuthenticator({ anonymous: config.anonymousAuth, passwordSources: users.passwordSources, clientCaRoots: () => config.clientRoots, tokenSources: users.tokenSources, apiAudiences: config.apiAudiences });
+    const secrets = store.typeFor('', 'secrets')!;
+    const bootstrapTokenSecrets = config.enableBootstrapTokenAuth ? { getSecret: (ns: string, name: string) => store.find(secrets, ns, name) } : undefined;
+    const authn = newAuthenticator({ anonymous: config.anonymousAuth, passwordSources: users.passwordSources, clientCaRoots: () => config.clientRoots, tokenSources: users.tokenSources, apiAudiences: config.apiAudiences, bootstrapTokenSecrets });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
