@@ -187,7 +187,7 @@ function validateBootstrapToken(token: string, usages: readonly string[], groups
 }
 
 /** A bootstrap token read back from its Secret (BootstrapTokenFromSecret). */
-interface ListedToken {
+export interface ListedToken {
   token: string;
   description: string;
   expires: GoTime | undefined;
@@ -196,7 +196,7 @@ interface ListedToken {
 }
 
 /** BootstrapTokenFromSecret: the token, or kubeadm's error for a Secret that is not a well-formed bootstrap token. */
-function tokenFromSecret(s: KubeObject): ListedToken | { error: string } {
+export function tokenFromSecret(s: KubeObject): ListedToken | { error: string } {
   const name = s.metadata.name ?? '';
   const utf8 = (v: string): string => Buffer.from(v, 'latin1').toString('utf8');
   const id = utf8(getData(s, BOOTSTRAP_TOKEN_ID_KEY));
@@ -285,21 +285,23 @@ async function bootstrapList(argv: readonly string[]): Promise<number> {
   const res = await client.request('GET', `${SECRETS}?${selector}`);
   if (res.status !== 200) throw new ApiError(`failed to list bootstrap tokens: ${statusMessage(res)}`);
   const items = ((res.body as { items?: KubeObject[] } | undefined)?.items ?? []) as KubeObject[];
-  // The printer prints the header before its first token only, and flushes a tabwriter of its own per token.
-  let headerPrinted = false;
+  const tokens: ListedToken[] = [];
   for (const item of items) {
     const token = tokenFromSecret(item);
-    if ('error' in token) {
-      // kubeadm writes "%v" without a line break; one line each here, so the next one stays readable.
-      process.stderr.write(`${token.error}\n`);
-      continue;
-    }
-    const lines = headerPrinted ? [] : ['TOKEN\tTTL\tEXPIRES\tUSAGES\tDESCRIPTION\tEXTRA GROUPS'];
-    headerPrinted = true;
-    lines.push(formatBootstrapToken(token, Date.now()));
-    process.stdout.write(tabwrite(lines));
+    // kubeadm writes "%v" without a line break; one line each here, so the next one stays readable.
+    if ('error' in token) process.stderr.write(`${token.error}\n`);
+    else tokens.push(token);
   }
+  process.stdout.write(tokenTable(tokens, Date.now()));
   return 0;
+}
+
+/**
+ * kubeadm's tokenTextPrinter: the header before the first token only (nothing at all for none), and a tabwriter of
+ * its own flushed per token, so each row after the first is aligned on its own.
+ */
+export function tokenTable(tokens: readonly ListedToken[], now: number): string {
+  return tokens.map((t, i) => tabwrite([...(i === 0 ? ['TOKEN\tTTL\tEXPIRES\tUSAGES\tDESCRIPTION\tEXTRA GROUPS'] : []), formatBootstrapToken(t, now)])).join('');
 }
 
 /** `token bootstrap delete TOKEN|ID...`: RunDeleteTokens. */
