@@ -13,6 +13,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { anonymousAuthenticator } from './anonymous.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
+import { bootstrapTokenAuthenticator, type SecretGetter } from './bootstrap-token.js';
 import { audienceAgnostic } from './audience-agnostic.js';
 import { authenticatedGroupAdder } from './group-adder.js';
 import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from './password-file.js';
@@ -41,6 +42,8 @@ export interface AuthenticationConfig {
   clientCaRoots?: () => readonly X509Certificate[];
   /** --token-auth-file and the tokens minted in memory; none turns static tokens off. */
   tokenSources: readonly UserSource<TokenTable>[];
+  /** --enable-bootstrap-token-auth: where bootstrap token Secrets are read; absent turns bootstrap tokens off. */
+  bootstrapTokenSecrets?: SecretGetter;
   /** --api-audiences: what a credential must be meant for, on a request and in a TokenReview that names none. */
   apiAudiences: readonly string[];
   /** ServiceAccount tokens: --service-account-key-file, --service-account-issuer, --service-account-lookup, and the store they are checked against. */
@@ -72,6 +75,7 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
     ...(config.tokenSources.length > 0 ? [audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences)] : []),
     ...(sa ? [jwtTokenAuthenticator({ name: 'serviceaccount-legacy', issuers: [LEGACY_ISSUER], keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: legacyTokenValidator(sa.lookup, sa.getter) })] : []),
     ...(sa && sa.issuers.length > 0 ? [jwtTokenAuthenticator({ name: 'serviceaccount', issuers: sa.issuers, keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: boundTokenValidator(sa.getter) })] : []),
+    ...(config.bootstrapTokenSecrets ? [audienceAgnostic(bootstrapTokenAuthenticator({ secrets: config.bootstrapTokenSecrets }), config.apiAudiences)] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [

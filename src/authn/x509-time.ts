@@ -4,6 +4,7 @@
 // seconds, no +0000 for Z, UTCTime with or without seconds, GeneralizedTime with them. node:crypto's validFrom and
 // validTo strings are not used: OpenSSL reads forms Go refuses, prints "Bad time value" (NaN to Date.parse) for some,
 // and prints years below 100 in a way Date.parse reads as 19xx or 20xx.
+import { formatGoRfc3339 } from '../apimachinery/go-time.js';
 import type { Der } from './der.js';
 
 /** A point in time as Go's time.Time holds it after parsing: the instant and the zone offset it was written in. */
@@ -85,11 +86,6 @@ export function certTime(der: Der | undefined): CertTime {
 
 /** time.Time.Format(time.RFC3339) of a parsed time, in the zone it was written in, as Go's validity errors print it. */
 export function rfc3339(t: CertTime): string {
-  const local = new Date(t.ms + t.offsetMinutes * 60_000);
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const date = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
-  if (t.offsetMinutes === 0) return `${date}Z`;
-  const abs = Math.abs(t.offsetMinutes);
-  return `${date}${t.offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return formatGoRfc3339({ ms: t.ms, offsetSeconds: t.offsetMinutes * 60 });
 }
 

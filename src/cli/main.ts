@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Routes argv to one file per subcommand; no logic of its own.
 import { ConfigError, ListenError, PkiError } from '../util/errors.js';
+import { ApiError } from './api-client.js';
 import { explainCommand } from './explain.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   pki: pkiCommand,
   kubeconfig: kubeconfigCommand,
   explain: explainCommand,
+  token: tokenCommand,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -20,6 +23,7 @@ Usage:
   kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
   kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
+  kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
 
 Run a command with --help for its flags and examples.
 `;
@@ -40,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return await run(rest);
   } catch (err) {
     // Configuration, PKI and listen errors name the file (or address) and what is wrong: show that, not a stack.
-    if (err instanceof ConfigError || err instanceof PkiError || err instanceof ListenError) {
+    if (err instanceof ConfigError || err instanceof PkiError || err instanceof ListenError || err instanceof ApiError) {
       process.stderr.write(`kube-auth-mock ${command}: ${oneLine(err.message)}\n`);
       return 1;
     }

@@ -1,5 +1,6 @@
 // Reading a kubeconfig back (the current context's cluster and user), for our own CLI's calls to a server.
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../util/errors.js';
 
@@ -39,7 +40,8 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
   const context = doc.contexts?.find((c) => c.name === contextName)?.context ?? fail(`context ${JSON.stringify(contextName)} not found`);
   const cluster = doc.clusters?.find((c) => c.name === context.cluster)?.cluster ?? fail(`cluster ${JSON.stringify(context.cluster)} not found`);
   const user = doc.users?.find((u) => u.name === context.user)?.user ?? {};
-  const fileOr = async (data: string | undefined, path: string | undefined): Promise<string | undefined> => b64(data) ?? (path ? readFile(path, 'utf8') : undefined);
+  // client-go's ResolvePaths: a relative certificate or key path is relative to the kubeconfig's folder.
+  const fileOr = async (data: string | undefined, path: string | undefined): Promise<string | undefined> => b64(data) ?? (path ? readFile(resolve(dirname(file), path), 'utf8') : undefined);
   const config: ClientConfig = { server: cluster.server ?? fail(`clusters[${JSON.stringify(context.cluster)}].cluster.server is missing`) };
   const ca = await fileOr(cluster['certificate-authority-data'], cluster['certificate-authority']);
   if (ca) config.caPem = ca;

@@ -33,6 +33,8 @@ export interface CompletedConfig {
   tokenFile: string | undefined;
   passwordFile: string | undefined;
   anonymousAuth: boolean;
+  /** --enable-bootstrap-token-auth. */
+  enableBootstrapTokenAuth: boolean;
   apiAudiences: readonly string[];
   serviceAccounts: ServiceAccountConfig;
   authorizationModes: AuthorizationMode[];
@@ -92,6 +94,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     // kube: "defaults to a single element list containing the issuer URL" (in fact every issuer).
     apiAudiences: options.apiAudiences ?? serviceAccounts.issuers,
     serviceAccounts,
+    enableBootstrapTokenAuth: options.enableBootstrapTokenAuth === true,
     authorizationModes,
     policyPaths: options.policyPaths ?? [],
     bootstrapPolicy: options.bootstrapPolicy !== false,

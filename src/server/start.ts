@@ -68,13 +68,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const store = createApiStore();
     const sa = config.serviceAccounts;
     closers.push(startControllers(store, { legacyGenerator: sa.legacyGenerator, rootCaPem: pki.ca.certPem }));
+    const getter = storeTokenGetter(store);
     const authn = newAuthenticator({
       anonymous: config.anonymousAuth,
       passwordSources: users.passwordSources,
       clientCaRoots: () => config.clientRoots,
       tokenSources: users.tokenSources,
       apiAudiences: config.apiAudiences,
-      serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter: storeTokenGetter(store) },
+      serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter },
+      ...(config.enableBootstrapTokenAuth ? { bootstrapTokenSecrets: getter } : {}),
     });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
