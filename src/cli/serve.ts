@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
-import { parseGoDuration } from '../apimachinery/go-duration.js';
+import { parseGoDuration } from '../apimachinery/go-time.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../server/service-accounts.js';
 import { AUTHORIZATION_MODES, DEFAULT_AUTHORIZATION_MODE } from '../authz/config.js';
 import { startServer, type StartServerOptions } from '../server/start.js';
@@ -133,11 +133,9 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
   const maxExpiration = stringFlag(values, 'service-account-max-token-expiration');
   let maxSeconds: number | undefined;
   if (maxExpiration !== undefined) {
-    try {
-      maxSeconds = parseGoDuration(maxExpiration);
-    } catch (err) {
-      throw new ConfigError({ file: '--service-account-max-token-expiration', reason: (err as Error).message, code: 'FLAG_INVALID' });
-    }
+    const parsed = parseGoDuration(maxExpiration);
+    if ('error' in parsed) throw new ConfigError({ file: '--service-account-max-token-expiration', reason: `invalid argument ${JSON.stringify(maxExpiration)} for "--service-account-max-token-expiration" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
+    maxSeconds = Number(parsed.ns / 1_000_000_000n);
   }
   return {
     ...(issuers.length > 0 ? { serviceAccountIssuers: issuers } : {}),
