@@ -8,6 +8,7 @@ import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials } from '../kubeconfig/mint.js';
 import { loadOrInitPki } from '../pki/index.js';
 import { AUTH_FILE_NAMES, defaultAuthFiles } from '../server/demo-identities.js';
+import { SERVICE_ACCOUNT_FLAGS, serviceAccountKubeconfigCommand } from './serviceaccount.js';
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -42,6 +43,7 @@ async function defaultServer(pkiDir: string): Promise<string> {
 
 /** `kube-auth-mock kubeconfig`: mints an identity the running server accepts at once and writes its kubeconfig. */
 export async function kubeconfigCommand(argv: readonly string[]): Promise<number> {
+  if (argv.some((a) => a === '--serviceaccount' || a.startsWith('--serviceaccount='))) return serviceAccountKubeconfig(argv);
   const { values } = parseFlags(argv, FLAGS);
   const user = stringFlag(values, 'user');
   if (values.help || user === undefined) {
@@ -69,4 +71,24 @@ export async function kubeconfigCommand(argv: readonly string[]): Promise<number
     process.stderr.write(`wrote ${out} for ${user} (${auth})\n`);
   }
   return 0;
+}
+
+const SERVICE_ACCOUNT_KUBECONFIG_FLAGS: readonly FlagSpec[] = [
+  ...SERVICE_ACCOUNT_FLAGS,
+  { name: 'server', type: 'string', help: 'server URL (default: the --kubeconfig\'s)' },
+  { name: 'out', type: 'string', short: 'o', help: 'write the kubeconfig here (mode 0600) instead of stdout' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+/** `kubeconfig --serviceaccount NS/NAME`: a kubeconfig carrying a TokenRequest token, asked of the running server. */
+async function serviceAccountKubeconfig(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, SERVICE_ACCOUNT_KUBECONFIG_FLAGS);
+  if (positionals.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected arguments: ${positionals.join(' ')}`, code: 'FLAG_INVALID' });
+  if (values.help) {
+    process.stdout.write(
+      helpText('kube-auth-mock kubeconfig --serviceaccount NAMESPACE/NAME [--audience A]... [--duration D] [--create] [-o FILE]', ['kube-auth-mock kubeconfig --serviceaccount dev/builder -o builder.kubeconfig', 'kubectl --kubeconfig builder.kubeconfig auth whoami'], SERVICE_ACCOUNT_KUBECONFIG_FLAGS),
+    );
+    return 0;
+  }
+  return serviceAccountKubeconfigCommand(values);
 }

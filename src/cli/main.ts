@@ -6,6 +6,7 @@ import { explainCommand } from './explain.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
+import { inClusterMain } from './incluster.js';
 import { tokenCommand } from './token.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   kubeconfig: kubeconfigCommand,
   explain: explainCommand,
   token: tokenCommand,
+  incluster: inClusterMain,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -23,7 +25,9 @@ Usage:
   kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
   kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
+  kube-auth-mock token --serviceaccount NS/NAME        a ServiceAccount token, like kubectl create token (through the API)
   kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
+  kube-auth-mock incluster --serviceaccount NS/NAME -o DIR   the files a pod's in-cluster config reads
 
 Run a command with --help for its flags and examples.
 `;

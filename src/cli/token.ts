@@ -4,8 +4,7 @@
 // k8s.io/kubernetes v1.34.4), with its flags (cmd/kubeadm/app/cmd/options/token.go), defaults
 // (apis/bootstraptoken/v1/defaults.go), validation (apis/kubeadm/validation/validation.go: ValidateBootstrapTokens),
 // Secret encoding and decoding (apis/bootstraptoken/v1/utils.go) and output, messages included.
-// Another mode, `token --serviceaccount NS/NAME` (a TokenRequest), is to come: it goes beside `bootstrap` in
-// tokenCommand, with its own flags, over the same api-client.
+// `token --serviceaccount NS/NAME` is `kubectl create token` (src/cli/serviceaccount.ts).
 import { join, resolve } from 'node:path';
 import { parseGoDuration, parseGoRfc3339, formatGoRfc3339, type GoTime } from '../apimachinery/go-time.js';
 import { metaTime } from '../apimachinery/meta-time.js';
@@ -37,7 +36,14 @@ import {
 import { BOOTSTRAP_TOKEN_NAMESPACE } from '../authn/bootstrap-token.js';
 import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
 import { ApiError, loadApiClient, statusMessage, type ApiClient } from './api-client.js';
+import { SERVICE_ACCOUNT_FLAGS, serviceAccountTokenCommand } from './serviceaccount.js';
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+
+const SERVICE_ACCOUNT_EXAMPLES = [
+  'kube-auth-mock token --serviceaccount dev/builder --duration 10m',
+  'kube-auth-mock token --serviceaccount dev/builder --audience vault --bound-object-kind Pod --bound-object-name runner',
+  'kube-auth-mock token --serviceaccount ci/deployer --create',
+];
 
 /** kubeadm's defaults (DefaultTokenDuration, DefaultTokenUsages, DefaultTokenGroups). */
 const DEFAULT_TTL = '24h0m0s';
@@ -68,6 +74,7 @@ const CREATE_FLAGS: readonly FlagSpec[] = [
 const USAGE = `kube-auth-mock token: bootstrap tokens of a running server, managed through its API like kubeadm token
 
 Usage:
+  kube-auth-mock token --serviceaccount NS/NAME [flags]    a ServiceAccount token from TokenRequest (kubectl create token)
   kube-auth-mock token bootstrap create [TOKEN] [flags]   create a bootstrap token; prints the token alone on one line
   kube-auth-mock token bootstrap list [flags]             list the bootstrap tokens (kubeadm's table)
   kube-auth-mock token bootstrap delete TOKEN|ID... [flags]  delete bootstrap tokens
@@ -85,9 +92,20 @@ Examples:
 Run a command with --help for its flags.
 `;
 
-/** `kube-auth-mock token`: routes to its modes; only `bootstrap` exists yet. */
+const SERVICE_ACCOUNT_TOKEN_FLAGS: readonly FlagSpec[] = [...SERVICE_ACCOUNT_FLAGS, { name: 'help', type: 'boolean', short: 'h', help: 'show this help' }];
+
+/** `kube-auth-mock token`: routes to its modes, `--serviceaccount` and `bootstrap`. */
 export async function tokenCommand(argv: readonly string[]): Promise<number> {
   const [mode, verb, ...rest] = argv;
+  if (mode !== 'bootstrap' && argv.some((a) => a === '--serviceaccount' || a.startsWith('--serviceaccount='))) {
+    const { values, positionals } = parseFlags(argv, SERVICE_ACCOUNT_TOKEN_FLAGS);
+    if (positionals.length > 0) throw new ApiError(`unexpected arguments: ${positionals.join(' ')}`);
+    if (values.help) {
+      process.stdout.write(helpText('kube-auth-mock token --serviceaccount NAMESPACE/NAME [--audience A]... [--duration D] [--bound-object-kind K --bound-object-name N [--bound-object-uid U]] [--create]', SERVICE_ACCOUNT_EXAMPLES, SERVICE_ACCOUNT_TOKEN_FLAGS));
+      return 0;
+    }
+    return serviceAccountTokenCommand(values);
+  }
   if (mode === 'bootstrap') {
     switch (verb) {
       case 'create':
