@@ -5,7 +5,7 @@
 // pkg/controlplane/apiserver/server.go (a provider that cannot be built is logged and its routes not installed).
 import type { KeyObject } from 'node:crypto';
 import { publicJwksFromKeys, type PublicJwks } from '../authn/serviceaccount/jwks.js';
-import { routeMethodNotAllowed } from '../apimachinery/status.js';
+import { routeMethodNotAllowed, StatusError } from '../apimachinery/status.js';
 import type { KubeContext } from '../request/state.js';
 
 /** kube's OpenIDConfigPath. */
@@ -94,9 +94,22 @@ export function openIdMetadataRoutes(metadata: OpenIdMetadata): Record<string, (
   return { [OPENID_CONFIG_PATH]: config, [`${OPENID_CONFIG_PATH}/`]: config, [JWKS_PATH]: keys, [`${JWKS_PATH}/`]: keys };
 }
 
+// go-restful's Route.matchesAccept: any comma-separated entry, parameters cut, that is "*/*" or the type itself.
+function acceptsType(accept: string, produced: string): boolean {
+  if (accept === '') return true;
+  return accept.split(',').some((entry) => {
+    const type = entry.split(';')[0]!.trim();
+    return type === '*/*' || type === produced;
+  });
+}
+
 function send(ctx: KubeContext, contentType: string, body: string): void {
   // Each route is registered for GET only, and go-restful matches methods exactly: HEAD is a 405 like POST.
   if (ctx.method !== 'GET') throw routeMethodNotAllowed();
+  // Then go-restful's Accept match (jsr311.go detectRoute): the route produces one type; any type or none takes it.
+  if (!acceptsType(ctx.get('Accept'), contentType)) {
+    throw new StatusError(406, 'NotAcceptable', `406: Not Acceptable\n\nAvailable representations: ${contentType}`, {});
+  }
   ctx.respond = false;
   const res = ctx.res;
   res.statusCode = 200;

@@ -103,6 +103,12 @@ test('jose verifies a token signed with sa.key, knowing only the discovery docum
   assert.equal(protectedHeader.kid, keyIdFromPublicKey(pki.serviceAccountKey.publicKey));
 });
 
+test('jose verifies a token TokenRequest issued (kubectl create token\'s), for another audience too', async () => {
+  const { doc, jwks } = await discover();
+  const token = await server().serviceAccountToken('default/default', { audiences: ['vault'] });
+  const { payload } = await jose.jwtVerify(token, jwks, { issuer: doc.issuer, audience: 'vault', algorithms: doc.id_token_signing_alg_values_supported });
+  assert.equal(payload.sub, 'system:serviceaccount:default:default');
+});
 test('jose refuses a token from another key, whether it claims our kid or its own', async () => {
   const { doc, jwks } = await discover();
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -50,13 +50,13 @@ const notHttps = useServer(async () => (await setup, {
   log: createLogger('json', new Writable({ write: (chunk: Buffer, _e, done) => void (logLines.push(chunk.toString('utf8')), done()) })),
 }));
 
-// Until ServiceAccount tokens exist, a static token with a ServiceAccount's name and groups stands for one.
+// A real ServiceAccount's token (TokenRequest's), read by the system:serviceaccounts binding.
 let serviceAccount: string;
 let jane: string;
 let admin: { cert: string; key: string };
 before(async () => {
   const s = await server.ready();
-  serviceAccount = credentialsOf(await s.kubeconfig({ user: 'system:serviceaccount:dev:builder', groups: ['system:serviceaccounts', 'system:serviceaccounts:dev'], auth: 'token' })).token!;
+  serviceAccount = await s.serviceAccountToken('dev/builder', { create: true });
   jane = credentialsOf(await s.kubeconfig({ user: 'jane', groups: ['dev'], auth: 'token' })).token!;
   const c = credentialsOf(await s.kubeconfig({ user: 'admin', groups: ['system:masters'], auth: 'cert' }));
   admin = { cert: c.cert!, key: c.key! };
@@ -166,4 +166,18 @@ test('--service-account-jwks-uri that is not https stops the server from startin
     name: 'ConfigError',
     message: '--service-account-jwks-uri: service-account-jwks-uri requires https scheme, parsed as: http://keys.example/jwks',
   });
+});
+
+test('an Accept that names neither */* nor the route\'s type is go-restful\'s 406, after RBAC', async () => {
+  const s = server();
+  const token = credentialsOf(await s.kubeconfig({ user: 'sa-like', groups: ['system:serviceaccounts'], auth: 'token' })).token!;
+  const jwks = await client(s).get('/openid/v1/jwks').set('Authorization', `Bearer ${token}`).set('Accept', 'application/json');
+  assert.equal(jwks.status, 406);
+  assert.deepEqual(jwks.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '406: Not Acceptable\n\nAvailable representations: application/jwk-set+json', reason: 'NotAcceptable', details: {}, code: 406 });
+  const config = await client(s).get('/.well-known/openid-configuration').set('Authorization', `Bearer ${token}`).set('Accept', 'application/jwk-set+json');
+  assert.equal(config.status, 406);
+  for (const accept of ['*/*', 'application/json, */*;q=0.1', 'application/jwk-set+json;q=0.9']) {
+    const ok = await client(s).get('/openid/v1/jwks').set('Authorization', `Bearer ${token}`).set('Accept', accept);
+    assert.equal(ok.status, 200, accept);
+  }
 });
