@@ -9,9 +9,12 @@ import { test } from 'node:test';
 import { compareSnapshots } from './compare.js';
 import { checkFidelityDoc, DOC_END, DOC_START, writeFidelityDoc } from './docs.js';
 import { judge, type KnownDifference, type KnownDifferences } from './known-differences.js';
-import { maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
-import { allScenarios, ReplayMocks } from './replay.js';
-import { runScenario, type Snapshot } from './run.js';
+import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
+import { decodeJws, hs256, keyIdOf, resign, signJws, unsigned } from './jws.js';
+import { describeJws, maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
+import { allScenarios, pendingReason, PENDING_SCENARIO_PREFIXES, ReplayMocks } from './replay.js';
+import { captureValues, resolvePlaceholders, runScenario, substitute, type Snapshot } from './run.js';
+import type { Scenario } from './scenario.js';
 
 test('volatile values are masked, the rest is kept as sent', () => {
   const masked = maskVolatile({
@@ -96,6 +99,7 @@ test('two mocks on independent set-ups give identical snapshots for every scenar
   try {
     const problems: string[] = [];
     for (const { id, group, scenario } of allScenarios()) {
+      if (pendingReason(id) !== undefined) continue;
       const [ma, mb] = await Promise.all([a.for(scenario), b.for(scenario)]);
       const [sa, sb] = await Promise.all([runScenario(ma.target, group, scenario), runScenario(mb.target, group, scenario)]);
       for (const d of compareSnapshots(sa, sb)) problems.push(`${id}: ${d.path}: ${JSON.stringify(d.expected)} vs ${JSON.stringify(d.actual)}`);
@@ -113,4 +117,113 @@ test('judge: an entry marked keyOrderOnly excuses the order of keys at its paths
   assert.deepEqual(judge([keyOrder], [entry]), { kind: 'known', entries: [entry] });
   assert.deepEqual(judge([keyOrder, value], [entry]), { kind: 'unexplained', differences: [value], listed: true });
   assert.deepEqual(judge([value], [entry]), { kind: 'unexplained', differences: [value], listed: true });
+});
+
+const SA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const UID = '0b7c6f1e-1d2a-4c3b-9e8f-1234567890ab';
+
+test('a JWS is shown decoded: header and claims in their order, kid, jti and uids masked, times relative to iat, the signature by length', () => {
+  const claims = { aud: ['a'], exp: 1000 + 3607, iat: 1000, iss: 'i', jti: UID, 'kubernetes.io': { namespace: 'n', pod: { name: 'p', uid: UID }, warnafter: 1000 + 600 }, nbf: 1000 - 5, sub: 's' };
+  const token = signJws({ alg: 'RS256', kid: keyIdOf(SA_KEY) }, claims, SA_KEY);
+  assert.deepEqual(describeJws(token), {
+    jws: {
+      header: { alg: 'RS256', kid: MASK.keyId },
+      claims: { aud: ['a'], exp: '<iat+3607>', iat: '<iat>', iss: 'i', jti: MASK.uid, 'kubernetes.io': { namespace: 'n', pod: { name: 'p', uid: MASK.uid }, warnafter: '<iat+600>' }, nbf: '<iat-5>', sub: 's' },
+      signature: '<342 chars>',
+    },
+  });
+  assert.deepEqual(Object.keys((describeJws(token) as { jws: { claims: object } }).jws.claims), Object.keys(claims));
+  // Without iat, a time is only a time; legacy tokens have none at all.
+  assert.deepEqual((describeJws(signJws({ alg: 'RS256' }, { exp: 5 }, SA_KEY)) as { jws: { claims: object } }).jws.claims, { exp: MASK.time });
+  // Not a JWS: kept as written (then masked like any text).
+  for (const text of ['abc.def.ghi', 'a.b', `${Buffer.from('{"x":1}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`, 'x']) assert.equal(describeJws(text), undefined);
+  assert.deepEqual(maskVolatile({ status: { token }, spec: { token: 'abc.def.ghi' } }), { status: { token: describeJws(token)! }, spec: { token: 'abc.def.ghi' } });
+});
+
+test('ServiceAccount values masked: uids inside texts, key ids, RSA moduli, the server in jwks_uri, the legacy-token last-used day', () => {
+  assert.deepEqual(
+    maskVolatile({
+      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${UID}`] },
+      error: `service account UID (${UID}) does not match claim (00000000-0000-0000-0000-000000000009)`,
+      keys: [{ use: 'sig', kty: 'RSA', kid: 'adbS1r9f5b51ZSs7YFh_E_1pd306-eXv6d3NvNNPWnU', alg: 'RS256', n: 'ycbAAOXY', e: 'AQAB' }],
+      jwks_uri: 'https://192.0.2.2:40459/openid/v1/jwks',
+      labels: { 'kubernetes.io/legacy-token-last-used': '2026-12-04', 'kubernetes.io/legacy-token-invalid-since': '2020-01-01' },
+    }),
+    {
+      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${MASK.uid}`] },
+      error: `service account UID (${MASK.uid}) does not match claim (${MASK.uid})`,
+      keys: [{ use: 'sig', kty: 'RSA', kid: MASK.keyId, alg: 'RS256', n: MASK.modulus, e: 'AQAB' }],
+      jwks_uri: `${MASK.server}/openid/v1/jwks`,
+      labels: { 'kubernetes.io/legacy-token-last-used': MASK.date, 'kubernetes.io/legacy-token-invalid-since': '2020-01-01' },
+    },
+  );
+  const r = normalizeResponse({}, { status: 201, headers: { warning: `299 - "the UID in the token request (${UID}) does not match"` }, body: Buffer.alloc(0) });
+  assert.deepEqual(r.headers.warning, [`299 - "the UID in the token request (${MASK.uid}) does not match"`]);
+});
+
+test('placeholders: {{name}} in the path, header values and JSON or text body strings; an uncaptured name is an error', () => {
+  const vars = new Map([['token', 't0k'], ['uid', 'u1']]);
+  assert.equal(substitute('Bearer {{token}}', vars), 'Bearer t0k');
+  assert.deepEqual(
+    resolvePlaceholders({ method: 'POST', path: '/x/{{uid}}', headers: { Authorization: 'Bearer {{token}}' }, body: { json: { spec: { token: '{{token}}', list: ['{{uid}}', 1] } } } }, vars),
+    { method: 'POST', path: '/x/u1', headers: { Authorization: 'Bearer t0k' }, body: { json: { spec: { token: 't0k', list: ['u1', 1] } } } },
+  );
+  assert.deepEqual(resolvePlaceholders({ method: 'POST', path: '/', body: { text: 'a {{uid}}' } }, vars).body, { text: 'a u1' });
+  assert.throws(() => substitute('{{nope}}', vars), /\{\{nope\}\} is used before any request captured it/);
+});
+
+test('captures: a path into the JSON answer or a function of it and of the values so far; what fails is reported', () => {
+  const vars = new Map<string, string>();
+  const res = { status: 201, headers: {}, body: Buffer.from(JSON.stringify({ metadata: { uid: UID }, status: { token: 'abc' } })) };
+  const failures = captureValues({ token: 'status.token', upper: (_b, ctx) => ctx.vars.token!.toUpperCase(), keyed: (_b, ctx) => String(ctx.serviceAccountKeyPem.length), missing: 'status.nothing' }, res, vars, 'PEM');
+  assert.deepEqual(Object.fromEntries(vars), { token: 'abc', upper: 'ABC', keyed: '3' });
+  assert.deepEqual(failures, ['missing: no string at status.nothing in the 201 answer']);
+  assert.deepEqual(captureValues({ x: 'a' }, { status: 404, headers: {}, body: Buffer.from('404 page not found') }, vars, 'PEM'), ['x: no string at a in the 404 answer']);
+});
+
+test('hand-signed tokens: re-signed claims verify with the key, HS256 and alg none are built as an attacker would', () => {
+  const token = signJws({ alg: 'RS256', kid: 'k' }, { sub: 's', iat: 1 }, SA_KEY);
+  const edited = resign(token, SA_KEY, (c) => ({ ...c, exp: 2 }));
+  const [h, c, sig] = edited.split('.') as [string, string, string];
+  assert.equal(createVerify('RSA-SHA256').update(`${h}.${c}`).verify(createPublicKey(SA_KEY), Buffer.from(sig, 'base64url')), true);
+  assert.deepEqual(decodeJws(edited), { header: { alg: 'RS256', kid: 'k' }, claims: { sub: 's', iat: 1, exp: 2 }, signature: sig });
+  assert.deepEqual(decodeJws(unsigned(token)), { header: { alg: 'none', typ: 'JWT' }, claims: { sub: 's', iat: 1 }, signature: '' });
+  assert.equal(decodeJws(hs256(token, 'secret', { alg: 'HS256' })).header.alg, 'HS256');
+  assert.throws(() => signJws({ alg: 'PS256' }, {}, SA_KEY), /not PS256/);
+});
+
+test('a scenario captures from its set-up and its requests and uses the values later; the snapshot keeps the placeholders', async () => {
+  const mocks = new ReplayMocks();
+  try {
+    const mock = await mocks.ofVariant('default');
+    const scenario: Scenario = {
+      name: 'capture',
+      description: 'capture round trip',
+      setup: [{ method: 'POST', path: '/api/v1/namespaces/parity/configmaps', as: 'admin', body: { json: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'parity-capture' }, data: { k: 'v' } } }, capture: { name: 'metadata.name', uid: 'metadata.uid' } }],
+      requests: [
+        { method: 'GET', path: '/api/v1/namespaces/parity/configmaps/{{name}}', as: 'admin', capture: { value: 'data.k', none: 'status.token' } },
+        { method: 'GET', path: '/api/v1/namespaces/parity/configmaps/{{value}}-{{none}}', as: 'admin' },
+      ],
+      cleanup: [{ method: 'DELETE', path: '/api/v1/namespaces/parity/configmaps/{{name}}', as: 'admin' }],
+    };
+    const snapshot = await runScenario(mock.target, 'harness', scenario);
+    assert.equal(snapshot.requests[0]!.request.path, '/api/v1/namespaces/parity/configmaps/{{name}}');
+    assert.equal(snapshot.requests[0]!.response.status, 200);
+    // A recorded request's capture that fails leaves a marker, so that the requests after it still run.
+    assert.equal(snapshot.requests[1]!.response.status, 404);
+    assert.match(JSON.stringify(snapshot.requests[1]!.response.json), /v-<none-not-captured>/);
+    // The recorder is strict: the reference must answer as the scenario expects.
+    await assert.rejects(runScenario(mock.target, 'harness', scenario, { strictCaptures: true }), /could not capture none: no string at status.token/);
+    const gone = await runScenario(mock.target, 'harness', { name: 'gone', description: '', requests: [{ method: 'GET', path: '/api/v1/namespaces/parity/configmaps/parity-capture', as: 'admin' }] });
+    assert.equal(gone.requests[0]!.response.status, 404, 'the clean-up used the captured name');
+  } finally {
+    await mocks.close();
+  }
+});
+
+test('pending scenarios (issue 9) are named by prefix and each prefix has scenarios', () => {
+  const ids = allScenarios().map((s) => s.id);
+  for (const prefix of PENDING_SCENARIO_PREFIXES) assert.ok(ids.some((id) => id.startsWith(prefix)), `${prefix} names no scenario`);
+  assert.match(pendingReason('serviceaccounts/token-request-default') ?? '', /issue 9/);
+  assert.equal(pendingReason('authentication/anonymous'), undefined);
 });

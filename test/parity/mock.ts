@@ -16,8 +16,10 @@ export interface ParityMock {
 
 /**
  * Starts the mock the way the reference is started: the set-up's CA and serving pair (--tls-cert-file, the
- * PKI), --client-ca-file, --token-auth-file, --authorization-mode=RBAC, --anonymous-auth as the variant says, the
- * bootstrap policy (kube-apiserver always loads it), no basic auth (kube has none), then the same fixtures.
+ * PKI), --client-ca-file, --token-auth-file, --authorization-mode=RBAC, --anonymous-auth and
+ * --enable-bootstrap-token-auth as the variant says, the bootstrap policy (kube-apiserver always loads it), no basic
+ * auth (kube has none), then the same fixtures. The ServiceAccount flags of the reference (sa.key, sa.pub, kubeadm's
+ * issuer) are the mock's defaults.
  */
 export async function startParityMock(setup: ParitySetup, variant: ParityVariant = 'default'): Promise<ParityMock> {
   const server = await startServer({
@@ -27,10 +29,11 @@ export async function startParityMock(setup: ParitySetup, variant: ParityVariant
     tokenAuthFile: setup.tokenFile,
     authorizationMode: PARITY_AUTHORIZATION_MODE,
     anonymousAuth: VARIANTS[variant].anonymousAuth,
+    enableBootstrapTokenAuth: VARIANTS[variant].enableBootstrapTokenAuth ?? false,
     bootstrapPolicy: true,
     watchFiles: false,
   });
-  const target: ParityTarget = { url: server.url, caPem: setup.caPem, identities: setup.identities };
+  const target: ParityTarget = { url: server.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem };
   try {
     await applyFixtures(target);
   } catch (err) {

@@ -5,11 +5,14 @@ import { describeDifference } from './compare.js';
 import { checkFidelityDoc } from './docs.js';
 import { planKubectlReplay, replayKubectlRun } from './kubectl-replay.js';
 import { createKubectlWorkspace, parityKubectls } from './kubectl-run.js';
-import { planReplay, ReplayMocks, replayScenario } from './replay.js';
+import { pendingReason, planReplay, ReplayMocks, replayScenario } from './replay.js';
 
 async function main(): Promise<number> {
   const plan = await planReplay();
-  const recorded = plan.scenarios.flatMap((s) => (s.snapshot === undefined ? [] : [{ ...s, snapshot: s.snapshot }]));
+  const recordedAll = plan.scenarios.flatMap((s) => (s.snapshot === undefined ? [] : [{ ...s, snapshot: s.snapshot }]));
+  // Scenarios whose implementation is in progress are recorded but not counted yet (PENDING_SCENARIO_PREFIXES).
+  const recorded = recordedAll.filter((s) => pendingReason(s.id) === undefined);
+  const pending = recordedAll.length - recorded.length;
   const kubectlPlan = await planKubectlReplay(parityKubectls(), plan.known);
   const kubectlRecorded = kubectlPlan.runs.filter((r) => r.snapshot !== undefined).length;
   const problems: string[] = [];
@@ -58,7 +61,8 @@ async function main(): Promise<number> {
   for (const o of kubectlPlan.orphanSnapshots) problems.push(`test/parity/snapshots/kubectl/${o}.json has no scenario or kubectl`);
   for (const o of kubectlPlan.orphanKnown) problems.push(`known-differences.yaml lists ${o}, which has no recorded kubectl run`);
   console.log(`parity: ${recorded.length + kubectlRecorded} scenarios, ${identical} identical, ${known} known differences, ${unexplained} unexplained differences`);
-  const unrecorded = plan.scenarios.length - recorded.length + kubectlPlan.runs.length - kubectlRecorded;
+  if (pending > 0) console.error(`${pending} recorded scenarios are pending (PENDING_SCENARIO_PREFIXES in test/parity/replay.ts) and not replayed`);
+  const unrecorded = plan.scenarios.length - recordedAll.length + kubectlPlan.runs.length - kubectlRecorded;
   if (unrecorded > 0) console.error(`${unrecorded} scenarios have no snapshot yet (npm run parity:record)`);
   for (const id of plan.orphanSnapshots) problems.push(`test/parity/snapshots/${id}.json has no scenario`);
   for (const id of plan.orphanKnown) problems.push(`known-differences.yaml lists ${id}, which has no recorded scenario`);

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
         version ??= JSON.parse(res.body.toString('utf8'));
         for (const { id, group, scenario } of chosen.filter((s) => (s.scenario.variant ?? 'default') === variant)) {
           try {
-            await writeSnapshot(await runScenario(reference.target, group, scenario));
+            await writeSnapshot(await runScenario(reference.target, group, scenario, { strictCaptures: true }));
           } catch (err) {
             failures++;
             console.error(`${id}: ${(err as Error).message}`);

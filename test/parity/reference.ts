@@ -15,8 +15,10 @@ export interface ParityReference {
 
 /** Starts kube-apiserver on the set-up with the mock's flags (test/parity/mock.ts) for the variant and creates the fixtures. */
 export async function startParityReference(setup: ParitySetup, variant: ParityVariant = 'default'): Promise<ParityReference> {
-  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: VARIANTS[variant].anonymousAuth, extraFlags: ['--emulated-version=1.33'] });
-  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities };
+  const flags = VARIANTS[variant];
+  const extraFlags = ['--emulated-version=1.33', ...(flags.enableBootstrapTokenAuth ? ['--enable-bootstrap-token-auth'] : [])];
+  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: flags.anonymousAuth, extraFlags });
+  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem };
   try {
     await applyFixtures(target);
   } catch (err) {

@@ -13,6 +13,20 @@ import { ALL_SCENARIOS } from './scenarios/index.js';
 import { listSnapshots, readSnapshot } from './snapshots.js';
 import { createParitySetup } from './setup.js';
 
+/**
+ * issue 9: implementation in progress. Scenario ids starting with one of these are recorded against kube-apiserver
+ * but not replayed against the mock yet (replay.test.ts and `npm run parity` skip them, harness.test.ts's two-mock
+ * check leaves them out): the mock has no ServiceAccount tokens so far. Whoever merges the implementation empties
+ * this list, and lists in known-differences.yaml only what must stay different.
+ */
+export const PENDING_SCENARIO_PREFIXES: readonly string[] = ['serviceaccounts/', 'bootstrap-tokens/'];
+
+/** Why a scenario is not replayed yet, or undefined when it is. */
+export function pendingReason(id: string): string | undefined {
+  const prefix = PENDING_SCENARIO_PREFIXES.find((p) => id.startsWith(p));
+  return prefix === undefined ? undefined : `pending (PENDING_SCENARIO_PREFIXES '${prefix}' in test/parity/replay.ts): issue 9, implementation in progress`;
+}
+
 /** One scenario of the list, with its snapshot if recorded. */
 export interface PlannedScenario {
   id: string;

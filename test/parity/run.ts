@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { bodyBytes, send, type Outgoing, type RawResponse } from './client.js';
 import { normalizeResponse, type RecordedResponse } from './normalize.js';
-import { scenarioId, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
+import { scenarioId, type Capture, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
 import { loadFixtures, type Credential } from './setup.js';
 
 /** A running server and how to reach it as each identity. */
@@ -11,6 +11,8 @@ export interface ParityTarget {
   url: string;
   caPem: string;
   identities: Readonly<Record<IdentityName, Credential>>;
+  /** the set-up's sa.key (PEM): scenarios sign tokens by hand with it (expired, not yet valid, legacy...) */
+  serviceAccountKeyPem: string;
 }
 
 /** A request as a snapshot shows it: enough to review what was asked, and to notice a scenario edited since recording. */
@@ -56,6 +58,65 @@ function sendAs(target: ParityTarget, req: Outgoing & { as: IdentityName }): Pro
   return send(target.url, target.caPem, target.identities[req.as], req);
 }
 
+/** `{{name}}`: a value captured earlier in the scenario. */
+const PLACEHOLDER = /\{\{([A-Za-z0-9_-]+)\}\}/g;
+
+/** `text` with every `{{name}}` replaced by its captured value; a name not captured yet is the scenario's mistake. */
+export function substitute(text: string, vars: ReadonlyMap<string, string>): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    const value = vars.get(name);
+    if (value === undefined) throw new Error(`{{${name}}} is used before any request captured it`);
+    return value;
+  });
+}
+
+function substituteJson(value: JsonValue, vars: ReadonlyMap<string, string>): JsonValue {
+  if (typeof value === 'string') return substitute(value, vars);
+  if (Array.isArray(value)) return value.map((v) => substituteJson(v, vars));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteJson(v, vars)]));
+}
+
+/** The request as sent: placeholders in the path, header values and JSON or text body replaced (bytes and repeats are sent as written). */
+export function resolvePlaceholders<R extends Outgoing>(req: R, vars: ReadonlyMap<string, string>): R {
+  const body = req.body === undefined ? undefined : 'json' in req.body ? { json: substituteJson(req.body.json, vars) } : 'text' in req.body ? { text: substitute(req.body.text, vars) } : req.body;
+  const headers = req.headers === undefined ? undefined : Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, substitute(v, vars)]));
+  return { ...req, path: substitute(req.path, vars), headers, body };
+}
+
+/** The value at a dot-separated path of a JSON value, if it is a string. */
+function stringAt(value: JsonValue, path: string): string | undefined {
+  let at: JsonValue | undefined = value;
+  for (const key of path.split('.')) {
+    at = at !== null && typeof at === 'object' && !Array.isArray(at) ? at[key] : undefined;
+  }
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** Takes the request's captures from its answer into `vars`; returns what could not be captured. */
+export function captureValues(captures: Readonly<Record<string, Capture>> | undefined, res: RawResponse, vars: Map<string, string>, serviceAccountKeyPem: string): string[] {
+  if (captures === undefined) return [];
+  let body: JsonValue | undefined;
+  try {
+    body = JSON.parse(res.body.toString('utf8')) as JsonValue;
+  } catch {
+    body = undefined;
+  }
+  const failures: string[] = [];
+  for (const [name, capture] of Object.entries(captures)) {
+    let value: string | undefined;
+    try {
+      value = body === undefined ? undefined : typeof capture === 'string' ? stringAt(body, capture) : capture(body, { vars: Object.fromEntries(vars), serviceAccountKeyPem });
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message}`);
+      continue;
+    }
+    if (value === undefined) failures.push(`${name}: ${typeof capture === 'string' ? `no string at ${capture}` : 'nothing computed'} in the ${res.status} answer`);
+    else vars.set(name, value);
+  }
+  return failures;
+}
+
 function describeFailure(what: string, req: UnrecordedRequest, res: RawResponse): Error {
   return new Error(`${what} ${req.method} ${req.path} as ${req.as}: ${res.status} ${res.body.toString('utf8').slice(0, 500)}`);
 }
@@ -69,20 +130,42 @@ export async function applyFixtures(target: ParityTarget): Promise<void> {
   }
 }
 
-/** Runs one scenario: set-up (must succeed), the requests (normalised), clean-up (always, statuses ignored). */
-export async function runScenario(target: ParityTarget, group: string, scenario: Scenario): Promise<Snapshot> {
+/**
+ * Runs one scenario: set-up (must succeed, its captures too), the requests (normalised), clean-up (always,
+ * statuses ignored). Captured values replace `{{name}}` in later requests. A capture of a recorded request that
+ * fails leaves a marker in its place, so that a server answering differently shows as differences of the requests
+ * after it; `strictCaptures` (the recorder: the reference must answer as the scenario expects) makes it an error.
+ */
+export async function runScenario(target: ParityTarget, group: string, scenario: Scenario, options: { strictCaptures?: boolean } = {}): Promise<Snapshot> {
   const requests: Snapshot['requests'] = [];
+  const vars = new Map<string, string>();
+  const id = scenarioId(group, scenario);
   try {
     for (const req of scenario.setup ?? []) {
-      const res = await sendAs(target, req);
+      const res = await sendAs(target, resolvePlaceholders(req, vars));
       const ok = req.okStatuses ? req.okStatuses.includes(res.status) : res.status >= 200 && res.status < 300;
-      if (!ok) throw describeFailure(`${scenarioId(group, scenario)}: set-up`, req, res);
+      if (!ok) throw describeFailure(`${id}: set-up`, req, res);
+      const failed = captureValues(req.capture, res, vars, target.serviceAccountKeyPem);
+      if (failed.length > 0) throw new Error(`${id}: set-up ${req.method} ${req.path}: could not capture ${failed.join('; ')}`);
     }
     for (const req of scenario.requests) {
-      requests.push({ request: summarizeRequest(req), response: normalizeResponse(req, await sendAs(target, req)) });
+      const res = await sendAs(target, resolvePlaceholders(req, vars));
+      requests.push({ request: summarizeRequest(req), response: normalizeResponse(req, res) });
+      const failed = captureValues(req.capture, res, vars, target.serviceAccountKeyPem);
+      if (failed.length > 0 && options.strictCaptures) throw new Error(`${id}: ${req.method} ${req.path}: could not capture ${failed.join('; ')}`);
+      for (const name of Object.keys(req.capture ?? {})) if (!vars.has(name)) vars.set(name, `<${name}-not-captured>`);
     }
   } finally {
-    for (const req of scenario.cleanup ?? []) await sendAs(target, req).catch(() => undefined);
+    for (const req of scenario.cleanup ?? []) {
+      // A clean-up whose placeholders were never captured (the set-up stopped early) has nothing to clean.
+      let resolved: UnrecordedRequest;
+      try {
+        resolved = resolvePlaceholders(req, vars);
+      } catch {
+        continue;
+      }
+      await sendAs(target, resolved).catch(() => undefined);
+    }
   }
   const variant = scenario.variant ?? 'default';
   return { scenario: scenarioId(group, scenario), description: scenario.description, ...(variant === 'default' ? {} : { variant }), requests };

@@ -36,15 +36,30 @@ export type IdentityName =
 
 /**
  * The server set-up a scenario runs on. `default`: --anonymous-auth=true; `anonymous-off`: --anonymous-auth=false
- * (the mock: anonymousAuth false). Both servers are started once per variant used.
+ * (the mock: anonymousAuth false); `bootstrap-tokens`: default plus --enable-bootstrap-token-auth (the mock:
+ * enableBootstrapTokenAuth). Both servers are started once per variant used.
  */
-export type ParityVariant = 'default' | 'anonymous-off';
+export type ParityVariant = 'default' | 'anonymous-off' | 'bootstrap-tokens';
 
 /** The flags (and mock options) that differ between variants. */
-export const VARIANTS: Readonly<Record<ParityVariant, { anonymousAuth: boolean }>> = Object.freeze({
+export const VARIANTS: Readonly<Record<ParityVariant, { anonymousAuth: boolean; enableBootstrapTokenAuth?: boolean }>> = Object.freeze({
   default: { anonymousAuth: true },
   'anonymous-off': { anonymousAuth: false },
+  'bootstrap-tokens': { anonymousAuth: true, enableBootstrapTokenAuth: true },
 });
+
+/** What a computed capture sees: the values captured so far in the scenario, and the set-up's ServiceAccount signing key. */
+export interface CaptureContext {
+  vars: Readonly<Record<string, string>>;
+  /** the set-up's sa.key (PEM), which both servers sign and verify ServiceAccount tokens with */
+  serviceAccountKeyPem: string;
+}
+
+/**
+ * A value a request's answer yields for later requests of the same scenario: a dot-separated path into the JSON
+ * body (`status.token`, `metadata.uid`), or a function of the body (a token signed by hand from a real one).
+ */
+export type Capture = string | ((body: JsonValue, ctx: CaptureContext) => string);
 
 /** A request body: JSON (serialized as written), text (YAML, broken JSON...), or raw bytes. */
 export type RequestBody =
@@ -55,7 +70,7 @@ export type RequestBody =
   /** `count` copies of `chunk`, for bodies too large to write out (413) */
   | { repeat: string; count: number };
 
-/** One HTTP request of a scenario. */
+/** One HTTP request of a scenario. `{{name}}` in path, header values and body strings stands for a captured value (see `capture`). */
 export interface ParityRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   /** path with its query */
@@ -78,6 +93,11 @@ export interface ParityRequest {
   rawText?: boolean;
   /** Replace every scalar by its type ("<string>", "<number>"...): for /version, whose values are the build's. */
   shapeOnly?: boolean;
+  /**
+   * Values taken from this answer, by name, for the requests after it: `{{name}}` in a later request's path, header
+   * values and body strings is replaced by the value when sending (the snapshot keeps `{{name}}`).
+   */
+  capture?: Readonly<Record<string, Capture>>;
 }
 
 /** A set-up or clean-up request: its answer is not snapshotted. */
@@ -89,6 +109,8 @@ export interface UnrecordedRequest {
   body?: RequestBody;
   /** Statuses that are fine for a set-up request (default: any 2xx). Clean-up ignores statuses. */
   okStatuses?: readonly number[];
+  /** As for ParityRequest: values of this answer for the requests after it (set-up requests only). */
+  capture?: Readonly<Record<string, Capture>>;
 }
 
 /** A named scenario: set-up (not snapshotted), the requests, clean-up (always run, not snapshotted). */

@@ -4,10 +4,12 @@ import { anonymousOff } from './anonymous-off.js';
 import { authentication } from './authentication.js';
 import { authorization } from './authorization.js';
 import { badInput } from './bad-input.js';
+import { bootstrapTokens } from './bootstrap-tokens.js';
 import { certificates } from './certificates.js';
 import { discovery } from './discovery.js';
 import { impersonation } from './impersonation.js';
 import { rbac } from './rbac.js';
 import { rbacBootstrap } from './rbac-bootstrap.js';
+import { serviceaccounts } from './serviceaccounts.js';
 
-export const ALL_SCENARIOS: readonly ScenarioGroup[] = [authentication, certificates, authorization, impersonation, rbac, rbacBootstrap, discovery, badInput, anonymousOff];
+export const ALL_SCENARIOS: readonly ScenarioGroup[] = [authentication, certificates, authorization, impersonation, rbac, rbacBootstrap, discovery, badInput, anonymousOff, serviceaccounts, bootstrapTokens];
