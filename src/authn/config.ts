@@ -25,6 +25,7 @@ import { union } from './union.js';
 import { x509Authenticator } from './x509.js';
 import { boundTokenValidator } from './serviceaccount/bound.js';
 import { jwtTokenAuthenticator } from './serviceaccount/jwt.js';
+import { loopbackAuthenticator } from './loopback.js';
 import type { ServiceAccountPublicKey } from './serviceaccount/keys.js';
 import { LEGACY_ISSUER, legacyTokenValidator } from './serviceaccount/legacy.js';
 import type { ServiceAccountTokenGetter } from './serviceaccount/token-getter.js';
@@ -61,7 +62,7 @@ export interface ServiceAccountAuthentication {
 
 /** What Config.New gives the server: the request authenticator (which TokenReview asks too, as kube's does), and the 401's headers. */
 export interface Authenticators {
-  /** failOnError(groupAdder(union(request authenticators)), anonymous), or without anonymous when it is off. */
+  /** union(loopback, failOnError(groupAdder(union(request authenticators)), anonymous)), or without anonymous when it is off. */
   requestAuthenticator: RequestAuthenticator;
   /** Headers every 401 carries: WWW-Authenticate while basic auth is on (kube 1.18's Unauthorized(SupportsBasicAuth)). */
   challengeHeaders: Record<string, string>;
@@ -86,7 +87,9 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   const authenticated = authenticatedGroupAdder(union(requestAuthenticators));
   // "If the authenticator chain returns an error, return an error (don't consider a bad bearer token or
   // invalid username/password combination anonymous)."
-  const requestAuthenticator = withApiAudiences(config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated, config.apiAudiences);
+  const main = config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated;
+  // The loopback client's bearer authenticator goes in front of everything (kube's AuthorizeClientBearerToken).
+  const requestAuthenticator = withApiAudiences(union([loopbackAuthenticator(config.apiAudiences), main]), config.apiAudiences);
   return {
     requestAuthenticator,
     challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},

@@ -141,7 +141,15 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   // Already closing after an answer that said Connection: close: a destroy now could reset that answer away.
   if (!socket.writable) return;
   if (!(busyWith(socket)?.headersSent ?? false)) {
-    socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+    // Headers too large: Go's own answer (server.go, errTooLarge), the status again as a plain-text body, as the
+    // parity snapshot serviceaccounts/oversized-tokens recorded. The rest keep node's answer: Go would have parsed
+    // those requests (any method token, any HTTP/1.x) or answered them with texts of its own.
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const status = '431 Request Header Fields Too Large';
+      socket.write(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+    } else {
+      socket.write(`HTTP/1.1 ${NODE_CLIENT_ERROR_RESPONSES[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+    }
   }
   // Go's closeWriteAndWait after its own 431 and 400 answers (server.go): a destroy while the client is still sending
   // (the rest of a 1 MiB header) resets the connection, and the client can lose the answer with it.
