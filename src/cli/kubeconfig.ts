@@ -1,5 +1,6 @@
+import { writeSecretFile } from '../util/secret-file.js';
 import { existsSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../util/errors.js';
@@ -66,8 +67,7 @@ export async function kubeconfigCommand(argv: readonly string[]): Promise<number
   if (out === undefined) {
     process.stdout.write(yaml);
   } else {
-    await writeFile(out, yaml, { mode: 0o600 });
-    await chmod(out, 0o600);
+    await writeSecretFile(out, yaml);
     process.stderr.write(`wrote ${out} for ${user} (${auth})\n`);
   }
   return 0;

@@ -1,4 +1,5 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { writeSecretFile } from '../util/secret-file.js';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { issueClient, loadOrInitPki } from '../pki/index.js';
 import { ensureDemoIdentities } from '../server/demo-identities.js';
@@ -58,8 +59,7 @@ async function pkiCert(argv: readonly string[]): Promise<number> {
   const issued = await issueClient(pki, { user, groups: listFlag(values, 'group'), ...(uid === undefined ? {} : { uid }) });
   const prefix = stringFlag(values, 'out', user)!;
   await writeFile(`${prefix}.crt`, issued.certPem, { mode: 0o644 });
-  await writeFile(`${prefix}.key`, issued.keyPem, { mode: 0o600 });
-  await chmod(`${prefix}.key`, 0o600);
+  await writeSecretFile(`${prefix}.key`, issued.keyPem);
   process.stdout.write(`wrote ${prefix}.crt and ${prefix}.key (CN=${user}${listFlag(values, 'group').map((g) => `, O=${g}`).join('')}${uid === undefined ? '' : `, UID=${uid}`})\n`);
   return 0;
 }

@@ -3,7 +3,8 @@
 //   token --serviceaccount NS/NAME        prints a token
 //   kubeconfig --serviceaccount NS/NAME   writes a kubeconfig that carries one, the context's namespace NS
 //   incluster --serviceaccount NS/NAME    writes token, ca.crt and namespace as the kubelet projects them
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { writeSecretFile } from '../util/secret-file.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseGoDuration } from '../apimachinery/go-time.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
@@ -110,8 +111,7 @@ export async function serviceAccountKubeconfigCommand(values: Record<string, unk
   if (out === undefined) {
     process.stdout.write(yaml);
   } else {
-    await writeFile(out, yaml, { mode: 0o600 });
-    await chmod(out, 0o600);
+    await writeSecretFile(out, yaml);
     process.stderr.write(`wrote ${out} for ServiceAccount ${issued.namespace}/${issued.name}\n`);
   }
   return 0;
@@ -123,8 +123,7 @@ export async function inClusterCommand(values: Record<string, unknown>): Promise
   if (dir === undefined) throw new ApiError('-o DIR is required: the folder to write token, ca.crt and namespace into');
   const issued = await issueServiceAccountToken(values);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'token'), issued.token, { mode: 0o600 });
-  await chmod(join(dir, 'token'), 0o600);
+  await writeSecretFile(join(dir, 'token'), issued.token);
   await writeFile(join(dir, 'ca.crt'), issued.caPem);
   await writeFile(join(dir, 'namespace'), issued.namespace);
   const url = new URL(issued.server);

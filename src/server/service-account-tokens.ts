@@ -1,6 +1,7 @@
 // The programmatic side of TokenRequest: tokens, kubeconfigs and in-cluster files for a ServiceAccount, issued in
 // process by the same code as POST .../serviceaccounts/NAME/token, so they are what a client of the API would get.
-import { mkdir, writeFile, chmod } from 'node:fs/promises';
+import { writeSecretFile } from '../util/secret-file.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTokenRequest, type TokenRequestConfig } from '../api/groups/core/serviceaccount-token.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
@@ -73,8 +74,7 @@ export function serviceAccountAccess(store: ObjectStore, config: TokenRequestCon
       const { token, namespace } = await issue(serviceAccount, options);
       await mkdir(dir, { recursive: true });
       const files = { tokenFile: join(dir, 'token'), caFile: join(dir, 'ca.crt'), namespaceFile: join(dir, 'namespace') };
-      await writeFile(files.tokenFile, token, { mode: 0o600 });
-      await chmod(files.tokenFile, 0o600);
+      await writeSecretFile(files.tokenFile, token);
       await writeFile(files.caFile, server.caPem);
       await writeFile(files.namespaceFile, namespace);
       const url = new URL(server.url);
