@@ -117,7 +117,7 @@ describe('TokenRequest', () => {
     await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'doomed' } });
     assert.equal((await whoami(token)).status, 401);
     const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
-    assert.match(review.body.status.error, /^service account UID \(.+\) does not match claim \(.+\)$/);
+    assert.match(review.body.status.error, /^\[invalid bearer token, service account UID \(.+\) does not match claim \(.+\)\]$/);
   });
 
   test('validation: under 10 minutes and over 2^32 seconds are kube\'s 422', async () => {
@@ -220,4 +220,33 @@ describe('legacy token Secrets', () => {
     await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'ghost' } }, type: 'kubernetes.io/service-account-token' });
     assert.equal((await getSecret('orphan-token')).status, 404);
   });
+});
+
+describe('bad tokens on the API: every one a 401 with kube\'s Status, none a 500', () => {
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const payload = () => ({ aud: [ISSUER], exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000), iss: ISSUER, 'kubernetes.io': { namespace: 'dev', serviceaccount: { name: 'builder', uid: 'x' } }, nbf: Math.floor(Date.now() / 1000), sub: 'system:serviceaccount:dev:builder' });
+  const cases: [string, () => Promise<string>][] = [
+    ['alg none', async () => `${b64({ alg: 'none' })}.${b64(payload())}.`],
+    ['HS256 keyed with the public key', async () => {
+      const { createHmac } = await import('node:crypto');
+      const input = `${b64({ alg: 'HS256' })}.${b64(payload())}`;
+      return `${input}.${createHmac('sha256', pki.serviceAccountKey.publicKeyPem).update(input).digest('base64url')}`;
+    }],
+    ['signed by another key', async () => {
+      const { generateKeyPairSync, sign } = await import('node:crypto');
+      const input = `${b64({ alg: 'RS256' })}.${b64(payload())}`;
+      return `${input}.${sign('sha256', Buffer.from(input), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey).toString('base64url')}`;
+    }],
+    ['expired', async () => { const t = await server().serviceAccountToken('dev/builder'); const [h, , s] = t.split('.'); return `${h}.${b64({ ...payload(), exp: 1 })}.${s}`; }],
+    ['malformed segments', async () => 'a.b.c'],
+    ['half a megabyte', async () => `${b64({ alg: 'RS256' })}.${b64({ ...payload(), pad: 'x'.repeat(500_000) })}.${'A'.repeat(342)}`],
+    ['for another audience', async () => server().serviceAccountToken('dev/builder', { audiences: ['vault'] })],
+  ];
+  for (const [name, make] of cases) {
+    test(name, async () => {
+      const res = await whoami(await make());
+      assert.equal(res.status, 401, JSON.stringify(res.body));
+      assert.deepEqual(res.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    });
+  }
 });
