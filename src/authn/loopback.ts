@@ -1,6 +1,7 @@
 // kube-apiserver's loopback client: a random bearer token, made at start and known only to the server itself, that
 // authenticates as system:apiserver in system:masters. kube puts its bearer authenticator in front of all others
-// (staging/src/k8s.io/apiserver/pkg/server/config.go AuthorizeClientBearerToken: union(loopback, authenticator)).
+// (staging/src/k8s.io/apiserver/pkg/server/config.go: Complete calls AuthorizeClientBearerToken, which makes the
+// authenticator union(loopback, authenticator)).
 // No client ever holds the token; what a client sees is its refusal of every other bearer token, the
 // "invalid bearer token" that leads kube's aggregated errors: a TokenReview of a revoked ServiceAccount token says
 // "[invalid bearer token, serviceaccounts \"x\" not found]".
@@ -8,7 +9,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { audienceAgnostic } from './audience-agnostic.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
 import type { AuthnResult, RequestAuthenticator, TokenAuthenticator } from './types.js';
-import { SYSTEM_MASTERS } from './types.js';
+import { ALL_AUTHENTICATED, SYSTEM_MASTERS } from './types.js';
 
 /** user.APIServerUser. */
 export const API_SERVER_USER = 'system:apiserver';
@@ -21,7 +22,7 @@ export function loopbackAuthenticator(apiAudiences: readonly string[], token: st
     async authenticateToken(candidate): Promise<AuthnResult> {
       const given = Buffer.from(candidate);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-      return { ok: true, authenticator: 'loopback', user: { name: API_SERVER_USER, uid, groups: [SYSTEM_MASTERS], extra: {} } };
+      return { ok: true, authenticator: 'loopback', user: { name: API_SERVER_USER, uid, groups: [ALL_AUTHENTICATED, SYSTEM_MASTERS], extra: {} } };
     },
   };
   return bearerTokenAuthenticator(audienceAgnostic(tokens, apiAudiences));
