@@ -24,7 +24,7 @@ export const PENDING_SCENARIO_PREFIXES: readonly string[] = [];
 /** Why a scenario is not replayed yet, or undefined when it is. */
 export function pendingReason(id: string): string | undefined {
   const prefix = PENDING_SCENARIO_PREFIXES.find((p) => id.startsWith(p));
-  return prefix === undefined ? undefined : `pending (PENDING_SCENARIO_PREFIXES '${prefix}' in test/parity/replay.ts): issue 9, implementation in progress`;
+  return prefix === undefined ? undefined : `pending (PENDING_SCENARIO_PREFIXES '${prefix}' in test/parity/replay.ts): recorded ahead of the mock's implementation`;
 }
 
 /** One scenario of the list, with its snapshot if recorded. */
