@@ -33,6 +33,8 @@ export interface RequestLogFields {
   contentType?: string;
   /** For a patch, its type: the media type of its Content-Type (application/strategic-merge-patch+json, ...). */
   patchType?: string;
+  /** kube's audit annotations the handler added (TokenRequest's authentication.kubernetes.io/issued-credential-id). */
+  annotations?: Record<string, string>;
   /** Milliseconds from the request to its response (for a watch, to its 200, not to its end). */
   latencyMs: number;
   userAgent: string;
@@ -76,6 +78,7 @@ export function requestLogFields(ctx: KubeContext, latencyMs: number, srcIP: str
     reason: state.authorization?.reason,
     contentType: contentType === '' ? undefined : contentType,
     patchType: verb === 'patch' && contentType !== '' ? mediaType(contentType) : undefined,
+    annotations: state.auditAnnotations,
     latencyMs,
     userAgent: ctx.get('User-Agent'),
     'audit-ID': state.auditId ?? '',

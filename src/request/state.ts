@@ -15,6 +15,8 @@ export interface KubeState {
   authenticationFailure?: string;
   /** What authorization decided about the request (or about an impersonation it asked for). */
   authorization?: AuthorizationRecord;
+  /** kube's audit annotations a handler adds (audit.AddAuditAnnotation), such as the credential id TokenRequest issued. */
+  auditAnnotations?: Record<string, string>;
 }
 
 /**

@@ -273,3 +273,16 @@ test('request log, text format: a 403 reads as one line a person can scan', asyn
       '\n',
   );
 });
+
+test('request log: a TokenRequest carries the issued credential id, kube\'s audit annotation', async () => {
+  const auditId = 'request-log-token-request';
+  const res = await client(server())
+    .post('/api/v1/namespaces/default/serviceaccounts/default/token')
+    .set('Authorization', `Bearer ${boss}`)
+    .set('Audit-ID', auditId)
+    .send({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+  assert.equal(res.status, 201, res.text);
+  const jti = (JSON.parse(Buffer.from(String(res.body.status.token).split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+  const line = await lineFor(auditId);
+  assert.deepEqual(line.annotations, { 'authentication.kubernetes.io/issued-credential-id': `JTI=${jti}` });
+});

@@ -10,6 +10,7 @@ import { badRequest, conflict, invalid, notFound, StatusError } from '../../../a
 import { fieldInvalid } from '../../../apimachinery/validation.js';
 import { boundTokenClaims, type ObjectRef } from '../../../authn/serviceaccount/bound.js';
 import type { TokenGenerator } from '../../../authn/serviceaccount/generator.js';
+import { credentialIdForJti } from '../../../authn/serviceaccount/service-account-info.js';
 import { requestInfoOf, type KubeContext } from '../../../request/state.js';
 import type { ObjectStore } from '../../../store/object-store.js';
 import { decodeBody } from '../../codec/body.js';
@@ -19,6 +20,8 @@ import { writeObject } from '../../respond.js';
 import { addWarning } from '../../warning.js';
 
 const GROUP = 'authentication.k8s.io';
+/** serviceaccount.IssuedCredentialIDAuditAnnotationKey. */
+export const ISSUED_CREDENTIAL_ID_ANNOTATION = 'authentication.kubernetes.io/issued-credential-id';
 const VERSION = 'v1';
 /** The kind's group and kind, as kube's errors name it: TokenRequest.authentication.k8s.io. */
 const TOKEN_REQUEST_GR = { group: GROUP, resource: 'TokenRequest' };
@@ -137,6 +140,8 @@ export interface TokenRequestCall {
   name: string;
   request: Record<string, unknown>;
   warn(text: string): void;
+  /** kube's audit.AddAuditAnnotation: the issued credential id goes here. */
+  annotate?(key: string, value: string): void;
 }
 
 /**
@@ -193,7 +198,7 @@ export function createTokenRequest(store: ObjectStore, config: TokenRequestConfi
     warnAfterSeconds = expirationSeconds;
     tokenSeconds = EXPIRATION_EXTENSION_SECONDS;
   }
-  const { payload } = boundTokenClaims(
+  const { payload, jti } = boundTokenClaims(
     {
       namespace,
       serviceAccount: { name: sa.metadata.name ?? '', uid: uidOf(sa) },
@@ -211,6 +216,7 @@ export function createTokenRequest(store: ObjectStore, config: TokenRequestConfi
     if (err instanceof StatusError) throw err;
     throw new Error(`failed to generate token: ${(err as Error).message}`);
   }
+  call.annotate?.(ISSUED_CREDENTIAL_ID_ANNOTATION, credentialIdForJti(jti));
   return {
     kind: 'TokenRequest',
     apiVersion: `${GROUP}/${VERSION}`,
@@ -225,7 +231,10 @@ async function createToken(ctx: KubeContext, store: ObjectStore, config: TokenRe
   const { fieldValidation } = writeParams(ctx, 'CreateOptions');
   const request = await decodeBody(ctx, { group: GROUP, version: VERSION, kind: 'TokenRequest' }, { schema: TOKEN_REQUEST, fieldValidation });
   const info = requestInfoOf(ctx);
-  writeObject(ctx, 201, createTokenRequest(store, config, { namespace: info.namespace, name: info.name, request, warn: (text) => addWarning(ctx.res, text) }));
+  const annotate = (key: string, value: string): void => {
+    ctx.state.auditAnnotations = { ...(ctx.state.auditAnnotations ?? {}), [key]: value };
+  };
+  writeObject(ctx, 201, createTokenRequest(store, config, { namespace: info.namespace, name: info.name, request, warn: (text) => addWarning(ctx.res, text), annotate }));
 }
 
 /** serviceaccounts/token in core/v1's discovery: a TokenRequest of authentication.k8s.io/v1, create only. */
