@@ -212,6 +212,29 @@ describe('legacy token Secrets', () => {
     assert.equal((await whoami(token)).status, 401);
   });
 
+  test("a token Secret listed in the ServiceAccount's secrets is an auto-generated one: a request it authenticates gets kube's warning", async () => {
+    // pkg/serviceaccount/legacy.go legacyValidator.Validate: a Secret named in serviceAccount.Secrets warns.
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'listed' } });
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'listed-token', annotations: { 'kubernetes.io/service-account.name': 'listed' } }, type: 'kubernetes.io/service-account-token' });
+    const token = Buffer.from((await getSecret('listed-token')).body.data.token, 'base64').toString();
+    const manual = await whoami(token);
+    assert.equal(manual.status, 201);
+    assert.equal(manual.headers.warning, undefined, 'a manually created token Secret: no warning');
+    await client(server())
+      .patch('/api/v1/namespaces/dev/serviceaccounts/listed')
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ secrets: [{ name: 'listed-token' }] })
+      .expect(200);
+    const listed = await whoami(token);
+    assert.equal(listed.status, 201);
+    assert.equal(listed.headers.warning, '299 - "Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens."');
+    // TokenReview authenticates a request of its own (a fresh context): no warning on the review's answer.
+    const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
+    assert.equal(review.body.status.authenticated, true);
+    assert.equal(review.headers.warning, undefined);
+  });
+
   test('deleting the ServiceAccount deletes its token Secrets; a Secret for a missing one is deleted at once', async () => {
     await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy-token-2', annotations: { 'kubernetes.io/service-account.name': 'legacy' } }, type: 'kubernetes.io/service-account-token' });
     assert.equal((await getSecret('legacy-token-2')).status, 200);
