@@ -236,6 +236,20 @@ describe('legacy token Secrets', () => {
     assert.equal(review.headers.warning, undefined);
   });
 
+  test("deleting a token Secret removes it from its ServiceAccount's secrets, and only it", async () => {
+    // pkg/controller/serviceaccount/tokens_controller.go syncSecret (the Secret gone) -> removeSecretReference.
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'refs' }, secrets: [{ name: 'refs-token' }, { name: 'other' }] });
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'refs-token', annotations: { 'kubernetes.io/service-account.name': 'refs' } }, type: 'kubernetes.io/service-account-token' });
+    await client(server()).delete(`${secretPath}/refs-token`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const sa = await client(server()).get('/api/v1/namespaces/dev/serviceaccounts/refs').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(sa.body.secrets, [{ name: 'other' }]);
+    // An Opaque Secret is no token: deleting one named in secrets changes nothing.
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other', annotations: { 'kubernetes.io/service-account.name': 'refs' } }, type: 'Opaque' });
+    await client(server()).delete(`${secretPath}/other`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const after = await client(server()).get('/api/v1/namespaces/dev/serviceaccounts/refs').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(after.body.secrets, [{ name: 'other' }]);
+  });
+
   test('deleting the ServiceAccount deletes its token Secrets; a Secret for a missing one is deleted at once', async () => {
     await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy-token-2', annotations: { 'kubernetes.io/service-account.name': 'legacy' } }, type: 'kubernetes.io/service-account-token' });
     assert.equal((await getSecret('legacy-token-2')).status, 200);
