@@ -90,6 +90,8 @@ export function bearerTokenAuthenticator(tokenAuth: TokenAuthenticator): Request
       const token = bearerToken(req);
       if (token === null) return null;
       const result = await tokenAuth.authenticateToken(token, req.audiences);
+      // kube's token authenticators warn on the request's context; a TokenReview's request has no recorder.
+      if (result?.ok) for (const text of result.warnings ?? []) req.addWarning?.(text);
       return result ?? { ok: false, reason: INVALID_BEARER_TOKEN };
     },
   };

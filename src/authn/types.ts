@@ -32,6 +32,8 @@ export interface AuthnSuccess {
   authenticator: string;
   /** The audiences the credential was found valid for (kube's Response.Audiences); unset when it carries none. */
   audiences?: string[];
+  /** What a token authenticator said with warning.AddWarning: the bearer-token adapter puts them on the request. */
+  warnings?: readonly string[];
 }
 
 /** Credentials were presented but are not valid: the request gets 401 and never falls through to anonymous. */

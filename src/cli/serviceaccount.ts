@@ -90,10 +90,10 @@ export async function issueServiceAccountToken(values: Record<string, unknown>):
   return { namespace, name, token, server: config.server, caPem: config.caPem ?? '' };
 }
 
-/** `token --serviceaccount`: the token alone on one line. */
+/** `token --serviceaccount`: the token, with a newline only on a terminal (kubectl create token's Run: printers.IsTerminal). */
 export async function serviceAccountTokenCommand(values: Record<string, unknown>): Promise<number> {
   const issued = await issueServiceAccountToken(values);
-  process.stdout.write(`${issued.token}\n`);
+  process.stdout.write(process.stdout.isTTY ? `${issued.token}\n` : issued.token);
   return 0;
 }
 

@@ -30,7 +30,9 @@ test('token --serviceaccount prints a token kubectl authenticates with; --create
   assert.equal(missing.stderr, 'kube-auth-mock token: failed to create token: serviceaccounts "builder" not found\n');
   const res = await cli('token', '--serviceaccount', 'default/builder', '--create', '--duration', '10m', '--pki-dir', pkiDir());
   assert.equal(res.code, 0, res.stderr);
-  const token = res.stdout.trim();
+  // kubectl create token (Run): a newline only on a terminal; a pipe or file gets the token alone.
+  assert.doesNotMatch(res.stdout, /\s$/);
+  const token = res.stdout;
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
   assert.equal(claims.exp - claims.iat, 600);
   for (const { name, path } of kubectl) {

@@ -117,6 +117,7 @@ describe('TokenRequest', () => {
     await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'doomed' } });
     assert.equal((await whoami(token)).status, 401);
     const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
+    // Led by the loopback bearer authenticator's "invalid bearer token", as kube's aggregate is.
     assert.match(review.body.status.error, /^\[invalid bearer token, service account UID \(.+\) does not match claim \(.+\)\]$/);
   });
 
@@ -210,6 +211,43 @@ describe('legacy token Secrets', () => {
     assert.equal((await whoami(token)).status, 401);
     await client(server()).delete(`${secretPath}/legacy-token`).set('Authorization', `Bearer ${admin}`).expect(200);
     assert.equal((await whoami(token)).status, 401);
+  });
+
+  test("a token Secret listed in the ServiceAccount's secrets is an auto-generated one: a request it authenticates gets kube's warning", async () => {
+    // pkg/serviceaccount/legacy.go legacyValidator.Validate: a Secret named in serviceAccount.Secrets warns.
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'listed' } });
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'listed-token', annotations: { 'kubernetes.io/service-account.name': 'listed' } }, type: 'kubernetes.io/service-account-token' });
+    const token = Buffer.from((await getSecret('listed-token')).body.data.token, 'base64').toString();
+    const manual = await whoami(token);
+    assert.equal(manual.status, 201);
+    assert.equal(manual.headers.warning, undefined, 'a manually created token Secret: no warning');
+    await client(server())
+      .patch('/api/v1/namespaces/dev/serviceaccounts/listed')
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ secrets: [{ name: 'listed-token' }] })
+      .expect(200);
+    const listed = await whoami(token);
+    assert.equal(listed.status, 201);
+    assert.equal(listed.headers.warning, '299 - "Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens."');
+    // TokenReview authenticates a request of its own (a fresh context): no warning on the review's answer.
+    const review = await post('/apis/authentication.k8s.io/v1/tokenreviews', { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
+    assert.equal(review.body.status.authenticated, true);
+    assert.equal(review.headers.warning, undefined);
+  });
+
+  test("deleting a token Secret removes it from its ServiceAccount's secrets, and only it", async () => {
+    // pkg/controller/serviceaccount/tokens_controller.go syncSecret (the Secret gone) -> removeSecretReference.
+    await createObject('/api/v1/namespaces/dev/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'refs' }, secrets: [{ name: 'refs-token' }, { name: 'other' }] });
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'refs-token', annotations: { 'kubernetes.io/service-account.name': 'refs' } }, type: 'kubernetes.io/service-account-token' });
+    await client(server()).delete(`${secretPath}/refs-token`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const sa = await client(server()).get('/api/v1/namespaces/dev/serviceaccounts/refs').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(sa.body.secrets, [{ name: 'other' }]);
+    // An Opaque Secret is no token: deleting one named in secrets changes nothing.
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other', annotations: { 'kubernetes.io/service-account.name': 'refs' } }, type: 'Opaque' });
+    await client(server()).delete(`${secretPath}/other`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const after = await client(server()).get('/api/v1/namespaces/dev/serviceaccounts/refs').set('Authorization', `Bearer ${admin}`).expect(200);
+    assert.deepEqual(after.body.secrets, [{ name: 'other' }]);
   });
 
   test('deleting the ServiceAccount deletes its token Secrets; a Secret for a missing one is deleted at once', async () => {

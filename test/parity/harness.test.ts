@@ -11,10 +11,10 @@ import { checkFidelityDoc, DOC_END, DOC_START, writeFidelityDoc } from './docs.j
 import { judge, type KnownDifference, type KnownDifferences } from './known-differences.js';
 import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
 import { decodeJws, hs256, keyIdOf, resign, signJws, unsigned } from './jws.js';
-import { describeJws, maskVolatile, MASK, normalizeResponse, sortAt } from './normalize.js';
+import { describeJws, maskVolatile, MASK, normalizeResponse, NormalizeScope, sortAt } from './normalize.js';
 import { allScenarios, pendingReason, PENDING_SCENARIO_PREFIXES, ReplayMocks } from './replay.js';
 import { captureValues, resolvePlaceholders, runScenario, substitute, type Snapshot } from './run.js';
-import type { Scenario } from './scenario.js';
+import type { JsonValue, Scenario } from './scenario.js';
 
 test('volatile values are masked, the rest is kept as sent', () => {
   const masked = maskVolatile({
@@ -22,7 +22,7 @@ test('volatile values are masked, the rest is kept as sent', () => {
     status: { userInfo: { uid: 'alice-uid', extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=00ff'] } } },
   });
   assert.deepEqual(masked, {
-    metadata: { name: `x-${MASK.generated}`, generateName: 'x-', uid: MASK.uid, resourceVersion: MASK.resourceVersion, creationTimestamp: MASK.time, managedFields: [{ manager: 'm', time: MASK.time }] },
+    metadata: { name: `x-${MASK.generated}`, generateName: 'x-', uid: MASK.uid(1), resourceVersion: MASK.resourceVersion, creationTimestamp: MASK.time, managedFields: [{ manager: 'm', time: MASK.time }] },
     status: { userInfo: { uid: 'alice-uid', extra: { 'authentication.kubernetes.io/credential-id': [MASK.certificate] } } },
   });
 });
@@ -125,10 +125,10 @@ const UID = '0b7c6f1e-1d2a-4c3b-9e8f-1234567890ab';
 test('a JWS is shown decoded: header and claims in their order, kid, jti and uids masked, times relative to iat, the signature by length', () => {
   const claims = { aud: ['a'], exp: 1000 + 3607, iat: 1000, iss: 'i', jti: UID, 'kubernetes.io': { namespace: 'n', pod: { name: 'p', uid: UID }, warnafter: 1000 + 600 }, nbf: 1000 - 5, sub: 's' };
   const token = signJws({ alg: 'RS256', kid: keyIdOf(SA_KEY) }, claims, SA_KEY);
-  assert.deepEqual(describeJws(token), {
+  assert.deepEqual(describeJws(token, new NormalizeScope(SA_KEY)), {
     jws: {
       header: { alg: 'RS256', kid: MASK.keyId },
-      claims: { aud: ['a'], exp: '<iat+3607>', iat: '<iat>', iss: 'i', jti: MASK.uid, 'kubernetes.io': { namespace: 'n', pod: { name: 'p', uid: MASK.uid }, warnafter: '<iat+600>' }, nbf: '<iat-5>', sub: 's' },
+      claims: { aud: ['a'], exp: '<iat+3607>', iat: '<iat>', iss: 'i', jti: MASK.uid(1), 'kubernetes.io': { namespace: 'n', pod: { name: 'p', uid: MASK.uid(1) }, warnafter: '<iat+600>' }, nbf: '<iat-5>', sub: 's' },
       signature: '<342 chars>',
     },
   });
@@ -137,28 +137,75 @@ test('a JWS is shown decoded: header and claims in their order, kid, jti and uid
   assert.deepEqual((describeJws(signJws({ alg: 'RS256' }, { exp: 5 }, SA_KEY)) as { jws: { claims: object } }).jws.claims, { exp: MASK.time });
   // Not a JWS: kept as written (then masked like any text).
   for (const text of ['abc.def.ghi', 'a.b', `${Buffer.from('{"x":1}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`, 'x']) assert.equal(describeJws(text), undefined);
-  assert.deepEqual(maskVolatile({ status: { token }, spec: { token: 'abc.def.ghi' } }), { status: { token: describeJws(token)! }, spec: { token: 'abc.def.ghi' } });
+  assert.deepEqual(maskVolatile({ status: { token }, spec: { token: 'abc.def.ghi' } }, '', new NormalizeScope(SA_KEY)), { status: { token: describeJws(token, new NormalizeScope(SA_KEY))! }, spec: { token: 'abc.def.ghi' } });
 });
 
 test('ServiceAccount values masked: uids inside texts, key ids, RSA moduli, the server in jwks_uri, the legacy-token last-used day', () => {
+  const scope = new NormalizeScope(SA_KEY);
+  const jwk = createPublicKey(SA_KEY).export({ format: 'jwk' });
   assert.deepEqual(
-    maskVolatile({
-      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${UID}`] },
-      error: `service account UID (${UID}) does not match claim (00000000-0000-0000-0000-000000000009)`,
-      keys: [{ use: 'sig', kty: 'RSA', kid: 'adbS1r9f5b51ZSs7YFh_E_1pd306-eXv6d3NvNNPWnU', alg: 'RS256', n: 'ycbAAOXY', e: 'AQAB' }],
-      jwks_uri: 'https://192.0.2.2:40459/openid/v1/jwks',
-      labels: { 'kubernetes.io/legacy-token-last-used': '2026-12-04', 'kubernetes.io/legacy-token-invalid-since': '2020-01-01' },
-    }),
+    maskVolatile(
+      {
+        extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${UID}`] },
+        error: `service account UID (${UID}) does not match claim (00000000-0000-0000-0000-000000000009)`,
+        keys: [
+          { use: 'sig', kty: 'RSA', kid: keyIdOf(SA_KEY), alg: 'RS256', n: jwk.n!, e: 'AQAB' },
+          { use: 'sig', kty: 'RSA', kid: 'adbS1r9f5b51ZSs7YFh_E_1pd306-eXv6d3NvNNPWnU', alg: 'RS256', n: 'ycbAAOXY', e: 'AQAB' },
+        ],
+        jwks_uri: 'https://192.0.2.2:40459/openid/v1/jwks',
+        labels: { 'kubernetes.io/legacy-token-last-used': '2026-12-04', 'kubernetes.io/legacy-token-invalid-since': '2020-01-01' },
+      },
+      '',
+      scope,
+    ),
     {
-      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${MASK.uid}`] },
-      error: `service account UID (${MASK.uid}) does not match claim (${MASK.uid})`,
-      keys: [{ use: 'sig', kty: 'RSA', kid: MASK.keyId, alg: 'RS256', n: MASK.modulus, e: 'AQAB' }],
+      extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${MASK.uid(1)}`] },
+      // The scenarios' made-up uids are the same on every run: kept, so an echo of the wrong one is a difference.
+      error: `service account UID (${MASK.uid(1)}) does not match claim (00000000-0000-0000-0000-000000000009)`,
+      // Only the set-up's own key is masked as such: a kid derived otherwise, or another modulus, shows.
+      keys: [
+        { use: 'sig', kty: 'RSA', kid: MASK.keyId, alg: 'RS256', n: MASK.modulus, e: 'AQAB' },
+        { use: 'sig', kty: 'RSA', kid: MASK.otherKeyId, alg: 'RS256', n: MASK.otherModulus, e: 'AQAB' },
+      ],
       jwks_uri: `${MASK.server}/openid/v1/jwks`,
       labels: { 'kubernetes.io/legacy-token-last-used': MASK.date, 'kubernetes.io/legacy-token-invalid-since': '2020-01-01' },
     },
   );
-  const r = normalizeResponse({}, { status: 201, headers: { warning: `299 - "the UID in the token request (${UID}) does not match"` }, body: Buffer.alloc(0) });
-  assert.deepEqual(r.headers.warning, [`299 - "the UID in the token request (${MASK.uid}) does not match"`]);
+  // The scope goes on from answer to answer: the warning names the uid met above.
+  const r = normalizeResponse({}, { status: 201, headers: { warning: `299 - "the UID in the token request (${UID}) does not match"` }, body: Buffer.alloc(0) }, scope);
+  assert.deepEqual(r.headers.warning, [`299 - "the UID in the token request (${MASK.uid(1)}) does not match"`]);
+});
+
+test('UIDs are numbered through a scenario, so the wrong object\'s uid, or two uids swapped, is a difference', () => {
+  const SA_UID = '11111111-2222-4333-8444-555555555555';
+  const POD_UID = '66666666-7777-4888-9999-aaaaaaaaaaaa';
+  const claims = { jti: UID, 'kubernetes.io': { pod: { name: 'p', uid: POD_UID }, serviceaccount: { name: 'sa', uid: SA_UID } } };
+  const review = (user: { uid: string; podUid: string }) => {
+    const scope = new NormalizeScope(SA_KEY);
+    return maskVolatile({ spec: { token: signJws({ alg: 'RS256', kid: keyIdOf(SA_KEY) }, claims, SA_KEY) }, status: { user: { uid: user.uid, extra: { 'authentication.kubernetes.io/pod-uid': [user.podUid] } } } }, '', scope);
+  };
+  const kube = review({ uid: SA_UID, podUid: POD_UID });
+  assert.deepEqual((kube as { status: JsonValue }).status, { user: { uid: MASK.uid(3), extra: { 'authentication.kubernetes.io/pod-uid': [MASK.uid(2)] } } });
+  assert.notDeepEqual(review({ uid: POD_UID, podUid: SA_UID }), kube);
+  const text = (a: string, b: string) => maskVolatile(`ServiceAccount UID (${a}) does not match claim (${b})`, '', new NormalizeScope());
+  assert.equal(text(SA_UID, POD_UID), text(POD_UID, SA_UID), 'alone, a text only says the two differ');
+  // After an answer that named the ServiceAccount (its creation), the order is checked.
+  const seen = (): NormalizeScope => {
+    const scope = new NormalizeScope();
+    maskVolatile({ metadata: { uid: SA_UID } }, '', scope);
+    return scope;
+  };
+  assert.notEqual(maskVolatile(`UID (${SA_UID}) does not match claim (${POD_UID})`, '', seen()), maskVolatile(`UID (${POD_UID}) does not match claim (${SA_UID})`, '', seen()));
+});
+
+test("a TokenRequest's expirationTimestamp is shown against its token's exp, a wrong one is a difference", () => {
+  const status = (expSeconds: number, timestampSeconds: number) =>
+    maskVolatile({ token: signJws({ alg: 'RS256' }, { exp: expSeconds, iat: 1000 }, SA_KEY), expirationTimestamp: new Date(timestampSeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z') }, '', new NormalizeScope(SA_KEY));
+  assert.equal((status(4600, 4600) as { expirationTimestamp: string }).expirationTimestamp, '<exp>');
+  // kube reads the clock before signing: the timestamp may be a second before the exp.
+  assert.equal((status(4601, 4600) as { expirationTimestamp: string }).expirationTimestamp, '<exp>');
+  assert.equal((status(4600, 4600 + 7200) as { expirationTimestamp: string }).expirationTimestamp, '<exp+7200>');
+  assert.equal((status(1000 + 31536000, 1000 + 3607) as { expirationTimestamp: string }).expirationTimestamp, '<exp-31532393>');
 });
 
 test('placeholders: {{name}} in the path, header values and JSON or text body strings; an uncaptured name is an error', () => {

@@ -2,7 +2,7 @@
 // requests and clean-up, giving the snapshot the recorder writes and the replay compares.
 import { createHash } from 'node:crypto';
 import { bodyBytes, send, type Outgoing, type RawResponse } from './client.js';
-import { normalizeResponse, type RecordedResponse } from './normalize.js';
+import { normalizeResponse, NormalizeScope, type RecordedResponse } from './normalize.js';
 import { scenarioId, type Capture, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
 import { loadFixtures, type Credential } from './setup.js';
 
@@ -140,6 +140,8 @@ export async function runScenario(target: ParityTarget, group: string, scenario:
   const requests: Snapshot['requests'] = [];
   const vars = new Map<string, string>();
   const id = scenarioId(group, scenario);
+  // One scope for the scenario's answers: a UID keeps its number from one answer to the next.
+  const scope = new NormalizeScope(target.serviceAccountKeyPem);
   try {
     for (const req of scenario.setup ?? []) {
       const res = await sendAs(target, resolvePlaceholders(req, vars));
@@ -150,7 +152,7 @@ export async function runScenario(target: ParityTarget, group: string, scenario:
     }
     for (const req of scenario.requests) {
       const res = await sendAs(target, resolvePlaceholders(req, vars));
-      requests.push({ request: summarizeRequest(req), response: normalizeResponse(req, res) });
+      requests.push({ request: summarizeRequest(req), response: normalizeResponse(req, res, scope) });
       const failed = captureValues(req.capture, res, vars, target.serviceAccountKeyPem);
       if (failed.length > 0 && options.strictCaptures) throw new Error(`${id}: ${req.method} ${req.path}: could not capture ${failed.join('; ')}`);
       for (const name of Object.keys(req.capture ?? {})) if (!vars.has(name)) vars.set(name, `<${name}-not-captured>`);

@@ -26,8 +26,8 @@ export const ERR_CRYPTO_FAILURE = 'go-jose/go-jose: error in cryptographic primi
 export interface TokenValidator<Private> {
   /** json.Unmarshal of the payload into the private claims struct; throws a ClaimsError with Go's text. */
   privateClaims(payload: Record<string, unknown>): Private;
-  /** The identity, or the error the token is refused with. */
-  validate(token: string, claims: PublicClaims, priv: Private): ServiceAccountInfo | { error: string };
+  /** The identity (and the warnings kube's validator adds to the request), or the error the token is refused with. */
+  validate(token: string, claims: PublicClaims, priv: Private): (ServiceAccountInfo & { warnings?: readonly string[] }) | { error: string };
 }
 
 export interface JwtAuthenticatorOptions<Private> {
@@ -166,7 +166,8 @@ export function jwtTokenAuthenticator<Private>(opts: JwtAuthenticatorOptions<Pri
       }
       const info = opts.validator.validate(token, claims, priv);
       if ('error' in info) return { ok: false, reason: info.error };
-      return { ok: true, authenticator: opts.name, user: serviceAccountUser(info), audiences: common };
+      const { warnings, ...sa } = info;
+      return { ok: true, authenticator: opts.name, user: serviceAccountUser(sa), audiences: common, ...(warnings !== undefined && warnings.length > 0 ? { warnings } : {}) };
     },
   };
 }

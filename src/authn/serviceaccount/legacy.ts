@@ -14,6 +14,8 @@ export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 /** v1.ServiceAccountTokenKey and its neighbours: the keys of a kubernetes.io/service-account-token Secret's data. */
 export const SERVICE_ACCOUNT_TOKEN_KEY = 'token';
+/** The warning for a token of a Secret the ServiceAccount lists in its secrets (an auto-generated one). */
+export const AUTO_GENERATED_TOKEN_WARNING = 'Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens.';
 
 const NAMESPACE_CLAIM = 'kubernetes.io/serviceaccount/namespace';
 const SECRET_NAME_CLAIM = 'kubernetes.io/serviceaccount/secret.name';
@@ -90,6 +92,9 @@ export function legacyTokenValidator(lookup: boolean, getter: ServiceAccountToke
             error: `the token in secret ${namespace}/${secretName} for service account ${namespace}/${serviceAccountName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${INVALID_SINCE_LABEL}' label from the secret to temporarily allow use of this token`,
           };
         }
+        // A Secret the ServiceAccount lists in its secrets is an auto-generated token's.
+        const listed = Array.isArray(sa.secrets) && sa.secrets.some((ref) => recordOf(ref).name === secret.metadata.name);
+        if (listed) return { namespace, name: serviceAccountName, uid: serviceAccountUid, warnings: [AUTO_GENERATED_TOKEN_WARNING] };
       }
       return { namespace, name: serviceAccountName, uid: serviceAccountUid };
     },

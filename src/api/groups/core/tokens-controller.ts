@@ -2,7 +2,7 @@
 // of type kubernetes.io/service-account-token that names a ServiceAccount gets a legacy token signed for it, the
 // root CA and its namespace, and the ServiceAccount's uid in its annotations; one naming a ServiceAccount that does
 // not exist (or no longer has that uid) is deleted, and so are all of a ServiceAccount's token Secrets when it is
-// deleted. It runs on the store's change events, within the write that caused them, so a Secret answered as
+// deleted; a deleted token Secret is removed from its ServiceAccount's secrets. It runs on the store's change events, within the write that caused them, so a Secret answered as
 // created is already filled in.
 import type { KubeObject } from '../../../apimachinery/object.js';
 import { recordOf } from '../../../apimachinery/json-value.js';
@@ -83,12 +83,28 @@ export function startTokensController(store: ObjectStore, config: TokensControll
     }
   };
 
+  /** removeSecretReference: a deleted token Secret leaves its ServiceAccount's secrets (an empty list is omitted). */
+  const removeReference = (secret: KubeObject): void => {
+    if (secret.type !== SERVICE_ACCOUNT_TOKEN_TYPE) return;
+    const namespace = secret.metadata.namespace ?? '';
+    const sa = serviceAccountFor(secret);
+    const name = secret.metadata.name;
+    if (sa === undefined || !Array.isArray(sa.secrets) || !sa.secrets.some((ref) => recordOf(ref).name === name)) return;
+    store.guaranteedUpdate(serviceAccounts, namespace, sa.metadata.name ?? '', (live) => {
+      const kept = (Array.isArray(live.secrets) ? live.secrets : []).filter((ref) => recordOf(ref).name !== name);
+      if (kept.length > 0) live.secrets = kept;
+      else delete live.secrets;
+    });
+  };
+
   for (const secret of store.list(secrets).items) syncSecret(secret);
   return store.onChange(({ type, event }) => {
     if (type === secrets && (event.type === 'ADDED' || event.type === 'MODIFIED')) {
       // Another change may have removed it already (a namespace emptied): sync what is stored now.
       const live = store.find(secrets, event.object.metadata.namespace ?? '', event.object.metadata.name ?? '');
       if (live !== undefined && live.metadata.uid === event.object.metadata.uid) syncSecret(live);
+    } else if (type === secrets && event.type === 'DELETED') {
+      removeReference(event.object);
     } else if (type === serviceAccounts && event.type === 'DELETED') {
       deleteTokensOf(event.object);
     }
