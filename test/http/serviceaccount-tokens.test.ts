@@ -166,6 +166,13 @@ describe('TokenRequest', () => {
     assert.equal(res.body.message, 'serviceaccounts "builder" is forbidden: User "nobody" cannot create resource "serviceaccounts/token" in API group "" in the namespace "dev"');
   });
 
+  test('a path below serviceaccounts/NAME/token is kube\'s 404 and signs nothing (go-restful matches the route exactly)', async () => {
+    const res = await post('/api/v1/namespaces/dev/serviceaccounts/default/token/extra', { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec: {} });
+    assert.equal(res.status, 404, JSON.stringify(res.body));
+    assert.equal(res.body.message, 'the server could not find the requested resource');
+    assert.equal(res.body.status?.token, undefined);
+  });
+
   test('discovery lists serviceaccounts/token as authentication.k8s.io/v1 TokenRequest, create only', async () => {
     const res = await client(server()).get('/api/v1').set('Authorization', `Bearer ${admin}`);
     const entry = res.body.resources.find((r: { name: string }) => r.name === 'serviceaccounts/token');
