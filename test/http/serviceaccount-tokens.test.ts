@@ -206,6 +206,14 @@ describe('legacy token Secrets', () => {
     assert.equal(used.body.metadata.labels['kubernetes.io/legacy-token-last-used'], new Date().toISOString().slice(0, 10));
   });
 
+  test('an immutable token Secret gets no token: the tokens controller\'s update of its data is refused', async () => {
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'frozen-token', annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'kubernetes.io/service-account-token', immutable: true });
+    const res = await getSecret('frozen-token');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.data?.token, undefined);
+    assert.equal(res.body.metadata.annotations['kubernetes.io/service-account.uid'], undefined);
+  });
+
   test('the invalid-since label refuses the token; deleting the Secret revokes it', async () => {
     const token = Buffer.from((await getSecret('legacy-token')).body.data.token, 'base64').toString();
     await client(server())
