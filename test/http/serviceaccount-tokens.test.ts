@@ -180,6 +180,15 @@ describe('TokenRequest', () => {
   });
 });
 
+describe('the programmatic API', () => {
+  test('serviceAccountToken with create, for the default ServiceAccount of a namespace it creates', async () => {
+    const token = await server().serviceAccountToken('fresh-ns/default', { create: true });
+    const me = await whoami(token);
+    assert.equal(me.status, 201, JSON.stringify(me.body));
+    assert.equal(me.body.status.userInfo.username, 'system:serviceaccount:fresh-ns:default');
+  });
+});
+
 describe('legacy token Secrets', () => {
   const secretPath = '/api/v1/namespaces/dev/secrets';
   async function getSecret(name: string) {
