@@ -189,6 +189,18 @@ describe('the programmatic API', () => {
   });
 });
 
+describe('an empty apiAudiences option', () => {
+  // kube-apiserver: "if len(o.APIAudiences) == 0" the API audiences are the issuers (pkg/kubeapiserver/options/authentication.go).
+  const empty = useServer(async () => ({ pki: await createInMemoryPki(), apiAudiences: [] }));
+  test('is the issuers, as kube defaults it: a token for another audience is refused on the API', async () => {
+    const token = await empty().serviceAccountToken('default/default', { audiences: ['vault'] });
+    const res = await client(empty()).post(WHOAMI).set('Authorization', `Bearer ${token}`).send({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' });
+    assert.equal(res.status, 401, JSON.stringify(res.body));
+    const own = await empty().serviceAccountToken('default/default');
+    assert.deepEqual(JSON.parse(Buffer.from(own.split('.')[1]!, 'base64url').toString()).aud, [ISSUER]);
+  });
+});
+
 describe('legacy token Secrets', () => {
   const secretPath = '/api/v1/namespaces/dev/secrets';
   async function getSecret(name: string) {
