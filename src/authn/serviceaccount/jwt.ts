@@ -45,6 +45,12 @@ export interface JwtAuthenticatorOptions<Private> {
 
 type JwsAlgorithm = jsonwebtoken.Algorithm;
 
+/**
+ * The longest token the cache keeps (its claims are no larger): tokens TokenRequest and the tokens controller sign
+ * are about a kilobyte, so 4096 entries stay within tens of megabytes. kube's token cache keys by a hash instead.
+ */
+const MAX_CACHED_TOKEN_LENGTH = 8 * 1024;
+
 /** The algorithms go-jose verifies with a key of this type (an EC key: only its curve's). */
 function algorithmsFor(key: KeyObject): JwsAlgorithm[] {
   if (key.asymmetricKeyType === 'rsa') return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
@@ -152,7 +158,8 @@ export function jwtTokenAuthenticator<Private>(opts: JwtAuthenticatorOptions<Pri
       try {
         if (!isRecord(payload)) throw new ClaimsError(`json: cannot unmarshal ${typeof payload} into Go value of type jwt.Claims`);
         const verified = { claims: publicClaims(payload), priv: opts.validator.privateClaims(payload) };
-        if (cacheSize > 0) {
+        // Bounded in bytes too: a TokenRequest token carries whatever audiences its requester asked for.
+        if (cacheSize > 0 && token.length <= MAX_CACHED_TOKEN_LENGTH) {
           // Oldest first out: a Map iterates in insertion order.
           if (verifiedTokens.size >= cacheSize) verifiedTokens.delete(verifiedTokens.keys().next().value!);
           verifiedTokens.set(token, verified);

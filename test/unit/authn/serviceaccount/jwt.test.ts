@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
+import jsonwebtoken from 'jsonwebtoken';
 import type { KubeObject } from '../../../../src/apimachinery/object.js';
 import { boundTokenClaims, boundTokenValidator } from '../../../../src/authn/serviceaccount/bound.js';
 import { jwtTokenGenerator } from '../../../../src/authn/serviceaccount/generator.js';
@@ -150,6 +151,24 @@ describe('bound ServiceAccount tokens', () => {
         },
       },
     });
+  });
+});
+
+describe('the verified-token cache', () => {
+  // kube keeps no verified tokens in its JWT authenticator; its token cache (tokencache) keys by a hash and keeps
+  // the response. A TokenRequest token carries what audiences its requester asks for, so a cache keyed by the
+  // token and keeping its claims must not keep a big one, or 4096 of them (a megabyte each) exhaust memory.
+  test('keeps a token of ordinary size, and verifies a big one every time', async (t) => {
+    const verify = t.mock.method(jsonwebtoken, 'verify');
+    const fresh = jwtTokenAuthenticator({ name: 'serviceaccount', issuers: [ISSUER], keys, implicitAudiences: AUDIENCES, validator: boundTokenValidator(getter) });
+    const small = generator.generateToken(claims());
+    assert.equal(outcome(await fresh.authenticateToken(small)), 'ok');
+    assert.equal(outcome(await fresh.authenticateToken(small)), 'ok');
+    assert.equal(verify.mock.callCount(), 1);
+    const big = generator.generateToken(claims({ aud: [ISSUER, 'x'.repeat(1 << 20)] }));
+    assert.equal(outcome(await fresh.authenticateToken(big)), 'ok');
+    assert.equal(outcome(await fresh.authenticateToken(big)), 'ok');
+    assert.equal(verify.mock.callCount(), 3);
   });
 });
 
