@@ -59,7 +59,8 @@ export function router(opts: RouterOptions): KubeMiddleware {
     const gv = registry.groupVersion(info.apiGroup, info.apiVersion);
     const resourceName = info.subresource === '' ? info.resource : `${info.resource}/${info.subresource}`;
     const resource = gv?.resources.find((r) => r.name === resourceName);
-    if (resource === undefined) throw pathNotFound();
+    // go-restful's routes end at the subresource ({name}/token): anything after it matches no route.
+    if (resource === undefined || (info.subresource !== '' && info.parts.length > 3)) throw pathNotFound();
     const handler = resource.handlers[info.verb];
     if (handler === undefined) {
       // A verb the resource does not serve at all is a routing miss in go-restful: 405 when the path

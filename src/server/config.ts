@@ -91,8 +91,8 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
     passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
     anonymousAuth: options.anonymousAuth !== false,
-    // kube: "defaults to a single element list containing the issuer URL" (in fact every issuer).
-    apiAudiences: options.apiAudiences ?? serviceAccounts.issuers,
+    // kube: "defaults to a single element list containing the issuer URL" (in fact every issuer), also when empty.
+    apiAudiences: options.apiAudiences !== undefined && options.apiAudiences.length > 0 ? options.apiAudiences : serviceAccounts.issuers,
     serviceAccounts,
     enableBootstrapTokenAuth: options.enableBootstrapTokenAuth === true,
     authorizationModes,

@@ -53,7 +53,8 @@ export function serviceAccountAccess(store: ObjectStore, config: TokenRequestCon
     if (options.create && store.find(saType, namespace, name) === undefined) {
       const nsType = store.typeFor('', 'namespaces')!;
       if (store.find(nsType, '', namespace) === undefined) store.create(nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-      store.create(saType, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
+      // The ServiceAccounts controller gave the new namespace its "default" already.
+      if (store.find(saType, namespace, name) === undefined) store.create(saType, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
     }
     const spec: Record<string, unknown> = {};
     if (options.audiences) spec.audiences = [...options.audiences];

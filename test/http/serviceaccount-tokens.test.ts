@@ -167,10 +167,38 @@ describe('TokenRequest', () => {
     assert.equal(res.body.message, 'serviceaccounts "builder" is forbidden: User "nobody" cannot create resource "serviceaccounts/token" in API group "" in the namespace "dev"');
   });
 
+  test('a path below serviceaccounts/NAME/token is kube\'s 404 and signs nothing (go-restful matches the route exactly)', async () => {
+    const res = await post('/api/v1/namespaces/dev/serviceaccounts/default/token/extra', { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec: {} });
+    assert.equal(res.status, 404, JSON.stringify(res.body));
+    assert.equal(res.body.message, 'the server could not find the requested resource');
+    assert.equal(res.body.status?.token, undefined);
+  });
+
   test('discovery lists serviceaccounts/token as authentication.k8s.io/v1 TokenRequest, create only', async () => {
     const res = await client(server()).get('/api/v1').set('Authorization', `Bearer ${admin}`);
     const entry = res.body.resources.find((r: { name: string }) => r.name === 'serviceaccounts/token');
     assert.deepEqual(entry, { name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+  });
+});
+
+describe('the programmatic API', () => {
+  test('serviceAccountToken with create, for the default ServiceAccount of a namespace it creates', async () => {
+    const token = await server().serviceAccountToken('fresh-ns/default', { create: true });
+    const me = await whoami(token);
+    assert.equal(me.status, 201, JSON.stringify(me.body));
+    assert.equal(me.body.status.userInfo.username, 'system:serviceaccount:fresh-ns:default');
+  });
+});
+
+describe('an empty apiAudiences option', () => {
+  // kube-apiserver: "if len(o.APIAudiences) == 0" the API audiences are the issuers (pkg/kubeapiserver/options/authentication.go).
+  const empty = useServer(async () => ({ pki: await createInMemoryPki(), apiAudiences: [] }));
+  test('is the issuers, as kube defaults it: a token for another audience is refused on the API', async () => {
+    const token = await empty().serviceAccountToken('default/default', { audiences: ['vault'] });
+    const res = await client(empty()).post(WHOAMI).set('Authorization', `Bearer ${token}`).send({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' });
+    assert.equal(res.status, 401, JSON.stringify(res.body));
+    const own = await empty().serviceAccountToken('default/default');
+    assert.deepEqual(JSON.parse(Buffer.from(own.split('.')[1]!, 'base64url').toString()).aud, [ISSUER]);
   });
 });
 
@@ -198,6 +226,14 @@ describe('legacy token Secrets', () => {
     assert.deepEqual(me.body.status.userInfo, { username: 'system:serviceaccount:dev:legacy', uid: sa.metadata.uid, groups: ['system:serviceaccounts', 'system:serviceaccounts:dev', 'system:authenticated'] });
     const used = await getSecret('legacy-token');
     assert.equal(used.body.metadata.labels['kubernetes.io/legacy-token-last-used'], new Date().toISOString().slice(0, 10));
+  });
+
+  test('an immutable token Secret gets no token: the tokens controller\'s update of its data is refused', async () => {
+    await createObject(secretPath, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'frozen-token', annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'kubernetes.io/service-account-token', immutable: true });
+    const res = await getSecret('frozen-token');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.data?.token, undefined);
+    assert.equal(res.body.metadata.annotations['kubernetes.io/service-account.uid'], undefined);
   });
 
   test('the invalid-since label refuses the token; deleting the Secret revokes it', async () => {

@@ -12,6 +12,7 @@
 import type { KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { aggregateMessage } from '../../apimachinery/aggregate.js';
+import { goJsonTypeName } from '../../apimachinery/go-json.js';
 import { isRecord } from '../../apimachinery/json-value.js';
 import { goQuote } from '../../apimachinery/validation.js';
 import type { AuthnResult, TokenAuthenticator } from '../types.js';
@@ -43,6 +44,12 @@ export interface JwtAuthenticatorOptions<Private> {
 }
 
 type JwsAlgorithm = jsonwebtoken.Algorithm;
+
+/**
+ * The longest token the cache keeps (its claims are no larger): tokens TokenRequest and the tokens controller sign
+ * are about a kilobyte, so 4096 entries stay within tens of megabytes. kube's token cache keys by a hash instead.
+ */
+const MAX_CACHED_TOKEN_LENGTH = 8 * 1024;
 
 /** The algorithms go-jose verifies with a key of this type (an EC key: only its curve's). */
 function algorithmsFor(key: KeyObject): JwsAlgorithm[] {
@@ -90,8 +97,26 @@ function unverifiedIssuer(token: string): string | undefined {
   return typeof iss === 'string' ? iss : undefined;
 }
 
+/**
+ * What go-jose's DetachedVerify refuses in the header before it checks a signature, whatever the key: a crit that
+ * is not a list of names (its json error), or one naming an extension other than b64 (ErrCryptoFailure); and b64:false,
+ * under which it verifies the signature over the raw payload, so a compact token signed over the encoded one fails.
+ * jsonwebtoken ignores both headers. Source: gopkg.in/go-jose/go-jose.v2@v2.6.3 signing.go (DetachedVerify),
+ * shared.go (getCritical, getB64, supportedCritical), jws.go (computeAuthData).
+ */
+function headerRefusal(header: Record<string, unknown>): string | undefined {
+  const crit = header.crit;
+  if (crit !== undefined && crit !== null) {
+    if (!Array.isArray(crit)) return `json: cannot unmarshal ${goJsonTypeName(crit)} into Go value of type []string`;
+    const bad = crit.find((name) => name !== null && typeof name !== 'string');
+    if (bad !== undefined) return `json: cannot unmarshal ${goJsonTypeName(bad)} into Go value of type string`;
+    if (crit.some((name) => name !== 'b64')) return ERR_CRYPTO_FAILURE;
+  }
+  return header.b64 === false ? ERR_CRYPTO_FAILURE : undefined;
+}
+
 /** jose.ParseSigned's header checks, as far as a token can fail them: a JSON object whose alg and kid are strings. */
-function parsedHeader(token: string): { kid: string } | undefined {
+function parsedHeader(token: string): { kid: string; refusal: string | undefined } | undefined {
   const [header, , signature] = token.split('.');
   const bytes = rawUrlDecode(header!);
   if (bytes === undefined || rawUrlDecode(signature!) === undefined) return undefined;
@@ -99,7 +124,7 @@ function parsedHeader(token: string): { kid: string } | undefined {
   if (obj === undefined) return undefined;
   if (obj.alg !== undefined && typeof obj.alg !== 'string') return undefined;
   if (obj.kid !== undefined && typeof obj.kid !== 'string') return undefined;
-  return { kid: typeof obj.kid === 'string' ? obj.kid : '' };
+  return { kid: typeof obj.kid === 'string' ? obj.kid : '', refusal: headerRefusal(obj) };
 }
 
 interface Verified<Private> {
@@ -114,11 +139,13 @@ export function jwtTokenAuthenticator<Private>(opts: JwtAuthenticatorOptions<Pri
   const verifiedTokens = new Map<string, Verified<Private>>();
 
   /** The signature checked with each key the kid names, and the claims decoded: kube's loop over keys. */
-  function verify(token: string, kid: string): Verified<Private> | { error: string } {
+  function verify(token: string, kid: string, refusal: string | undefined): Verified<Private> | { error: string } {
     const cached = verifiedTokens.get(token);
     if (cached !== undefined) return cached;
     const keys = keysForId(opts.keys, kid);
     if (keys.length === 0) return { error: 'invalid signature, no keys found' };
+    // Each key fails the same way on a header go-jose refuses.
+    if (refusal !== undefined) return { error: refusal };
     const errors: string[] = [];
     for (const { key } of keys) {
       let payload: unknown;
@@ -131,7 +158,8 @@ export function jwtTokenAuthenticator<Private>(opts: JwtAuthenticatorOptions<Pri
       try {
         if (!isRecord(payload)) throw new ClaimsError(`json: cannot unmarshal ${typeof payload} into Go value of type jwt.Claims`);
         const verified = { claims: publicClaims(payload), priv: opts.validator.privateClaims(payload) };
-        if (cacheSize > 0) {
+        // Bounded in bytes too: a TokenRequest token carries whatever audiences its requester asked for.
+        if (cacheSize > 0 && token.length <= MAX_CACHED_TOKEN_LENGTH) {
           // Oldest first out: a Map iterates in insertion order.
           if (verifiedTokens.size >= cacheSize) verifiedTokens.delete(verifiedTokens.keys().next().value!);
           verifiedTokens.set(token, verified);
@@ -151,7 +179,7 @@ export function jwtTokenAuthenticator<Private>(opts: JwtAuthenticatorOptions<Pri
       if (iss === undefined || !issuers.has(iss)) return null;
       const header = parsedHeader(token);
       if (header === undefined) return null;
-      const verified = verify(token, header.kid);
+      const verified = verify(token, header.kid, header.refusal);
       if ('error' in verified) return { ok: false, reason: verified.error };
       const { claims, priv } = verified;
       // The issuer again, now that the signature says the payload is ours (kube's sanity check).

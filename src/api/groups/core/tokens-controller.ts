@@ -59,6 +59,9 @@ export function startTokensController(store: ObjectStore, config: TokensControll
     const needsNamespace = typeof data.namespace !== 'string' || data.namespace === '';
     const needsToken = typeof data.token !== 'string' || data.token === '';
     if (!needsCa && !needsNamespace && !needsToken) return;
+    // kube's controller writes through Update, whose ValidateSecretUpdate forbids any change to an immutable
+    // Secret's data (pkg/apis/core/validation/validation.go): such a Secret never gets a token, nor the annotations.
+    if (secret.immutable === true) return;
     store.guaranteedUpdate(secrets, namespace, name, (live) => {
       const next = { ...recordOf(live.data) };
       if (needsCa) next['ca.crt'] = rootCa;

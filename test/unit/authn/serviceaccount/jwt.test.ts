@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
+import jsonwebtoken from 'jsonwebtoken';
 import type { KubeObject } from '../../../../src/apimachinery/object.js';
 import { boundTokenClaims, boundTokenValidator } from '../../../../src/authn/serviceaccount/bound.js';
 import { jwtTokenGenerator } from '../../../../src/authn/serviceaccount/generator.js';
@@ -78,6 +79,12 @@ const CASES: { name: string; token: () => string; audiences?: string[]; want: Ex
     want: ERR_CRYPTO_FAILURE,
   },
   { name: 'signed by an unknown key, no kid', token: () => signed({ alg: 'RS256' }, claims(), other), want: ERR_CRYPTO_FAILURE },
+  // go-jose's DetachedVerify: a crit naming an extension it does not implement fails every key; b64 it knows, and
+  // b64:false makes it check the signature over the raw payload, which a token signed over the encoded one fails.
+  { name: 'crit naming an extension go-jose does not implement', token: () => signed({ alg: 'RS256', kid, crit: ['exp'] }, claims()), want: ERR_CRYPTO_FAILURE },
+  { name: 'crit that is not a list of names', token: () => signed({ alg: 'RS256', kid, crit: 'exp' }, claims()), want: 'json: cannot unmarshal string into Go value of type []string' },
+  { name: 'crit naming b64, which go-jose implements', token: () => signed({ alg: 'RS256', kid, crit: ['b64'], b64: true }, claims()), want: 'ok' },
+  { name: 'b64 false over a signature of the encoded payload', token: () => signed({ alg: 'RS256', kid, b64: false }, claims()), want: ERR_CRYPTO_FAILURE },
   { name: 'a kid no key has', token: () => signed({ alg: 'RS256', kid: 'nope' }, claims(), other), want: 'invalid signature, no keys found' },
   { name: 'ES256 header with the P-384 key (only ES384 fits that curve)', token: () => signed({ alg: 'ES256' }, claims(), ec, 'ES384'), want: ERR_CRYPTO_FAILURE },
   { name: 'a payload changed after signing', token: () => { const [h, , s] = good.split('.'); return `${h}.${b64(claims({ sub: 'system:serviceaccount:kube-system:admin' }))}.${s}`; }, want: ERR_CRYPTO_FAILURE },
@@ -144,6 +151,24 @@ describe('bound ServiceAccount tokens', () => {
         },
       },
     });
+  });
+});
+
+describe('the verified-token cache', () => {
+  // kube keeps no verified tokens in its JWT authenticator; its token cache (tokencache) keys by a hash and keeps
+  // the response. A TokenRequest token carries what audiences its requester asks for, so a cache keyed by the
+  // token and keeping its claims must not keep a big one, or 4096 of them (a megabyte each) exhaust memory.
+  test('keeps a token of ordinary size, and verifies a big one every time', async (t) => {
+    const verify = t.mock.method(jsonwebtoken, 'verify');
+    const fresh = jwtTokenAuthenticator({ name: 'serviceaccount', issuers: [ISSUER], keys, implicitAudiences: AUDIENCES, validator: boundTokenValidator(getter) });
+    const small = generator.generateToken(claims());
+    assert.equal(outcome(await fresh.authenticateToken(small)), 'ok');
+    assert.equal(outcome(await fresh.authenticateToken(small)), 'ok');
+    assert.equal(verify.mock.callCount(), 1);
+    const big = generator.generateToken(claims({ aud: [ISSUER, 'x'.repeat(1 << 20)] }));
+    assert.equal(outcome(await fresh.authenticateToken(big)), 'ok');
+    assert.equal(outcome(await fresh.authenticateToken(big)), 'ok');
+    assert.equal(verify.mock.callCount(), 3);
   });
 });
 
