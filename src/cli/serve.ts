@@ -135,7 +135,8 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
   if (maxExpiration !== undefined) {
     const parsed = parseGoDuration(maxExpiration);
     if ('error' in parsed) throw new ConfigError({ file: '--service-account-max-token-expiration', reason: `invalid argument ${JSON.stringify(maxExpiration)} for "--service-account-max-token-expiration" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
-    maxSeconds = Number(parsed.ns / 1_000_000_000n);
+    // Fractions kept: 0.5s is not "no limit" but under kube's 1 hour minimum.
+    maxSeconds = Number(parsed.ns) / 1e9;
   }
   return {
     ...(issuers.length > 0 ? { serviceAccountIssuers: issuers } : {}),

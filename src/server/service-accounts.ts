@@ -100,7 +100,8 @@ export async function completeServiceAccounts(options: StartServerOptions, pki: 
     generator,
     legacyGenerator: jwtTokenGenerator(LEGACY_ISSUER, signingKey),
     lookup: options.serviceAccountLookup !== false,
-    maxExpirationSeconds: max,
+    // int64(maxExpiration.Seconds()), as TokenREST holds it.
+    maxExpirationSeconds: Math.trunc(max),
     extendExpiration: options.serviceAccountExtendTokenExpiration !== false,
     jwksUri: options.serviceAccountJwksUri,
   };

@@ -324,3 +324,33 @@ describe('bad tokens on the API: every one a 401 with kube\'s Status, none a 500
     });
   }
 });
+
+describe('--service-account-max-token-expiration', () => {
+  test('a longer TokenRequest is shortened to it, with kube\'s warning; the answer says the shortened time', async () => {
+    const { startServer } = await import('../../src/index.js');
+    const s = await startServer({ port: 0, pki, serviceAccountMaxTokenExpirationSeconds: 3600 });
+    try {
+      const admin2 = credentialsOf(await s.kubeconfig({ user: 'root', groups: ['system:masters'], auth: 'token' })).token!;
+      const res = await client(s)
+        .post('/api/v1/namespaces/default/serviceaccounts/default/token')
+        .set('Authorization', `Bearer ${admin2}`)
+        .send({ kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec: { expirationSeconds: 7200 } });
+      assert.equal(res.status, 201);
+      assert.equal(res.headers.warning, '299 - "requested expiration of 7200 seconds shortened to 3600 seconds"');
+      assert.equal(res.body.spec.expirationSeconds, 3600);
+      const { payload } = decodeJwt(res.body.status.token);
+      assert.equal((payload.exp as number) - (payload.iat as number), 3600);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test('under an hour (0.5 s included) or over 2^32 s stops the start-up with kube\'s one line', async () => {
+    const { startServer } = await import('../../src/index.js');
+    for (const seconds of [0.5, 1800, 2 ** 32 + 1]) {
+      await assert.rejects(startServer({ port: 0, pki, serviceAccountMaxTokenExpirationSeconds: seconds }), {
+        message: '--service-account-max-token-expiration: the service-account-max-token-expiration must be between 1 hour and 2^32 seconds',
+      });
+    }
+  });
+});
