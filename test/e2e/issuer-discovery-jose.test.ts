@@ -14,6 +14,7 @@ import { after, test } from 'node:test';
 import * as jose from 'jose';
 import { createInMemoryPki, type Pki } from '../../src/index.js';
 import { keyIdFromPublicKey } from '../../src/authn/serviceaccount/key-id.js';
+import { PUBLIC_ISSUER_DISCOVERY } from '../helpers/policies.js';
 import { useServer } from '../helpers/server.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -25,12 +26,7 @@ const setup = (async () => {
   dir = await mkdtemp(join(tmpdir(), 'kam-jose-'));
   await writeFile(
     join(dir, 'public-discovery.yaml'),
-    `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: service-account-issuer-discovery-public}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:service-account-issuer-discovery}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:unauthenticated}]
-`,
+    PUBLIC_ISSUER_DISCOVERY,
   );
 })();
 after(async () => {

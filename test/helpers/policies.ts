@@ -12,3 +12,11 @@ metadata: {name: jane-reads, namespace: dev}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
 subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
 `;
+
+/** What kube's docs suggest for a public ServiceAccount issuer: its discovery ClusterRole bound to unauthenticated users too. */
+export const PUBLIC_ISSUER_DISCOVERY = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: service-account-issuer-discovery-public}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:service-account-issuer-discovery}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:unauthenticated}]
+`;

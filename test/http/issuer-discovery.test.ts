@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { createInMemoryPki, startServer, type Pki } from '../../src/index.js';
 import { jwkFromPublicKey } from '../../src/authn/serviceaccount/jwks.js';
 import { createLogger } from '../../src/util/log.js';
+import { PUBLIC_ISSUER_DISCOVERY } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
 const CONFIG = '/.well-known/openid-configuration';
@@ -28,12 +29,7 @@ const setup = (async () => {
   // What kube's documentation suggests for a public issuer: bind the role to system:unauthenticated too.
   await writeFile(
     join(dir, 'public-discovery.yaml'),
-    `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: service-account-issuer-discovery-public}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:service-account-issuer-discovery}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:unauthenticated}]
-`,
+    PUBLIC_ISSUER_DISCOVERY,
   );
 })();
 after(async () => {
