@@ -4,6 +4,8 @@
 // getter the validators read the store through (kube's ServiceAccountTokenGetter over its informers).
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { TokenRequestConfig } from '../api/groups/core/serviceaccount-token.js';
+import type { IssuerDiscoveryConfig } from '../api/openid-metadata.js';
 import type { KubeObject } from '../apimachinery/object.js';
 import { jwtTokenGenerator, type TokenGenerator } from '../authn/serviceaccount/generator.js';
 import { parsePrivateKeyPem, parsePublicKeysPem, withKeyIds, type ServiceAccountPublicKey } from '../authn/serviceaccount/keys.js';
@@ -105,6 +107,28 @@ export async function completeServiceAccounts(options: StartServerOptions, pki: 
     extendExpiration: options.serviceAccountExtendTokenExpiration !== false,
     jwksUri: options.serviceAccountJwksUri,
   };
+}
+
+/** Whether a version such as v1.34.2 is 1.<minor> or later: the features that turned on in that release. */
+function minorVersionAtLeast(version: string, minor: number): boolean {
+  const m = /^v?1\.(\d+)/.exec(version);
+  return m !== null && Number(m[1]) >= minor;
+}
+
+/** What TokenRequest signs with and checks; the uid check is on from 1.34 (TokenRequestServiceAccountUIDValidation, beta). */
+export function tokenRequestConfig(sa: ServiceAccountConfig, apiAudiences: readonly string[], kubernetesVersion: string): TokenRequestConfig {
+  return {
+    generator: sa.generator,
+    apiAudiences,
+    maxExpirationSeconds: sa.maxExpirationSeconds,
+    extendExpiration: sa.extendExpiration,
+    uidValidation: minorVersionAtLeast(kubernetesVersion, 34),
+  };
+}
+
+/** What issuer discovery publishes: the first issuer and the verification keys. */
+export function issuerDiscoveryConfig(sa: ServiceAccountConfig): IssuerDiscoveryConfig {
+  return { issuer: sa.issuers[0]!, ...(sa.jwksUri !== undefined ? { jwksUri: sa.jwksUri } : {}), publicKeys: sa.publicKeys.map((k) => k.key) };
 }
 
 /** kube's ServiceAccountTokenGetter over the store: a missing kind reads as a missing object. */

@@ -14,7 +14,7 @@ import { ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { listen, type Listener } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { rbacStoreOf } from './rbac-store.js';
-import { storeTokenGetter } from './service-accounts.js';
+import { issuerDiscoveryConfig, storeTokenGetter, tokenRequestConfig } from './service-accounts.js';
 import { serviceAccountAccess, type InClusterFiles, type ServiceAccountTokenOptions } from './service-account-tokens.js';
 import { openUserTables } from './user-tables.js';
 
@@ -43,12 +43,6 @@ export interface KubeAuthMockServer {
   inCluster(serviceAccount: string, dir: string, options?: ServiceAccountTokenOptions): Promise<InClusterFiles>;
   /** Stops listening, ends idle keep-alive connections and releases file watchers. */
   stop(): Promise<void>;
-}
-
-/** Whether a version such as v1.34.2 is 1.<minor> or later: the features that turned on in that release. */
-function minorVersionAtLeast(version: string, minor: number): boolean {
-  const m = /^v?1\.(\d+)/.exec(version);
-  return m !== null && Number(m[1]) >= minor;
 }
 
 /** Starts a kube-auth-mock server and resolves once it listens. */
@@ -82,15 +76,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
     const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
-    const tokenRequest = {
-      generator: sa.generator,
-      apiAudiences: config.apiAudiences,
-      maxExpirationSeconds: sa.maxExpirationSeconds,
-      extendExpiration: sa.extendExpiration,
-      uidValidation: minorVersionAtLeast(config.kubernetesVersion, 34),
-    };
-    // Issuer discovery publishes the first issuer and the verification keys.
-    const serviceAccountIssuer = { issuer: sa.issuers[0]!, ...(sa.jwksUri !== undefined ? { jwksUri: sa.jwksUri } : {}), publicKeys: sa.publicKeys.map((k) => k.key) };
+    const tokenRequest = tokenRequestConfig(sa, config.apiAudiences, config.kubernetesVersion);
+    const serviceAccountIssuer = issuerDiscoveryConfig(sa);
     const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
     listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
 
