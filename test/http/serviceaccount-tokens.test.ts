@@ -354,3 +354,69 @@ describe('--service-account-max-token-expiration', () => {
     }
   });
 });
+
+describe('key files and issuers', () => {
+  test('an ECDSA signing key signs ES256; the key file verifies; a second issuer\'s tokens are accepted too', async () => {
+    const { startServer } = await import('../../src/index.js');
+    const { generateKeyPairSync, createPublicKey } = await import('node:crypto');
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'kam-sa-keys-'));
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const old = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    try {
+      await writeFile(join(dir, 'signing.key'), ec.privateKey.export({ type: 'sec1', format: 'pem' }));
+      // One file with the new key's public half and an older RSA private key (its public half verifies).
+      await writeFile(join(dir, 'keys.pem'), `${createPublicKey(ec.privateKey).export({ type: 'spki', format: 'pem' })}${old.privateKey.export({ type: 'pkcs1', format: 'pem' })}`);
+      const s = await startServer({
+        port: 0,
+        pki,
+        serviceAccountIssuers: ['https://new.example', 'https://old.example'],
+        serviceAccountSigningKeyFile: join(dir, 'signing.key'),
+        serviceAccountKeyFiles: [join(dir, 'keys.pem')],
+      });
+      try {
+        const token = await s.serviceAccountToken('default/default');
+        const { header, payload } = decodeJwt(token);
+        assert.equal(header.alg, 'ES256');
+        assert.equal(payload.iss, 'https://new.example');
+        assert.deepEqual(payload.aud, ['https://new.example', 'https://old.example']);
+        const me = await client(s).post(WHOAMI).set('Authorization', `Bearer ${token}`).send({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' });
+        assert.equal(me.body.status.userInfo.username, 'system:serviceaccount:default:default');
+        // A token of the old issuer, signed with the old key, as a cluster rotating both would still hold.
+        const { sign } = await import('node:crypto');
+        const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        const input = `${b64({ alg: 'RS256' })}.${b64({ ...payload, iss: 'https://old.example', aud: ['https://old.example'] })}`;
+        const oldToken = `${input}.${sign('sha256', Buffer.from(input), old.privateKey).toString('base64url')}`;
+        const me2 = await client(s).post(WHOAMI).set('Authorization', `Bearer ${oldToken}`).send({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' });
+        assert.equal(me2.status, 201, JSON.stringify(me2.body));
+      } finally {
+        await s.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a key file without a key, or a signing key that is not a private key, stops the start-up with one line naming the file', async () => {
+    const { startServer } = await import('../../src/index.js');
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'kam-sa-bad-'));
+    try {
+      await writeFile(join(dir, 'empty.pem'), 'not a key\n');
+      await assert.rejects(startServer({ port: 0, pki, serviceAccountKeyFiles: [join(dir, 'empty.pem')] }), {
+        message: `${join(dir, 'empty.pem')}: failed to parse key file: data does not contain any valid RSA or ECDSA public keys`,
+      });
+      await writeFile(join(dir, 'pub.pem'), pki.serviceAccountKey.publicKeyPem);
+      await assert.rejects(startServer({ port: 0, pki, serviceAccountSigningKeyFile: join(dir, 'pub.pem') }), {
+        message: `${join(dir, 'pub.pem')}: failed to parse service-account-issuer-key-file: data does not contain a valid RSA or ECDSA private key`,
+      });
+      await assert.rejects(startServer({ port: 0, pki, serviceAccountIssuers: ['a', 'a'] }), { message: '--service-account-issuer: service-account-issuer "a" is already specified' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
