@@ -58,3 +58,53 @@ test('AlwaysDeny: authentication still comes first: a bad token is 401, not 403'
   const res = await client(server()).get('/version').set('Authorization', 'Bearer wrong');
   assert.equal(res.status, 401);
 });
+
+// KEP-4601 (GA in 1.34): SubjectAccessReviews carry the field and label selectors of list and watch requests;
+// pkg/apis/authorization/validation/validation.go validateFieldSelectorAttributes / validateLabelSelectorAttributes.
+// kube names no kind in these 422s (NewInvalid of the internal object's empty Kind): ".authorization.k8s.io".
+const SAR = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+const sar = (resourceAttributes: object) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'jane', resourceAttributes } });
+const selectorCases: { name: string; attrs: object; status: number; message?: string }[] = [
+  {
+    name: 'requirements of both kinds, unknown operators allowed: accepted and echoed',
+    attrs: { verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }] }, labelSelector: { requirements: [{ key: 'app', operator: 'Newer', values: ['x'] }] } },
+    status: 201,
+  },
+  { name: 'a raw selector alone: accepted', attrs: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 'app=web' } }, status: 201 },
+  {
+    name: 'raw and requirements together',
+    attrs: { verb: 'list', resource: 'pods', fieldSelector: { rawSelector: 'a=b', requirements: [{ key: 'a', operator: 'Exists' }] } },
+    status: 422,
+    message: '.authorization.k8s.io "" is invalid: spec.resourceAttributes.fieldSelector.rawSelector: Invalid value: "a=b": may not specified at the same time as requirements',
+  },
+  {
+    name: 'neither raw nor requirements',
+    attrs: { verb: 'list', resource: 'pods', labelSelector: {} },
+    status: 422,
+    message: '.authorization.k8s.io "" is invalid: spec.resourceAttributes.labelSelector.requirements: Required value: when spec.resourceAttributes.labelSelector is specified, requirements or rawSelector is required',
+  },
+  {
+    name: 'In without values, Exists with values, a bad label key',
+    attrs: { verb: 'list', resource: 'pods', labelSelector: { requirements: [{ key: 'a', operator: 'In' }, { key: 'bad key', operator: 'Exists', values: ['x'] }] } },
+    status: 422,
+    message:
+      ".authorization.k8s.io \"\" is invalid: [spec.resourceAttributes.labelSelector.requirements[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn', spec.resourceAttributes.labelSelector.requirements[1].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist', spec.resourceAttributes.labelSelector.requirements[1].key: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')]",
+  },
+  {
+    name: 'a field requirement without a key',
+    attrs: { verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ operator: 'Exists' }] } },
+    status: 422,
+    message: '.authorization.k8s.io "" is invalid: spec.resourceAttributes.fieldSelector.requirements[0].key: Required value: must be specified',
+  },
+];
+for (const c of selectorCases) {
+  test(`SubjectAccessReview selectors: ${c.name}`, async () => {
+    const res = await client(server()).post(SAR).cert(admin.cert).key(admin.key).send(sar(c.attrs));
+    assert.equal(res.status, c.status, JSON.stringify(res.body));
+    if (c.message !== undefined) assert.equal(res.body.message, c.message);
+    else {
+      assert.deepEqual(res.body.spec.resourceAttributes, c.attrs);
+      assert.equal(res.headers.warning, undefined);
+    }
+  });
+}

@@ -13,6 +13,7 @@ import type { ApiGroup } from './group.js';
 import { writeObject } from '../respond.js';
 import { badRequest, invalid as invalidStatus, type FieldErrorLike } from '../../apimachinery/status.js';
 import { aggregateMessage } from '../../apimachinery/aggregate.js';
+import { fieldForbidden, fieldInvalid, fieldRequired, isQualifiedName, isValidLabelValue } from '../../apimachinery/validation.js';
 
 const GROUP = 'authorization.k8s.io';
 const VERSION = 'v1';
@@ -118,6 +119,42 @@ function validateSpec(spec: Obj, kind: 'SubjectAccessReview' | 'SelfSubjectAcces
   if (kind !== 'SelfSubjectAccessReview' && str(spec.user) === '' && strList(spec.groups).length === 0) {
     errs.push(invalid('spec.user', str(spec.user), 'at least one of user or group must be specified'));
   }
+  const res = asObj(spec.resourceAttributes);
+  if (res !== undefined) {
+    errs.push(...validateSelectorAttributes(asObj(res.fieldSelector), 'spec.resourceAttributes.fieldSelector', 'field'));
+    errs.push(...validateSelectorAttributes(asObj(res.labelSelector), 'spec.resourceAttributes.labelSelector', 'label'));
+  }
+  return errs;
+}
+
+/**
+ * validateFieldSelectorAttributes / validateLabelSelectorAttributes (KEP-4601): rawSelector or requirements, not both
+ * nor neither; each requirement as metav1 validates it, unknown operators allowed (a newer client's), label keys
+ * qualified names and label values valid label values.
+ */
+function validateSelectorAttributes(selector: Obj | undefined, path: string, kind: 'field' | 'label'): FieldErrorLike[] {
+  if (selector === undefined) return [];
+  const errs: FieldErrorLike[] = [];
+  const raw = str(selector.rawSelector);
+  const requirements = Array.isArray(selector.requirements) ? selector.requirements : [];
+  if (raw !== '' && requirements.length > 0) errs.push(fieldInvalid(`${path}.rawSelector`, raw, 'may not specified at the same time as requirements'));
+  if (raw === '' && requirements.length === 0) errs.push(fieldRequired(`${path}.requirements`, `when ${path} is specified, requirements or rawSelector is required`));
+  requirements.forEach((r, i) => {
+    const req = asObj(r) ?? {};
+    const at = `${path}.requirements[${i}]`;
+    const key = str(req.key);
+    const values = strList(req.values);
+    if (kind === 'field' && key === '') errs.push(fieldRequired(`${at}.key`, 'must be specified'));
+    const operator = str(req.operator);
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) errs.push(fieldRequired(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) errs.push(fieldForbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+    if (kind === 'label') {
+      for (const msg of isQualifiedName(key)) errs.push(fieldInvalid(`${at}.key`, key, msg));
+      values.forEach((v, j) => {
+        for (const msg of isValidLabelValue(v)) errs.push(fieldInvalid(`${at}.values[${j}]`, v, msg));
+      });
+    }
+  });
   return errs;
 }
 
