@@ -64,11 +64,24 @@ test('AlwaysDeny: authentication still comes first: a bad token is 401, not 403'
 // kube names no kind in these 422s (NewInvalid of the internal object's empty Kind): ".authorization.k8s.io".
 const SAR = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
 const sar = (resourceAttributes: object) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'jane', resourceAttributes } });
-const selectorCases: { name: string; attrs: object; status: number; message?: string }[] = [
+const selectorCases: { name: string; attrs: object; status: number; message?: string; evaluationError?: string }[] = [
   {
-    name: 'requirements of both kinds, unknown operators allowed: accepted and echoed',
+    name: 'requirements of both kinds, unknown operators allowed: accepted and echoed; the one kube cannot use is ignored, and says so',
     attrs: { verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }] }, labelSelector: { requirements: [{ key: 'app', operator: 'Newer', values: ['x'] }] } },
     status: 201,
+    evaluationError: 'spec.resourceAttributes.labelSelector ignored due to parse error',
+  },
+  {
+    name: 'field requirements kube cannot use yet (Exists, two values) beside one it can: partially ignored',
+    attrs: { verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ key: 'a', operator: 'In', values: ['1'] }, { key: 'b', operator: 'Exists' }, { key: 'c', operator: 'In', values: ['1', '2'] }] } },
+    status: 201,
+    evaluationError: 'spec.resourceAttributes.fieldSelector partially ignored due to parse error',
+  },
+  {
+    name: 'a raw label selector that does not parse: ignored',
+    attrs: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 'a in (' } },
+    status: 201,
+    evaluationError: 'spec.resourceAttributes.labelSelector ignored due to parse error',
   },
   { name: 'a raw selector alone: accepted', attrs: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 'app=web' } }, status: 201 },
   {
@@ -105,6 +118,7 @@ for (const c of selectorCases) {
     else {
       assert.deepEqual(res.body.spec.resourceAttributes, c.attrs);
       assert.equal(res.headers.warning, undefined);
+      assert.equal(res.body.status.evaluationError, c.evaluationError);
     }
   });
 }

@@ -14,6 +14,8 @@ import { writeObject } from '../respond.js';
 import { badRequest, invalid as invalidStatus, type FieldErrorLike } from '../../apimachinery/status.js';
 import { aggregateMessage } from '../../apimachinery/aggregate.js';
 import { fieldForbidden, fieldInvalid, fieldRequired, isQualifiedName, isValidLabelValue } from '../../apimachinery/validation.js';
+import { parseFieldSelector } from '../../apimachinery/fields.js';
+import { parseLabelSelector } from '../../apimachinery/labels.js';
 
 const GROUP = 'authorization.k8s.io';
 const VERSION = 'v1';
@@ -158,6 +160,50 @@ function validateSelectorAttributes(selector: Obj | undefined, path: string, kin
   return errs;
 }
 
+const LABEL_OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+/**
+ * The selectors as kube's ResourceAttributesFrom reads them (pkg/registry/authorization/util/helpers.go), for what
+ * BuildEvaluationError says: a requirement kube cannot use is dropped ("partially ignored" when others remain,
+ * "ignored" when none do); a raw selector that does not parse is ignored whole.
+ */
+function selectorEvaluationErrors(res: Obj | undefined): string {
+  if (res === undefined) return '';
+  const out: string[] = [];
+  const field = asObj(res.fieldSelector);
+  if (field !== undefined) {
+    const kept = selectorKept(field, (raw) => parseFieldSelector(raw), (r) => {
+      const values = strList(r.values);
+      const op = str(r.operator);
+      return values.length <= 1 && (op === 'In' || op === 'NotIn') && values.length === 1;
+    });
+    if (kept !== undefined) out.push(`spec.resourceAttributes.fieldSelector ${kept ? 'partially ' : ''}ignored due to parse error`);
+  }
+  const label = asObj(res.labelSelector);
+  if (label !== undefined) {
+    const kept = selectorKept(label, (raw) => parseLabelSelector(raw), (r) => LABEL_OPERATORS.has(str(r.operator)));
+    if (kept !== undefined) out.push(`spec.resourceAttributes.labelSelector ${kept ? 'partially ' : ''}ignored due to parse error`);
+  }
+  return out.join('; ');
+}
+
+/** undefined when the selector parses whole; else whether any requirement was kept. */
+function selectorKept(selector: Obj, parseRaw: (raw: string) => unknown, usable: (requirement: Obj) => boolean): boolean | undefined {
+  const raw = str(selector.rawSelector);
+  const requirements = Array.isArray(selector.requirements) ? selector.requirements.map((r) => asObj(r) ?? {}) : [];
+  if (requirements.length > 0) {
+    const good = requirements.filter(usable).length;
+    return good === requirements.length ? undefined : good > 0;
+  }
+  if (raw === '') return undefined;
+  try {
+    parseRaw(raw);
+    return undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The review's status in kube's JSON: allowed always present, the rest omitted when empty. */
 async function reviewStatus(authorizer: Authorizer, attrs: Attributes): Promise<Obj> {
   const result = await authorizer.authorize(attrs);
@@ -214,6 +260,8 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
             ? userOf(ctx)
             : { name: str(spec.user), uid: str(spec.uid), groups: strList(spec.groups), extra: extraOf(spec) };
         const status = await reviewStatus(authorizer, attributesFromSpec(user, spec));
+        const selectorErrors = selectorEvaluationErrors(asObj(spec.resourceAttributes));
+        if (selectorErrors !== '') status.evaluationError = selectorErrors;
         // kube returns the review it was given, spec included, with the status filled in.
         writeObject(ctx, 201, { kind: body.kind, apiVersion: body.apiVersion, metadata: { creationTimestamp: null, ...metadata }, spec, status });
       },

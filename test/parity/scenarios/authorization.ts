@@ -39,6 +39,18 @@ export const authorization: ScenarioGroup = {
       { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', groups: ['parity-readers'], resourceAttributes: { namespace: 'parity', verb: 'get', resource: 'pods' } }) },
     ] },
     { name: 'sar-without-subject', description: 'SubjectAccessReview naming no user and no group: 422', requests: [{ method: 'POST', path: SAR, as: 'admin', body: sar({ resourceAttributes: { verb: 'get', resource: 'pods' } }) }] },
+    {
+      name: 'sar-selectors',
+      description: 'SubjectAccessReview with field and label selectors (KEP-4601): accepted, then each invalid form (422)',
+      requests: [
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { namespace: 'parity', verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }] }, labelSelector: { requirements: [{ key: 'app', operator: 'Newer', values: ['x'] }] } } }) },
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 'app=web' } } }) },
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods', fieldSelector: { rawSelector: 'a=b', requirements: [{ key: 'a', operator: 'Exists' }] } } }) },
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods', labelSelector: {} } }) },
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods', labelSelector: { requirements: [{ key: 'a', operator: 'In' }, { key: 'bad key', operator: 'Exists', values: ['x'] }] } } }) },
+        { method: 'POST', path: SAR, as: 'admin', body: sar({ user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods', fieldSelector: { requirements: [{ operator: 'Exists' }] } } }) },
+      ],
+    },
     { name: 'sar-forbidden', description: 'SubjectAccessReview by a user who may not create it', requests: [{ method: 'POST', path: SAR, as: 'alice', body: sar({ user: 'bob', resourceAttributes: { verb: 'get', resource: 'pods' } }) }] },
     {
       name: 'local-sar',
