@@ -2,7 +2,7 @@
 // .dependency-cruiser.cjs turns this into rules; scripts/import-graph.mjs draws it in docs/architecture.md.
 exports.LAYERS = [
   ['cli'],
-  ['server'],
+  ['server', 'webhook'],
   ['filters'],
   ['api'],
   ['request'],

@@ -17,3 +17,5 @@ export {
 export type { UserInfo } from './authn/types.js';
 export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
+export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';
+export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';

@@ -8,6 +8,7 @@ import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
 import { inClusterMain } from './incluster.js';
 import { tokenCommand } from './token.js';
+import { webhookCommand } from './webhook.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   explain: explainCommand,
   token: tokenCommand,
   incluster: inClusterMain,
+  webhook: webhookCommand,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -28,6 +30,7 @@ Usage:
   kube-auth-mock token --serviceaccount NS/NAME        a ServiceAccount token, like kubectl create token (through the API)
   kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
   kube-auth-mock incluster --serviceaccount NS/NAME -o DIR   the files a pod's in-cluster config reads
+  kube-auth-mock webhook serve --script FILE          a scriptable TokenReview / SubjectAccessReview webhook
 
 Run a command with --help for its flags and examples.
 `;
