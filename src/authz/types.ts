@@ -24,6 +24,11 @@ export type Decision = 'allow' | 'deny' | 'noOpinion';
 export interface AuthorizationResult {
   decision: Decision;
   reason: string;
+  /**
+   * An evaluation error (a webhook that could not be asked): with no allow, the request is kube's 500, and a
+   * SubjectAccessReview reports it as its evaluationError.
+   */
+  error?: string;
 }
 
 /** kube's authorizer.Authorizer: one method. */

@@ -1,6 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go (WithAuthorization) and
 // handlers/responsewriters/errors.go (Forbidden, forbiddenMessage).
-import { forbidden } from '../apimachinery/status.js';
+import { forbidden, internalError } from '../apimachinery/status.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 
@@ -44,6 +44,12 @@ export function authorization(authorizer: Authorizer): KubeMiddleware {
   return async (ctx, next) => {
     const attrs = attributesOf(ctx);
     const result = await authorizer.authorize(attrs);
+    // "an authorizer like RBAC could encounter evaluation errors and still allow the request, so authorizer decision
+    // is checked before error here"; without an allow, an error is kube's 500 (responsewriters.InternalError).
+    if (result.decision !== 'allow' && result.error !== undefined) {
+      ctx.state.authorization = { decision: 'forbid', reason: `error: ${result.error}` };
+      throw internalError(new Error(result.error));
+    }
     if (result.decision !== 'allow') {
       const refusal = forbiddenError(attrs, result.reason);
       ctx.state.authorization = { decision: 'forbid', reason: refusal.message };

@@ -61,7 +61,9 @@ function fieldMatches(rule: string | undefined, actual: string): boolean {
 }
 
 function ruleMatches(rule: AuthorizeRule, spec: Record<string, unknown>): boolean {
-  const groups = Array.isArray(spec.groups) ? spec.groups.map(str) : [];
+  // v1 names the groups `groups`, v1beta1 `group`.
+  const groupList = Array.isArray(spec.groups) ? spec.groups : Array.isArray(spec.group) ? spec.group : [];
+  const groups = groupList.map(str);
   if (!fieldMatches(rule.user, str(spec.user))) return false;
   if (rule.userGroup !== undefined && rule.userGroup !== '*' && !groups.includes(rule.userGroup)) return false;
   const res = isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;

@@ -167,8 +167,8 @@ const LABEL_OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
  * BuildEvaluationError says: a requirement kube cannot use is dropped ("partially ignored" when others remain,
  * "ignored" when none do); a raw selector that does not parse is ignored whole.
  */
-function selectorEvaluationErrors(res: Obj | undefined): string {
-  if (res === undefined) return '';
+function selectorEvaluationErrors(res: Obj | undefined): string[] {
+  if (res === undefined) return [];
   const out: string[] = [];
   const field = asObj(res.fieldSelector);
   if (field !== undefined) {
@@ -184,7 +184,7 @@ function selectorEvaluationErrors(res: Obj | undefined): string {
     const kept = selectorKept(label, (raw) => parseLabelSelector(raw), (r) => LABEL_OPERATORS.has(str(r.operator)));
     if (kept !== undefined) out.push(`spec.resourceAttributes.labelSelector ${kept ? 'partially ' : ''}ignored due to parse error`);
   }
-  return out.join('; ');
+  return out;
 }
 
 /** undefined when the selector parses whole; else whether any requirement was kept. */
@@ -205,12 +205,15 @@ function selectorKept(selector: Obj, parseRaw: (raw: string) => unknown, usable:
 }
 
 /** The review's status in kube's JSON: allowed always present, the rest omitted when empty. */
-async function reviewStatus(authorizer: Authorizer, attrs: Attributes): Promise<Obj> {
+async function reviewStatus(authorizer: Authorizer, attrs: Attributes, resourceAttributes: Obj | undefined): Promise<Obj> {
   const result = await authorizer.authorize(attrs);
+  // BuildEvaluationError: the authorizer's error, then what the selectors lost, joined by "; ".
+  const evaluationError = [...(result.error !== undefined ? [result.error] : []), ...selectorEvaluationErrors(resourceAttributes)].join('; ');
   return {
     allowed: result.decision === 'allow',
     ...(result.decision === 'deny' ? { denied: true } : {}),
     ...(result.reason !== '' ? { reason: result.reason } : {}),
+    ...(evaluationError !== '' ? { evaluationError } : {}),
   };
 }
 
@@ -259,9 +262,7 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
           kind === 'SelfSubjectAccessReview'
             ? userOf(ctx)
             : { name: str(spec.user), uid: str(spec.uid), groups: strList(spec.groups), extra: extraOf(spec) };
-        const status = await reviewStatus(authorizer, attributesFromSpec(user, spec));
-        const selectorErrors = selectorEvaluationErrors(asObj(spec.resourceAttributes));
-        if (selectorErrors !== '') status.evaluationError = selectorErrors;
+        const status = await reviewStatus(authorizer, attributesFromSpec(user, spec), asObj(spec.resourceAttributes));
         // kube returns the review it was given, spec included, with the status filled in.
         writeObject(ctx, 201, { kind: body.kind, apiVersion: body.apiVersion, metadata: { creationTimestamp: null, ...metadata }, spec, status });
       },
