@@ -20,32 +20,38 @@ export interface ReadyLine {
   kubeconfigs: Record<string, string>;
 }
 
-/** A running `serve` child process: its ready line, what it logged, and a stop that waits for its exit. */
-export interface ServeProcess {
-  ready: ReadyLine;
+/** A running CLI child process: its ready line, what it printed and logged, and a stop that waits for its exit. */
+export interface ReadyProcess<T> {
+  ready: T;
   child: ChildProcess;
+  /** Every stdout line so far, the ready line first. */
+  stdoutLines(): string[];
   stderr(): string;
   stop(): Promise<number | null>;
 }
 
-/** Starts `kube-auth-mock serve` and resolves on its ready line; rejects with its stderr if it exits first. */
-export async function serve(...args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--secure-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A running `serve` child process. */
+export type ServeProcess = ReadyProcess<ReadyLine>;
+
+/** Starts a long-running CLI command and resolves on its first stdout line (JSON); rejects with its stderr if it exits first. */
+export async function startReady<T>(...args: string[]): Promise<ReadyProcess<T>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+  const ready = await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`serve did not become ready in 30 s:\n${stderr}`));
+      reject(new Error(`${args[0]} did not become ready in 30 s:\n${stderr}`));
     }, 30_000);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const first = !stdout.includes('\n');
       stdout += d;
-      const line = stdout.split('\n')[0]!;
-      if (stdout.includes('\n')) {
+      if (first && stdout.includes('\n')) {
         clearTimeout(timer);
+        const line = stdout.split('\n')[0]!;
         try {
-          resolve(JSON.parse(line) as ReadyLine);
+          resolve(JSON.parse(line) as T);
         } catch {
           reject(new Error(`first stdout line is not the ready JSON: ${line}`));
         }
@@ -53,12 +59,13 @@ export async function serve(...args: string[]): Promise<ServeProcess> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(Object.assign(new Error(`serve exited with ${code}:\n${stderr}`), { exitCode: code, stderr }));
+      reject(Object.assign(new Error(`${args[0]} exited with ${code}:\n${stderr}`), { exitCode: code, stderr }));
     });
   });
   return {
     ready,
     child,
+    stdoutLines: () => stdout.split('\n').filter((l) => l !== ''),
     stderr: () => stderr,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
@@ -67,4 +74,9 @@ export async function serve(...args: string[]): Promise<ServeProcess> {
       return code;
     },
   };
+}
+
+/** Starts `kube-auth-mock serve` and resolves on its ready line; rejects with its stderr if it exits first. */
+export function serve(...args: string[]): Promise<ServeProcess> {
+  return startReady<ReadyLine>('serve', '--secure-port', '0', ...args);
 }
