@@ -1,5 +1,7 @@
 // The authorizer contract, copied from kube-apiserver's
 // staging/src/k8s.io/apiserver/pkg/authorization/authorizer/interfaces.go.
+import type { FieldRequirement } from '../apimachinery/fields.js';
+import type { LabelRequirement } from '../apimachinery/labels.js';
 import type { UserInfo } from '../authn/types.js';
 
 /** kube's authorizer.Attributes: who asks to do what. Resource fields are empty for non-resource requests. */
@@ -15,6 +17,12 @@ export interface Attributes {
   resource: string;
   subresource: string;
   name: string;
+  /**
+   * The field and label selectors of a list, watch or deletecollection (KEP-4601), parsed as kube's authorization
+   * filter parses them; a selector that does not parse leaves only its error. RBAC ignores them; a webhook is sent them.
+   */
+  fieldSelector?: { requirements: FieldRequirement[] } | { error: string };
+  labelSelector?: { requirements: LabelRequirement[] } | { error: string };
 }
 
 /** allow and deny end the walk of the union; noOpinion asks the next authorizer. */

@@ -41,7 +41,6 @@ function shouldCache(a: Attributes): boolean {
 export function subjectAccessReviewSpec(a: Attributes, version: 'v1' | 'v1beta1' = 'v1'): Record<string, unknown> {
   const spec: Record<string, unknown> = {};
   if (a.isResourceRequest) {
-    const res: Record<string, string> = {};
     const fields: [string, string][] = [
       ['namespace', a.namespace],
       ['verb', a.verb],
@@ -51,8 +50,13 @@ export function subjectAccessReviewSpec(a: Attributes, version: 'v1' | 'v1beta1'
       ['subresource', a.subresource],
       ['name', a.name],
     ];
-    for (const [k, v] of fields) if (v !== '') res[k] = v;
-    spec.resourceAttributes = res;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of fields) if (v !== '') out[k] = v;
+    const fieldRequirements = fieldSelectorRequirements(a);
+    const labelRequirements = labelSelectorRequirements(a);
+    if (fieldRequirements.length > 0) out.fieldSelector = { requirements: fieldRequirements };
+    if (labelRequirements.length > 0) out.labelSelector = { requirements: labelRequirements };
+    spec.resourceAttributes = out;
   } else {
     spec.nonResourceAttributes = { ...(a.path !== '' ? { path: a.path } : {}), ...(a.verb !== '' ? { verb: a.verb } : {}) };
   }
@@ -62,6 +66,29 @@ export function subjectAccessReviewSpec(a: Attributes, version: 'v1' | 'v1beta1'
   if (extraKeys.length > 0) spec.extra = Object.fromEntries(extraKeys.map((k) => [k, a.user.extra[k]]));
   if (a.user.uid !== '') spec.uid = a.user.uid;
   return spec;
+}
+
+/**
+ * fieldSelectorToAuthorizationAPI: = and == become In, != NotIn, each with its one value; a selector that did not
+ * parse sends nothing (the broader check, as kube says: requirements are ANDed, so dropping one only widens it).
+ */
+function fieldSelectorRequirements(a: Attributes): Record<string, unknown>[] {
+  if (a.fieldSelector === undefined || !('requirements' in a.fieldSelector)) return [];
+  return a.fieldSelector.requirements.map((r) => ({ key: r.field, operator: r.operator === '!=' ? 'NotIn' : 'In', values: [r.value] }));
+}
+
+const LABEL_OPERATORS: Record<string, string> = { '=': 'In', '==': 'In', in: 'In', '!=': 'NotIn', notin: 'NotIn', exists: 'Exists', '!': 'DoesNotExist' };
+
+/** labelSelectorToAuthorizationAPI: In, NotIn, Exists, DoesNotExist; Gt and Lt are dropped (a broader check). */
+function labelSelectorRequirements(a: Attributes): Record<string, unknown>[] {
+  if (a.labelSelector === undefined || !('requirements' in a.labelSelector)) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const r of a.labelSelector.requirements) {
+    const operator = LABEL_OPERATORS[r.operator];
+    if (operator === undefined) continue;
+    out.push({ key: r.key, operator, ...(r.values.length > 0 ? { values: [...r.values] } : {}) });
+  }
+  return out;
 }
 
 /** kube's WebhookAuthorizer. */

@@ -1,6 +1,8 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go (WithAuthorization) and
 // handlers/responsewriters/errors.go (Forbidden, forbiddenMessage).
 import { forbidden, internalError } from '../apimachinery/status.js';
+import { parseFieldSelector } from '../apimachinery/fields.js';
+import { parseLabelSelector } from '../apimachinery/labels.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
 import { requestInfoOf, userOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 
@@ -18,7 +20,18 @@ export function attributesOf(ctx: KubeContext): Attributes {
     resource: info.resource,
     subresource: info.subresource,
     name: info.name,
+    ...(info.fieldSelector !== undefined ? { fieldSelector: parsed(() => parseFieldSelector(info.fieldSelector!)) } : {}),
+    ...(info.labelSelector !== undefined ? { labelSelector: parsed(() => parseLabelSelector(info.labelSelector!)) } : {}),
   };
+}
+
+/** A selector parsed as WithAuthorization's GetAuthorizerAttributes does: its requirements, or why it did not parse. */
+function parsed<T>(parse: () => T[]): { requirements: T[] } | { error: string } {
+  try {
+    return { requirements: parse() };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }
 
 /** kube's forbiddenMessage, word for word. */

@@ -20,6 +20,12 @@ export interface RequestInfo {
   name: string;
   /** The path segments after the api prefix, group and version, as kube's Parts. */
   parts: string[];
+  /**
+   * The unparsed fieldSelector and labelSelector query parameters of a list, watch or deletecollection (not of a verb
+   * taken from the path), for authorization with selectors (KEP-4601, AuthorizeWithSelectors, on from 1.32).
+   */
+  fieldSelector?: string;
+  labelSelector?: string;
 }
 
 /**
@@ -52,6 +58,9 @@ const GROUPLESS_API_PREFIXES: ReadonlySet<string> = new Set(['api']);
 
 // Verbs that older clients put in the path (/api/v1/watch/..., /api/v1/proxy/...).
 const SPECIAL_VERBS: ReadonlySet<string> = new Set(['proxy', 'watch']);
+
+/** verbsWithSelectors: the verbs whose selectors authorization sees. */
+const VERBS_WITH_SELECTORS: ReadonlySet<string> = new Set(['list', 'watch', 'deletecollection']);
 // A proxy path's tail is the proxied URL, not a subresource.
 const SPECIAL_VERBS_NO_SUBRESOURCES: ReadonlySet<string> = new Set(['proxy']);
 // Lets /namespaces/{ns}/status be a subresource of the namespace while /namespaces/{ns}/pods is a resource.
@@ -114,9 +123,10 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   info.apiVersion = currentParts[0]!;
   currentParts = currentParts.slice(1);
 
-  // Selector authorization (not modelled here) ignores verbs taken from the path, so kube tracks it;
+  // Selector authorization ignores verbs taken from the path, so kube tracks it (verbViaPathPrefix);
   // the name-from-fieldSelector rule below does not depend on it.
-  if (SPECIAL_VERBS.has(currentParts[0]!)) {
+  const verbViaPathPrefix = SPECIAL_VERBS.has(currentParts[0]!);
+  if (verbViaPathPrefix) {
     if (currentParts.length < 2) {
       throw new RequestInfoError(
         'UNRESOLVABLE',
@@ -206,6 +216,15 @@ export function resolveRequestInfo(method: string, url: string): RequestInfo {
   // if there's no name on the request and we thought it was a delete before, then the actual verb is deletecollection
   if (info.name === '' && info.verb === 'delete') {
     info.verb = 'deletecollection';
+  }
+
+  // The selectors are read straight from the query: one that fails to decode into ListOptions above still counts.
+  if (!verbViaPathPrefix && VERBS_WITH_SELECTORS.has(info.verb)) {
+    const query = parseGoQuery(target.rawQuery);
+    const field = query.get('fieldSelector');
+    const label = query.get('labelSelector');
+    if (field !== undefined && field.length > 0) info.fieldSelector = field[0]!;
+    if (label !== undefined && label.length > 0) info.labelSelector = label[0]!;
   }
 
   return info;

@@ -112,3 +112,46 @@ test('union: an error is kept through no opinions and aggregated; an allow after
   assert.deepEqual(await authorizerUnion([broken, nothing]).authorize(getPods), { decision: 'noOpinion', reason: '', error: 'down' });
   assert.deepEqual(await authorizerUnion([broken, yes]).authorize(getPods), { decision: 'allow', reason: 'fine' });
 });
+
+describe('selectors sent (KEP-4601, fieldSelectorToAuthorizationAPI / labelSelectorToAuthorizationAPI)', () => {
+  const list: Attributes = { ...getPods, verb: 'list', name: '' };
+  const CASES: { name: string; attrs: Partial<Attributes>; want: unknown }[] = [
+    {
+      name: 'field = and != become In and NotIn; labels In, NotIn, Exists, DoesNotExist; Gt dropped',
+      attrs: {
+        fieldSelector: { requirements: [{ field: 'spec.nodeName', operator: '=', value: 'n1' }, { field: 'status.phase', operator: '!=', value: 'Failed' }] },
+        labelSelector: {
+          requirements: [
+            { key: 'app', operator: 'in', values: ['a', 'b'] },
+            { key: 'canary', operator: '!', values: [] },
+            { key: 'env', operator: '==', values: ['prod'] },
+            { key: 'tier', operator: 'gt', values: ['2'] },
+            { key: 'x', operator: 'exists', values: [] },
+          ],
+        },
+      },
+      want: {
+        namespace: 'dev',
+        verb: 'list',
+        version: 'v1',
+        resource: 'pods',
+        fieldSelector: { requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['n1'] }, { key: 'status.phase', operator: 'NotIn', values: ['Failed'] }] },
+        labelSelector: {
+          requirements: [
+            { key: 'app', operator: 'In', values: ['a', 'b'] },
+            { key: 'canary', operator: 'DoesNotExist' },
+            { key: 'env', operator: 'In', values: ['prod'] },
+            { key: 'x', operator: 'Exists' },
+          ],
+        },
+      },
+    },
+    { name: 'a selector that did not parse is not sent', attrs: { fieldSelector: { error: 'bad' }, labelSelector: { error: 'bad' } }, want: { namespace: 'dev', verb: 'list', version: 'v1', resource: 'pods' } },
+    { name: 'only Gt: nothing left, nothing sent', attrs: { labelSelector: { requirements: [{ key: 'tier', operator: 'gt', values: ['2'] }] } }, want: { namespace: 'dev', verb: 'list', version: 'v1', resource: 'pods' } },
+  ];
+  for (const c of CASES) {
+    test(c.name, () => {
+      assert.deepEqual(subjectAccessReviewSpec({ ...list, ...c.attrs }).resourceAttributes, c.want);
+    });
+  }
+});
