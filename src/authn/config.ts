@@ -29,6 +29,8 @@ import { loopbackAuthenticator } from './loopback.js';
 import type { ServiceAccountPublicKey } from './serviceaccount/keys.js';
 import { LEGACY_ISSUER, legacyTokenValidator } from './serviceaccount/legacy.js';
 import type { ServiceAccountTokenGetter } from './serviceaccount/token-getter.js';
+import type { WebhookClient } from './webhook/client.js';
+import { cachedWebhookTokenAuthenticator, type TokenWebhookVersion } from './webhook/token.js';
 
 /** The audiences kubeadm's default --service-account-issuer implies. */
 export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
@@ -49,6 +51,15 @@ export interface AuthenticationConfig {
   apiAudiences: readonly string[];
   /** ServiceAccount tokens: --service-account-key-file, --service-account-issuer, --service-account-lookup, and the store they are checked against. */
   serviceAccounts?: ServiceAccountAuthentication;
+  /** --authentication-token-webhook-*: the client for the webhook's kubeconfig, the TokenReview version, the cache TTL. */
+  tokenWebhook?: TokenWebhookAuthentication;
+}
+
+/** What the webhook token authenticator needs; the implicit audiences are the API audiences. */
+export interface TokenWebhookAuthentication {
+  client: WebhookClient;
+  version: TokenWebhookVersion;
+  cacheTtlMs: number;
 }
 
 /** What the two ServiceAccount token authenticators need. */
@@ -77,6 +88,7 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
     ...(sa ? [jwtTokenAuthenticator({ name: 'serviceaccount-legacy', issuers: [LEGACY_ISSUER], keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: legacyTokenValidator(sa.lookup, sa.getter) })] : []),
     ...(sa && sa.issuers.length > 0 ? [jwtTokenAuthenticator({ name: 'serviceaccount', issuers: sa.issuers, keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: boundTokenValidator(sa.getter) })] : []),
     ...(config.bootstrapTokenSecrets ? [audienceAgnostic(bootstrapTokenAuthenticator({ secrets: config.bootstrapTokenSecrets }), config.apiAudiences)] : []),
+    ...(config.tokenWebhook ? [cachedWebhookTokenAuthenticator({ ...config.tokenWebhook, implicitAudiences: config.apiAudiences })] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [

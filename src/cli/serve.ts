@@ -24,6 +24,9 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'basic-auth-file', type: 'string', help: 'static passwords, CSV password,user,uid,"group1,group2" (default: the PKI folder\'s basic-auth-file.csv)' },
   { name: 'anonymous-auth', type: 'boolean', default: 'true', help: 'requests with no credentials are system:anonymous; false makes them 401' },
   { name: 'enable-bootstrap-token-auth', type: 'boolean', default: 'false', help: "Enable to allow secrets of type 'bootstrap.kubernetes.io/token' in the 'kube-system' namespace to be used for TLS bootstrapping authentication." },
+  { name: 'authentication-token-webhook-config-file', type: 'string', help: 'File with webhook configuration for token authentication in kubeconfig format. The API server will query the remote service to determine authentication for bearer tokens.' },
+  { name: 'authentication-token-webhook-version', type: 'string', default: 'v1beta1', help: 'The API version of the authentication.k8s.io TokenReview to send to and expect from the webhook.' },
+  { name: 'authentication-token-webhook-cache-ttl', type: 'string', default: '2m0s', help: 'The duration to cache responses from the webhook token authenticator.' },
   { name: 'authorization-mode', type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: `comma list of ${AUTHORIZATION_MODES.join(', ')}` },
   { name: 'policy-dir', type: 'string', default: 'policies', help: 'folder of RBAC objects as Kubernetes YAML (*.yaml, *.yml, *.json), watched; the default is skipped when it does not exist' },
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
@@ -80,6 +83,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     ...serviceAccountFlags(values),
+    ...tokenWebhookFlags(values),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
@@ -123,6 +127,23 @@ async function policyPaths(values: Record<string, unknown>): Promise<string[]> {
   if (given !== undefined || existsSync(dir)) paths.push(dir);
   for (const file of listFlag(values, 'rbac-file')) paths.push(resolve(file));
   return paths;
+}
+
+/** The --authentication-token-webhook-* flags, as startServer's options. */
+function tokenWebhookFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
+  const ttlText = stringFlag(values, 'authentication-token-webhook-cache-ttl');
+  let ttlMs: number | undefined;
+  if (ttlText !== undefined) {
+    const parsed = parseGoDuration(ttlText);
+    if ('error' in parsed) throw new ConfigError({ file: '--authentication-token-webhook-cache-ttl', reason: `invalid argument ${JSON.stringify(ttlText)} for "--authentication-token-webhook-cache-ttl" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
+    ttlMs = Number(parsed.ns) / 1e6;
+  }
+  const file = stringFlag(values, 'authentication-token-webhook-config-file');
+  return {
+    ...(file !== undefined ? { authenticationTokenWebhookConfigFile: resolve(file) } : {}),
+    ...optional('authenticationTokenWebhookVersion', stringFlag(values, 'authentication-token-webhook-version')),
+    ...(ttlMs !== undefined ? { authenticationTokenWebhookCacheTtlMs: ttlMs } : {}),
+  };
 }
 
 /** The --service-account-* flags, as startServer's options. */

@@ -17,6 +17,7 @@ import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
 import { parseCertificateBundle } from './tls.js';
+import { completeTokenWebhook, type TokenWebhookConfig } from './token-webhook.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
 export interface CompletedConfig {
@@ -37,6 +38,8 @@ export interface CompletedConfig {
   enableBootstrapTokenAuth: boolean;
   apiAudiences: readonly string[];
   serviceAccounts: ServiceAccountConfig;
+  /** --authentication-token-webhook-*: the webhook's kubeconfig, read and checked at start. */
+  tokenWebhook: TokenWebhookConfig | undefined;
   authorizationModes: AuthorizationMode[];
   policyPaths: readonly string[];
   bootstrapPolicy: boolean;
@@ -79,6 +82,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
   const serviceAccounts = await completeServiceAccounts(options, pki);
+  const tokenWebhook = await completeTokenWebhook(options);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
@@ -94,6 +98,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     // kube: "defaults to a single element list containing the issuer URL" (in fact every issuer), also when empty.
     apiAudiences: options.apiAudiences !== undefined && options.apiAudiences.length > 0 ? options.apiAudiences : serviceAccounts.issuers,
     serviceAccounts,
+    tokenWebhook,
     enableBootstrapTokenAuth: options.enableBootstrapTokenAuth === true,
     authorizationModes,
     policyPaths: options.policyPaths ?? [],

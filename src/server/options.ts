@@ -1,4 +1,5 @@
 // startServer's options: what kube-apiserver takes as flags (cmd/kube-apiserver/app/options), as one typed record.
+import type { Backoff } from '../authn/webhook/client.js';
 import type { Pki } from '../pki/index.js';
 import type { LogFormat, Logger } from '../util/log.js';
 
@@ -51,6 +52,14 @@ export interface StartServerOptions {
   serviceAccountJwksUri?: string;
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system authenticate. Default false. */
   enableBootstrapTokenAuth?: boolean;
+  /** --authentication-token-webhook-config-file: a kubeconfig naming the TokenReview webhook; absent turns it off. */
+  authenticationTokenWebhookConfigFile?: string;
+  /** --authentication-token-webhook-version: v1 or v1beta1. Default v1beta1, as kube's. */
+  authenticationTokenWebhookVersion?: string;
+  /** --authentication-token-webhook-cache-ttl, in ms. Default 2m. */
+  authenticationTokenWebhookCacheTtlMs?: number;
+  /** kube's Config.WebhookRetryBackoff (no flag): the webhook's retries. Default 500ms x1.5, jitter 0.2, 5 calls. */
+  webhookRetryBackoff?: Backoff;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */

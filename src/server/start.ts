@@ -16,6 +16,7 @@ import type { StartServerOptions } from './options.js';
 import { rbacStoreOf } from './rbac-store.js';
 import { issuerDiscoveryConfig, storeTokenGetter, tokenRequestConfig } from './service-accounts.js';
 import { serviceAccountAccess, type InClusterFiles, type ServiceAccountTokenOptions } from './service-account-tokens.js';
+import { tokenWebhookAuthentication } from './token-webhook.js';
 import { openUserTables } from './user-tables.js';
 
 export type { StartServerOptions } from './options.js';
@@ -71,6 +72,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       apiAudiences: config.apiAudiences,
       serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter },
       ...(config.enableBootstrapTokenAuth ? { bootstrapTokenSecrets: getter } : {}),
+      ...(config.tokenWebhook ? { tokenWebhook: tokenWebhookAuthentication(config.tokenWebhook) } : {}),
     });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });

@@ -117,3 +117,30 @@ test('newAuthenticator: 401s carry kube 1.18\'s basic-auth challenge only while 
   assert.deepEqual(on.challengeHeaders, { 'WWW-Authenticate': 'Basic realm="kubernetes-master"' });
   assert.deepEqual(off.challengeHeaders, {});
 });
+
+test('newAuthenticator: the token webhook is last in the token union, asked only about tokens nothing before it knows', async () => {
+  const { tokens, passwords } = tables();
+  const asked: string[] = [];
+  const client = {
+    url: 'https://hook.example/authn',
+    async post(body: unknown) {
+      const token = (body as { spec: { token: string } }).spec.token;
+      asked.push(token);
+      return { status: 200, body: { status: token === 'hooked' ? { authenticated: true, user: { username: 'hook-user', groups: ['h'] } } : { authenticated: false } } };
+    },
+  };
+  const authn = newAuthenticator({ anonymous: true, tokenSources: [{ current: tokens }], passwordSources: [{ current: passwords }], apiAudiences: ['api'], tokenWebhook: { client, version: 'v1', cacheTtlMs: 0 } });
+  const as = (token: string) => authn.requestAuthenticator.authenticate({ headers: { authorization: `Bearer ${token}` }, peerCertificates: [] });
+  assert.deepEqual(await as('good-token'), { ok: true, authenticator: 'token-file', user: { name: 'token-user', uid: 't1', groups: ['tokens', 'system:authenticated'], extra: {} }, audiences: ['api'] });
+  assert.deepEqual(asked, []);
+  assert.deepEqual(await as('hooked'), { ok: true, authenticator: 'webhook', user: { name: 'hook-user', uid: '', groups: ['h', 'system:authenticated'], extra: {} }, audiences: ['api'] });
+  assert.deepEqual(await as('unknown'), { ok: false, reason: 'invalid bearer token', errors: ['invalid bearer token', 'invalid bearer token'] });
+  assert.deepEqual(asked, ['hooked', 'unknown']);
+});
+
+test('newAuthenticator: the token webhook alone turns the bearer path on', async () => {
+  const client = { url: 'https://hook.example/', post: async () => ({ status: 200, body: { status: { authenticated: true, user: { username: 'only-hook' } } } }) };
+  const authn = newAuthenticator({ anonymous: false, tokenSources: [], passwordSources: [], apiAudiences: [], tokenWebhook: { client, version: 'v1beta1', cacheTtlMs: 0 } });
+  const result = await authn.requestAuthenticator.authenticate({ headers: { authorization: 'Bearer x' }, peerCertificates: [] });
+  assert.equal(result?.ok && result.user.name, 'only-hook');
+});

@@ -1,0 +1,297 @@
+// A webhook client as kube-apiserver builds one from a kubeconfig, for the token authenticator (and later the
+// authorizer). Sources (k8s.io/apiserver v0.34.4, k8s.io/client-go v0.34.4, k8s.io/apimachinery v0.34.4):
+//   apiserver pkg/util/webhook/webhook.go      LoadKubeconfig (30 s timeout), WithExponentialBackoff, DefaultShouldRetry,
+//                                              DefaultRetryBackoffWithInitialDelay
+//   client-go rest/request.go                  transformResponse, newUnstructuredResponseError, isTextResponse,
+//                                              retryAfterSeconds; rest/with_retry.go IsNextRetry/checkWait (Retry-After)
+//   apimachinery pkg/api/errors/errors.go      NewGenericServerResponse, SuggestsClientDelay
+//   apimachinery pkg/util/wait/backoff.go      ExponentialBackoffWithContext, Backoff.Step, Jitter
+// The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { goQuote } from '../../apimachinery/validation.js';
+
+/** What the client needs of a kubeconfig's current context (src/kubeconfig's ClientConfig has this shape). */
+export interface WebhookClientConfig {
+  server: string;
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+/** kube's wait.Backoff: the first delay (ms), its growth, the jitter, and how many calls in all. */
+export interface Backoff {
+  durationMs: number;
+  factor: number;
+  jitter: number;
+  steps: number;
+}
+
+/** kube's DefaultRetryBackoffWithInitialDelay(500ms), which both webhooks use. */
+export const DEFAULT_RETRY_BACKOFF: Readonly<Backoff> = Object.freeze({ durationMs: 500, factor: 1.5, jitter: 0.2, steps: 5 });
+/** LoadKubeconfig's defaultRequestTimeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** client-go's Request.maxRetries: retries of an answer carrying Retry-After, before the webhook's own backoff. */
+const CLIENT_GO_MAX_RETRIES = 10;
+/** client-go's maxUnstructuredResponseTextBytes. */
+const MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES = 2048;
+
+/** A 2xx answer: its status and its JSON body. */
+export interface WebhookResponse {
+  status: number;
+  body: unknown;
+}
+
+/** metav1.StatusReason values the retry decision and callers look at. */
+export type StatusReason = 'Unknown' | 'InternalError' | 'Timeout' | 'ServerTimeout' | 'TooManyRequests' | 'ServiceUnavailable' | 'NotFound' | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotAcceptable' | 'UnsupportedMediaType' | 'MethodNotAllowed' | 'Invalid' | 'AlreadyExists' | 'Conflict' | (string & {});
+
+/** A failed call, with client-go's error text as its message. */
+export class WebhookCallError extends Error {
+  /** The answer's status code, absent for a transport error. */
+  readonly status: number | undefined;
+  /** The StatusError's reason, absent for a transport error. */
+  readonly reason: StatusReason | undefined;
+  /** details.retryAfterSeconds of the StatusError. */
+  readonly retryAfterSeconds: number;
+  /** utilnet.IsConnectionReset. */
+  readonly connectionReset: boolean;
+  constructor(message: string, opts: { status?: number; reason?: StatusReason; retryAfterSeconds?: number; connectionReset?: boolean } = {}) {
+    super(message);
+    this.name = 'WebhookCallError';
+    this.status = opts.status;
+    this.reason = opts.reason;
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? 0;
+    this.connectionReset = opts.connectionReset ?? false;
+  }
+}
+
+/** kube's DefaultShouldRetry: connection reset, InternalError, Timeout, TooManyRequests, or an answer that asks for a delay. */
+export function defaultShouldRetry(err: unknown): boolean {
+  if (!(err instanceof WebhookCallError)) return false;
+  if (err.connectionReset) return true;
+  if (err.reason === 'InternalError' || err.reason === 'Timeout' || err.reason === 'TooManyRequests') return true;
+  // SuggestsClientDelay: ServerTimeout, or any StatusError with details.retryAfterSeconds > 0.
+  return err.reason !== undefined && (err.reason === 'ServerTimeout' || err.retryAfterSeconds > 0);
+}
+
+export interface WebhookClientOptions {
+  backoff?: Backoff;
+  timeoutMs?: number;
+  /** Waits between attempts; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** rand.Float64 for the jitter. */
+  random?: () => number;
+  shouldRetry?: (err: unknown) => boolean;
+}
+
+export interface WebhookClient {
+  /** POSTs body to the kubeconfig's server URL with kube's backoff; resolves to the 2xx answer or rejects with the last error. */
+  post(body: unknown): Promise<WebhookResponse>;
+  /** The server URL, for log lines. */
+  readonly url: string;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** The delays wait.ExponentialBackoffWithContext sleeps between attempts (steps - 1 of them). */
+export function backoffDelays(backoff: Backoff, random: () => number = Math.random): number[] {
+  const delays: number[] = [];
+  let duration = backoff.durationMs;
+  for (let steps = backoff.steps; steps > 1; steps--) {
+    // Backoff.Step: the jittered current duration; the next one grows by factor (jitter is not cumulative).
+    const jitter = backoff.jitter > 0 ? backoff.jitter : 0;
+    delays.push(jitter > 0 ? duration + random() * jitter * duration : duration);
+    if (backoff.factor !== 0) duration *= backoff.factor;
+  }
+  return delays;
+}
+
+/** A client for one webhook: a kubeconfig's server, CA and credentials. */
+export function webhookClient(config: WebhookClientConfig, options: WebhookClientOptions = {}): WebhookClient {
+  const backoff = options.backoff ?? DEFAULT_RETRY_BACKOFF;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const url = new URL(config.server);
+  return {
+    url: url.toString(),
+    async post(body) {
+      const payload = Buffer.from(JSON.stringify(body));
+      // webhook.WithExponentialBackoff: call, retry while shouldRetry, and give back the last error.
+      const delays = backoffDelays(backoff, random);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await postWithClientRetries(url, config, payload, timeoutMs, sleep);
+        } catch (err) {
+          if (!shouldRetry(err) || attempt >= delays.length) throw err;
+          await sleep(delays[attempt]!);
+        }
+      }
+    },
+  };
+}
+
+/** client-go's Request.Do: an answer of 429 or 5xx with an integer Retry-After is retried after that many seconds, 10 times at most. */
+async function postWithClientRetries(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<WebhookResponse> {
+  for (let retries = 0; ; retries++) {
+    const answer = await postOnce(url, config, payload, timeoutMs);
+    const retryAfter = retryAfterSeconds(answer.headers['retry-after']);
+    if ((answer.status === 429 || answer.status >= 500) && retryAfter !== undefined && retries < CLIENT_GO_MAX_RETRIES) {
+      await sleep(retryAfter * 1000);
+      continue;
+    }
+    return transformResponse(answer);
+  }
+}
+
+interface RawAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+function postOnce(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number): Promise<RawAnswer> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': String(payload.length), 'User-Agent': 'kube-auth-mock' };
+  if (config.token) headers.Authorization = `Bearer ${config.token}`;
+  else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  const https = url.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const goUrl = url.toString();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: WebhookCallError): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(err);
+    };
+    const req = send(url, {
+      method: 'POST',
+      headers,
+      ...(https ? { ...(config.caPem ? { ca: config.caPem } : {}), ...(config.certPem ? { cert: config.certPem } : {}), ...(config.keyPem ? { key: config.keyPem } : {}) } : {}),
+      agent: false,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+      res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
+    });
+    // http.Client.Timeout covers the whole exchange; Go's text for it.
+    const timer = setTimeout(() => {
+      fail(new WebhookCallError(`Post ${goQuote(goUrl)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`));
+      req.destroy();
+    }, timeoutMs);
+    timer.unref();
+    req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
+    req.end(payload);
+  });
+}
+
+/** Go's *url.Error for a failed POST: `Post "URL": <net or tls error>`, with Node's error codes mapped to Go's texts. */
+function transportError(goUrl: string, url: URL, err: NodeJS.ErrnoException): WebhookCallError {
+  const hostPort = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  const prefix = `Post ${goQuote(goUrl)}: `;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return new WebhookCallError(`${prefix}dial tcp ${hostPort}: connect: connection refused`);
+    case 'ECONNRESET':
+      return new WebhookCallError(`${prefix}read tcp ${hostPort}: read: connection reset by peer`, { connectionReset: true });
+    case 'ENOTFOUND':
+      return new WebhookCallError(`${prefix}dial tcp: lookup ${url.hostname}: no such host`);
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate signed by unknown authority`);
+    case 'CERT_HAS_EXPIRED':
+      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate has expired or is not yet valid`);
+    default:
+      return new WebhookCallError(`${prefix}${err.message}`, { connectionReset: /ECONNRESET|socket hang up/.test(err.message) });
+  }
+}
+
+function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  // strconv.Atoi: an optional sign and decimal digits.
+  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number.parseInt(text, 10) : undefined;
+}
+
+function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase();
+}
+
+/** client-go's transformResponse and Result.Into for a JSON webhook. */
+function transformResponse(answer: RawAnswer): WebhookResponse {
+  const contentType = answer.headers['content-type'];
+  if (answer.status < 200 || answer.status > 206) throw responseError(answer, contentType);
+  if (answer.body.length === 0) throw new WebhookCallError(`0-length response with status code: ${answer.status} and content type: ${contentType ?? ''}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.body.toString('utf8'));
+  } catch (err) {
+    throw new WebhookCallError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  return { status: answer.status, body };
+}
+
+/** Result.Error: a metav1.Status in the body speaks for itself; otherwise newUnstructuredResponseError's generic text. */
+function responseError(answer: RawAnswer, contentType: string | undefined): WebhookCallError {
+  const media = mediaType(contentType);
+  const retryAfter = retryAfterSeconds(answer.headers['retry-after']) ?? 0;
+  if (answer.body.length > 0 && media !== undefined && !media.startsWith('text/')) {
+    const status = parseStatus(answer.body);
+    if (status) return status;
+  }
+  // isTextResponse: no Content-Type, or text/*; anything else is "unknown".
+  const text = media === undefined || media.startsWith('text/') ? answer.body.subarray(0, MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES).toString('utf8').trim() : 'unknown';
+  const { reason, message } = genericServerResponse(answer.status, text);
+  return new WebhookCallError(message, { status: answer.status, reason, retryAfterSeconds: retryAfter });
+}
+
+/** errors.FromObject for a metav1.Status with status Failure. */
+function parseStatus(body: Buffer): WebhookCallError | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null) return undefined;
+  const s = doc as { kind?: unknown; status?: unknown; message?: unknown; reason?: unknown; code?: unknown; details?: { retryAfterSeconds?: unknown } };
+  if (s.kind !== 'Status' || s.status !== 'Failure') return undefined;
+  return new WebhookCallError(typeof s.message === 'string' ? s.message : '', {
+    ...(typeof s.code === 'number' ? { status: s.code } : {}),
+    reason: typeof s.reason === 'string' ? s.reason : '',
+    retryAfterSeconds: typeof s.details?.retryAfterSeconds === 'number' ? s.details.retryAfterSeconds : 0,
+  });
+}
+
+/** apimachinery's NewGenericServerResponse for a POST with no resource (the webhook's): reason and message by code. */
+export function genericServerResponse(code: number, serverMessage: string): { reason: StatusReason; message: string } {
+  switch (code) {
+    case 409: return { reason: 'AlreadyExists', message: 'the server reported a conflict' };
+    case 404: return { reason: 'NotFound', message: 'the server could not find the requested resource' };
+    case 400: return { reason: 'BadRequest', message: 'the server rejected our request for an unknown reason' };
+    case 401: return { reason: 'Unauthorized', message: 'the server has asked for the client to provide credentials' };
+    case 403: return { reason: 'Forbidden', message: serverMessage };
+    case 406: return { reason: 'NotAcceptable', message: serverMessage.length === 0 || serverMessage === 'unknown' ? 'the server was unable to respond with a content type that the client supports' : serverMessage };
+    case 415: return { reason: 'UnsupportedMediaType', message: serverMessage };
+    case 405: return { reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' };
+    case 422: return { reason: 'Invalid', message: 'the server rejected our request due to an error in our request' };
+    case 503: return { reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
+    case 504: return { reason: 'Timeout', message: 'the server was unable to return a response in the time allotted, but may still be processing the request' };
+    case 429: return { reason: 'TooManyRequests', message: 'the server has received too many requests and has asked us to try again later' };
+    default:
+      if (code >= 500) return { reason: 'InternalError', message: `an error on the server (${goQuote(serverMessage)}) has prevented the request from succeeding` };
+      return { reason: 'Unknown', message: `the server responded with the status code ${code} but did not return more information` };
+  }
+}
