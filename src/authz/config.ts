@@ -13,7 +13,7 @@ import type { Authorizer, RuleResolver, RulesResult } from './types.js';
 import { authorizerUnion } from './union.js';
 
 /** The --authorization-mode values this build serves, in kube's spelling and in the order of kube's AuthorizationModeChoices. */
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
+export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Webhook', 'RBAC'] as const;
 
 /** One --authorization-mode value. */
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
@@ -25,14 +25,17 @@ export const DEFAULT_AUTHORIZATION_MODE: AuthorizationMode = 'RBAC';
  * Parses a comma list such as "RBAC,AlwaysDeny" into modes, with the checks and messages of kube's
  * BuiltInAuthorizationOptions.Validate: every error found, joined as utilerrors.NewAggregate joins them.
  */
-export function parseAuthorizationModes(value: string): AuthorizationMode[] {
+export function parseAuthorizationModes(value: string, files: { webhookConfigFile?: string } = {}): AuthorizationMode[] {
   // pflag's StringSlice: an empty value is no modes at all. Spaces around a name are forgiven (kube's are not).
   const modes = value === '' ? [] : value.split(',').map((m) => m.trim());
   const errors: string[] = [];
+  const webhookFile = files.webhookConfigFile ?? '';
   if (modes.length === 0) errors.push('at least one authorization-mode must be passed');
   for (const mode of modes) {
     if (!isAuthorizationMode(mode)) errors.push(`authorization-mode ${goQuote(mode)} is not a valid mode`);
+    if (mode === 'Webhook' && webhookFile === '') errors.push("authorization-mode Webhook's authorization config file not passed");
   }
+  if (webhookFile !== '' && !modes.includes('Webhook')) errors.push('cannot specify --authorization-webhook-config-file without mode Webhook');
   if (new Set(modes).size !== modes.length) errors.push(`authorization-mode [${modes.map(goQuote).join(' ')}] has mode specified more than once`);
   if (errors.length > 0) throw new ConfigError({ file: '--authorization-mode', reason: aggregateMessage(errors), code: 'FLAG_INVALID' });
   return modes as AuthorizationMode[];
@@ -47,6 +50,8 @@ export interface AuthorizationConfig {
   modes: readonly AuthorizationMode[];
   /** The RBAC authorizer over the live policy; required when modes include RBAC. */
   rbac?: Authorizer & RuleResolver;
+  /** The webhook authorizer (--authorization-webhook-config-file); required when modes include Webhook. */
+  webhook?: Authorizer & RuleResolver;
 }
 
 /** What Config.New gives the server: the authorizer union and the union of rule resolvers (SelfSubjectRulesReview). */
@@ -66,6 +71,9 @@ export function newAuthorizer(config: AuthorizationConfig): AuthorizerUnion {
       case 'RBAC':
         if (config.rbac === undefined) throw new Error('RBAC mode needs the RBAC authorizer');
         return config.rbac;
+      case 'Webhook':
+        if (config.webhook === undefined) throw new Error('Webhook mode needs the webhook authorizer');
+        return config.webhook;
     }
   });
   return {

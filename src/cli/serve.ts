@@ -27,6 +27,10 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'authentication-token-webhook-config-file', type: 'string', help: 'File with webhook configuration for token authentication in kubeconfig format. The API server will query the remote service to determine authentication for bearer tokens.' },
   { name: 'authentication-token-webhook-version', type: 'string', default: 'v1beta1', help: 'The API version of the authentication.k8s.io TokenReview to send to and expect from the webhook.' },
   { name: 'authentication-token-webhook-cache-ttl', type: 'string', default: '2m0s', help: 'The duration to cache responses from the webhook token authenticator.' },
+  { name: 'authorization-webhook-config-file', type: 'string', help: "File with webhook configuration in kubeconfig format, used with --authorization-mode=Webhook. The API server will query the remote service to determine access on the API server's secure port." },
+  { name: 'authorization-webhook-version', type: 'string', default: 'v1beta1', help: 'The API version of the authorization.k8s.io SubjectAccessReview to send to and expect from the webhook.' },
+  { name: 'authorization-webhook-cache-authorized-ttl', type: 'string', default: '5m0s', help: "The duration to cache 'authorized' responses from the webhook authorizer." },
+  { name: 'authorization-webhook-cache-unauthorized-ttl', type: 'string', default: '30s', help: "The duration to cache 'unauthorized' responses from the webhook authorizer." },
   { name: 'authorization-mode', type: 'string', default: DEFAULT_AUTHORIZATION_MODE, help: `comma list of ${AUTHORIZATION_MODES.join(', ')}` },
   { name: 'policy-dir', type: 'string', default: 'policies', help: 'folder of RBAC objects as Kubernetes YAML (*.yaml, *.yml, *.json), watched; the default is skipped when it does not exist' },
   { name: 'rbac-file', type: 'string', multiple: true, help: 'a file of RBAC objects as Kubernetes YAML, watched' },
@@ -83,7 +87,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     ...serviceAccountFlags(values),
-    ...tokenWebhookFlags(values),
+    ...webhookFlags(values),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
@@ -129,20 +133,30 @@ async function policyPaths(values: Record<string, unknown>): Promise<string[]> {
   return paths;
 }
 
-/** The --authentication-token-webhook-* flags, as startServer's options. */
-function tokenWebhookFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
-  const ttlText = stringFlag(values, 'authentication-token-webhook-cache-ttl');
-  let ttlMs: number | undefined;
-  if (ttlText !== undefined) {
-    const parsed = parseGoDuration(ttlText);
-    if ('error' in parsed) throw new ConfigError({ file: '--authentication-token-webhook-cache-ttl', reason: `invalid argument ${JSON.stringify(ttlText)} for "--authentication-token-webhook-cache-ttl" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
-    ttlMs = Number(parsed.ns) / 1e6;
-  }
-  const file = stringFlag(values, 'authentication-token-webhook-config-file');
+/** A duration flag in milliseconds, with pflag's wording for a bad one; undefined when not given. */
+function durationFlagMs(values: Record<string, unknown>, name: string): number | undefined {
+  const text = stringFlag(values, name);
+  if (text === undefined) return undefined;
+  const parsed = parseGoDuration(text);
+  if ('error' in parsed) throw new ConfigError({ file: `--${name}`, reason: `invalid argument ${JSON.stringify(text)} for "--${name}" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
+  return Number(parsed.ns) / 1e6;
+}
+
+/** The --authentication-token-webhook-* and --authorization-webhook-* flags, as startServer's options. */
+function webhookFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
+  const tokenTtl = durationFlagMs(values, 'authentication-token-webhook-cache-ttl');
+  const authorizedTtl = durationFlagMs(values, 'authorization-webhook-cache-authorized-ttl');
+  const unauthorizedTtl = durationFlagMs(values, 'authorization-webhook-cache-unauthorized-ttl');
+  const tokenFile = stringFlag(values, 'authentication-token-webhook-config-file');
+  const authzFile = stringFlag(values, 'authorization-webhook-config-file');
   return {
-    ...(file !== undefined ? { authenticationTokenWebhookConfigFile: resolve(file) } : {}),
+    ...(tokenFile !== undefined ? { authenticationTokenWebhookConfigFile: resolve(tokenFile) } : {}),
     ...optional('authenticationTokenWebhookVersion', stringFlag(values, 'authentication-token-webhook-version')),
-    ...(ttlMs !== undefined ? { authenticationTokenWebhookCacheTtlMs: ttlMs } : {}),
+    ...(tokenTtl !== undefined ? { authenticationTokenWebhookCacheTtlMs: tokenTtl } : {}),
+    ...(authzFile !== undefined ? { authorizationWebhookConfigFile: resolve(authzFile) } : {}),
+    ...optional('authorizationWebhookVersion', stringFlag(values, 'authorization-webhook-version')),
+    ...(authorizedTtl !== undefined ? { authorizationWebhookCacheAuthorizedTtlMs: authorizedTtl } : {}),
+    ...(unauthorizedTtl !== undefined ? { authorizationWebhookCacheUnauthorizedTtlMs: unauthorizedTtl } : {}),
   };
 }
 
@@ -151,14 +165,9 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
   // kube's StringArray: repeated, never split on commas.
   const issuers = Array.isArray(values['service-account-issuer']) ? (values['service-account-issuer'] as string[]) : [];
   const keyFiles = listFlag(values, 'service-account-key-file');
-  const maxExpiration = stringFlag(values, 'service-account-max-token-expiration');
-  let maxSeconds: number | undefined;
-  if (maxExpiration !== undefined) {
-    const parsed = parseGoDuration(maxExpiration);
-    if ('error' in parsed) throw new ConfigError({ file: '--service-account-max-token-expiration', reason: `invalid argument ${JSON.stringify(maxExpiration)} for "--service-account-max-token-expiration" flag: ${parsed.error}`, code: 'FLAG_INVALID' });
-    // Fractions kept: 0.5s is not "no limit" but under kube's 1 hour minimum.
-    maxSeconds = Number(parsed.ns) / 1e9;
-  }
+  // Fractions kept: 0.5s is not "no limit" but under kube's 1 hour minimum.
+  const maxMs = durationFlagMs(values, 'service-account-max-token-expiration');
+  const maxSeconds = maxMs === undefined ? undefined : maxMs / 1000;
   return {
     ...(issuers.length > 0 ? { serviceAccountIssuers: issuers } : {}),
     ...(keyFiles.length > 0 ? { serviceAccountKeyFiles: keyFiles.map((f) => resolve(f)) } : {}),

@@ -17,6 +17,7 @@ import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
 import { parseCertificateBundle } from './tls.js';
+import { completeAuthorizationWebhook, type AuthorizationWebhookConfig } from './authorization-webhook.js';
 import { completeTokenWebhook, type TokenWebhookConfig } from './token-webhook.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
@@ -40,6 +41,7 @@ export interface CompletedConfig {
   serviceAccounts: ServiceAccountConfig;
   /** --authentication-token-webhook-*: the webhook's kubeconfig, read and checked at start. */
   tokenWebhook: TokenWebhookConfig | undefined;
+  authorizationWebhook: AuthorizationWebhookConfig | undefined;
   authorizationModes: AuthorizationMode[];
   policyPaths: readonly string[];
   bootstrapPolicy: boolean;
@@ -58,7 +60,7 @@ async function readPem(file: string, what: string): Promise<string> {
 /** Checks and defaults the options and loads the PKI, the serving pair and the client CA; throws naming the flag or file that is wrong. */
 export async function completeConfig(options: StartServerOptions): Promise<CompletedConfig> {
   const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
-  const authorizationModes = parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE);
+  const authorizationModes = parseAuthorizationModes(options.authorizationMode ?? DEFAULT_AUTHORIZATION_MODE, { ...(options.authorizationWebhookConfigFile !== undefined ? { webhookConfigFile: options.authorizationWebhookConfigFile } : {}) });
   const jwksProblem = options.serviceAccountJwksUri ? jwksUriProblem(options.serviceAccountJwksUri) : undefined;
   if (jwksProblem !== undefined) throw new ConfigError({ file: '--service-account-jwks-uri', reason: jwksProblem, code: 'FLAG_INVALID' });
   // Parse the bootstrap policy while the PKI's keys are generated on other threads (it is cached per process).
@@ -83,6 +85,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
 
   const serviceAccounts = await completeServiceAccounts(options, pki);
   const tokenWebhook = await completeTokenWebhook(options);
+  const authorizationWebhook = await completeAuthorizationWebhook(options);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
@@ -99,6 +102,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     apiAudiences: options.apiAudiences !== undefined && options.apiAudiences.length > 0 ? options.apiAudiences : serviceAccounts.issuers,
     serviceAccounts,
     tokenWebhook,
+    authorizationWebhook,
     enableBootstrapTokenAuth: options.enableBootstrapTokenAuth === true,
     authorizationModes,
     policyPaths: options.policyPaths ?? [],

@@ -58,6 +58,14 @@ export interface StartServerOptions {
   authenticationTokenWebhookVersion?: string;
   /** --authentication-token-webhook-cache-ttl, in ms. Default 2m. */
   authenticationTokenWebhookCacheTtlMs?: number;
+  /** --authorization-webhook-config-file: a kubeconfig naming the SubjectAccessReview webhook, with --authorization-mode Webhook. */
+  authorizationWebhookConfigFile?: string;
+  /** --authorization-webhook-version: v1 or v1beta1. Default v1beta1, as kube's. */
+  authorizationWebhookVersion?: string;
+  /** --authorization-webhook-cache-authorized-ttl, in ms. Default 5m. */
+  authorizationWebhookCacheAuthorizedTtlMs?: number;
+  /** --authorization-webhook-cache-unauthorized-ttl, in ms. Default 30s. */
+  authorizationWebhookCacheUnauthorizedTtlMs?: number;
   /** kube's Config.WebhookRetryBackoff (no flag): the webhook's retries. Default 500ms x1.5, jitter 0.2, 5 calls. */
   webhookRetryBackoff?: Backoff;
   /** A logger, or the format of one on stderr. Default: silent. */

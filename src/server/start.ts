@@ -17,6 +17,7 @@ import { rbacStoreOf } from './rbac-store.js';
 import { issuerDiscoveryConfig, storeTokenGetter, tokenRequestConfig } from './service-accounts.js';
 import { serviceAccountAccess, type InClusterFiles, type ServiceAccountTokenOptions } from './service-account-tokens.js';
 import { tokenWebhookAuthentication } from './token-webhook.js';
+import { newAuthorizationWebhook } from './authorization-webhook.js';
 import { openUserTables } from './user-tables.js';
 
 export type { StartServerOptions } from './options.js';
@@ -77,7 +78,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
     closers.push(() => live.close());
-    const authorizers = newAuthorizer({ modes: config.authorizationModes, rbac: live.authorizer });
+    const authorizers = newAuthorizer({
+      modes: config.authorizationModes,
+      rbac: live.authorizer,
+      ...(config.authorizationWebhook ? { webhook: newAuthorizationWebhook(config.authorizationWebhook, options) } : {}),
+    });
     const tokenRequest = tokenRequestConfig(sa, config.apiAudiences, config.kubernetesVersion);
     const serviceAccountIssuer = issuerDiscoveryConfig(sa);
     const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });

@@ -17,16 +17,11 @@ export interface TokenWebhookConfig {
   retryBackoff: Backoff;
 }
 
-/** Reads the webhook's kubeconfig and checks the version; undefined when the config file flag is not set. */
-export async function completeTokenWebhook(options: StartServerOptions): Promise<TokenWebhookConfig | undefined> {
-  const file = options.authenticationTokenWebhookConfigFile;
-  if (file === undefined || file === '') return undefined;
-  const version = (options.authenticationTokenWebhookVersion ?? DEFAULT_TOKEN_WEBHOOK_VERSION) as TokenWebhookVersion;
-  const problem = tokenWebhookVersionProblem(version);
-  if (problem !== null) throw new ConfigError({ file: '--authentication-token-webhook-version', reason: problem, code: 'FLAG_INVALID' });
-  const retryBackoff = options.webhookRetryBackoff ?? DEFAULT_RETRY_BACKOFF;
-  // kube's Validate: "number of webhook retry attempts must be greater than 0, but is: %d".
-  if (retryBackoff.steps <= 0) throw new ConfigError({ file: 'webhookRetryBackoff', reason: `number of webhook retry attempts must be greater than 0, but is: ${retryBackoff.steps}`, code: 'FLAG_INVALID' });
+/**
+ * webhookutil.LoadKubeconfig: the webhook's kubeconfig read and checked before anything listens; a bad file is one
+ * line naming it. Shared by the token and the authorization webhooks.
+ */
+export async function loadWebhookKubeconfig(file: string): Promise<ClientConfig> {
   let client: ClientConfig;
   try {
     client = await readClientConfig(file);
@@ -45,6 +40,20 @@ export async function completeTokenWebhook(options: StartServerOptions): Promise
   if ((client.certPem === undefined) !== (client.keyPem === undefined)) {
     throw new ConfigError({ file, reason: client.certPem === undefined ? 'invalid configuration: client-key-data or client-key is set without client-certificate-data or client-certificate' : 'invalid configuration: client-certificate-data or client-certificate is set without client-key-data or client-key', code: 'KUBECONFIG_INVALID' });
   }
+  return client;
+}
+
+/** Reads the webhook's kubeconfig and checks the version; undefined when the config file flag is not set. */
+export async function completeTokenWebhook(options: StartServerOptions): Promise<TokenWebhookConfig | undefined> {
+  const file = options.authenticationTokenWebhookConfigFile;
+  if (file === undefined || file === '') return undefined;
+  const version = (options.authenticationTokenWebhookVersion ?? DEFAULT_TOKEN_WEBHOOK_VERSION) as TokenWebhookVersion;
+  const problem = tokenWebhookVersionProblem(version);
+  if (problem !== null) throw new ConfigError({ file: '--authentication-token-webhook-version', reason: problem, code: 'FLAG_INVALID' });
+  const retryBackoff = options.webhookRetryBackoff ?? DEFAULT_RETRY_BACKOFF;
+  // kube's Validate: "number of webhook retry attempts must be greater than 0, but is: %d".
+  if (retryBackoff.steps <= 0) throw new ConfigError({ file: 'webhookRetryBackoff', reason: `number of webhook retry attempts must be greater than 0, but is: ${retryBackoff.steps}`, code: 'FLAG_INVALID' });
+  const client = await loadWebhookKubeconfig(file);
   return { file, client, version, cacheTtlMs: options.authenticationTokenWebhookCacheTtlMs ?? DEFAULT_TOKEN_WEBHOOK_CACHE_TTL_MS, retryBackoff };
 }
 
