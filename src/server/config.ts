@@ -17,6 +17,7 @@ import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
 import { parseCertificateBundle } from './tls.js';
+import { completeRequestHeader, type RequestHeaderConfig } from './front-proxy.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
 export interface CompletedConfig {
@@ -30,6 +31,10 @@ export interface CompletedConfig {
   pkiDir: string | undefined;
   /** The roots client certificates must chain to (--client-ca-file, or the PKI's CA). */
   clientRoots: X509Certificate[];
+  /** The client CA bundle as read, for the extension-apiserver-authentication ConfigMap. */
+  clientCaPem: string;
+  /** The authenticating proxy (--requestheader-*), when it is on. */
+  requestHeader: RequestHeaderConfig | undefined;
   tokenFile: string | undefined;
   passwordFile: string | undefined;
   anonymousAuth: boolean;
@@ -78,16 +83,19 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
+  const requestHeader = await completeRequestHeader(options, storedPki);
   const serviceAccounts = await completeServiceAccounts(options, pki);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
     fileLog: { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) },
-    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem, log },
+    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem: clientCaPem + (requestHeader ? `\n${requestHeader.caPem}` : ''), log },
     pki,
     storedPki,
     pkiDir: options.pkiDir,
     clientRoots,
+    clientCaPem,
+    requestHeader,
     tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
     passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
     anonymousAuth: options.anonymousAuth !== false,
