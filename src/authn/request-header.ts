@@ -6,6 +6,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { AuthnRequest, AuthnResult, RequestAuthenticator } from './types.js';
 import { verifyClientChain } from './x509.js';
+import { unescapeExtraKey } from '../apimachinery/extra-key.js';
 
 /** The header names of kube's RequestHeaderConfig; each list is tried in order, case-insensitively. */
 export interface RequestHeaderNames {
@@ -65,27 +66,6 @@ function allHeaderValues(h: Distinct, names: readonly string[]): string[] {
 /** Go's strings.EqualFold on the prefix: node:http gives names in lower case, so ASCII lower-casing the prefix is enough. */
 function hasPrefixIgnoreCase(name: string, prefix: string): boolean {
   return name.length >= prefix.length && name.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
-}
-
-/**
- * Go's url.PathUnescape: each %XX becomes the byte XX and '+' stays; a malformed escape is an error, and kube then
- * keeps the key as it came ("Always record extra strings, even if malformed/unencoded").
- */
-export function unescapeExtraKey(encoded: string): string {
-  if (!encoded.includes('%')) return encoded;
-  const bytes: number[] = [];
-  const raw = Buffer.from(encoded, 'utf8');
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== 0x25) {
-      bytes.push(raw[i]!);
-      continue;
-    }
-    const hex = raw.subarray(i + 1, i + 3).toString('latin1');
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return encoded;
-    bytes.push(parseInt(hex, 16));
-    i += 2;
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /** newExtra: prefixes first (the order of values within a key), then the headers carrying each. */

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import type { X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
-import { requestHeaderAuthenticator, unescapeExtraKey, userFromHeaders, type RequestHeaderNames } from '../../../src/authn/request-header.js';
+import { unescapeExtraKey } from '../../../src/apimachinery/extra-key.js';
+import { requestHeaderAuthenticator, userFromHeaders, type RequestHeaderNames } from '../../../src/authn/request-header.js';
 import { audienceAgnosticRequest } from '../../../src/authn/audience-agnostic.js';
 import { createCa, issueClientCert, issueCustomCert, type IssuedCert } from '../../../src/pki/index.js';
 
