@@ -84,6 +84,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
   const requestHeader = await completeRequestHeader(options, storedPki);
+  if (requestHeader) checkTlsAccepts(servingCert, servingKey, { file: requestHeader.caFile, pem: requestHeader.caPem });
   const serviceAccounts = await completeServiceAccounts(options, pki);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {

@@ -4,7 +4,7 @@
 // (Verifier), filters/authentication.go; the ConfigMap: pkg/controlplane/controller/clusterauthenticationtrust.
 import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -121,6 +121,12 @@ test('kube-system/extension-apiserver-authentication holds the client CA and the
 test('--requestheader-client-ca-file that cannot be read stops the start with one line naming it', async () => {
   const missing = join(dir, 'nope.crt');
   await assert.rejects(startServer({ requestheaderClientCaFile: missing }), (err: Error) => err.message.includes(missing) && !err.message.includes('\n'));
+});
+
+test('--requestheader-client-ca-file without a certificate in it stops the start naming it', async () => {
+  const empty = join(dir, 'empty.crt');
+  await writeFile(empty, 'not a certificate\n');
+  await assert.rejects(startServer({ requestheaderClientCaFile: empty }), (err: Error) => err.message.includes(empty) && /no PEM certificate found|not a valid PEM certificate bundle/.test(err.message));
 });
 
 test('--requestheader-uid-headers without X-Remote-Uid is refused, as kube\'s Validate does', async () => {
