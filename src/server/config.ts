@@ -1,7 +1,6 @@
 // options -> config: the flags checked and defaulted, the PKI, the serving pair and the client CA loaded, as
 // kube-apiserver's Complete and Validate do before anything listens (cmd/kube-apiserver/app/server.go).
 import type { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jwksUriProblem } from '../api/openid-metadata.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
@@ -9,14 +8,14 @@ import type { FileReloadLog } from '../util/watched-file.js';
 import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
-import { ConfigError, PkiError } from '../util/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
-import { parseCertificateBundle } from './tls.js';
+import { parseCaBundle, readPem } from './tls.js';
 import { completeRequestHeader, type RequestHeaderConfig } from './front-proxy.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
@@ -49,14 +48,6 @@ export interface CompletedConfig {
   watchFiles: boolean;
 }
 
-async function readPem(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new PkiError(file, 'PKI_UNREADABLE', `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
 /** Checks and defaults the options and loads the PKI, the serving pair and the client CA; throws naming the flag or file that is wrong. */
 export async function completeConfig(options: StartServerOptions): Promise<CompletedConfig> {
   const log = typeof options.log === 'object' ? options.log : createLogger(options.log ?? 'silent');
@@ -74,13 +65,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   const servingCert = { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem };
   const servingKey = { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem };
   if (options.tlsCertFile || options.tlsPrivateKeyFile) checkServingPair(servingCert, servingKey);
-  let clientRoots: X509Certificate[];
-  try {
-    clientRoots = parseCertificateBundle(clientCaPem);
-  } catch (err) {
-    throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
-  }
-  if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+  const clientRoots = parseCaBundle(options.clientCaFile ?? 'ca.crt', clientCaPem);
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
   const requestHeader = await completeRequestHeader(options, storedPki);

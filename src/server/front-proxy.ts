@@ -3,13 +3,12 @@
 // ToAuthenticationRequestHeaderConfig: no CA file, no proxy) and kubeadm's defaults
 // (cmd/kubeadm/app/phases/controlplane/manifests.go: X-Remote-User, X-Remote-Group, X-Remote-Extra-, front-proxy-ca.crt,
 // allowed name front-proxy-client; kubeadm 1.34 sets no uid headers).
-import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import type { RequestHeaderNames } from '../authn/request-header.js';
 import { FRONT_PROXY_CLIENT_COMMON_NAME, PKI_FILE_NAMES, type StoredPki } from '../pki/index.js';
-import { ConfigError, PkiError } from '../util/errors.js';
+import { ConfigError } from '../util/errors.js';
 import type { StartServerOptions } from './options.js';
-import { parseCertificateBundle } from './tls.js';
+import { parseCaBundle, readPem } from './tls.js';
 import { join } from 'node:path';
 
 /** The proxy's completed config: its roots (also offered in the TLS handshake), the allowed names and the header names. */
@@ -44,22 +43,8 @@ export async function completeRequestHeader(options: StartServerOptions, storedP
   const kubeadm = explicit === undefined && storedPki !== undefined;
   if (explicit === undefined && !kubeadm) return undefined;
   const caFile = explicit ?? join(storedPki!.dir, PKI_FILE_NAMES.frontProxyCaCert);
-  let caPem: string;
-  if (explicit === undefined) caPem = storedPki!.frontProxyCa.certPem;
-  else {
-    try {
-      caPem = await readFile(explicit, 'utf8');
-    } catch (err) {
-      throw new PkiError(explicit, 'PKI_UNREADABLE', `cannot read the requestheader CA bundle: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
-  let roots: X509Certificate[];
-  try {
-    roots = parseCertificateBundle(caPem);
-  } catch (err) {
-    throw new PkiError(caFile, 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
-  }
-  if (roots.length === 0) throw new PkiError(caFile, 'PKI_CORRUPT', 'no PEM certificate found');
+  const caPem = explicit === undefined ? storedPki!.frontProxyCa.certPem : await readPem(explicit, 'the requestheader CA bundle');
+  const roots = parseCaBundle(caFile, caPem);
   const list = (given: string[] | undefined, kubeadmDefault: string[]): string[] => given ?? (kubeadm ? kubeadmDefault : []);
   return {
     caFile,
