@@ -1,6 +1,7 @@
-// Source: staging/src/k8s.io/apiserver/pkg/authentication/authenticator/audiences.go (WrapAudienceAgnosticToken).
+// Source: staging/src/k8s.io/apiserver/pkg/authentication/authenticator/audagnostic.go (WrapAudienceAgnosticToken,
+// WrapAudienceAgnosticRequest).
 import { goQuote } from '../apimachinery/validation.js';
-import type { AuthnResult, TokenAuthenticator } from './types.js';
+import type { AuthnRequest, AuthnResult, RequestAuthenticator, TokenAuthenticator } from './types.js';
 
 /**
  * kube's WrapAudienceAgnosticToken: a token that names no audience (a static token) is taken as meant for the
@@ -26,3 +27,9 @@ export function audienceAgnostic(delegate: TokenAuthenticator, implicit: readonl
   };
 }
 
+
+/** kube's WrapAudienceAgnosticRequest: the same rule for a request authenticator (the front proxy's headers name no audience). */
+export function audienceAgnosticRequest(delegate: RequestAuthenticator, implicit: readonly string[]): RequestAuthenticator {
+  const asToken = (req: AuthnRequest): TokenAuthenticator => ({ authenticateToken: () => delegate.authenticate(req) });
+  return { authenticate: (req) => audienceAgnostic(asToken(req), implicit).authenticateToken('', req.audiences) };
+}

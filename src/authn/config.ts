@@ -3,7 +3,7 @@
 //
 // Adding an authenticator is one new module in src/authn/, the field that turns it on in AuthenticationConfig,
 // and one line below, in kube's order:
-//   request authenticators: request header (front proxy), basic auth (kube 1.18, before x509), x509,
+//   request authenticators: request header (front proxy, request-header.ts), basic auth (kube 1.18, before x509), x509,
 //                           then the bearer-token adapter over the token union (kube adds its websocket
 //                           protocol authenticator over the same union, next);
 //   token authenticators:   token file, ServiceAccount (legacy, then bound), bootstrap token, OIDC, webhook.
@@ -14,7 +14,7 @@ import type { X509Certificate } from 'node:crypto';
 import { anonymousAuthenticator } from './anonymous.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
 import { bootstrapTokenAuthenticator, type SecretGetter } from './bootstrap-token.js';
-import { audienceAgnostic } from './audience-agnostic.js';
+import { audienceAgnostic, audienceAgnosticRequest } from './audience-agnostic.js';
 import { authenticatedGroupAdder } from './group-adder.js';
 import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from './password-file.js';
 import type { UserSource } from './static-users.js';
@@ -23,6 +23,7 @@ import { tokenUnion } from './token-union.js';
 import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './types.js';
 import { union } from './union.js';
 import { x509Authenticator } from './x509.js';
+import { requestHeaderAuthenticator, type RequestHeaderNames, type RequestHeaderOptions } from './request-header.js';
 import { boundTokenValidator } from './serviceaccount/bound.js';
 import { jwtTokenAuthenticator } from './serviceaccount/jwt.js';
 import { loopbackAuthenticator } from './loopback.js';
@@ -43,6 +44,8 @@ export interface AuthenticationConfig {
   passwordSources: readonly UserSource<PasswordTable>[];
   /** --client-ca-file: the roots client certificates must chain to; absent turns x509 off. */
   clientCaRoots?: () => readonly X509Certificate[];
+  /** The --requestheader-* flags (the authenticating proxy); absent turns it off. */
+  requestHeader?: RequestHeaderOptions;
   /** --token-auth-file and the tokens minted in memory; none turns static tokens off. */
   tokenSources: readonly UserSource<TokenTable>[];
   /** --enable-bootstrap-token-auth: where bootstrap token Secrets are read; absent turns bootstrap tokens off. */
@@ -77,6 +80,8 @@ export interface Authenticators {
   requestAuthenticator: RequestAuthenticator;
   /** Headers every 401 carries: WWW-Authenticate while basic auth is on (kube 1.18's Unauthorized(SupportsBasicAuth)). */
   challengeHeaders: Record<string, string>;
+  /** The proxy's header names while it is on: the authentication filter clears them from every authenticated request. */
+  requestHeaders?: RequestHeaderNames;
 }
 
 /** kube's Config.New: the authenticators the config turns on, in kube's order, and the one token union. */
@@ -92,6 +97,8 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [
+    // kube wraps it audience-agnostic (WrapAudienceAgnosticRequest): a request header names no audience.
+    ...(config.requestHeader ? [audienceAgnosticRequest(requestHeaderAuthenticator(config.requestHeader), config.apiAudiences)] : []),
     ...(config.passwordSources.length > 0 ? [basicAuthAuthenticator(config.passwordSources)] : []),
     ...(config.clientCaRoots ? [x509Authenticator({ roots: config.clientCaRoots })] : []),
     ...(tokenAuthenticators.length > 0 ? [bearerTokenAuthenticator(tokens)] : []),
@@ -105,6 +112,7 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   return {
     requestAuthenticator,
     challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},
+    ...(config.requestHeader ? { requestHeaders: config.requestHeader } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface UserInfo {
 export interface AuthnRequest {
   /** Header names in lower case, as node:http gives them. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Every value of each header, names in lower case (node:http's headersDistinct), for headers that may repeat. */
+  headersDistinct?: Readonly<Record<string, readonly string[] | undefined>>;
   /** The chain the client sent, leaf first; empty when it sent none. */
   peerCertificates: readonly X509Certificate[];
   /** kube's warning.AddWarning: a Warning header on the response, whatever the outcome. */

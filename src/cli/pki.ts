@@ -13,13 +13,14 @@ const INIT_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
-const CERT_USAGE = 'kube-auth-mock pki cert --user NAME [--group G]... [--uid U] [-o PREFIX]';
+const CERT_USAGE = 'kube-auth-mock pki cert --user NAME [--group G]... [--uid U] [--front-proxy] [-o PREFIX]';
 
 const CERT_FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'user name (the certificate\'s CN)' },
   { name: 'group', type: 'string', multiple: true, help: 'group (one O each)' },
   { name: 'uid', type: 'string', help: 'user uid (the subject attribute 1.3.6.1.4.1.57683.2, read by kube 1.33+); empty is none' },
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'folder whose CA signs' },
+  { name: 'front-proxy', type: 'boolean', help: 'sign with the folder\'s front-proxy-ca (an authenticating proxy\'s certificate, --requestheader-client-ca-file) instead of its ca' },
   { name: 'out', type: 'string', short: 'o', help: 'file prefix: writes PREFIX.crt and PREFIX.key (default: the user name)' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
@@ -50,13 +51,14 @@ async function pkiCert(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, CERT_FLAGS);
   const user = stringFlag(values, 'user');
   if (values.help || user === undefined) {
-    process.stdout.write(helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane', 'kube-auth-mock pki cert --user jane --uid 4a5c1e0f -o jane'], CERT_FLAGS));
+    process.stdout.write(helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane', 'kube-auth-mock pki cert --user jane --uid 4a5c1e0f -o jane', 'kube-auth-mock pki cert --front-proxy --user front-proxy-client -o proxy'], CERT_FLAGS));
     return values.help ? 0 : 2;
   }
   // An empty --uid is no uid, as for `kubeconfig --uid`: kube refuses a certificate whose UID attribute is empty.
   const uid = stringFlag(values, 'uid') || undefined;
   const pki = await loadOrInitPki(resolve(stringFlag(values, 'pki-dir', 'pki')!));
-  const issued = await issueClient(pki, { user, groups: listFlag(values, 'group'), ...(uid === undefined ? {} : { uid }) });
+  // --front-proxy: the same client profile, signed by the front-proxy CA, so it is a proxy's certificate, not a user's.
+  const issued = await issueClient(values['front-proxy'] === true ? { ...pki, ca: pki.frontProxyCa } : pki, { user, groups: listFlag(values, 'group'), ...(uid === undefined ? {} : { uid }) });
   const prefix = stringFlag(values, 'out', user)!;
   await writeFile(`${prefix}.crt`, issued.certPem, { mode: 0o644 });
   await writeSecretFile(`${prefix}.key`, issued.keyPem);

@@ -20,6 +20,12 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'tls-cert-file', type: 'string', help: 'serving certificate (default: the PKI folder\'s apiserver.crt)' },
   { name: 'tls-private-key-file', type: 'string', help: 'serving key (default: the PKI folder\'s apiserver.key)' },
   { name: 'client-ca-file', type: 'string', help: 'CA bundle that client certificates must chain to (default: the PKI folder\'s ca.crt)' },
+  { name: 'requestheader-client-ca-file', type: 'string', help: 'Root certificate bundle to use to verify client certificates on incoming requests before trusting usernames in headers specified by --requestheader-username-headers. WARNING: generally do not depend on authorization being already done for incoming requests. (default: the PKI folder\'s front-proxy-ca.crt, with kubeadm\'s header flags)' },
+  { name: 'requestheader-allowed-names', type: 'string', multiple: true, help: 'List of client certificate common names to allow to provide usernames in headers specified by --requestheader-username-headers. If empty, any client certificate validated by the authorities in --requestheader-client-ca-file is allowed.' },
+  { name: 'requestheader-username-headers', type: 'string', multiple: true, help: 'List of request headers to inspect for usernames. X-Remote-User is common.' },
+  { name: 'requestheader-uid-headers', type: 'string', multiple: true, help: 'List of request headers to inspect for UIDs. X-Remote-Uid is suggested. Requires the RemoteRequestHeaderUID feature to be enabled.' },
+  { name: 'requestheader-group-headers', type: 'string', multiple: true, help: 'List of request headers to inspect for groups. X-Remote-Group is suggested.' },
+  { name: 'requestheader-extra-headers-prefix', type: 'string', multiple: true, help: 'List of request header prefixes to inspect. X-Remote-Extra- is suggested.' },
   { name: 'token-auth-file', type: 'string', help: 'static tokens, CSV token,user,uid,"group1,group2" (default: the PKI folder\'s token-auth-file.csv)' },
   { name: 'basic-auth-file', type: 'string', help: 'static passwords, CSV password,user,uid,"group1,group2" (default: the PKI folder\'s basic-auth-file.csv)' },
   { name: 'anonymous-auth', type: 'boolean', default: 'true', help: 'requests with no credentials are system:anonymous; false makes them 401' },
@@ -77,6 +83,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...optional('tlsCertFile', stringFlag(values, 'tls-cert-file')),
     ...optional('tlsPrivateKeyFile', stringFlag(values, 'tls-private-key-file')),
     ...optional('clientCaFile', stringFlag(values, 'client-ca-file')),
+    ...optional('requestheaderClientCaFile', stringFlag(values, 'requestheader-client-ca-file')),
+    ...requestHeaderFlags(values),
     ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
     ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
     anonymousAuth: values['anonymous-auth'] !== false,
@@ -181,4 +189,17 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** The --requestheader-* lists, each only when given (absent lists take kubeadm's defaults with the PKI folder's CA). */
+function requestHeaderFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
+  const given = (name: string): string[] | undefined => (values[name] === undefined ? undefined : listFlag(values, name));
+  const pairs: [keyof StartServerOptions, string][] = [
+    ['requestheaderAllowedNames', 'requestheader-allowed-names'],
+    ['requestheaderUsernameHeaders', 'requestheader-username-headers'],
+    ['requestheaderUidHeaders', 'requestheader-uid-headers'],
+    ['requestheaderGroupHeaders', 'requestheader-group-headers'],
+    ['requestheaderExtraHeadersPrefix', 'requestheader-extra-headers-prefix'],
+  ];
+  return Object.fromEntries(pairs.flatMap(([key, flag]) => { const v = given(flag); return v === undefined ? [] : [[key, v]]; }));
 }

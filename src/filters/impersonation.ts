@@ -2,6 +2,7 @@
 // buildImpersonationRequests, unescapeExtraKey; moved to filters/impersonation/impersonation.go in 1.34),
 // authentication/serviceaccount/util.go (SplitUsername, MakeGroupNames) and
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
+import { unescapeExtraKey } from '../apimachinery/extra-key.js';
 import type { IncomingMessage } from 'node:http';
 import { badRequest, StatusError } from '../apimachinery/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
@@ -62,27 +63,8 @@ export function serviceAccountGroupNames(namespace: string): string[] {
   return [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`];
 }
 
-const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-
-/**
- * kube's unescapeExtraKey: url.PathUnescape, or the key as given when it is not valid %-encoding ("%zz", a
- * trailing "%"). Go decodes to bytes; they are read as UTF-8 here (invalid sequences become U+FFFD, as Go's
- * JSON encoder writes them).
- */
-export function unescapeExtraKey(encodedKey: string): string {
-  if (!encodedKey.includes('%')) return encodedKey;
-  const chunks: Buffer[] = [];
-  let literal = 0;
-  for (let i = 0; i < encodedKey.length; i++) {
-    if (encodedKey.charCodeAt(i) !== 0x25) continue;
-    if (i + 2 >= encodedKey.length || !isHex(encodedKey.charCodeAt(i + 1)) || !isHex(encodedKey.charCodeAt(i + 2))) return encodedKey;
-    chunks.push(Buffer.from(encodedKey.slice(literal, i), 'utf8'), Buffer.of(Number.parseInt(encodedKey.slice(i + 1, i + 3), 16)));
-    i += 2;
-    literal = i + 1;
-  }
-  chunks.push(Buffer.from(encodedKey.slice(literal), 'utf8'));
-  return Buffer.concat(chunks).toString('utf8');
-}
+// unescapeExtraKey lives in apimachinery/extra-key.ts: the front proxy's extra headers (requestheader.go) use it too.
+export { unescapeExtraKey };
 
 /** Go's %v of a v1.ObjectReference value: its seven fields, space-separated, in braces. */
 function goObjectReference(r: ImpersonationRequest): string {

@@ -34,6 +34,8 @@ export {
 export {
   ADMIN_IDENTITY,
   PKI_FILE_NAMES,
+  FRONT_PROXY_CA_COMMON_NAME,
+  FRONT_PROXY_CLIENT_COMMON_NAME,
   issueClient,
   loadOrInitPki,
   type LoadOrInitPkiOptions,

@@ -20,7 +20,17 @@ export const PKI_FILE_NAMES = Object.freeze({
   serviceAccountPub: 'sa.pub',
   adminCert: 'admin.crt',
   adminKey: 'admin.key',
+  // kubeadm's front proxy: the CA kube-apiserver's --requestheader-client-ca-file names, and the client certificate
+  // its aggregator (--proxy-client-cert-file) proxies with (cmd/kubeadm/app/constants/constants.go).
+  frontProxyCaCert: 'front-proxy-ca.crt',
+  frontProxyCaKey: 'front-proxy-ca.key',
+  frontProxyClientCert: 'front-proxy-client.crt',
+  frontProxyClientKey: 'front-proxy-client.key',
 });
+
+/** kubeadm's front-proxy names: the CA's CommonName and the client certificate's (FrontProxyCACertCommonName, FrontProxyClientCertCommonName). */
+export const FRONT_PROXY_CA_COMMON_NAME = 'front-proxy-ca';
+export const FRONT_PROXY_CLIENT_COMMON_NAME = 'front-proxy-client';
 
 /** The demo admin identity: system:masters is the group kube-apiserver's RBAC lets do anything. */
 export const ADMIN_IDENTITY: Readonly<{ user: string; groups: readonly string[] }> = Object.freeze({
@@ -45,6 +55,10 @@ export interface Pki {
 export interface StoredPki extends Pki {
   dir: string;
   admin: IssuedCert;
+  /** kubeadm's front-proxy-ca.crt/.key: the authenticating proxy's CA (--requestheader-client-ca-file). */
+  frontProxyCa: IssuedCert;
+  /** kubeadm's front-proxy-client.crt/.key: CN front-proxy-client, clientAuth, issued by the front-proxy CA. */
+  frontProxyClient: IssuedCert;
 }
 
 /** Options for loadOrInitPki; validity and key size only apply to what gets created. */
@@ -226,6 +240,21 @@ export async function loadOrInitPki(dir: string, opts: LoadOrInitPkiOptions = {}
   };
   const existingServing = leaf(F.servingCert, F.servingKey);
   const existingAdmin = leaf(F.adminCert, F.adminKey);
+  // The front proxy has a CA of its own (kubeadm's), so its client certificate never passes as a user's.
+  const frontFix = `delete ${file(F.frontProxyCaCert)}, ${file(F.frontProxyCaKey)}, ${file(F.frontProxyClientCert)} and ${file(F.frontProxyClientKey)} to have them made again`;
+  const existingFrontCa = loadPair(root, { certName: F.frontProxyCaCert, keyName: F.frontProxyCaKey, fix: frontFix }, text.get(F.frontProxyCaCert), text.get(F.frontProxyCaKey));
+  if (existingFrontCa) {
+    if (!existingFrontCa.cert.ca) fail(file(F.frontProxyCaCert), 'PKI_NOT_CA', `is not a CA certificate (basicConstraints CA:TRUE missing); ${frontFix}`);
+    checkNotExpired(file(F.frontProxyCaCert), existingFrontCa.cert, frontFix, now);
+  }
+  const existingFrontClient = loadPair(root, { certName: F.frontProxyClientCert, keyName: F.frontProxyClientKey, fix: frontFix }, text.get(F.frontProxyClientCert), text.get(F.frontProxyClientKey));
+  if (existingFrontClient) {
+    if (!existingFrontCa) fail(file(F.frontProxyCaCert), 'PKI_INCOMPLETE', `is missing but ${F.frontProxyClientCert} exists; ${frontFix}`);
+    if (!existingFrontClient.cert.checkIssued(existingFrontCa.cert) || !existingFrontClient.cert.verify(existingFrontCa.cert.publicKey)) {
+      fail(file(F.frontProxyClientCert), 'PKI_WRONG_ISSUER', `was not issued by ${F.frontProxyCaCert} in the same folder; ${frontFix}`);
+    }
+    checkNotExpired(file(F.frontProxyClientCert), existingFrontClient.cert, frontFix, now);
+  }
 
   const saPub = text.get(F.serviceAccountPub);
   const saKeyPem = text.get(F.serviceAccountKey);
@@ -258,12 +287,17 @@ export async function loadOrInitPki(dir: string, opts: LoadOrInitPkiOptions = {}
   }
 
   // --- create what is missing -----------------------------------------------------------------
-  const [caKey, servingKey, adminKey, saKey] = await Promise.all([
+  const [caKey, servingKey, adminKey, saKey, frontCaKey, frontClientKey] = await Promise.all([
     ca ? undefined : takeKey(keyBits),
     existingServing ? undefined : takeKey(keyBits),
     existingAdmin ? undefined : takeKey(keyBits),
     existingSa ? undefined : takeKey(keyBits),
+    existingFrontCa ? undefined : takeKey(keyBits),
+    existingFrontClient ? undefined : takeKey(keyBits),
   ]);
+  const frontProxyCa = existingFrontCa ?? (await createCa({ key: frontCaKey, commonName: FRONT_PROXY_CA_COMMON_NAME, validityDays: opts.caValidityDays }));
+  const frontProxyClient =
+    existingFrontClient ?? (await issueClientCert(frontProxyCa, { user: FRONT_PROXY_CLIENT_COMMON_NAME, key: frontClientKey, validityDays: opts.certValidityDays }));
   const finalCa = ca ?? (await createCa({ key: caKey, validityDays: opts.caValidityDays }));
   const leafDays = opts.certValidityDays;
   const servingKeyPair: KeyPair | undefined =
@@ -301,8 +335,16 @@ export async function loadOrInitPki(dir: string, opts: LoadOrInitPkiOptions = {}
     await add(F.adminKey, admin.keyPem, KEY_MODE);
     await add(F.adminCert, admin.certPem, CERT_MODE);
   }
+  if (!existingFrontCa) {
+    await add(F.frontProxyCaKey, frontProxyCa.keyPem, KEY_MODE);
+    await add(F.frontProxyCaCert, frontProxyCa.certPem, CERT_MODE);
+  }
+  if (!existingFrontClient) {
+    await add(F.frontProxyClientKey, frontProxyClient.keyPem, KEY_MODE);
+    await add(F.frontProxyClientCert, frontProxyClient.certPem, CERT_MODE);
+  }
 
-  return { ca: finalCa, serving, admin, serviceAccountKey, dir: root, created, servingReissued: reissueServing };
+  return { ca: finalCa, serving, admin, serviceAccountKey, frontProxyCa, frontProxyClient, dir: root, created, servingReissued: reissueServing };
 }
 
 /** Issues a client certificate from a PKI's CA (nothing is written), for kubeconfigs and tests. */

@@ -5,6 +5,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import type { Authorizer } from '../authz/types.js';
 import type { RequestAuthenticator } from '../authn/types.js';
+import type { RequestHeaderNames } from '../authn/request-header.js';
 import { auditId } from '../filters/audit-id.js';
 import { authentication } from '../filters/authentication.js';
 import { authorization } from '../filters/authorization.js';
@@ -22,6 +23,8 @@ export interface ChainConfig {
   authenticator: RequestAuthenticator;
   /** Headers every 401 carries (WWW-Authenticate while basic auth is on). */
   challengeHeaders: Record<string, string>;
+  /** The --requestheader-* header names, cleared from authenticated requests with the standard X-Remote-* ones. */
+  requestHeaders?: RequestHeaderNames;
   authorizer: Authorizer;
   /** The handler at the end: routing and the APIs. Bodies are read there, after authorization, as in kube. */
   handler: KubeMiddleware;
@@ -34,7 +37,7 @@ export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<im
     requestLog(c.log), //                            WithHTTPLogging: outside status-errors, so it logs the status sent
     statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
     requestInfo(resolveRequestInfo), //              WithRequestInfo
-    authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log }), // WithAuthentication
+    authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log, ...(c.requestHeaders ? { requestHeaders: c.requestHeaders } : {}) }), // WithAuthentication
     impersonation(c.authorizer), //                  WithImpersonation: Impersonate-* headers, each checked with the authorizer
     authorization(c.authorizer), //                  WithAuthorization
     c.handler,

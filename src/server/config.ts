@@ -1,7 +1,6 @@
 // options -> config: the flags checked and defaulted, the PKI, the serving pair and the client CA loaded, as
 // kube-apiserver's Complete and Validate do before anything listens (cmd/kube-apiserver/app/server.go).
 import type { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jwksUriProblem } from '../api/openid-metadata.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
@@ -9,14 +8,15 @@ import type { FileReloadLog } from '../util/watched-file.js';
 import { DEFAULT_AUTHORIZATION_MODE, parseAuthorizationModes, type AuthorizationMode } from '../authz/config.js';
 import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
-import { ConfigError, PkiError } from '../util/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { checkServingPair, checkTlsAccepts } from './serving-cert.js';
 import { completeServiceAccounts, type ServiceAccountConfig } from './service-accounts.js';
-import { parseCertificateBundle } from './tls.js';
+import { parseCaBundle, readPem } from './tls.js';
+import { completeRequestHeader, type RequestHeaderConfig } from './front-proxy.js';
 import { completeAuthorizationWebhook, type AuthorizationWebhookConfig } from './authorization-webhook.js';
 import { completeTokenWebhook, type TokenWebhookConfig } from './token-webhook.js';
 
@@ -32,6 +32,10 @@ export interface CompletedConfig {
   pkiDir: string | undefined;
   /** The roots client certificates must chain to (--client-ca-file, or the PKI's CA). */
   clientRoots: X509Certificate[];
+  /** The client CA bundle as read, for the extension-apiserver-authentication ConfigMap. */
+  clientCaPem: string;
+  /** The authenticating proxy (--requestheader-*), when it is on. */
+  requestHeader: RequestHeaderConfig | undefined;
   tokenFile: string | undefined;
   passwordFile: string | undefined;
   anonymousAuth: boolean;
@@ -47,14 +51,6 @@ export interface CompletedConfig {
   bootstrapPolicy: boolean;
   kubernetesVersion: string;
   watchFiles: boolean;
-}
-
-async function readPem(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new PkiError(file, 'PKI_UNREADABLE', `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }
 
 /** Checks and defaults the options and loads the PKI, the serving pair and the client CA; throws naming the flag or file that is wrong. */
@@ -74,15 +70,11 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   const servingCert = { file: options.tlsCertFile ?? pkiFile('apiserver.crt'), pem: servingCertPem };
   const servingKey = { file: options.tlsPrivateKeyFile ?? pkiFile('apiserver.key'), pem: servingKeyPem };
   if (options.tlsCertFile || options.tlsPrivateKeyFile) checkServingPair(servingCert, servingKey);
-  let clientRoots: X509Certificate[];
-  try {
-    clientRoots = parseCertificateBundle(clientCaPem);
-  } catch (err) {
-    throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
-  }
-  if (clientRoots.length === 0) throw new PkiError(options.clientCaFile ?? 'ca.crt', 'PKI_CORRUPT', 'no PEM certificate found');
+  const clientRoots = parseCaBundle(options.clientCaFile ?? 'ca.crt', clientCaPem);
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
+  const requestHeader = await completeRequestHeader(options, storedPki);
+  if (requestHeader) checkTlsAccepts(servingCert, servingKey, { file: requestHeader.caFile, pem: requestHeader.caPem });
   const serviceAccounts = await completeServiceAccounts(options, pki);
   const tokenWebhook = await completeTokenWebhook(options);
   const authorizationWebhook = await completeAuthorizationWebhook(options);
@@ -90,11 +82,13 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   return {
     log,
     fileLog: { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) },
-    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem, log },
+    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem: clientCaPem + (requestHeader ? `\n${requestHeader.caPem}` : ''), log },
     pki,
     storedPki,
     pkiDir: options.pkiDir,
     clientRoots,
+    clientCaPem,
+    requestHeader,
     tokenFile: options.tokenAuthFile ?? defaults?.tokenFile,
     passwordFile: options.basicAuthFile ?? defaults?.passwordFile,
     anonymousAuth: options.anonymousAuth !== false,

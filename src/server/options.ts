@@ -20,6 +20,15 @@ export interface StartServerOptions {
   tlsPrivateKeyFile?: string;
   /** --client-ca-file: trust client certificates signed by these CAs instead of the PKI's CA. */
   clientCaFile?: string;
+  /** --requestheader-client-ca-file: the authenticating proxy's CA; set, it turns the proxy on. Default with pkiDir: its front-proxy-ca.crt, with kubeadm's header flags. */
+  requestheaderClientCaFile?: string;
+  /** --requestheader-allowed-names: CommonNames a proxy certificate may have; empty allows any. */
+  requestheaderAllowedNames?: string[];
+  /** --requestheader-username-headers, --requestheader-uid-headers, --requestheader-group-headers, --requestheader-extra-headers-prefix. */
+  requestheaderUsernameHeaders?: string[];
+  requestheaderUidHeaders?: string[];
+  requestheaderGroupHeaders?: string[];
+  requestheaderExtraHeadersPrefix?: string[];
   /** --token-auth-file. Default with pkiDir: its token-auth-file.csv. */
   tokenAuthFile?: string;
   /** --basic-auth-file. Default with pkiDir: its basic-auth-file.csv. */

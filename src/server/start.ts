@@ -9,6 +9,7 @@ import { mintCredentials, type IdentityRequest } from '../kubeconfig/mint.js';
 import { serveApis } from './apis.js';
 import { chainListener } from './chain.js';
 import { completeConfig } from './config.js';
+import { publishAuthenticationTrust } from '../api/groups/core/authentication-trust.js';
 import { startControllers } from './controllers.js';
 import { ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { listen, type Listener } from './listen.js';
@@ -64,11 +65,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const store = createApiStore();
     const sa = config.serviceAccounts;
     closers.push(startControllers(store, { legacyGenerator: sa.legacyGenerator, rootCaPem: pki.ca.certPem }));
+    // kube's cluster authentication trust controller: what an aggregated API server reads to trust our clients and proxy.
+    publishAuthenticationTrust(store, { clientCaPem: config.clientCaPem, ...(config.requestHeader ? { requestHeader: config.requestHeader } : {}) });
     const getter = storeTokenGetter(store);
     const authn = newAuthenticator({
       anonymous: config.anonymousAuth,
       passwordSources: users.passwordSources,
       clientCaRoots: () => config.clientRoots,
+      ...(config.requestHeader ? { requestHeader: { ...config.requestHeader, roots: () => config.requestHeader!.roots } } : {}),
       tokenSources: users.tokenSources,
       apiAudiences: config.apiAudiences,
       serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter },
@@ -86,7 +90,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const tokenRequest = tokenRequestConfig(sa, config.apiAudiences, config.kubernetesVersion);
     const serviceAccountIssuer = issuerDiscoveryConfig(sa);
     const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
-    listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, authorizer: authorizers.authorizer, handler }));
+    listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
     const running = listener;

@@ -1,10 +1,33 @@
 import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ServerOptions } from 'node:https';
+import { PkiError } from '../util/errors.js';
 
 /** Splits a PEM bundle into certificates (a --client-ca-file may hold several). */
 export function parseCertificateBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new X509Certificate(block));
+}
+
+/** A PEM file a flag names; a file that cannot be read is a PkiError naming it and what it was for. */
+export async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PkiError(file, 'PKI_UNREADABLE', `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A CA bundle (--client-ca-file, --requestheader-client-ca-file) parsed; a broken or certificate-less one is a PkiError naming `file`. */
+export function parseCaBundle(file: string, pem: string): X509Certificate[] {
+  let roots: X509Certificate[];
+  try {
+    roots = parseCertificateBundle(pem);
+  } catch (err) {
+    throw new PkiError(file, 'PKI_CORRUPT', `is not a valid PEM certificate bundle (${(err as Error).message})`);
+  }
+  if (roots.length === 0) throw new PkiError(file, 'PKI_CORRUPT', 'no PEM certificate found');
+  return roots;
 }
 
 /**

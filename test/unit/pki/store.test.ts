@@ -16,7 +16,7 @@ import {
 } from '../../../src/pki/index.js';
 
 const ALL_FILES = Object.values(PKI_FILE_NAMES).sort();
-const KEY_FILES = ['ca.key', 'apiserver.key', 'sa.key', 'admin.key'];
+const KEY_FILES = ['ca.key', 'apiserver.key', 'sa.key', 'admin.key', 'front-proxy-ca.key', 'front-proxy-client.key'];
 const DAY = 86_400_000;
 
 let scratch: string;
