@@ -11,6 +11,7 @@ import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
 import { ConfigError, PkiError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
+import { completeAudit, type AuditSettings } from './audit.js';
 import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
 import type { StartServerOptions } from './options.js';
@@ -42,6 +43,8 @@ export interface CompletedConfig {
   bootstrapPolicy: boolean;
   kubernetesVersion: string;
   watchFiles: boolean;
+  /** --audit-policy-file and --audit-log-path, checked; undefined when nothing is audited. */
+  audit: AuditSettings | undefined;
 }
 
 async function readPem(file: string, what: string): Promise<string> {
@@ -79,6 +82,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   checkTlsAccepts(servingCert, servingKey, { file: options.clientCaFile ?? pkiFile('ca.crt'), pem: clientCaPem });
 
   const serviceAccounts = await completeServiceAccounts(options, pki);
+  const audit = await completeAudit(options, log);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
@@ -100,5 +104,6 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     bootstrapPolicy: options.bootstrapPolicy !== false,
     kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
     watchFiles: options.watchFiles !== false,
+    audit,
   };
 }

@@ -51,6 +51,12 @@ export interface StartServerOptions {
   serviceAccountJwksUri?: string;
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system authenticate. Default false. */
   enableBootstrapTokenAuth?: boolean;
+  /** --audit-policy-file: an audit.k8s.io/v1 Policy. Without it (or without auditLogPath) nothing is audited. */
+  auditPolicyFile?: string;
+  /** --audit-log-path: the audit log, one JSON Event per line; "-" is stdout. */
+  auditLogPath?: string;
+  /** --audit-log-format: "json" (the default); kube's "legacy" is refused. */
+  auditLogFormat?: string;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */
