@@ -3,11 +3,14 @@
 // the json log backend (plugin/pkg/audit/log/backend.go) and the Event of pkg/apis/audit/v1/types.go.
 // Events of a request are found by its Audit-ID; timestamps and source ports are checked, then left out.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { watch as watchFile } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../src/index.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
@@ -75,12 +78,20 @@ async function eventsFor(auditId: string): Promise<Event[]> {
 
 /** Resolves once the log holds `count` events of this request: the log file is watched, not polled on a timer. */
 async function waitForEvents(auditId: string, count: number): Promise<Event[]> {
-  const watcher = watchFile(logPath);
+  // A change while the file is being read must not be missed: every change bumps a counter the loop compares.
+  let changes = 0;
+  let wake: (() => void) | undefined;
+  const watcher = watchFile(logPath, () => {
+    changes++;
+    wake?.();
+  });
   try {
     for (;;) {
+      const seen = changes;
       const found = await eventsFor(auditId);
       if (found.length >= count) return found;
-      await new Promise((resolve) => watcher.once('change', resolve));
+      if (changes === seen) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
   } finally {
     watcher.close();
@@ -246,4 +257,15 @@ test('audit log: --audit-log-format legacy is refused with a clear message', asy
   await assert.rejects(startServer({ port: 0, auditPolicyFile: policyFile, auditLogPath: logPath, auditLogFormat: 'legacy' }), {
     message: '--audit-log-format: the legacy format is not built in kube-auth-mock; use json (the default)',
   });
+});
+
+/** test/audit-decode: a Go program on k8s.io/apiserver v0.34.4's audit/v1 types. */
+const AUDIT_DECODE = fileURLToPath(new URL('../audit-decode/', import.meta.url));
+
+test('audit log: every line decodes strictly with k8s.io/apiserver\'s audit/v1 types and encodes back to the same bytes', async (t) => {
+  const go = await promisify(execFile)('go', ['version']).catch(() => undefined);
+  if (go === undefined) return t.skip('go is not on PATH: test/audit-decode cannot run');
+  const { stdout } = await promisify(execFile)('go', ['run', '.', logPath], { cwd: AUDIT_DECODE, maxBuffer: 1 << 20 });
+  const count = (await events()).length;
+  assert.match(stdout, new RegExp(`^${count} events: \\d+ RequestReceived, [1-9]\\d* ResponseStarted, \\d+ ResponseComplete, 0 Panic\\n$`));
 });
