@@ -3,7 +3,7 @@
 // TestUnionStages through the evaluator), then reader.go and apis/audit/validation/validation.go: what loads,
 // what is refused and in which words (validation_test.go's cases, k8s.io/apiserver v0.34.4).
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -263,3 +263,14 @@ rules:
     omitStages:
       - "RequestReceived"
 `;
+
+test('docs/audit.md: the policy shown loads as it is', async () => {
+  const doc = await readFile(new URL('../../../docs/audit.md', import.meta.url), 'utf8');
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(yaml !== undefined, 'docs/audit.md has a yaml block');
+  const { policy, warning } = loadPolicyFromBytes(yaml);
+  assert.equal(warning, undefined);
+  const evaluate = newPolicyRuleEvaluator(policy);
+  assert.deepEqual(evaluate({ ...ATTRS.namespaced!, resource: 'secrets' }), { level: 'Metadata', omitStages: ['RequestReceived'], omitManagedFields: false });
+  assert.equal(evaluate({ ...ATTRS.nonResource!, path: '/healthz/etcd' }).level, 'None');
+});
