@@ -1,6 +1,7 @@
 // An audit.k8s.io/v1 Event and its JSON line, field for field in the order of
 // staging/src/k8s.io/apiserver/pkg/apis/audit/v1/types.go (Event, ObjectReference), authentication/v1 UserInfo and
 // metav1.Status, with encoding/json's omitempty rules; timestamps are metav1.MicroTime (RFC 3339, microseconds, UTC).
+import { isRecord } from '../apimachinery/json-value.js';
 import type { AuditLevel, AuditStage } from './policy.js';
 
 /** authentication/v1 UserInfo. */
@@ -68,12 +69,8 @@ export function microTime(micros: number): string {
 
 function omitEmpty<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0) && !(isPlainObject(v) && Object.keys(v).length === 0)),
+    Object.entries(fields).filter(([, v]) => v !== undefined && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0) && !(isRecord(v) && Object.keys(v).length === 0)),
   ) as Partial<T>;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Go encodes a map with its keys sorted. */

@@ -25,6 +25,12 @@ export function pluginErrorMessage(err: unknown): string {
   return `Error in audit plugin 'log' affecting 1 audit events: ${(err as Error).message ?? String(err)}`;
 }
 
+/** ensureLogFile: the folder (0700) and the file (0600) made, so a path that cannot be written stops the start. */
+export function ensureLogFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+}
+
 /** Opens --audit-log-path ("-": stdout); throws when the folder or file cannot be made, before anything listens. */
 export function openAuditLog(path: string, onError: AuditErrorLog): AuditSink {
   if (path === '-') {

@@ -5,12 +5,14 @@
 // (BasicLongRunningRequestCheck: the verbs watch and proxy; the subresources attach, exec, proxy, log, portforward).
 import type { ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { isRecord } from '../apimachinery/json-value.js';
 import { internalError, StatusError } from '../apimachinery/status.js';
 import { nowMicros, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
 import type { AuditSink } from '../audit/log-writer.js';
 import type { AuditAttributes, AuditLevel, AuditStage, PolicyRuleEvaluator, RequestAuditConfig } from '../audit/policy.js';
 import type { UserInfo } from '../authn/types.js';
-import type { KubeContext, KubeMiddleware } from '../request/state.js';
+import type { RequestInfo } from '../request/request-info.js';
+import { requestInfoOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 
 /** What auditing needs: the policy's evaluator and the sink events go to. */
 export interface AuditConfig {
@@ -30,20 +32,9 @@ const USER_AGENT_TRUNCATE_SUFFIX = '...TRUNCATED';
 export const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
 export const REASON_ANNOTATION = 'authorization.k8s.io/reason';
 
-/** authorizer.Attributes as GetAuthorizerAttributes builds them, from RequestInfo and the authenticated user. */
-function attributesOf(ctx: KubeContext): AuditAttributes {
-  const info = ctx.state.requestInfo;
-  return {
-    user: ctx.state.user,
-    verb: info?.verb ?? ctx.method.toLowerCase(),
-    isResourceRequest: info?.isResourceRequest ?? false,
-    path: info?.path ?? ctx.path,
-    apiGroup: info?.apiGroup ?? '',
-    namespace: info?.namespace ?? '',
-    resource: info?.resource ?? '',
-    subresource: info?.subresource ?? '',
-    name: info?.name ?? '',
-  };
+/** authorizer.Attributes as GetAuthorizerAttributes builds them: RequestInfo and the authenticated user (none for a 401). */
+function attributesOf(ctx: KubeContext): AuditAttributes & RequestInfo {
+  return { ...requestInfoOf(ctx), user: ctx.state.user };
 }
 
 /** utilnet.SourceIPs: X-Forwarded-For's addresses, X-Real-Ip unless already there, then the peer unless it is the last. */
@@ -82,9 +73,8 @@ function userAgentOf(ctx: KubeContext): string {
 }
 
 /** LogRequestMetadata: the event as it stands when the request is received. */
-function newEvent(ctx: KubeContext, rac: RequestAuditConfig, attrs: AuditAttributes): AuditEvent {
+function newEvent(ctx: KubeContext, rac: RequestAuditConfig, attrs: AuditAttributes & RequestInfo): AuditEvent {
   const received = nowMicros();
-  const info = ctx.state.requestInfo;
   return {
     level: rac.level,
     auditID: ctx.state.auditId ?? '',
@@ -95,7 +85,7 @@ function newEvent(ctx: KubeContext, rac: RequestAuditConfig, attrs: AuditAttribu
     sourceIPs: sourceIPs(ctx.headers, ctx.req.socket.remoteAddress),
     userAgent: userAgentOf(ctx),
     ...(attrs.isResourceRequest
-      ? { objectRef: { namespace: attrs.namespace, name: attrs.name, resource: attrs.resource, subresource: attrs.subresource, apiGroup: attrs.apiGroup, apiVersion: info?.apiVersion ?? '' } }
+      ? { objectRef: { namespace: attrs.namespace, name: attrs.name, resource: attrs.resource, subresource: attrs.subresource, apiGroup: attrs.apiGroup, apiVersion: attrs.apiVersion } }
       : {}),
     requestReceivedMicros: received,
     stageMicros: received,
@@ -193,10 +183,6 @@ function watchResponse(res: ServerResponse, audit: RequestAudit, longRunning: bo
     onEnd();
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse['end'];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** copyWithoutManagedFields (pkg/audit/request.go): metadata.managedFields dropped, from each item of a list too. */

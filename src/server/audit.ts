@@ -2,10 +2,8 @@
 // kube-apiserver's AuditOptions do (staging/src/k8s.io/apiserver/pkg/server/options/audit.go: Validate, ApplyTo,
 // getWriter, ensureLogFile). Without both a policy and a path nothing is audited, as in kube ("No audit policy file
 // provided, no events will be recorded"). --audit-log-maxsize / --audit-log-maxbackup (rotation) are not built.
-import { mkdirSync, openSync, closeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { AuditPolicyError, loadPolicyFromFile, newPolicyRuleEvaluator, type PolicyRuleEvaluator } from '../audit/policy.js';
-import { AUDIT_LOG_FORMATS, openAuditLog } from '../audit/log-writer.js';
+import { AUDIT_LOG_FORMATS, ensureLogFile, openAuditLog } from '../audit/log-writer.js';
 import type { AuditConfig } from '../filters/audit.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -40,8 +38,7 @@ export async function completeAudit(options: StartServerOptions, log: Logger): P
   if (path !== '-') {
     // ensureLogFile: the folder and the file made before anything listens.
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      closeSync(openSync(path, 'a', 0o600));
+      ensureLogFile(path);
     } catch (err) {
       throw new ConfigError({ file: path, reason: `ensureLogFile: ${(err as Error).message}`, code: 'FILE_UNREADABLE' });
     }
