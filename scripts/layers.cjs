@@ -6,7 +6,7 @@ exports.LAYERS = [
   ['filters'],
   ['api'],
   ['request'],
-  ['authn', 'authz', 'store', 'pki', 'kubeconfig'],
+  ['authn', 'authz', 'store', 'pki', 'kubeconfig', 'audit'],
   ['apimachinery'],
   ['util'],
 ];

@@ -49,6 +49,9 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'service-account-max-token-expiration', type: 'string', help: 'longest TokenRequest, a Go duration between 1h and 2^32s (default: no limit)' },
   { name: 'service-account-extend-token-expiration', type: 'boolean', default: 'true', help: 'pod-bound tokens asked for 3607s last a year, as kubelet expects' },
   { name: 'service-account-jwks-uri', type: 'string', help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. This flag is useful if the discovery doc and key set are served to relying parties from a URL other than the API server\'s external (as auto-detected or overridden with external-hostname).' },
+  { name: 'audit-policy-file', type: 'string', help: 'Path to the file that defines the audit policy configuration.' },
+  { name: 'audit-log-path', type: 'string', help: "If set, all requests coming to the apiserver will be logged to this file.  '-' means standard out." },
+  { name: 'audit-log-format', type: 'string', default: 'json', help: 'Format of saved audits: json (kube\'s "legacy" is not built)' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -96,6 +99,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
     ...serviceAccountFlags(values),
     ...webhookFlags(values),
+    ...optional('auditPolicyFile', stringFlag(values, 'audit-policy-file')),
+    ...optional('auditLogPath', stringFlag(values, 'audit-log-path')),
+    ...optional('auditLogFormat', stringFlag(values, 'audit-log-format')),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a

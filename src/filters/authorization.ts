@@ -65,10 +65,10 @@ export function authorization(authorizer: Authorizer): KubeMiddleware {
     }
     if (result.decision !== 'allow') {
       const refusal = forbiddenError(attrs, result.reason);
-      ctx.state.authorization = { decision: 'forbid', reason: refusal.message };
+      ctx.state.authorization = { decision: 'forbid', reason: refusal.message, authorizerReason: result.reason };
       throw refusal;
     }
-    ctx.state.authorization = { decision: 'allow', reason: result.reason };
+    ctx.state.authorization = { decision: 'allow', reason: result.reason, authorizerReason: result.reason };
     await next();
   };
 }

@@ -17,6 +17,10 @@ export interface KubeState {
   authorization?: AuthorizationRecord;
   /** kube's audit annotations a handler adds (audit.AddAuditAnnotation), such as the credential id TokenRequest issued. */
   auditAnnotations?: Record<string, string>;
+  /** Set by the audit filter when the policy's level for the request logs its body (Request, RequestResponse). */
+  auditWantsRequestObject?: boolean;
+  /** The request body as decoded, kept for the audit log (kube's audit.LogRequestObject) when asked for. */
+  auditRequestObject?: unknown;
 }
 
 /**
@@ -27,6 +31,8 @@ export interface AuthorizationRecord {
   decision: 'allow' | 'forbid';
   /** For an allow, the authorizer's reason (RBAC names the binding and role); for a refusal, the 403's whole message. */
   reason: string;
+  /** The authorizer's own reason, which kube's authorization.k8s.io/reason audit annotation carries; unset where kube adds no annotation (an impersonation refusal). */
+  authorizerReason?: string;
 }
 
 /** The Koa context every filter and handler works on. */

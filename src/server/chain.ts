@@ -6,6 +6,7 @@ import compose from 'koa-compose';
 import type { Authorizer } from '../authz/types.js';
 import type { RequestAuthenticator } from '../authn/types.js';
 import type { RequestHeaderNames } from '../authn/request-header.js';
+import { audit, failedAuthenticationAudit, type AuditConfig } from '../filters/audit.js';
 import { auditId } from '../filters/audit-id.js';
 import { authentication } from '../filters/authentication.js';
 import { authorization } from '../filters/authorization.js';
@@ -26,6 +27,8 @@ export interface ChainConfig {
   /** The --requestheader-* header names, cleared from authenticated requests with the standard X-Remote-* ones. */
   requestHeaders?: RequestHeaderNames;
   authorizer: Authorizer;
+  /** --audit-policy-file and --audit-log-path; unset, nothing is audited. */
+  audit?: AuditConfig;
   /** The handler at the end: routing and the APIs. Bodies are read there, after authorization, as in kube. */
   handler: KubeMiddleware;
 }
@@ -37,7 +40,9 @@ export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<im
     requestLog(c.log), //                            WithHTTPLogging: outside status-errors, so it logs the status sent
     statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
     requestInfo(resolveRequestInfo), //              WithRequestInfo
+    ...(c.audit ? [failedAuthenticationAudit(c.audit)] : []), // WithFailedAuthenticationAudit: a 401's one event
     authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log, ...(c.requestHeaders ? { requestHeaders: c.requestHeaders } : {}) }), // WithAuthentication
+    ...(c.audit ? [audit(c.audit)] : []), //          WithAudit: RequestReceived .. ResponseComplete, for the authenticated user
     impersonation(c.authorizer), //                  WithImpersonation: Impersonate-* headers, each checked with the authorizer
     authorization(c.authorizer), //                  WithAuthorization
     c.handler,

@@ -10,6 +10,7 @@ import { loadBootstrapPolicy } from '../authz/rbac/bootstrap.js';
 import { createInMemoryPki, loadOrInitPki, type Pki, type StoredPki } from '../pki/index.js';
 import { ConfigError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
+import { completeAudit, type AuditSettings } from './audit.js';
 import { defaultAuthFiles } from './demo-identities.js';
 import type { ListenConfig } from './listen.js';
 import type { StartServerOptions } from './options.js';
@@ -51,6 +52,8 @@ export interface CompletedConfig {
   bootstrapPolicy: boolean;
   kubernetesVersion: string;
   watchFiles: boolean;
+  /** --audit-policy-file and --audit-log-path, checked; undefined when nothing is audited. */
+  audit: AuditSettings | undefined;
 }
 
 /** Checks and defaults the options and loads the PKI, the serving pair and the client CA; throws naming the flag or file that is wrong. */
@@ -78,6 +81,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   const serviceAccounts = await completeServiceAccounts(options, pki);
   const tokenWebhook = await completeTokenWebhook(options);
   const authorizationWebhook = await completeAuthorizationWebhook(options);
+  const audit = await completeAudit(options, log);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
   return {
     log,
@@ -103,5 +107,6 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
     bootstrapPolicy: options.bootstrapPolicy !== false,
     kubernetesVersion: options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
     watchFiles: options.watchFiles !== false,
+    audit,
   };
 }

@@ -77,6 +77,12 @@ export interface StartServerOptions {
   authorizationWebhookCacheUnauthorizedTtlMs?: number;
   /** kube's Config.WebhookRetryBackoff (no flag): the webhook's retries. Default 500ms x1.5, jitter 0.2, 5 calls. */
   webhookRetryBackoff?: Backoff;
+  /** --audit-policy-file: an audit.k8s.io/v1 Policy. Without it (or without auditLogPath) nothing is audited. */
+  auditPolicyFile?: string;
+  /** --audit-log-path: the audit log, one JSON Event per line; "-" is stdout. */
+  auditLogPath?: string;
+  /** --audit-log-format: "json" (the default); kube's "legacy" is refused. */
+  auditLogFormat?: string;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */

@@ -7,6 +7,7 @@ import { startLivePolicy } from '../authz/rbac/live-policy.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { mintCredentials, type IdentityRequest } from '../kubeconfig/mint.js';
 import { serveApis } from './apis.js';
+import { openAudit } from './audit.js';
 import { chainListener } from './chain.js';
 import { completeConfig } from './config.js';
 import { publishAuthenticationTrust } from '../api/groups/core/authentication-trust.js';
@@ -90,7 +91,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const tokenRequest = tokenRequestConfig(sa, config.apiAudiences, config.kubernetesVersion);
     const serviceAccountIssuer = issuerDiscoveryConfig(sa);
     const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
-    listener.serve(chainListener({ log, authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
+    const audit = config.audit && openAudit(config.audit, log, closers);
+    listener.serve(chainListener({ log, ...(audit ? { audit } : {}), authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
     const running = listener;

@@ -8,7 +8,8 @@ export type ConfigErrorCode =
   | 'FLAG_INVALID'
   | 'KUBECONFIG_INVALID'
   | 'RBAC_POLICY_SYNTAX'
-  | 'RBAC_POLICY_INVALID';
+  | 'RBAC_POLICY_INVALID'
+  | 'AUDIT_POLICY_INVALID';
 
 /** A configuration problem that names the file (and line) that is wrong. */
 export class ConfigError extends Error {

@@ -160,6 +160,13 @@ function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record
  * Called by handlers, after authorization, as in kube-apiserver.
  */
 export async function decodeBody(ctx: KubeContext, expected: ExpectedKind, opts: DecodeOptions = {}): Promise<Record<string, unknown>> {
+  const obj = await decodeBodyOnly(ctx, expected, opts);
+  // kube's handlers log the object as decoded, before admission changes it (audit.LogRequestObject in create.go, update.go).
+  if (ctx.state.auditWantsRequestObject === true) ctx.state.auditRequestObject = structuredClone(obj);
+  return obj;
+}
+
+async function decodeBodyOnly(ctx: KubeContext, expected: ExpectedKind, opts: DecodeOptions): Promise<Record<string, unknown>> {
   const type = inputMediaType(ctx.get('Content-Type'));
   const body = await readLimitedBody(ctx);
   if (type === 'protobuf') {
