@@ -33,8 +33,11 @@ import type { ServiceAccountTokenGetter } from './serviceaccount/token-getter.js
 import type { WebhookClient } from './webhook/client.js';
 import { cachedWebhookTokenAuthenticator, type TokenWebhookVersion } from './webhook/token.js';
 
-/** The audiences kubeadm's default --service-account-issuer implies. */
-export const DEFAULT_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
+/** kubeadm's --service-account-issuer, which kube-auth-mock takes when none is given. */
+export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+/** The audiences the default issuer implies (--api-audiences defaults to the issuers). */
+export const DEFAULT_API_AUDIENCES = [DEFAULT_SERVICE_ACCOUNT_ISSUER];
 
 /** kube's authenticator.Config: which authenticators run, each field named after the flag that sets it. */
 export interface AuthenticationConfig {

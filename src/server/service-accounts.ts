@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { TokenRequestConfig } from '../api/groups/core/serviceaccount-token.js';
 import type { IssuerDiscoveryConfig } from '../api/openid-metadata.js';
 import type { KubeObject } from '../apimachinery/object.js';
+import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../authn/config.js';
 import { jwtTokenGenerator, type TokenGenerator } from '../authn/serviceaccount/generator.js';
 import { parsePrivateKeyPem, parsePublicKeysPem, withKeyIds, type ServiceAccountPublicKey } from '../authn/serviceaccount/keys.js';
 import type { ServiceAccountTokenGetter } from '../authn/serviceaccount/token-getter.js';
@@ -16,8 +17,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { ConfigError } from '../util/errors.js';
 import type { StartServerOptions } from './options.js';
 
-/** kubeadm's --service-account-issuer, which kube-auth-mock takes when none is given. */
-export const DEFAULT_SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+export { DEFAULT_SERVICE_ACCOUNT_ISSUER };
 
 /** kube's bounds of --service-account-max-token-expiration: 1 hour to 2^32 seconds. */
 const MAX_EXPIRATION_BOUNDS = { low: 3600, high: 2 ** 32 };
