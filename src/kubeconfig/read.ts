@@ -2,18 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { WebhookClientConfig } from '../authn/webhook/client.js';
 import { ConfigError } from '../util/errors.js';
 
-/** What a client needs from a kubeconfig to reach a server. */
-export interface ClientConfig {
-  server: string;
-  caPem?: string;
-  certPem?: string;
-  keyPem?: string;
-  token?: string;
-  username?: string;
-  password?: string;
-}
+/**
+ * What a client needs from a kubeconfig to reach a server: the webhook client's own input (authn cannot import this
+ * layer, so the shape is defined there and named here).
+ */
+export type ClientConfig = WebhookClientConfig;
 
 type Named<T> = { name?: string } & T;
 interface KubeconfigDoc {

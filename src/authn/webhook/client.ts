@@ -11,7 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
 
-/** What the client needs of a kubeconfig's current context (src/kubeconfig's ClientConfig has this shape). */
+/** What the client needs of a kubeconfig's current context; src/kubeconfig's ClientConfig is this type. */
 export interface WebhookClientConfig {
   server: string;
   caPem?: string;
