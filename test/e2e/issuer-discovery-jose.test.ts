@@ -6,35 +6,30 @@
 // issuers; kube's own bootstrap binding names system:serviceaccounts only (see test/http/issuer-discovery.test.ts).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as jose from 'jose';
 import { createInMemoryPki, type Pki } from '../../src/index.js';
 import { keyIdFromPublicKey } from '../../src/authn/serviceaccount/key-id.js';
+import { tempDir } from '../helpers/clients.js';
 import { PUBLIC_ISSUER_DISCOVERY } from '../helpers/policies.js';
 import { useServer } from '../helpers/server.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 let pki: Pki;
-let dir: string;
+let policies: Awaited<ReturnType<typeof tempDir>>;
 const setup = (async () => {
   pki = await createInMemoryPki();
-  dir = await mkdtemp(join(tmpdir(), 'kam-jose-'));
-  await writeFile(
-    join(dir, 'public-discovery.yaml'),
-    PUBLIC_ISSUER_DISCOVERY,
-  );
+  policies = await tempDir('kam-jose-');
+  await policies.write('public-discovery.yaml', PUBLIC_ISSUER_DISCOVERY);
 })();
 after(async () => {
   await setup;
-  await rm(dir, { recursive: true, force: true });
+  await policies.remove();
 });
 
-const server = useServer(async () => (await setup, { pki, serviceAccountIssuers: [ISSUER], policyPaths: [dir] }));
+const server = useServer(async () => (await setup, { pki, serviceAccountIssuers: [ISSUER], policyPaths: [policies.dir] }));
 
 /** A fetch that trusts the server's CA (node's global fetch takes no CA), enough for jose and for the document. */
 function fetchWithCa(ca: string): jose.FetchImplementation {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../src/index.js';
+import { janeEditsConfigMaps } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
 type Event = Record<string, unknown>;
@@ -39,17 +40,7 @@ rules:
 );
 await writeFile(
   join(dir, 'jane.yaml'),
-  `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: configmap-editor, namespace: default}
-rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list, watch, create]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: jane-edits, namespace: default}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmap-editor}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
-`,
+  janeEditsConfigMaps(['get', 'list', 'watch', 'create']),
 );
 const server = useServer({ policyPaths: [join(dir, 'jane.yaml')], auditPolicyFile: policyFile, auditLogPath: logPath });
 

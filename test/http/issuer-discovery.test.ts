@@ -4,14 +4,13 @@
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), other methods (go-restful's 405) and an issuer kube
 // will not publish (pkg/controlplane/apiserver/server.go: no routes, so 404).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createInMemoryPki, startServer, type Pki } from '../../src/index.js';
 import { jwkFromPublicKey } from '../../src/authn/serviceaccount/jwks.js';
 import { createLogger } from '../../src/util/log.js';
+import { tempDir } from '../helpers/clients.js';
 import { PUBLIC_ISSUER_DISCOVERY } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
@@ -20,25 +19,22 @@ const JWKS = '/openid/v1/jwks';
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 let pki: Pki;
-let dir: string;
+let policies: Awaited<ReturnType<typeof tempDir>>;
 // One PKI for every server of the file (the e2e signs with its sa.key), and a policy folder; the servers' option
 // functions wait for it.
 const setup = (async () => {
   pki = await createInMemoryPki();
-  dir = await mkdtemp(join(tmpdir(), 'kam-discovery-'));
+  policies = await tempDir('kam-discovery-');
   // What kube's documentation suggests for a public issuer: bind the role to system:unauthenticated too.
-  await writeFile(
-    join(dir, 'public-discovery.yaml'),
-    PUBLIC_ISSUER_DISCOVERY,
-  );
+  await policies.write('public-discovery.yaml', PUBLIC_ISSUER_DISCOVERY);
 })();
 after(async () => {
   await setup;
-  await rm(dir, { recursive: true, force: true });
+  await policies.remove();
 });
 
 const server = useServer(async () => (await setup, { pki }));
-const publicServer = useServer(async () => (await setup, { pki, serviceAccountIssuers: ['https://issuer.example/cluster', 'https://old.example'], serviceAccountJwksUri: 'https://keys.example/jwks.json', policyPaths: [join(dir, 'public-discovery.yaml')] }));
+const publicServer = useServer(async () => (await setup, { pki, serviceAccountIssuers: ['https://issuer.example/cluster', 'https://old.example'], serviceAccountJwksUri: 'https://keys.example/jwks.json', policyPaths: [join(policies.dir, 'public-discovery.yaml')] }));
 const logLines: string[] = [];
 const notHttps = useServer(async () => (await setup, {
   pki,

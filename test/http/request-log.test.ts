@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../src/util/log.js';
+import { janeEditsConfigMaps } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
 type Line = Record<string, unknown>;
@@ -45,17 +46,7 @@ const dir = await mkdtemp(join(tmpdir(), 'kam-request-log-'));
 after(() => rm(dir, { recursive: true, force: true }));
 await writeFile(
   join(dir, 'jane.yaml'),
-  `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: configmap-editor, namespace: default}
-rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list, watch, create, patch]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: jane-edits, namespace: default}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmap-editor}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]
-`,
+  janeEditsConfigMaps(['get', 'list', 'watch', 'create', 'patch']),
 );
 const server = useServer({ policyPaths: [dir], log: createLogger('json', jsonSink) });
 
