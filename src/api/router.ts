@@ -6,7 +6,7 @@ import { serveHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
 import type { ApiRegistry } from './registry.js';
 import { sendJson, writeObject } from './respond.js';
-import { methodNotSupported, pathNotFound, routeMethodNotAllowed } from '../apimachinery/status.js';
+import { goNotFound, methodNotSupported, pathNotFound, routeMethodNotAllowed } from '../apimachinery/status.js';
 import { versionInfo } from './version.js';
 
 /** What the router serves besides the registry's resources. */
@@ -53,7 +53,11 @@ export function router(opts: RouterOptions): KubeMiddleware {
         if (group && parts.length === 2) return writeObject(ctx, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group.name, group.versions) });
         const gv = parts.length === 3 ? registry.groupVersion(parts[1]!, parts[2]!) : undefined;
         if (gv) return writeObject(ctx, 200, apiResourceList(gv));
+        // No API group of that name: the request falls through every handler to genericapiserver's notfoundhandler.
+        if (group === undefined) throw goNotFound();
       }
+      // Outside /api and /apis nothing but the fixed endpoints serves: notfoundhandler's http.NotFound, plain text.
+      if (parts[0] !== 'api' && parts[0] !== 'apis') throw goNotFound();
       throw pathNotFound();
     }
     const gv = registry.groupVersion(info.apiGroup, info.apiVersion);

@@ -62,6 +62,36 @@ export class StatusError extends Error {
   }
 }
 
+/**
+ * An error kube-apiserver writes with Go's http.Error instead of a Status: `text/plain; charset=utf-8`, the text and
+ * a newline. It stays a StatusError (code, message) for the filters that look at errors on their way out (audit).
+ */
+export class PlainTextError extends StatusError {
+  constructor(code: number, readonly text: string) {
+    super(code, '', text);
+    this.name = 'PlainTextError';
+  }
+}
+
+// responsewriters: "Avoid emitting errors that look like valid HTML. Quotes are okay."
+export const sanitizeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * responsewriters.InternalError (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go):
+ * `Internal Server Error: "<RequestURI>": <err>`, plain text, for failures before a handler could negotiate a Status.
+ */
+export function plainInternalError(requestUri: string, message: string): PlainTextError {
+  return new PlainTextError(500, sanitizeHtml(`Internal Server Error: ${JSON.stringify(requestUri)}: ${message}`));
+}
+
+/**
+ * Go's http.NotFound, which genericapiserver's notfoundhandler (staging/src/k8s.io/apiserver/pkg/util/notfoundhandler)
+ * answers for a path no handler serves: `404 page not found` as plain text.
+ */
+export function goNotFound(): PlainTextError {
+  return new PlainTextError(404, '404 page not found');
+}
+
 /** 401, as the authentication filter writes it: NewUnauthorized("Unauthorized"). */
 export function unauthorized(headers: Record<string, string> = {}): StatusError {
   return new StatusError(401, 'Unauthorized', 'Unauthorized', undefined, headers);

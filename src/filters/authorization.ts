@@ -1,6 +1,6 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/authorization.go (WithAuthorization) and
 // handlers/responsewriters/errors.go (Forbidden, forbiddenMessage).
-import { forbidden, internalError } from '../apimachinery/status.js';
+import { forbidden, plainInternalError, sanitizeHtml } from '../apimachinery/status.js';
 import { parseFieldSelector } from '../apimachinery/fields.js';
 import { parseLabelSelector } from '../apimachinery/labels.js';
 import type { Attributes, Authorizer } from '../authz/types.js';
@@ -43,12 +43,10 @@ export function forbiddenMessage(attrs: Attributes): string {
   return `User ${user} cannot ${attrs.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(attrs.apiGroup)} ${scope}`;
 }
 
-// responsewriters: "Avoid emitting errors that look like valid HTML. Quotes are okay."
-const sanitize = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The 403 kube-apiserver writes for a refused request: NewForbidden(groupResource, name, sanitized message[: reason]). */
 export function forbiddenError(attrs: Attributes, reason: string): ReturnType<typeof forbidden> {
-  const message = sanitize(forbiddenMessage(attrs));
+  const message = sanitizeHtml(forbiddenMessage(attrs));
   return forbidden({ group: attrs.apiGroup, resource: attrs.resource }, attrs.name, reason === '' ? message : `${message}: ${reason}`);
 }
 
@@ -61,7 +59,7 @@ export function authorization(authorizer: Authorizer): KubeMiddleware {
     // is checked before error here"; without an allow, an error is kube's 500 (responsewriters.InternalError).
     if (result.decision !== 'allow' && result.error !== undefined) {
       ctx.state.authorization = { decision: 'forbid', reason: `error: ${result.error}` };
-      throw internalError(new Error(result.error));
+      throw plainInternalError(ctx.originalUrl, result.error);
     }
     if (result.decision !== 'allow') {
       const refusal = forbiddenError(attrs, result.reason);

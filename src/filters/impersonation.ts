@@ -4,7 +4,7 @@
 // handlers/responsewriters/errors.go (Forbidden and its HTML sanitizer).
 import { unescapeExtraKey } from '../apimachinery/extra-key.js';
 import type { IncomingMessage } from 'node:http';
-import { badRequest, StatusError } from '../apimachinery/status.js';
+import { badRequest, plainInternalError, StatusError } from '../apimachinery/status.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS_USER, type UserInfo } from '../authn/types.js';
 import type { Attributes, AuthorizationResult, Authorizer } from '../authz/types.js';
 import { userOf, type KubeMiddleware } from '../request/state.js';
@@ -213,7 +213,14 @@ export function impersonation(authorizer: Authorizer): KubeMiddleware {
       return;
     }
     const headers = distinctHeaders(ctx.req);
-    const requests = buildImpersonationRequests(headers);
+    let requests: ImpersonationRequest[];
+    try {
+      requests = buildImpersonationRequests(headers);
+    } catch (err) {
+      // kube (impersonation.go) writes the builder's BadRequest with responsewriters.InternalError: a plain-text 500.
+      if (err instanceof StatusError) throw plainInternalError(ctx.originalUrl, err.message);
+      throw err;
+    }
     if (requests.length === 0) {
       await next();
       return;

@@ -1,12 +1,25 @@
 // kube-apiserver answers every error with a metav1.Status (responsewriters.ErrorNegotiated) and turns a
 // panic into a 500 Status (WithPanicRecovery); this is the one place errors become responses.
 import { sendJson } from '../api/respond.js';
-import { internalError, StatusError } from '../apimachinery/status.js';
+import { internalError, PlainTextError, StatusError } from '../apimachinery/status.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import type { Logger } from '../util/log.js';
 
-/** Writes a Status body for a StatusError, as kube-apiserver's JSON encoder does. */
+/** Writes a Status body for a StatusError, as kube-apiserver's JSON encoder does; a PlainTextError as Go's http.Error. */
 export function writeStatus(ctx: KubeContext, err: StatusError): void {
+  if (err instanceof PlainTextError) {
+    // Go's http.Error: these headers, the text and a newline.
+    ctx.respond = false;
+    const res = ctx.res;
+    if (res.headersSent) return void res.end();
+    const text = `${err.text}\n`;
+    res.statusCode = err.code;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Length', Buffer.byteLength(text));
+    res.end(ctx.method === 'HEAD' ? undefined : text);
+    return;
+  }
   sendJson(ctx, err.code, `${JSON.stringify(err.status)}\n`, err.headers);
 }
 

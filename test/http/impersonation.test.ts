@@ -61,10 +61,11 @@ test('AlwaysAllow: every header kind at once, repeated groups and extra values, 
   assert.deepEqual(sa.body.status.userInfo, { username: 'system:serviceaccount:ci:builder', groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'] });
 });
 
-test("AlwaysAllow: a group without a user is kube's 400", async () => {
+test("AlwaysAllow: a group without a user is kube's plain-text 500", async () => {
   const res = await client(allowServer()).post(WHOAMI).set('Authorization', `Bearer ${allowToken}`).set('Impersonate-Group', 'dev').send(ssr);
-  assert.equal(res.status, 400);
-  assert.deepEqual(res.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'requested [{Group  dev    }] without impersonating a user', reason: 'BadRequest', code: 400 });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+  assert.equal(res.text, `Internal Server Error: "${WHOAMI}": requested [{Group  dev    }] without impersonating a user\n`);
 });
 
 test("AlwaysDeny: a token user may not impersonate: kube's 403 for the users resource, with AlwaysDeny's reason", async () => {

@@ -17,7 +17,7 @@ export interface RawResponse {
 export interface Outgoing {
   method: string;
   path: string;
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string | readonly string[]>>;
   body?: RequestBody;
 }
 
@@ -34,14 +34,14 @@ export function bodyBytes(body: RequestBody): Buffer {
 /** Sends `req` to `baseUrl` with `credential`; resolves with the answer, rejects only when no answer came. */
 export function send(baseUrl: string, caPem: string, credential: Credential, req: Outgoing): Promise<RawResponse> {
   const url = new URL(baseUrl);
-  const headers: Record<string, string> = { 'User-Agent': PARITY_USER_AGENT, Accept: 'application/json' };
+  const headers: Record<string, string | string[]> = { 'User-Agent': PARITY_USER_AGENT, Accept: 'application/json' };
   if (credential.token !== undefined) headers.Authorization = `Bearer ${credential.token}`;
   const payload = req.body === undefined ? undefined : bodyBytes(req.body);
   if (req.body !== undefined && 'json' in req.body) headers['Content-Type'] = 'application/json';
   // The scenario's own headers win, whatever their case: an explicit Authorization replaces the identity's token.
   for (const [name, value] of Object.entries(req.headers ?? {})) {
     for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
-    headers[name] = value;
+    headers[name] = typeof value === 'string' ? value : [...value];
   }
   if (payload !== undefined) headers['Content-Length'] = String(payload.length);
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The one normalising function, shared by record and replay: what a snapshot keeps of an answer (the status,
 // the headers that matter, the body) with volatile values masked and order-free arrays sorted, so that two
 // runs of the same server give the same snapshot and a difference is a difference of behaviour.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawResponse } from './client.js';
 import type { JsonValue, ParityRequest } from './scenario.js';
@@ -22,6 +22,8 @@ export interface RecordedResponse {
   json?: JsonValue;
   text?: string;
   base64?: string;
+  /** the request's audit events, in the order written (requests marked `audit`) */
+  audit?: JsonValue[];
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -37,6 +39,7 @@ const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 /** The legacy-token tracking label's value: the day of the last use (pkg/serviceaccount/legacy.go). */
 const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 /** A client certificate's credential-id extra (kube 1.33+): the SHA-256 of a certificate issued at run time. */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\n?/g;
 const CERT_FINGERPRINT = /^X509SHA256=[0-9a-f]+$/i;
 
 export const MASK = Object.freeze({
@@ -56,6 +59,8 @@ export const MASK = Object.freeze({
   /** scheme://host:port of the answering server in a URL (the discovery document's jwks_uri) */
   server: 'https://<server>',
   date: '<date>',
+  /** a PEM certificate (the set-up's CAs in the extension-apiserver-authentication ConfigMap): made per run, kept by subject */
+  pemCertificate: (subject: string): string => `<PEM certificate ${subject}>`,
 });
 
 /**
@@ -158,6 +163,7 @@ export function describeJws(token: string, scope: NormalizeScope = new Normalize
  */
 export function maskVolatile(value: JsonValue, key = '', scope: NormalizeScope = new NormalizeScope()): JsonValue {
   if (typeof value === 'string') {
+    if (value.includes('-----BEGIN CERTIFICATE-----')) return value.replace(PEM_CERTIFICATE, (pem) => MASK.pemCertificate(new X509Certificate(pem).subject.replace(/\n/g, ', ')));
     if (key === 'resourceVersion' && value !== '') return MASK.resourceVersion;
     if (key === 'kid') return scope.kid(value);
     if (key === 'jwks_uri') return value.replace(/^https:\/\/[^/]+/, MASK.server);
@@ -267,4 +273,9 @@ export function normalizeResponse(req: Pick<ParityRequest, 'select' | 'shapeOnly
   if (Buffer.from(text, 'utf8').equals(raw.body) && !/[\u0000-\u0008\u000e-\u001f]/.test(text)) out.text = text;
   else out.base64 = raw.body.toString('base64');
   return out;
+}
+
+/** Audit events as a snapshot keeps them: volatile values masked as in bodies (auditID is a UID of the scenario). */
+export function normalizeAuditEvents(events: readonly JsonValue[], scope: NormalizeScope): JsonValue[] {
+  return events.map((event) => maskVolatile(event, '', scope));
 }

@@ -2,10 +2,10 @@
 // the build's manifest (npm run parity:build) with the mock's flags (test/parity/mock.ts), and the fixtures are
 // created through the API as on the mock. Only the recorders use it; the replay never starts Go binaries.
 import { startReference } from './reference-server.js';
-import { PARITY_AUTHORIZATION_MODE } from './mock.js';
 import { applyFixtures, type ParityTarget } from './run.js';
-import { VARIANTS, type ParityVariant } from './scenario.js';
+import type { ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
+import { prepareVariant } from './variants.js';
 
 /** A running reference server with the fixtures created, and how to stop it. */
 export interface ParityReference {
@@ -15,15 +15,25 @@ export interface ParityReference {
 
 /** Starts kube-apiserver on the set-up with the mock's flags (test/parity/mock.ts) for the variant and creates the fixtures. */
 export async function startParityReference(setup: ParitySetup, variant: ParityVariant = 'default'): Promise<ParityReference> {
-  const flags = VARIANTS[variant];
-  const extraFlags = ['--emulated-version=1.33', ...(flags.enableBootstrapTokenAuth ? ['--enable-bootstrap-token-auth'] : [])];
-  const running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: PARITY_AUTHORIZATION_MODE, anonymousAuth: flags.anonymousAuth, extraFlags });
-  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem };
+  const env = await prepareVariant(setup, variant);
+  const extraFlags = ['--emulated-version=1.33', ...env.referenceFlags];
+  let running: Awaited<ReturnType<typeof startReference>>;
+  try {
+    running = await startReference({ pkiDir: setup.pkiDir, tokenFile: setup.tokenFile, authorizationMode: env.authorizationMode, anonymousAuth: env.anonymousAuth, extraFlags });
+  } catch (err) {
+    await env.stop();
+    throw err;
+  }
+  const stop = async (): Promise<void> => {
+    await running.stop();
+    await env.stop();
+  };
+  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}) };
   try {
     await applyFixtures(target);
   } catch (err) {
-    await running.stop();
+    await stop();
     throw err;
   }
-  return { target, stop: () => running.stop() };
+  return { target, stop };
 }

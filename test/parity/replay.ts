@@ -80,7 +80,7 @@ export async function startReplayMock(variant: ParityVariant = 'default'): Promi
     return {
       mock,
       async close() {
-        await mock.server.stop();
+        await mock.stop();
         await rm(dir, { recursive: true, force: true });
       },
     };

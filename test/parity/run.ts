@@ -2,7 +2,8 @@
 // requests and clean-up, giving the snapshot the recorder writes and the replay compares.
 import { createHash } from 'node:crypto';
 import { bodyBytes, send, type Outgoing, type RawResponse } from './client.js';
-import { normalizeResponse, NormalizeScope, type RecordedResponse } from './normalize.js';
+import { readAuditEvents } from './audit-log.js';
+import { normalizeAuditEvents, normalizeResponse, NormalizeScope, type RecordedResponse } from './normalize.js';
 import { scenarioId, type Capture, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
 import { loadFixtures, type Credential } from './setup.js';
 
@@ -13,6 +14,8 @@ export interface ParityTarget {
   identities: Readonly<Record<IdentityName, Credential>>;
   /** the set-up's sa.key (PEM): scenarios sign tokens by hand with it (expired, not yet valid, legacy...) */
   serviceAccountKeyPem: string;
+  /** the audit log the server writes (the `audit` variant): requests marked `audit` read their events from it */
+  auditLogFile?: string;
 }
 
 /** A request as a snapshot shows it: enough to review what was asked, and to notice a scenario edited since recording. */
@@ -20,7 +23,7 @@ export interface RequestSummary {
   method: string;
   path: string;
   as: IdentityName;
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string | readonly string[]>>;
   body?: JsonValue;
 }
 
@@ -80,7 +83,7 @@ function substituteJson(value: JsonValue, vars: ReadonlyMap<string, string>): Js
 /** The request as sent: placeholders in the path, header values and JSON or text body replaced (bytes and repeats are sent as written). */
 export function resolvePlaceholders<R extends Outgoing>(req: R, vars: ReadonlyMap<string, string>): R {
   const body = req.body === undefined ? undefined : 'json' in req.body ? { json: substituteJson(req.body.json, vars) } : 'text' in req.body ? { text: substitute(req.body.text, vars) } : req.body;
-  const headers = req.headers === undefined ? undefined : Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, substitute(v, vars)]));
+  const headers = req.headers === undefined ? undefined : Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, typeof v === 'string' ? substitute(v, vars) : v.map((one) => substitute(one, vars))]));
   return { ...req, path: substitute(req.path, vars), headers, body };
 }
 
@@ -152,7 +155,9 @@ export async function runScenario(target: ParityTarget, group: string, scenario:
     }
     for (const req of scenario.requests) {
       const res = await sendAs(target, resolvePlaceholders(req, vars));
-      requests.push({ request: summarizeRequest(req), response: normalizeResponse(req, res, scope) });
+      const response = normalizeResponse(req, res, scope);
+      if (req.audit) response.audit = normalizeAuditEvents(await readAuditEvents(target, res), scope);
+      requests.push({ request: summarizeRequest(req), response });
       const failed = captureValues(req.capture, res, vars, target.serviceAccountKeyPem);
       if (failed.length > 0 && options.strictCaptures) throw new Error(`${id}: ${req.method} ${req.path}: could not capture ${failed.join('; ')}`);
       for (const name of Object.keys(req.capture ?? {})) if (!vars.has(name)) vars.set(name, `<${name}-not-captured>`);

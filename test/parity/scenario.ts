@@ -32,21 +32,19 @@ export type IdentityName =
   /** client certificate CN=carol from the cluster CA with no O: a user in no group */
   | 'cn-only'
   /** client certificate CN=dave from the cluster CA with O=parity-readers, O=parity-extra-1, O=parity-extra-2 */
-  | 'many-groups';
+  | 'many-groups'
+  /** front-proxy-client.crt: CN=front-proxy-client from the front-proxy CA (the authenticating proxy of the front-proxy variant) */
+  | 'front-proxy'
+  /** client certificate CN=other-proxy from the front-proxy CA: not in --requestheader-allowed-names */
+  | 'front-proxy-unlisted'
+  /** client certificate CN=front-proxy-client from the cluster CA: the allowed name, from the wrong CA */
+  | 'front-proxy-cluster-ca';
 
 /**
- * The server set-up a scenario runs on. `default`: --anonymous-auth=true; `anonymous-off`: --anonymous-auth=false
- * (the mock: anonymousAuth false); `bootstrap-tokens`: default plus --enable-bootstrap-token-auth (the mock:
- * enableBootstrapTokenAuth). Both servers are started once per variant used.
+ * The server set-up a scenario runs on: `default` (--anonymous-auth=true), `anonymous-off`, `bootstrap-tokens`,
+ * `webhooks`, `front-proxy`, `audit`; what each adds is in variants.ts. Both servers are started once per variant used.
  */
-export type ParityVariant = 'default' | 'anonymous-off' | 'bootstrap-tokens';
-
-/** The flags (and mock options) that differ between variants. */
-export const VARIANTS: Readonly<Record<ParityVariant, { anonymousAuth: boolean; enableBootstrapTokenAuth?: boolean }>> = Object.freeze({
-  default: { anonymousAuth: true },
-  'anonymous-off': { anonymousAuth: false },
-  'bootstrap-tokens': { anonymousAuth: true, enableBootstrapTokenAuth: true },
-});
+export type ParityVariant = 'default' | 'anonymous-off' | 'bootstrap-tokens' | 'webhooks' | 'front-proxy' | 'audit';
 
 /** What a computed capture sees: the values captured so far in the scenario, and the set-up's ServiceAccount signing key. */
 export interface CaptureContext {
@@ -76,9 +74,17 @@ export interface ParityRequest {
   /** path with its query */
   path: string;
   as: IdentityName;
-  /** Extra headers; an explicit Authorization here replaces the identity's token. Content-Type defaults to application/json for json bodies. */
-  headers?: Readonly<Record<string, string>>;
+  /**
+   * Extra headers; an explicit Authorization here replaces the identity's token. Content-Type defaults to
+   * application/json for json bodies. A list sends the header once per value (X-Remote-Group twice).
+   */
+  headers?: Readonly<Record<string, string | readonly string[]>>;
   body?: RequestBody;
+  /**
+   * On the `audit` variant: the audit events the server wrote for this request (found by its Audit-Id header, every
+   * stage until ResponseComplete or Panic) are part of the snapshot, normalised as bodies are.
+   */
+  audit?: boolean;
   /**
    * Paths (dot-separated, `*` for any key or index) of arrays whose order is not part of the contract: sorted
    * before comparing. SelfSubjectRulesReview's rule lists, for example, follow the binding walk's order.

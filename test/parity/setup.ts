@@ -95,6 +95,10 @@ export async function createParitySetup(dir: string): Promise<ParitySetup> {
     issueClientCert(pki.ca, { user: 'carol' }),
     issueClientCert(pki.ca, { user: 'dave', groups: ['parity-readers', 'parity-extra-1', 'parity-extra-2'] }),
   ]);
+  const [otherProxy, proxyNameFromClusterCa] = await Promise.all([
+    issueClientCert(pki.frontProxyCa, { user: 'other-proxy' }),
+    issueClientCert(pki.ca, { user: 'front-proxy-client' }),
+  ]);
   const pair = (c: { certPem: string; keyPem: string }, ...chain: IssuedCert[]) => ({ cert: { certPem: [c.certPem, ...chain.map((i) => i.certPem)].join(''), keyPem: c.keyPem } });
   return {
     pkiDir: dir,
@@ -117,6 +121,9 @@ export async function createParitySetup(dir: string): Promise<ParitySetup> {
       'path-length-chain': pair(pat, tooDeep, limited),
       'cn-only': pair(carol),
       'many-groups': pair(dave),
+      'front-proxy': pair(pki.frontProxyClient),
+      'front-proxy-unlisted': pair(otherProxy),
+      'front-proxy-cluster-ca': pair(proxyNameFromClusterCa),
     },
   };
 }

@@ -84,6 +84,28 @@ const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 const isGoZero = (v: unknown): boolean =>
   v === undefined || v === null || v === '' || v === 0 || v === false || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
+/** Every field of these review specs is `omitempty`: a pointer to a struct is left out only when nil. */
+const POINTER_FIELDS = new Set(['resourceAttributes', 'nonResourceAttributes', 'fieldSelector', 'labelSelector']);
+
+/**
+ * The spec as kube writes it back after decoding it into its Go type: `omitempty` drops empty strings, slices and
+ * maps (`groups: []`, `extra: {}`, `user: ""`), while a non-nil pointer to an empty struct stays `{}`. The
+ * selector requirements' key and operator have no omitempty.
+ */
+function goEncodedSpec(value: Obj): Obj {
+  const out: Obj = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'requirements' && Array.isArray(v)) {
+      if (v.length > 0) out[key] = v.map((r) => Object.fromEntries(Object.entries(asObj(r) ?? {}).filter(([k, x]) => k === 'key' || k === 'operator' || !isGoZero(x))));
+      continue;
+    }
+    const obj = asObj(v);
+    if (POINTER_FIELDS.has(key) && obj !== undefined) out[key] = goEncodedSpec(obj);
+    else if (!isGoZero(v)) out[key] = v;
+  }
+  return out;
+}
+
 /** Go's field.Invalid body for a value that is absent: kube prints a nil pointer as "null". */
 function invalid(field: string, value: unknown, detail: string): FieldErrorLike {
   const shown = JSON.stringify(value === undefined || value === null ? 'null' : value);
@@ -264,7 +286,7 @@ function review(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'Self
             : { name: str(spec.user), uid: str(spec.uid), groups: strList(spec.groups), extra: extraOf(spec) };
         const status = await reviewStatus(authorizer, attributesFromSpec(user, spec), asObj(spec.resourceAttributes));
         // kube returns the review it was given, spec included, with the status filled in.
-        writeObject(ctx, 201, { kind: body.kind, apiVersion: body.apiVersion, metadata: { creationTimestamp: null, ...metadata }, spec, status });
+        writeObject(ctx, 201, { kind: body.kind, apiVersion: body.apiVersion, metadata: { creationTimestamp: null, ...metadata }, spec: goEncodedSpec(spec), status });
       },
     },
   };

@@ -57,6 +57,8 @@ interface Impersonate {
 interface Outcome {
   status: number;
   body: unknown;
+  text: string;
+  contentType: string;
   /** ctx.state.user after the filter (the original user when it refused). */
   user: UserInfo | undefined;
   impersonator: UserInfo | undefined;
@@ -97,16 +99,16 @@ async function run(requestor: UserInfo, imp: Impersonate, authorizer: Authorizer
   if (imp.uid !== undefined) req = req.set('Impersonate-Uid', imp.uid);
   for (const [name, value] of Object.entries(extraHeaders)) req = req.set(name, value);
   const res = await req;
-  return { ...(out as Outcome), status: res.status, body: res.status === 200 ? res.text : res.body };
+  return { ...(out as Outcome), status: res.status, body: res.status === 200 ? res.text : res.body, text: res.text, contentType: res.headers['content-type'] ?? '' };
 }
 
 // TestImpersonationFilter, row for row (kube runs the same table against WithConstrainedImpersonation too).
 const rows: { name: string; user: UserInfo; imp: Impersonate; expectedUser: UserInfo; expectedCode: number }[] = [
   { name: 'not-impersonating', user: u('tester'), imp: {}, expectedUser: u('tester'), expectedCode: 200 },
   { name: 'impersonating-error', user: u('tester'), imp: { user: 'anyone' }, expectedUser: u('tester'), expectedCode: 403 },
-  { name: 'impersonating-group-without-user', user: u('tester'), imp: { groups: ['some-group'] }, expectedUser: u('tester'), expectedCode: 400 },
-  { name: 'impersonating-extra-without-user', user: u('tester'), imp: { extras: { scopes: ['scope-a'] } }, expectedUser: u('tester'), expectedCode: 400 },
-  { name: 'impersonating-uid-without-user', user: u('tester'), imp: { uid: 'some-uid' }, expectedUser: u('tester'), expectedCode: 400 },
+  { name: 'impersonating-group-without-user', user: u('tester'), imp: { groups: ['some-group'] }, expectedUser: u('tester'), expectedCode: 500 },
+  { name: 'impersonating-extra-without-user', user: u('tester'), imp: { extras: { scopes: ['scope-a'] } }, expectedUser: u('tester'), expectedCode: 500 },
+  { name: 'impersonating-uid-without-user', user: u('tester'), imp: { uid: 'some-uid' }, expectedUser: u('tester'), expectedCode: 500 },
   { name: 'disallowed-group', user: u('dev', ['wheel']), imp: { user: 'system:admin', groups: ['some-group'] }, expectedUser: u('dev', ['wheel']), expectedCode: 403 },
   {
     name: 'allowed-group',
@@ -391,10 +393,11 @@ const badRequests: { name: string; imp: Impersonate; message: string }[] = [
 ];
 
 for (const c of badRequests) {
-  test(`${c.name} without a user is kube's 400, before any authorization`, async () => {
+  test(`${c.name} without a user is kube's plain-text 500 (responsewriters.InternalError), before any authorization`, async () => {
     const out = await run(bob, c.imp, allowAll);
-    assert.equal(out.status, 400);
-    assert.deepEqual(out.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: c.message, reason: 'BadRequest', code: 400 });
+    assert.equal(out.status, 500);
+    assert.equal(out.text, `Internal Server Error: "/api/v1/namespaces/default/pods": ${c.message}\n`);
+    assert.equal(out.contentType, 'text/plain; charset=utf-8');
     assert.deepEqual(out.calls, []);
   });
 }
