@@ -1,13 +1,13 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/audit.go (WithAudit, auditResponseWriter) and
 // authn_audit.go (WithFailedAuthenticationAudit), pkg/audit/request.go (LogRequestMetadata, LogImpersonatedUser,
-// LogResponseObject, maybeTruncateUserAgent), pkg/audit/context.go (ProcessEventStage), k8s.io/apiserver v0.34.4,
+// LogRequestPatch, LogResponseObject, maybeTruncateUserAgent), pkg/audit/context.go (ProcessEventStage), k8s.io/apiserver v0.34.4,
 // and apimachinery's util/net SourceIPs. The long-running check is kube-apiserver's
 // (BasicLongRunningRequestCheck: the verbs watch and proxy; the subresources attach, exec, proxy, log, portforward).
 import type { ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { isRecord } from '../apimachinery/json-value.js';
 import { internalError, StatusError } from '../apimachinery/status.js';
-import { nowMicros, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
+import { nowMicros, RawRequestBody, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
 import type { AuditSink } from '../audit/log-writer.js';
 import type { AuditAttributes, AuditLevel, AuditStage, PolicyRuleEvaluator, RequestAuditConfig } from '../audit/policy.js';
 import type { UserInfo } from '../authn/types.js';
@@ -123,7 +123,11 @@ class RequestAudit {
       annotations[REASON_ANNOTATION] = state.authorization.authorizerReason;
     }
     if (Object.keys(annotations).length > 0) this.event.annotations = annotations;
-    if (state.auditRequestObject !== undefined && atLeast(this.rac.level, 'Request')) this.event.requestObject = this.bodyOf(state.auditRequestObject);
+    if (state.auditRequestObject !== undefined && atLeast(this.rac.level, 'Request')) {
+      // A patch is logged as the bytes sent (LogRequestPatch), managed fields and all; an object as decoded (LogRequestObject).
+      const obj = state.auditRequestObject;
+      this.event.requestObject = obj instanceof RawRequestBody ? obj : this.bodyOf(obj);
+    }
   }
 
   private bodyOf(obj: unknown): unknown {
