@@ -6,7 +6,8 @@
 import type { ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { isRecord } from '../apimachinery/json-value.js';
-import { internalError, StatusError } from '../apimachinery/status.js';
+import { goQuote } from '../apimachinery/validation.js';
+import { StatusError } from '../apimachinery/status.js';
 import { nowMicros, RawRequestBody, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
 import type { AuditSink } from '../audit/log-writer.js';
 import type { AuditAttributes, AuditLevel, AuditStage, PolicyRuleEvaluator, RequestAuditConfig } from '../audit/policy.js';
@@ -189,6 +190,11 @@ function watchResponse(res: ServerResponse, audit: RequestAudit, longRunning: bo
   } as ServerResponse['end'];
 }
 
+/** responsewriters' sanitizer: errors must not look like HTML. */
+function sanitize(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** copyWithoutManagedFields (pkg/audit/request.go): metadata.managedFields dropped, from each item of a list too. */
 export function withoutManagedFields(obj: unknown): unknown {
   if (!isRecord(obj)) return obj;
@@ -216,7 +222,15 @@ export function audit(c: AuditConfig): KubeMiddleware {
     const rac = c.evaluate(attrs);
     if (rac.level === 'None') return next();
     const ra = new RequestAudit(ctx, newEvent(ctx, rac, attrs), rac, c.sink);
-    if (!ra.process('RequestReceived')) throw internalError(new Error('failed to store audit event'));
+    if (!ra.process('RequestReceived')) {
+      // Only in --audit-log-mode blocking-strict (blocking reports every write as stored): responsewriters.InternalError,
+      // http.Error's plain text with the URI %q-quoted and HTML characters replaced; the handler never runs.
+      ctx.status = 500;
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `${sanitize(`Internal Server Error: ${goQuote(ctx.originalUrl)}: failed to store audit event`)}\n`;
+      return;
+    }
     if (atLeast(rac.level, 'Request')) ctx.state.auditWantsRequestObject = true;
     const longRunning = isLongRunning(attrs);
     const complete = (): void => {
