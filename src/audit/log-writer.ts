@@ -1,15 +1,19 @@
 // The log backend of --audit-log-path: staging/src/k8s.io/apiserver/plugin/pkg/audit/log/backend.go (logEvent:
-// one encoded event and its newline per write, a failed write handed to audit.HandlePluginError, which logs
-// "Error in audit plugin 'log' affecting 1 audit events: ...") and pkg/server/options/audit.go (getWriter: "-" is
-// stdout; ensureLogFile: the folder made 0700, the file opened O_CREATE|O_APPEND 0600 before the server starts).
-// Blocking mode (kube's default --audit-log-mode=blocking for the log backend): each event is written before the
-// request goes on, with one synchronous write, so lines of concurrent requests never interleave.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+// one event, json or legacy, and its newline per write; a failed encoding or write handed to
+// audit.HandlePluginError, which logs "Error in audit plugin 'log' affecting 1 audit events: ..." and the event's
+// EventString) and pkg/server/options/audit.go (getWriter: "-" is stdout, a file is a lumberjack.Logger;
+// ensureLogFile: the folder made 0700, the file opened O_CREATE|O_APPEND 0600 before the server starts).
+// Each event is written before the request goes on, with one synchronous write (a rotation included), so lines
+// of concurrent requests never interleave.
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { encodeEvent, type AuditEvent } from './event.js';
+import { eventString } from './format.js';
+import { Lumberjack, type LumberjackOptions } from './lumberjack.js';
 
-/** kube's pluginlog.AllowedFormats; only json is built here. */
+/** kube's pluginlog.AllowedFormats. */
 export const AUDIT_LOG_FORMATS = ['legacy', 'json'] as const;
+export type AuditLogFormat = (typeof AUDIT_LOG_FORMATS)[number];
 
 /** Where events go; `write` reports whether the event was stored (kube's ProcessEvents). */
 export interface AuditSink {
@@ -20,9 +24,10 @@ export interface AuditSink {
 /** Receives a failed write, in kube's words. */
 export type AuditErrorLog = (message: string) => void;
 
-/** The message kube logs for a write that failed (audit.HandlePluginError, without its event dump). */
-export function pluginErrorMessage(err: unknown): string {
-  return `Error in audit plugin 'log' affecting 1 audit events: ${(err as Error).message ?? String(err)}`;
+/** audit.HandlePluginError's message for one event: the error, then the event as EventString prints it. */
+export function pluginErrorMessage(err: unknown, event?: AuditEvent): string {
+  const message = `Error in audit plugin 'log' affecting 1 audit events: ${(err as Error).message ?? String(err)}\nImpacted events:\n`;
+  return event === undefined ? message : `${message}${eventString(event)}\n`;
 }
 
 /** ensureLogFile: the folder (0700) and the file (0600) made, so a path that cannot be written stops the start. */
@@ -31,42 +36,47 @@ export function ensureLogFile(path: string): void {
   closeSync(openSync(path, 'a', 0o600));
 }
 
-/** Opens --audit-log-path ("-": stdout); throws when the folder or file cannot be made, before anything listens. */
-export function openAuditLog(path: string, onError: AuditErrorLog): AuditSink {
+/** How the log is written: the format (default json) and, for a file, lumberjack's rotation settings. */
+export interface AuditLogOptions extends LumberjackOptions {
+  format?: AuditLogFormat;
+}
+
+/** logEvent's line: json (the event's encoding, newline-terminated) or legacy (EventString and a newline). */
+function lineOf(event: AuditEvent, format: AuditLogFormat): string {
+  return format === 'legacy' ? `${eventString(event)}\n` : encodeEvent(event);
+}
+
+/** Opens --audit-log-path ("-": stdout); a file is written through lumberjack, opened on the first event. */
+export function openAuditLog(path: string, onError: AuditErrorLog, opts: AuditLogOptions = {}): AuditSink {
+  const format = opts.format ?? 'json';
+  let out: { write(line: string): void; close(): void };
   if (path === '-') {
-    return {
-      write(event) {
-        // One write call per event: node queues it whole.
-        try {
-          process.stdout.write(encodeEvent(event));
-          return true;
-        } catch (err) {
-          onError(pluginErrorMessage(err));
-          return false;
-        }
+    // One write call per event: node queues it whole.
+    out = { write: (line) => void process.stdout.write(line), close() {} };
+  } else {
+    const file = new Lumberjack(path, opts);
+    let closed = false;
+    out = {
+      write(line) {
+        if (closed) throw new Error(`write ${path}: file already closed`);
+        file.write(Buffer.from(line, 'utf8'));
       },
-      close() {},
+      close() {
+        closed = true;
+        file.close();
+      },
     };
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let fd: number | undefined = openSync(path, 'a', 0o600);
   return {
     write(event) {
       try {
-        if (fd === undefined) throw new Error(`write ${path}: file already closed`);
-        const line = Buffer.from(encodeEvent(event), 'utf8');
-        // writeSync may write less than asked (a full disk); the rest follows at once, before any other event.
-        let off = 0;
-        while (off < line.length) off += writeSync(fd, line, off, line.length - off);
+        out.write(lineOf(event, format));
         return true;
       } catch (err) {
-        onError(pluginErrorMessage(err));
+        onError(pluginErrorMessage(err, event));
         return false;
       }
     },
-    close() {
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
-    },
+    close: () => out.close(),
   };
 }

@@ -51,7 +51,12 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'service-account-jwks-uri', type: 'string', help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. This flag is useful if the discovery doc and key set are served to relying parties from a URL other than the API server\'s external (as auto-detected or overridden with external-hostname).' },
   { name: 'audit-policy-file', type: 'string', help: 'Path to the file that defines the audit policy configuration.' },
   { name: 'audit-log-path', type: 'string', help: "If set, all requests coming to the apiserver will be logged to this file.  '-' means standard out." },
-  { name: 'audit-log-format', type: 'string', default: 'json', help: 'Format of saved audits: json (kube\'s "legacy" is not built)' },
+  { name: 'audit-log-maxage', type: 'string', default: '0', help: 'The maximum number of days to retain old audit log files based on the timestamp encoded in their filename.' },
+  { name: 'audit-log-maxbackup', type: 'string', default: '0', help: "The maximum number of old audit log files to retain. Setting a value of 0 will mean there's no restriction on the number of files." },
+  { name: 'audit-log-maxsize', type: 'string', default: '0', help: 'The maximum size in megabytes of the audit log file before it gets rotated. (0: lumberjack\'s 100)' },
+  { name: 'audit-log-compress', type: 'boolean', default: 'false', help: 'If set, the rotated log files will be compressed using gzip.' },
+  { name: 'audit-log-format', type: 'string', default: 'json', help: 'Format of saved audits. "legacy" indicates 1-line text format for each event. "json" indicates structured json format. Known formats are legacy,json.' },
+  { name: 'audit-log-mode', type: 'string', default: 'blocking', help: 'Strategy for sending audit events. Blocking indicates sending events should block server responses. Batch causes the backend to buffer and write events asynchronously. Known modes are batch,blocking,blocking-strict. (batch is not built)' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -102,6 +107,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...optional('auditPolicyFile', stringFlag(values, 'audit-policy-file')),
     ...optional('auditLogPath', stringFlag(values, 'audit-log-path')),
     ...optional('auditLogFormat', stringFlag(values, 'audit-log-format')),
+    ...optional('auditLogMaxAge', intFlag(values, 'audit-log-maxage')),
+    ...optional('auditLogMaxBackup', intFlag(values, 'audit-log-maxbackup')),
+    ...optional('auditLogMaxSize', intFlag(values, 'audit-log-maxsize')),
+    ...(values['audit-log-compress'] === true ? { auditLogCompress: true } : {}),
+    ...optional('auditLogMode', stringFlag(values, 'audit-log-mode')),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
@@ -156,6 +166,25 @@ function durationFlagMs(values: Record<string, unknown>, name: string): number |
   return Number(parsed.ns) / 1e6;
 }
 
+// strconv.ParseInt(s, 0, 64), what pflag's IntVar calls: a sign, then decimal, 0x hex, 0o / 0 octal or 0b binary,
+// with single underscores between digits.
+const GO_INT = /^[+-]?(?:0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0[bB]_?[01]+(?:_[01]+)*|0_?[0-7]+(?:_[0-7]+)*|0|[1-9][0-9]*(?:_[0-9]+)*)$/;
+
+/** An int flag (the --audit-log-max* ones), with pflag's wording for a bad one; undefined when not given. */
+function intFlag(values: Record<string, unknown>, name: string): number | undefined {
+  const text = stringFlag(values, name);
+  if (text === undefined) return undefined;
+  const fail = (why: string): ConfigError =>
+    new ConfigError({ file: `--${name}`, reason: `invalid argument ${JSON.stringify(text)} for "--${name}" flag: strconv.ParseInt: parsing ${JSON.stringify(text)}: ${why}`, code: 'FLAG_INVALID' });
+  if (!GO_INT.test(text)) throw fail('invalid syntax');
+  const negative = text.startsWith('-');
+  const digits = text.replace(/^[+-]/, '').replace(/_/g, '');
+  const prefixed = /^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits.replace(/^0([XOB])/, (_, b: string) => `0${b.toLowerCase()}`);
+  const value = (negative ? -1n : 1n) * BigInt(prefixed);
+  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) throw fail('value out of range');
+  return Number(value);
+}
+
 /** The --authentication-token-webhook-* and --authorization-webhook-* flags, as startServer's options. */
 function webhookFlags(values: Record<string, unknown>): Partial<StartServerOptions> {
   const tokenTtl = durationFlagMs(values, 'authentication-token-webhook-cache-ttl');
@@ -193,8 +222,8 @@ function serviceAccountFlags(values: Record<string, unknown>): Partial<StartServ
   };
 }
 
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+function optional<K extends string, V extends string | number>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The --requestheader-* lists, each only when given (absent lists take kubeadm's defaults with the PKI folder's CA). */

@@ -1,13 +1,14 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/audit.go (WithAudit, auditResponseWriter) and
 // authn_audit.go (WithFailedAuthenticationAudit), pkg/audit/request.go (LogRequestMetadata, LogImpersonatedUser,
-// LogResponseObject, maybeTruncateUserAgent), pkg/audit/context.go (ProcessEventStage), k8s.io/apiserver v0.34.4,
+// LogRequestPatch, LogResponseObject, maybeTruncateUserAgent), pkg/audit/context.go (ProcessEventStage), k8s.io/apiserver v0.34.4,
 // and apimachinery's util/net SourceIPs. The long-running check is kube-apiserver's
 // (BasicLongRunningRequestCheck: the verbs watch and proxy; the subresources attach, exec, proxy, log, portforward).
 import type { ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { isRecord } from '../apimachinery/json-value.js';
-import { internalError, StatusError } from '../apimachinery/status.js';
-import { nowMicros, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
+import { goQuote } from '../apimachinery/validation.js';
+import { StatusError } from '../apimachinery/status.js';
+import { nowMicros, RawRequestBody, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
 import type { AuditSink } from '../audit/log-writer.js';
 import type { AuditAttributes, AuditLevel, AuditStage, PolicyRuleEvaluator, RequestAuditConfig } from '../audit/policy.js';
 import type { UserInfo } from '../authn/types.js';
@@ -123,7 +124,11 @@ class RequestAudit {
       annotations[REASON_ANNOTATION] = state.authorization.authorizerReason;
     }
     if (Object.keys(annotations).length > 0) this.event.annotations = annotations;
-    if (state.auditRequestObject !== undefined && atLeast(this.rac.level, 'Request')) this.event.requestObject = this.bodyOf(state.auditRequestObject);
+    if (state.auditRequestObject !== undefined && atLeast(this.rac.level, 'Request')) {
+      // A patch is logged as the bytes sent (LogRequestPatch), managed fields and all; an object as decoded (LogRequestObject).
+      const obj = state.auditRequestObject;
+      this.event.requestObject = obj instanceof RawRequestBody ? obj : this.bodyOf(obj);
+    }
   }
 
   private bodyOf(obj: unknown): unknown {
@@ -185,6 +190,11 @@ function watchResponse(res: ServerResponse, audit: RequestAudit, longRunning: bo
   } as ServerResponse['end'];
 }
 
+/** responsewriters' sanitizer: errors must not look like HTML. */
+function sanitize(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** copyWithoutManagedFields (pkg/audit/request.go): metadata.managedFields dropped, from each item of a list too. */
 export function withoutManagedFields(obj: unknown): unknown {
   if (!isRecord(obj)) return obj;
@@ -212,7 +222,15 @@ export function audit(c: AuditConfig): KubeMiddleware {
     const rac = c.evaluate(attrs);
     if (rac.level === 'None') return next();
     const ra = new RequestAudit(ctx, newEvent(ctx, rac, attrs), rac, c.sink);
-    if (!ra.process('RequestReceived')) throw internalError(new Error('failed to store audit event'));
+    if (!ra.process('RequestReceived')) {
+      // Only in --audit-log-mode blocking-strict (blocking reports every write as stored): responsewriters.InternalError,
+      // http.Error's plain text with the URI %q-quoted and HTML characters replaced; the handler never runs.
+      ctx.status = 500;
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `${sanitize(`Internal Server Error: ${goQuote(ctx.originalUrl)}: failed to store audit event`)}\n`;
+      return;
+    }
     if (atLeast(rac.level, 'Request')) ctx.state.auditWantsRequestObject = true;
     const longRunning = isLongRunning(attrs);
     const complete = (): void => {

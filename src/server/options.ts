@@ -79,10 +79,20 @@ export interface StartServerOptions {
   webhookRetryBackoff?: Backoff;
   /** --audit-policy-file: an audit.k8s.io/v1 Policy. Without it (or without auditLogPath) nothing is audited. */
   auditPolicyFile?: string;
-  /** --audit-log-path: the audit log, one JSON Event per line; "-" is stdout. */
+  /** --audit-log-path: the audit log, one Event per line; "-" is stdout. */
   auditLogPath?: string;
-  /** --audit-log-format: "json" (the default); kube's "legacy" is refused. */
+  /** --audit-log-format: "json" (the default) or "legacy" (kube's one-line text, audit.EventString). */
   auditLogFormat?: string;
+  /** --audit-log-maxsize: megabytes before the log is rotated. Default 0, which lumberjack (and so kube) takes as 100. */
+  auditLogMaxSize?: number;
+  /** --audit-log-maxbackup: rotated files kept. Default 0: all. */
+  auditLogMaxBackup?: number;
+  /** --audit-log-maxage: days a rotated file is kept, by the time in its name. Default 0: no limit. */
+  auditLogMaxAge?: number;
+  /** --audit-log-compress: gzip rotated files. Default false. */
+  auditLogCompress?: boolean;
+  /** --audit-log-mode: "blocking" (the default: a failed write is logged, the request goes on) or "blocking-strict" (a failed RequestReceived write answers 500); kube's "batch" is refused. */
+  auditLogMode?: string;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */

@@ -2,14 +2,20 @@
 // k8s.io/apiserver's own audit.k8s.io/v1 types, strictly (an unknown or repeated field is an error), then
 // encodes the event again with the codec kube-apiserver's json log backend uses
 // (k8s.io/apiserver/plugin/pkg/audit/log/backend.go: audit.Codecs.LegacyCodec(v1)) and requires the very same
-// line back: same fields, same order, same omissions. It prints how many events of each stage it read.
+// line back: same fields, same order, same omissions. It prints how many events of each stage it read; with
+// -legacy, each event as kube's legacy log format writes it (audit.EventString) instead. A file named *.gz (a
+// rotated log compressed by --audit-log-compress) is read through gzip.
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -19,21 +25,32 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: audit-decode AUDIT_LOG")
+	legacy := flag.Bool("legacy", false, "print each event as audit.EventString instead of the stage counts")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: audit-decode [-legacy] AUDIT_LOG")
 		os.Exit(2)
 	}
-	f, err := os.Open(os.Args[1])
+	f, err := os.Open(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	defer f.Close()
+	var in io.Reader = f
+	if strings.HasSuffix(flag.Arg(0), ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		in = gz
+	}
 
 	strict := serializer.NewCodecFactory(audit.Scheme, serializer.EnableStrict).UniversalDecoder(auditv1.SchemeGroupVersion)
 	encoder := audit.Codecs.LegacyCodec(auditv1.SchemeGroupVersion)
 	stages := map[auditinternal.Stage]int{}
-	scanner := bufio.NewScanner(f)
+	scanner := bufio.NewScanner(in)
 	scanner.Buffer(make([]byte, 0, 1<<20), 16<<20)
 	n := 0
 	for scanner.Scan() {
@@ -58,10 +75,16 @@ func main() {
 			os.Exit(1)
 		}
 		stages[ev.Stage]++
+		if *legacy {
+			fmt.Println(audit.EventString(ev))
+		}
 	}
 	if err := scanner.Err(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if *legacy {
+		return
 	}
 	fmt.Printf("%d events: %d RequestReceived, %d ResponseStarted, %d ResponseComplete, %d Panic\n", n,
 		stages[auditinternal.StageRequestReceived], stages[auditinternal.StageResponseStarted], stages[auditinternal.StageResponseComplete], stages[auditinternal.StagePanic])

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { watch as watchFile } from 'node:fs';
+import { Writable } from 'node:stream';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { startServer } from '../../src/index.js';
+import { startServer, type StartServerOptions } from '../../src/index.js';
+import { createLogger } from '../../src/util/log.js';
 import { janeEditsConfigMaps } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
@@ -42,7 +44,10 @@ await writeFile(
   join(dir, 'jane.yaml'),
   janeEditsConfigMaps(['get', 'list', 'watch', 'create']),
 );
-const server = useServer({ policyPaths: [join(dir, 'jane.yaml')], auditPolicyFile: policyFile, auditLogPath: logPath });
+/** The server log's lines (json), where failed audit writes are reported. */
+const serverLog: { level: number; msg: string }[] = [];
+const logSink = new Writable({ write: (chunk: Buffer, _e, done) => void (serverLog.push(JSON.parse(chunk.toString('utf8')) as { level: number; msg: string }), done()) });
+const server = useServer({ policyPaths: [join(dir, 'jane.yaml')], auditPolicyFile: policyFile, auditLogPath: logPath, log: createLogger('json', logSink) });
 
 let jane: string;
 let boss: string;
@@ -244,9 +249,81 @@ test('audit log: a bad policy file is refused at start, naming the file and the 
   });
 });
 
-test('audit log: --audit-log-format legacy is refused with a clear message', async () => {
-  await assert.rejects(startServer({ port: 0, auditPolicyFile: policyFile, auditLogPath: logPath, auditLogFormat: 'legacy' }), {
-    message: '--audit-log-format: the legacy format is not built in kube-auth-mock; use json (the default)',
+test('audit log: a PATCH at Request and above logs the patch as sent, compacted, as kube\'s LogRequestPatch does', async (t) => {
+  const s = server();
+  const created = await client(s).post('/api/v1/namespaces/audited/configmaps').set('Authorization', `Bearer ${boss}`).send({ metadata: { name: 'patched' }, data: { k: 'v' } });
+  assert.equal(created.status, 201, created.text);
+  const cases: { name: string; type: string; body: string; line: string; object: unknown }[] = [
+    {
+      name: 'a merge patch: whitespace dropped, <, > and & escaped as encoding/json does, keys and numbers as sent',
+      type: 'application/merge-patch+json',
+      body: '{ "data" : { "k": "<v&>" },\n  "metadata": {"labels": {"n": "1"}} }',
+      line: '"requestObject":{"data":{"k":"\\u003cv\\u0026\\u003e"},"metadata":{"labels":{"n":"1"}}},"responseObject":',
+      object: { data: { k: '<v&>' }, metadata: { labels: { n: '1' } } },
+    },
+    {
+      name: 'a JSON patch: the array of operations',
+      type: 'application/json-patch+json',
+      body: '[ {"op": "replace", "path": "/data/k", "value": "w"} ]',
+      line: '"requestObject":[{"op":"replace","path":"/data/k","value":"w"}],"responseObject":',
+      object: [{ op: 'replace', path: '/data/k', value: 'w' }],
+    },
+    {
+      name: 'a strategic merge patch',
+      type: 'application/strategic-merge-patch+json',
+      body: '{"data":{"k2":"x"}}',
+      line: '"requestObject":{"data":{"k2":"x"}},"responseObject":',
+      object: { data: { k2: 'x' } },
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    await t.test(c.name, async () => {
+      const id = `audit-patch-${i}`;
+      const res = await client(s).patch('/api/v1/namespaces/audited/configmaps/patched').set('Authorization', `Bearer ${boss}`).set('Audit-ID', id).set('Content-Type', c.type).send(c.body);
+      assert.equal(res.status, 200, res.text);
+      const raw = (await readFile(logPath, 'utf8')).split('\n').find((l) => l.includes(`"auditID":"${id}","stage":"ResponseComplete"`))!;
+      assert.ok(raw.includes(c.line), raw);
+      const complete = JSON.parse(raw) as Event;
+      assert.equal(complete.verb, 'patch');
+      assert.deepEqual(complete.requestObject, c.object);
+      assert.deepEqual(complete.responseObject, res.body);
+    });
+  }
+});
+
+test('audit log: a PATCH below level Request has no requestObject', async () => {
+  const res = await client(server()).patch('/api/v1/namespaces/default/configmaps/web').set('Authorization', `Bearer ${boss}`).set('Audit-ID', 'audit-patch-metadata').set('Content-Type', 'application/merge-patch+json').send('{"data":{"b":"2"}}');
+  assert.equal(res.status, 200, res.text);
+  const complete = (await eventsFor('audit-patch-metadata')).find((e) => e.stage === 'ResponseComplete')!;
+  assert.equal(complete.level, 'Metadata');
+  assert.equal(complete.requestObject, undefined);
+});
+
+test('audit log: a PATCH body that is not JSON fails its ResponseComplete event, as encoding/json fails kube\'s; the request is answered (blocking mode)', async () => {
+  const res = await client(server()).patch('/api/v1/namespaces/audited/configmaps/patched').set('Authorization', `Bearer ${boss}`).set('Audit-ID', 'audit-patch-bad').set('Content-Type', 'application/merge-patch+json').send('not json');
+  assert.equal(res.status, 400, res.text);
+  assert.deepEqual((await eventsFor('audit-patch-bad')).map((e) => e.stage), ['RequestReceived']);
+  const error = serverLog.find((l) => l.msg.includes('id="audit-patch-bad"'));
+  assert.equal(error?.level, 50, 'logged at error level');
+  assert.match(error!.msg, /^Error in audit plugin 'log' affecting 1 audit events: json: error calling MarshalJSON for type \*runtime\.Unknown: invalid character 'o' in literal null \(expecting 'u'\)\nImpacted events:\n.* AUDIT: id="audit-patch-bad" stage="ResponseComplete" .* method="patch" user="boss" .* response="400"\n$/);
+});
+
+test('audit log: the --audit-log-* flags are checked as kube\'s AuditLogOptions.Validate checks them, one line naming the flag', async (t) => {
+  const cases: { name: string; options: StartServerOptions; message: string }[] = [
+    { name: 'negative maxage', options: { auditLogMaxAge: -1 }, message: "--audit-log-maxage: --audit-log-maxage -1 can't be a negative number" },
+    { name: 'negative maxbackup', options: { auditLogMaxBackup: -2 }, message: "--audit-log-maxbackup: --audit-log-maxbackup -2 can't be a negative number" },
+    { name: 'negative maxsize', options: { auditLogMaxSize: -3 }, message: "--audit-log-maxsize: --audit-log-maxsize -3 can't be a negative number" },
+    { name: 'an unknown format', options: { auditLogFormat: 'xml' }, message: '--audit-log-format: invalid audit log format xml, allowed formats are "legacy,json"' },
+    { name: 'an unknown mode', options: { auditLogMode: 'async' }, message: '--audit-log-mode: invalid audit log mode async, allowed modes are "batch,blocking,blocking-strict"' },
+    { name: 'batch, not built', options: { auditLogMode: 'batch' }, message: '--audit-log-mode: the batch mode is not built in kube-auth-mock; use blocking (the default) or blocking-strict' },
+    { name: 'the mode is checked first, as in kube', options: { auditLogMode: 'async', auditLogMaxAge: -1 }, message: '--audit-log-mode: invalid audit log mode async, allowed modes are "batch,blocking,blocking-strict"' },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => assert.rejects(startServer({ port: 0, auditPolicyFile: policyFile, auditLogPath: logPath, ...c.options }), { message: c.message }));
+  }
+  await t.test('without --audit-log-path the log flags are not checked (kube validates an enabled backend only)', async () => {
+    const s = await startServer({ port: 0, auditPolicyFile: policyFile, auditLogMaxAge: -1, auditLogFormat: 'xml' });
+    await s.stop();
   });
 });
 

@@ -28,6 +28,7 @@ import { DEFAULT_PRINTER, includeObjectOf, toTable, type IncludeObject, type Pri
 import { unresponsiveWatcherMessage, unsentBytes, WATCH_BUFFER_LIMIT_BYTES } from './watch-buffer.js';
 import { isRecord } from '../../apimachinery/json-value.js';
 import { groupVersionString } from '../../apimachinery/group-version.js';
+import { RawRequestBody } from '../../audit/event.js';
 
 /** What an admission step is told of a write (kube's admission.Attributes), without the request's context. */
 export interface AdmissionRequest {
@@ -498,6 +499,8 @@ export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptio
     const patchType = patchTypeOf(ctx.get('Content-Type'), type.patchMeta !== undefined);
     const params = writeParams(ctx, 'PatchOptions');
     const body = await readLimitedBody(ctx);
+    // audit.LogRequestPatch (endpoints/handlers/patch.go): the patch as sent, once read and its options checked.
+    if (ctx.state.auditWantsRequestObject === true) ctx.state.auditRequestObject = new RawRequestBody(body);
     const old = store.get(type, namespace, name);
     const patched = applyPatch(patchType, old as unknown as Record<string, unknown>, body, params.fieldValidation, type.patchMeta);
     const obj = asObject(decodePatched(ctx, type, patched, params.fieldValidation));
