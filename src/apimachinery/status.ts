@@ -2,6 +2,7 @@
 // Source: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go and
 // staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go.
 import { aggregateMessage } from './aggregate.js';
+import { goQuote } from './validation.js';
 
 /** One entry of Status.details.causes. */
 export interface StatusCause {
@@ -81,7 +82,7 @@ export const sanitizeHtml = (s: string): string => s.replace(/&/g, '&amp;').repl
  * `Internal Server Error: "<RequestURI>": <err>`, plain text, for failures before a handler could negotiate a Status.
  */
 export function plainInternalError(requestUri: string, message: string): PlainTextError {
-  return new PlainTextError(500, sanitizeHtml(`Internal Server Error: ${JSON.stringify(requestUri)}: ${message}`));
+  return new PlainTextError(500, sanitizeHtml(`Internal Server Error: ${goQuote(requestUri)}: ${message}`));
 }
 
 /**

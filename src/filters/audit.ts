@@ -6,8 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { isRecord } from '../apimachinery/json-value.js';
-import { goQuote } from '../apimachinery/validation.js';
-import { StatusError } from '../apimachinery/status.js';
+import { plainInternalError, StatusError } from '../apimachinery/status.js';
 import { nowMicros, RawRequestBody, type AuditEvent, type AuditResponseStatus, type AuditUserInfo } from '../audit/event.js';
 import type { AuditSink } from '../audit/log-writer.js';
 import type { AuditAttributes, AuditLevel, AuditStage, PolicyRuleEvaluator, RequestAuditConfig } from '../audit/policy.js';
@@ -124,11 +123,27 @@ class RequestAudit {
       annotations[REASON_ANNOTATION] = state.authorization.authorizerReason;
     }
     if (Object.keys(annotations).length > 0) this.event.annotations = annotations;
+    if (state.auditRequestObject !== undefined && !(state.auditRequestObject instanceof RawRequestBody)) this.objectRefFrom(state.auditRequestObject);
     if (state.auditRequestObject !== undefined && atLeast(this.rac.level, 'Request')) {
       // A patch is logged as the bytes sent (LogRequestPatch), managed fields and all; an object as decoded (LogRequestObject).
       const obj = state.auditRequestObject;
       this.event.requestObject = obj instanceof RawRequestBody ? obj : this.bodyOf(obj);
     }
+  }
+
+  /**
+   * LogRequestObject, at every level from Metadata: what the URL did not name (a create's name, the body's
+   * namespace, uid and resourceVersion) is taken from the decoded object's metadata.
+   */
+  private objectRefFrom(obj: unknown): void {
+    const ref = this.event.objectRef;
+    const metadata = isRecord(obj) && isRecord(obj.metadata) ? obj.metadata : undefined;
+    if (ref === undefined || metadata === undefined) return;
+    const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+    if (!ref.namespace) ref.namespace = text(metadata.namespace);
+    if (!ref.name) ref.name = text(metadata.name);
+    if (!ref.uid) ref.uid = text(metadata.uid);
+    if (!ref.resourceVersion) ref.resourceVersion = text(metadata.resourceVersion);
   }
 
   private bodyOf(obj: unknown): unknown {
@@ -190,11 +205,6 @@ function watchResponse(res: ServerResponse, audit: RequestAudit, longRunning: bo
   } as ServerResponse['end'];
 }
 
-/** responsewriters' sanitizer: errors must not look like HTML. */
-function sanitize(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** copyWithoutManagedFields (pkg/audit/request.go): metadata.managedFields dropped, from each item of a list too. */
 export function withoutManagedFields(obj: unknown): unknown {
   if (!isRecord(obj)) return obj;
@@ -225,13 +235,10 @@ export function audit(c: AuditConfig): KubeMiddleware {
     if (!ra.process('RequestReceived')) {
       // Only in --audit-log-mode blocking-strict (blocking reports every write as stored): responsewriters.InternalError,
       // http.Error's plain text with the URI %q-quoted and HTML characters replaced; the handler never runs.
-      ctx.status = 500;
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = `${sanitize(`Internal Server Error: ${goQuote(ctx.originalUrl)}: failed to store audit event`)}\n`;
-      return;
+      throw plainInternalError(ctx.originalUrl, 'failed to store audit event');
     }
-    if (atLeast(rac.level, 'Request')) ctx.state.auditWantsRequestObject = true;
+    // Every audited request: the object also completes objectRef at the Metadata level (LogRequestObject).
+    ctx.state.auditWantsRequestObject = true;
     const longRunning = isLongRunning(attrs);
     const complete = (): void => {
       // kube fakes a status for a connection that closed before any was sent.

@@ -1,5 +1,5 @@
 // Source: staging/src/k8s.io/apiserver/pkg/endpoints/filters/requestinfo.go (WithRequestInfo).
-import { badRequest, StatusError } from '../apimachinery/status.js';
+import { badRequest, plainInternalError } from '../apimachinery/status.js';
 import { RequestInfoError, type RequestInfo } from '../request/request-info.js';
 import type { KubeMiddleware } from '../request/state.js';
 
@@ -14,7 +14,7 @@ export function requestInfo(resolve: (method: string, url: string) => RequestInf
     } catch (err) {
       if (!(err instanceof RequestInfoError)) throw err;
       if (err.code === 'INVALID_REQUEST_URI') throw badRequest(err.message);
-      throw new StatusError(500, 'InternalError', `Internal Server Error: ${JSON.stringify(ctx.url)}: failed to create RequestInfo: ${err.message}`);
+      throw plainInternalError(ctx.url, `failed to create RequestInfo: ${err.message}`);
     }
     await next();
   };
