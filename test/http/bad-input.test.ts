@@ -27,6 +27,8 @@ interface Case {
   code: number;
   reason?: string;
   message?: string | RegExp;
+  /** A plain-text answer (Go's http.Error or http.NotFound) instead of a Status. */
+  text?: string;
 }
 
 const cases: Case[] = [
@@ -64,8 +66,9 @@ const cases: Case[] = [
   { name: 'GET on a create-only review', method: 'get', code: 405, reason: 'MethodNotAllowed' },
   { name: 'path with .. segments', method: 'get', path: '/api/../apis/authentication.k8s.io/v1', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
   { name: 'path with an encoded slash', method: 'get', path: '/api/v1/namespaces/a%2Fb/pods', code: 404, reason: 'NotFound' },
-  { name: 'unknown path', method: 'get', path: '/nope', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
-  { name: 'unknown group version', method: 'get', path: '/apis/example.com/v1', code: 404, reason: 'NotFound' },
+  // genericapiserver's notfoundhandler (parity: bad-input/unknown-path, bad-input/unknown-group).
+  { name: 'unknown path', method: 'get', path: '/nope', code: 404, text: '404 page not found\n' },
+  { name: 'unknown group version', method: 'get', path: '/apis/example.com/v1', code: 404, text: '404 page not found\n' },
   { name: 'unknown resource', method: 'get', path: '/apis/authentication.k8s.io/v1/widgets', code: 404, reason: 'NotFound' },
 ];
 
@@ -83,6 +86,11 @@ for (const c of cases) {
       r.on('end', () => done(null, text));
     });
     assert.equal(res.status, c.code, String(res.body));
+    if (c.text !== undefined) {
+      assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+      assert.equal(res.body, c.text);
+      return;
+    }
     const status = JSON.parse(res.body as unknown as string);
     assert.equal(status.kind, 'Status');
     assert.equal(status.status, 'Failure');

@@ -342,19 +342,23 @@ test('headers past 1 MiB get Go\'s 431, its status as a plain-text body (parity:
   );
 });
 
-const connectCases: { name: string; target: string; token?: () => string; code: number; reason: string; message: string }[] = [
+const connectCases: { name: string; target: string; token?: () => string; code: number; reason?: string; message?: string; text?: string }[] = [
   { name: 'anonymous, to host:port: non-resource path "" with verb connect', target: 'example.com:443', code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot connect path ""' },
   { name: 'anonymous, to ip:port', target: '10.0.0.1:443', code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot connect path ""' },
   { name: 'anonymous, to an API path: resource request with the empty verb', target: '/api/v1/namespaces', code: 403, reason: 'Forbidden', message: 'namespaces is forbidden: User "system:anonymous" cannot  resource "namespaces" in API group "" at the cluster scope' },
-  { name: 'system:masters, to host:port: the not-found handler', target: 'example.com:443', token: () => adminToken, code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
+  { name: 'system:masters, to host:port: the not-found handler', target: 'example.com:443', token: () => adminToken, code: 404, text: '404 page not found\n' },
   { name: 'system:masters, to an API path: go-restful\'s 405', target: '/api/v1/namespaces', token: () => adminToken, code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
 ];
 
 for (const c of connectCases) {
-  test(`CONNECT ${c.name} -> ${c.code} Status, not a closed socket`, async () => {
+  test(`CONNECT ${c.name} -> ${c.code} ${c.text === undefined ? 'Status' : 'plain text'}, not a closed socket`, async () => {
     const auth = c.token ? `Authorization: Bearer ${c.token()}\r\n` : '';
     const answer = await rawExchange(`CONNECT ${c.target} HTTP/1.1\r\nHost: ${c.target.startsWith('/') ? 'x' : c.target}\r\n${auth}\r\n`, responsesComplete(1));
     assert.match(answer, new RegExp(`^HTTP/1\\.1 ${c.code} `));
+    if (c.text !== undefined) {
+      assert.equal(answer.slice(answer.indexOf('\r\n\r\n') + 4), c.text);
+      return;
+    }
     const status = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
     assert.equal(status.kind, 'Status');
     assert.equal(status.code, c.code);
