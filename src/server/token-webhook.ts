@@ -2,7 +2,7 @@
 // newWebhookTokenAuthenticator does (k8s.io/kubernetes v1.34.4 pkg/kubeapiserver/authenticator/config.go;
 // k8s.io/apiserver v0.34.4 pkg/util/webhook/webhook.go LoadKubeconfig): the kubeconfig is read before anything
 // listens, and a bad file or version stops the start with one line naming it.
-import { DEFAULT_RETRY_BACKOFF, webhookClient, type Backoff } from '../authn/webhook/client.js';
+import { DEFAULT_RETRY_BACKOFF, webhookClient, type Backoff, type WebhookLogSink } from '../authn/webhook/client.js';
 import type { TokenWebhookAuthentication } from '../authn/config.js';
 import { DEFAULT_TOKEN_WEBHOOK_CACHE_TTL_MS, DEFAULT_TOKEN_WEBHOOK_VERSION, tokenWebhookVersionProblem, type TokenWebhookVersion } from '../authn/webhook/token.js';
 import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
@@ -57,7 +57,7 @@ export async function completeTokenWebhook(options: StartServerOptions): Promise
   return { file, client, version, cacheTtlMs: options.authenticationTokenWebhookCacheTtlMs ?? DEFAULT_TOKEN_WEBHOOK_CACHE_TTL_MS, retryBackoff };
 }
 
-/** The authenticator's part of the config: a client for the kubeconfig with kube's timeout and backoff. */
-export function tokenWebhookAuthentication(config: TokenWebhookConfig): TokenWebhookAuthentication {
-  return { client: webhookClient(config.client, { backoff: config.retryBackoff }), version: config.version, cacheTtlMs: config.cacheTtlMs };
+/** The authenticator's part of the config: a client for the kubeconfig with kube's timeout and backoff, logging to the server's log. */
+export function tokenWebhookAuthentication(config: TokenWebhookConfig, log?: WebhookLogSink): TokenWebhookAuthentication {
+  return { client: webhookClient(config.client, { backoff: config.retryBackoff, ...(log ? { log } : {}) }), version: config.version, cacheTtlMs: config.cacheTtlMs, ...(log ? { log } : {}) };
 }

@@ -7,19 +7,39 @@
 //   apimachinery pkg/api/errors/errors.go      NewGenericServerResponse, SuggestsClientDelay
 //   apimachinery pkg/util/wait/backoff.go      ExponentialBackoffWithContext, Backoff.Step, Jitter
 // The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
 
-/** What the client needs of a kubeconfig's current context; src/kubeconfig's ClientConfig is this type. */
+/**
+ * What the client needs of a kubeconfig's current context (client-go's rest.Config as clientcmd fills it);
+ * src/kubeconfig's ClientConfig is this type.
+ */
 export interface WebhookClientConfig {
   server: string;
   caPem?: string;
   certPem?: string;
   keyPem?: string;
   token?: string;
+  /** The user's tokenFile (absolute): re-read as client-go's cached file token source does, at most once a minute. */
+  tokenFile?: string;
   username?: string;
   password?: string;
+  /** The cluster's insecure-skip-tls-verify: the server's certificate is not checked. */
+  insecureSkipTlsVerify?: boolean;
+  /** The cluster's tls-server-name: the name sent for SNI and checked against the server's certificate. */
+  tlsServerName?: string;
+}
+
+/**
+ * Where the webhooks log, as kube's klog calls do: error for klog.Errorf and klog's Error, debug for klog.V(n).Info.
+ * The server's pino logger fits this shape; authn cannot import util/log's wiring, so the sink is named here.
+ */
+export interface WebhookLogSink {
+  error(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
 }
 
 /** kube's wait.Backoff: the first delay (ms), its growth, the jitter, and how many calls in all. */
@@ -85,6 +105,10 @@ export interface WebhookClientOptions {
   /** rand.Float64 for the jitter. */
   random?: () => number;
   shouldRetry?: (err: unknown) => boolean;
+  /** Where client-go's own lines go (the Retry-After retry, a token file that cannot be re-read). */
+  log?: WebhookLogSink;
+  /** The clock (ms) for the token file's cache, for tests. */
+  now?: () => number;
 }
 
 export interface WebhookClient {
@@ -117,6 +141,10 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const url = new URL(config.server);
+  // client-go's Request.URL copies the base URL's scheme, host and path only: a query or fragment is never sent.
+  url.search = '';
+  url.hash = '';
+  const exchange: Exchange = { url, config, timeoutMs, sleep, bearer: bearerSource(config, options), ...(options.log ? { log: options.log } : {}) };
   return {
     url: url.toString(),
     async post(body) {
@@ -125,7 +153,7 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
       const delays = backoffDelays(backoff, random);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await postWithClientRetries(url, config, payload, timeoutMs, sleep);
+          return await postWithClientRetries(exchange, payload);
         } catch (err) {
           if (!shouldRetry(err) || attempt >= delays.length) throw err;
           await sleep(delays[attempt]!);
@@ -135,13 +163,68 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   };
 }
 
+/** One webhook's fixed parts for each POST. */
+interface Exchange {
+  url: URL;
+  config: WebhookClientConfig;
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  /** The bearer token for the next request, if any. */
+  bearer: () => string | undefined;
+  log?: WebhookLogSink;
+}
+
+/** client-go's cachingTokenSource's timing (transport/token_source.go NewCachedFileTokenSource): a minute, less 10 s. */
+const TOKEN_FILE_PERIOD_MS = 60_000;
+const TOKEN_FILE_LEEWAY_MS = 10_000;
+
+/**
+ * transport.NewBearerAuthWithRefreshRoundTripper: with a tokenFile, each request takes the file's trimmed content,
+ * read again once the last read is 50 s old; a failed read keeps the last token (klog "Unable to rotate token"), or,
+ * before any read succeeded, the kubeconfig's static token.
+ */
+function bearerSource(config: WebhookClientConfig, options: WebhookClientOptions): () => string | undefined {
+  const file = config.tokenFile;
+  if (file === undefined || file === '') return () => config.token;
+  const now = options.now ?? Date.now;
+  let cached: { token: string; expires: number } | undefined;
+  return () => {
+    if (cached !== undefined && cached.expires - TOKEN_FILE_LEEWAY_MS > now()) return cached.token;
+    try {
+      const token = readFileSync(file, 'utf8').trim();
+      if (token === '') throw new Error(`read empty token from file ${goQuote(file)}`);
+      cached = { token, expires: now() + TOKEN_FILE_PERIOD_MS };
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code !== undefined ? `failed to read token file ${goQuote(file)}: ${goFileError('open', file, err as NodeJS.ErrnoException)}` : (err as Error).message;
+      // cachingTokenSource.Token: only logged when an older token is kept; bearerAuthRoundTripper ignores the error.
+      if (cached !== undefined) options.log?.error({ error: reason }, 'Unable to rotate token');
+    }
+    return cached?.token ?? config.token;
+  };
+}
+
+/** Go's *fs.PathError text for a failed open or read: "open /path: no such file or directory". */
+export function goFileError(op: string, path: string, err: NodeJS.ErrnoException): string {
+  const texts: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    ENOTDIR: 'not a directory',
+    EISDIR: 'is a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+  };
+  return `${op} ${path}: ${(err.code !== undefined ? texts[err.code] : undefined) ?? err.message}`;
+}
+
 /** client-go's Request.Do: an answer of 429 or 5xx with an integer Retry-After is retried after that many seconds, 10 times at most. */
-async function postWithClientRetries(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<WebhookResponse> {
+async function postWithClientRetries(exchange: Exchange, payload: Buffer): Promise<WebhookResponse> {
   for (let retries = 0; ; retries++) {
-    const answer = await postOnce(url, config, payload, timeoutMs);
+    const answer = await postOnce(exchange, payload);
     const retryAfter = retryAfterSeconds(answer.headers['retry-after']);
     if ((answer.status === 429 || answer.status >= 500) && retryAfter !== undefined && retries < CLIENT_GO_MAX_RETRIES) {
-      await sleep(retryAfter * 1000);
+      // client-go rest/with_retry.go Before: klog V(4) "Got a Retry-After response" with the delay, attempt and url.
+      exchange.log?.debug({ delay: `${retryAfter}s`, attempt: retries + 1, url: exchange.url.toString() }, 'Got a Retry-After response');
+      await exchange.sleep(retryAfter * 1000);
       continue;
     }
     return transformResponse(answer);
@@ -154,13 +237,27 @@ interface RawAnswer {
   body: Buffer;
 }
 
-function postOnce(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number): Promise<RawAnswer> {
+function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer): Promise<RawAnswer> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': String(payload.length), 'User-Agent': 'kube-auth-mock' };
-  if (config.token) headers.Authorization = `Bearer ${config.token}`;
-  else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
+  const token = bearer();
+  if (token !== undefined && token !== '') headers.Authorization = `Bearer ${token}`;
+  else if (config.username !== undefined && config.username !== '') headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
   const https = url.protocol === 'https:';
-  const send = https ? httpsRequest : httpRequest;
   const goUrl = url.toString();
+  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
+  if (!https && url.protocol !== 'http:') return Promise.reject(new WebhookCallError(`Post ${goQuote(goUrl)}: unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
+  const send = https ? httpsRequest : httpRequest;
+  const tls = https
+    ? {
+        ...(config.caPem ? { ca: config.caPem } : {}),
+        ...(config.certPem ? { cert: config.certPem } : {}),
+        ...(config.keyPem ? { key: config.keyPem } : {}),
+        ...(config.insecureSkipTlsVerify === true ? { rejectUnauthorized: false } : {}),
+        // tls.Config.ServerName: Node sends it for SNI and checks the certificate against it, as Go does.
+        ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+      }
+    : {};
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: WebhookCallError): void => {
@@ -169,12 +266,7 @@ function postOnce(url: URL, config: WebhookClientConfig, payload: Buffer, timeou
       clearTimeout(timer);
       reject(err);
     };
-    const req = send(url, {
-      method: 'POST',
-      headers,
-      ...(https ? { ...(config.caPem ? { ca: config.caPem } : {}), ...(config.certPem ? { cert: config.certPem } : {}), ...(config.keyPem ? { key: config.keyPem } : {}) } : {}),
-      agent: false,
-    }, (res) => {
+    const req = send(url, { method: 'POST', headers, ...tls, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -212,11 +304,24 @@ function transportError(goUrl: string, url: URL, err: NodeJS.ErrnoException): We
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate signed by unknown authority`);
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new WebhookCallError(`${prefix}tls: failed to verify certificate: ${hostnameError(err)}`);
     case 'CERT_HAS_EXPIRED':
       return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate has expired or is not yet valid`);
     default:
       return new WebhookCallError(`${prefix}${err.message}`, { connectionReset: /ECONNRESET|socket hang up/.test(err.message) });
   }
+}
+
+/** crypto/x509's HostnameError: the names (DNS names for a host name, IP SANs for an address) the certificate is valid for. */
+function hostnameError(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }): string {
+  const host = err.host ?? '';
+  const sans = (err.cert?.subjectaltname ?? '').split(', ').filter((x) => x !== '');
+  const isIp = isIP(host) !== 0;
+  const valid = sans.filter((x) => x.startsWith(isIp ? 'IP Address:' : 'DNS:')).map((x) => x.slice(x.indexOf(':') + 1));
+  if (isIp && valid.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
+  if (valid.length === 0) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+  return `x509: certificate is valid for ${valid.join(', ')}, not ${host}`;
 }
 
 function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
