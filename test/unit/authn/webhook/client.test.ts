@@ -66,6 +66,30 @@ test('a webhook whose certificate the kubeconfig\'s CA did not sign: x509 unknow
   }
 });
 
+test('tls-server-name and insecure-skip-tls-verify, as client-go\'s TLSConfigFor sets ServerName and InsecureSkipVerify', async () => {
+  const ca = await createCa({ commonName: 'named' });
+  const serving = await issueServingCert(ca, { sans: ['webhook.example'] });
+  const otherCa = await createCa({ commonName: 'kubeconfig-ca' });
+  const server = createHttpsServer({ cert: serving.certPem, key: serving.keyPem }, (_req, res) => res.end('{}'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    // crypto/x509's HostnameError for an address the certificate has no IP SAN for.
+    await assert.rejects(webhookClient({ server: url, caPem: ca.certPem }).post({}), { message: `Post "${url}": tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs` });
+    await assert.rejects(webhookClient({ server: url, caPem: ca.certPem, tlsServerName: 'other.example' }).post({}), { message: `Post "${url}": tls: failed to verify certificate: x509: certificate is valid for webhook.example, not other.example` });
+    assert.deepEqual(await webhookClient({ server: url, caPem: ca.certPem, tlsServerName: 'webhook.example' }).post({}), { status: 200, body: {} });
+    await assert.rejects(webhookClient({ server: url, caPem: otherCa.certPem, tlsServerName: 'webhook.example' }).post({}), /x509: certificate signed by unknown authority/);
+    assert.deepEqual(await webhookClient({ server: url, insecureSkipTlsVerify: true }).post({}), { status: 200, body: {} });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('a server URL of another scheme: net/http refuses each request, kube does not refuse it at start', async () => {
+  await assert.rejects(webhookClient({ server: 'ftp://127.0.0.1/hook' }).post({}), { message: 'Post "ftp://127.0.0.1/hook": unsupported protocol scheme "ftp"' });
+});
+
 test('a webhook that never answers: the client timeout\'s text, not retried', async () => {
   const ca = await createCa({ commonName: 'slow' });
   const serving = await issueServingCert(ca, { sans: ['127.0.0.1'] });
