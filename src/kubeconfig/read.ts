@@ -53,7 +53,7 @@ interface AuthInfo {
   impersonate: string;
   impersonateUid: string;
   impersonateGroups: string[];
-  impersonateUserExtra: Record<string, unknown>;
+  impersonateUserExtra: Record<string, string[]>;
   username: string;
   password: string;
   authProvider: { name: string } | undefined;
@@ -175,12 +175,19 @@ function readAuthInfo(o: Obj): AuthInfo {
     impersonate: f.str('as'),
     impersonateUid: f.str('as-uid'),
     impersonateGroups: f.strings('as-groups'),
-    impersonateUserExtra: f.obj('as-user-extra', 'map[string][]string') ?? {},
+    impersonateUserExtra: userExtra(f.obj('as-user-extra', 'map[string][]string') ?? {}),
     username: f.str('username'),
     password: f.str('password'),
     authProvider: provider === undefined ? undefined : { name: new Fields(provider, 'AuthProviderConfig', 'users.user.auth-provider.').str('name') },
     exec,
   };
+}
+
+/** as-user-extra, a map[string][]string. */
+function userExtra(o: Obj): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const key of Object.keys(o)) out[key] = new Fields(o, 'AuthInfo', 'users.user.as-user-extra.').strings(key);
+  return out;
 }
 
 function readContext(o: Obj): Context {
@@ -361,6 +368,15 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
   // kube would go through the proxy (http, https or socks5); this client cannot.
   if (c.proxyUrl !== '') return fail(`cluster ${goQuote(context.cluster)} sets proxy-url, which kube-auth-mock does not support`);
   const out: ClientConfig = { server: c.server };
+  // ClientConfig() sets the impersonation whatever the scheme (before its IsConfigTransportTLS check).
+  if (user.impersonate !== '') {
+    out.impersonate = {
+      user: user.impersonate,
+      ...(user.impersonateUid !== '' ? { uid: user.impersonateUid } : {}),
+      ...(user.impersonateGroups.length > 0 ? { groups: user.impersonateGroups } : {}),
+      ...(Object.keys(user.impersonateUserExtra).length > 0 ? { extra: user.impersonateUserExtra } : {}),
+    };
+  }
   if (!isTransportTls(c.server)) return out;
   // getUserIdentificationPartialConfig.
   if (user.exec !== undefined) return fail(`user ${goQuote(context.user)} uses an exec credential plugin (${goQuote(user.exec.command)}), which kube-auth-mock does not support`);

@@ -31,6 +31,8 @@ export interface WebhookClientConfig {
   insecureSkipTlsVerify?: boolean;
   /** The cluster's tls-server-name: the name sent for SNI and checked against the server's certificate. */
   tlsServerName?: string;
+  /** The user's as, as-uid, as-groups and as-user-extra: Impersonate-* headers on every request. */
+  impersonate?: { user: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
 }
 
 /**
@@ -243,6 +245,7 @@ function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer)
   const token = bearer();
   if (token !== undefined && token !== '') headers.Authorization = `Bearer ${token}`;
   else if (config.username !== undefined && config.username !== '') headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  const impersonation = impersonationHeaders(config.impersonate);
   const https = url.protocol === 'https:';
   const goUrl = url.toString();
   // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
@@ -266,7 +269,7 @@ function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer)
       clearTimeout(timer);
       reject(err);
     };
-    const req = send(url, { method: 'POST', headers, ...tls, agent: false }, (res) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, ...impersonation }, ...tls, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -286,6 +289,25 @@ function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer)
     req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
     req.end(payload);
   });
+}
+
+/** RFC 7230's token characters, those headerKeyEscape leaves alone ('%' excepted). */
+const HEADER_KEY_BYTE = /^[!#$&'*+\-.^_`|~0-9A-Za-z]$/;
+
+/**
+ * transport.NewImpersonatingRoundTripper: Impersonate-User, -Uid when set, one Impersonate-Group per group, one
+ * Impersonate-Extra-<key> per value, the key's bytes outside a header token %-encoded (headerKeyEscape).
+ */
+function impersonationHeaders(imp: WebhookClientConfig['impersonate']): Record<string, string | string[]> {
+  if (imp === undefined) return {};
+  const out: Record<string, string | string[]> = { 'Impersonate-User': imp.user };
+  if (imp.uid) out['Impersonate-Uid'] = imp.uid;
+  if (imp.groups && imp.groups.length > 0) out['Impersonate-Group'] = [...imp.groups];
+  for (const [key, values] of Object.entries(imp.extra ?? {})) {
+    const escaped = [...Buffer.from(key, 'utf8')].map((b) => (HEADER_KEY_BYTE.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    if (values.length > 0) out[`Impersonate-Extra-${escaped}`] = [...values];
+  }
+  return out;
 }
 
 /** Go's *url.Error for a failed POST: `Post "URL": <net or tls error>`, with Node's error codes mapped to Go's texts. */

@@ -123,6 +123,8 @@ const rows: Row[] = [
   { name: 'an http server: the CA and the user are not read', yaml: () => doc('server: http://127.0.0.1:8080/authn, certificate-authority: ca.pem', 'token: t'), expect: () => ({ server: 'http://127.0.0.1:8080/authn' }) },
   { name: 'a server without a scheme is http', yaml: () => doc('server: "127.0.0.1:8080"', 'token: t'), expect: () => ({ server: '127.0.0.1:8080' }) },
   { name: 'a server without a scheme but with a path', yaml: () => doc('server: "127.0.0.1:8080/authn"', ''), expect: () => ({ server: '127.0.0.1:8080/authn' }), webhook: () => 'host must be a URL or a host:port pair: "127.0.0.1:8080/authn"' },
+  { name: 'impersonation, whatever the scheme', yaml: () => doc('server: http://127.0.0.1:8080/authn', 'as: caller, as-uid: u-1, as-groups: [a], as-user-extra: {team: [x]}'), expect: () => ({ server: 'http://127.0.0.1:8080/authn', impersonate: { user: 'caller', uid: 'u-1', groups: ['a'], extra: { team: ['x'] } } }) },
+  { name: 'impersonated groups without a user', yaml: () => doc(HTTPS, 'as-groups: [a]'), expect: () => 'invalid configuration: requesting uid, groups or user-extra for u without impersonating a user' },
   { name: 'two clusters of one name', yaml: () => 'clusters: [{name: c, cluster: {server: "https://a"}}, {name: c, cluster: {server: "https://b"}}]\n', expect: (dir) => `error loading config file "${dir}/k.kubeconfig": error converting *[]NamedCluster into *map[string]*api.Cluster: duplicate name "c" in list` },
   { name: 'a server that is a number', yaml: () => doc('server: 8443', ''), expect: (dir) => `error loading config file "${dir}/k.kubeconfig": json: cannot unmarshal number into Go struct field Cluster.clusters.cluster.server of type string` },
 ];

@@ -3,6 +3,7 @@
 // (the delays) and pkg/api/errors/errors.go (NewGenericServerResponse), and Go's net/http error texts.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { test } from 'node:test';
 import { backoffDelays, DEFAULT_RETRY_BACKOFF, defaultShouldRetry, genericServerResponse, WebhookCallError, webhookClient } from '../../../../src/authn/webhook/client.js';
@@ -82,6 +83,31 @@ test('tls-server-name and insecure-skip-tls-verify, as client-go\'s TLSConfigFor
     assert.deepEqual(await webhookClient({ server: url, insecureSkipTlsVerify: true }).post({}), { status: 200, body: {} });
   } finally {
     server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('impersonation (as, as-uid, as-groups, as-user-extra): transport.NewImpersonatingRoundTripper\'s headers', async () => {
+  let seen: Record<string, string | string[] | undefined> = {};
+  let path = '';
+  const server = createHttpServer((req, res) => {
+    seen = req.headers;
+    path = req.url ?? '';
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook?ignored=1#frag`;
+    await webhookClient({ server: url, impersonate: { user: 'webhook-caller', uid: 'u-1', groups: ['a', 'b'], extra: { 'example.com/team': ['x', 'y'] } } }).post({});
+    assert.equal(seen['impersonate-user'], 'webhook-caller');
+    assert.equal(seen['impersonate-uid'], 'u-1');
+    assert.equal(seen['impersonate-group'], 'a, b');
+    // headerKeyEscape: "/" is not a header token byte.
+    assert.equal(seen['impersonate-extra-example.com%2fteam'], 'x, y');
+    // client-go's Request.URL keeps the base URL's path only: no query, no fragment.
+    assert.equal(path, '/hook');
+  } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
