@@ -9,6 +9,7 @@
 // The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { posix } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
@@ -143,7 +144,9 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const url = new URL(config.server);
-  // client-go's Request.URL copies the base URL's scheme, host and path only: a query or fragment is never sent.
+  // client-go's Request.URL: the path is path.Join("/", base path, "/") (cleaned, no trailing slash), and the query is
+  // the request's own (none); a fragment is never sent.
+  url.pathname = goCleanPath(url.pathname);
   url.search = '';
   url.hash = '';
   const exchange: Exchange = { url, config, timeoutMs, sleep, bearer: bearerSource(config, options), ...(options.log ? { log: options.log } : {}) };
@@ -163,6 +166,12 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
       }
     },
   };
+}
+
+/** Go's path.Clean of an absolute path, as path.Join leaves it: no "." or ".." segments, no double or trailing slash. */
+function goCleanPath(p: string): string {
+  const cleaned = posix.normalize(`/${p}`);
+  return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
 }
 
 /** One webhook's fixed parts for each POST. */

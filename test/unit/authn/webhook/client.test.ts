@@ -98,14 +98,14 @@ test('impersonation (as, as-uid, as-groups, as-user-extra): transport.NewImperso
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook?ignored=1#frag`;
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a/../hook/?ignored=1#frag`;
     await webhookClient({ server: url, impersonate: { user: 'webhook-caller', uid: 'u-1', groups: ['a', 'b'], extra: { 'example.com/team': ['x', 'y'] } } }).post({});
     assert.equal(seen['impersonate-user'], 'webhook-caller');
     assert.equal(seen['impersonate-uid'], 'u-1');
     assert.equal(seen['impersonate-group'], 'a, b');
     // headerKeyEscape: "/" is not a header token byte.
     assert.equal(seen['impersonate-extra-example.com%2fteam'], 'x, y');
-    // client-go's Request.URL keeps the base URL's path only: no query, no fragment.
+    // client-go's Request.URL: path.Join of the base path (cleaned, no trailing slash), no query, no fragment.
     assert.equal(path, '/hook');
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
