@@ -10,6 +10,7 @@
 //                      getServerIdentificationPartialConfig
 //   validation.go      validateAuthInfo, validateClusterInfo, errConfigurationInvalid ("invalid configuration: ...")
 //   merged_client_builder.go  an empty config falls back to in-cluster config, never possible here
+// exec plugins and auth-providers are refused (kube-auth-mock runs neither); everything else kube reads is returned.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -365,9 +366,9 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
   if (errors.length === 1 && errors[0] === EMPTY_CLUSTER) return fail(`invalid configuration: ${EMPTY_CONFIG}`);
   if (errors.length > 0) return fail(`invalid configuration: ${aggregateMessage(errors)}`);
   const c = cluster!;
-  // kube would go through the proxy (http, https or socks5); this client cannot.
-  if (c.proxyUrl !== '') return fail(`cluster ${goQuote(context.cluster)} sets proxy-url, which kube-auth-mock does not support`);
   const out: ClientConfig = { server: c.server };
+  // clientConfig.Proxy = http.ProxyURL(u), whatever the scheme.
+  if (c.proxyUrl !== '') out.proxyUrl = c.proxyUrl;
   // ClientConfig() sets the impersonation whatever the scheme (before its IsConfigTransportTLS check).
   if (user.impersonate !== '') {
     out.impersonate = {

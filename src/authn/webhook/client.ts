@@ -8,11 +8,13 @@
 //   apimachinery pkg/util/wait/backoff.go      ExponentialBackoffWithContext, Backoff.Step, Jitter
 // The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { posix } from 'node:path';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
+import { connectTunnel, dialProxy, proxyAuthorization, ProxyError, proxyHostPort, socksTunnel } from './proxy.js';
 
 /**
  * What the client needs of a kubeconfig's current context (client-go's rest.Config as clientcmd fills it);
@@ -32,6 +34,8 @@ export interface WebhookClientConfig {
   insecureSkipTlsVerify?: boolean;
   /** The cluster's tls-server-name: the name sent for SNI and checked against the server's certificate. */
   tlsServerName?: string;
+  /** The cluster's proxy-url (http, https or socks5): every request goes through it, as http.ProxyURL sends them. */
+  proxyUrl?: string;
   /** The user's as, as-uid, as-groups and as-user-extra: Impersonate-* headers on every request. */
   impersonate?: { user: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
 }
@@ -260,44 +264,81 @@ function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer)
   // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
   if (!https && url.protocol !== 'http:') return Promise.reject(new WebhookCallError(`Post ${goQuote(goUrl)}: unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
   const send = https ? httpsRequest : httpRequest;
-  const tls = https
-    ? {
-        ...(config.caPem ? { ca: config.caPem } : {}),
-        ...(config.certPem ? { cert: config.certPem } : {}),
-        ...(config.keyPem ? { key: config.keyPem } : {}),
-        ...(config.insecureSkipTlsVerify === true ? { rejectUnauthorized: false } : {}),
-        // tls.Config.ServerName: Node sends it for SNI and checks the certificate against it, as Go does.
-        ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
-      }
-    : {};
+  const tls: ConnectionOptions = {
+    ...(config.caPem ? { ca: config.caPem } : {}),
+    ...(config.certPem ? { cert: config.certPem } : {}),
+    ...(config.keyPem ? { key: config.keyPem } : {}),
+    ...(config.insecureSkipTlsVerify === true ? { rejectUnauthorized: false } : {}),
+    // tls.Config.ServerName: Node sends it for SNI and checks the certificate against it, as Go does.
+    ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+  };
+  const proxy = config.proxyUrl !== undefined && config.proxyUrl !== '' ? new URL(config.proxyUrl) : undefined;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let req: ClientRequest | undefined;
+    let tunnel: Socket | undefined;
     const fail = (err: WebhookCallError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       reject(err);
     };
-    const req = send(url, { method: 'POST', headers: { ...headers, ...impersonation }, ...tls, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-      res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
-    });
-    // http.Client.Timeout covers the whole exchange; Go's text for it.
+    // http.Client.Timeout covers the whole exchange, the proxy's part included; Go's text for it.
     const timer = setTimeout(() => {
       fail(new WebhookCallError(`Post ${goQuote(goUrl)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`));
-      req.destroy();
+      req?.destroy();
+      tunnel?.destroy();
     }, timeoutMs);
     timer.unref();
-    req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
-    req.end(payload);
+    const start = (via?: { socket: Socket; absoluteForm?: boolean }): void => {
+      if (settled) {
+        via?.socket.destroy();
+        return;
+      }
+      tunnel = via?.socket;
+      const connection = via
+        ? {
+            // Over the proxy's connection: TLS to the target inside a tunnel, or the request itself for an http target.
+            createConnection: () => (https ? tlsConnect({ ...tls, socket: via.socket, host: url.hostname, ...(tls.servername === undefined && isIP(url.hostname) === 0 ? { servername: url.hostname } : {}) }) : via.socket),
+            ...(via.absoluteForm ? { path: goUrl, headers: { ...headers, ...impersonation, ...proxyHeaders(proxy!) } } : {}),
+          }
+        : { ...(https ? tls : {}), agent: false as const };
+      req = send(url, { method: 'POST', headers: { ...headers, ...impersonation }, ...connection }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
+      req.end(payload);
+    };
+    if (proxy === undefined) {
+      start();
+      return;
+    }
+    const port = Number(url.port || (https ? 443 : 80));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // net/http's connectMethod: socks5 connects to the target; an http(s) proxy tunnels an https target (CONNECT)
+    // and is sent an http target's request in absolute form.
+    const established: Promise<{ socket: Socket; absoluteForm?: boolean }> =
+      proxy.protocol === 'socks5:'
+        ? socksTunnel(proxy, host, port).then((socket) => ({ socket }))
+        : https
+          ? connectTunnel(proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, tls).then((socket) => ({ socket }))
+          : dialProxy(proxy, tls).then((socket) => ({ socket, absoluteForm: true }));
+    established.then(start, (err: unknown) => fail(proxyFailure(goUrl, proxy, err)));
   });
+}
+
+/** The headers a request sent to an http(s) proxy in absolute form carries for it. */
+function proxyHeaders(proxy: URL): Record<string, string> {
+  const auth = proxyAuthorization(proxy);
+  return auth ? { 'Proxy-Authorization': auth } : {};
 }
 
 /** RFC 7230's token characters, those headerKeyEscape leaves alone ('%' excepted). */
@@ -322,25 +363,39 @@ function impersonationHeaders(imp: WebhookClientConfig['impersonate']): Record<s
 /** Go's *url.Error for a failed POST: `Post "URL": <net or tls error>`, with Node's error codes mapped to Go's texts. */
 function transportError(goUrl: string, url: URL, err: NodeJS.ErrnoException): WebhookCallError {
   const hostPort = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-  const prefix = `Post ${goQuote(goUrl)}: `;
+  const { text, connectionReset } = goNetError(hostPort, url.hostname, err);
+  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${text}`, { connectionReset });
+}
+
+/** A failure on the way through the proxy: net/http's "proxyconnect tcp: <dial error>", or what the proxy answered. */
+function proxyFailure(goUrl: string, proxy: URL, err: unknown): WebhookCallError {
+  if (err instanceof ProxyError && err.dialError !== undefined) {
+    const { text } = goNetError(proxyHostPort(proxy), proxy.hostname, err.dialError);
+    return new WebhookCallError(`Post ${goQuote(goUrl)}: proxyconnect tcp: ${text}`);
+  }
+  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${(err as Error).message}`);
+}
+
+/** The Go text of a dial, read or TLS error to hostPort. */
+function goNetError(hostPort: string, hostname: string, err: NodeJS.ErrnoException): { text: string; connectionReset: boolean } {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new WebhookCallError(`${prefix}dial tcp ${hostPort}: connect: connection refused`);
+      return { text: `dial tcp ${hostPort}: connect: connection refused`, connectionReset: false };
     case 'ECONNRESET':
-      return new WebhookCallError(`${prefix}read tcp ${hostPort}: read: connection reset by peer`, { connectionReset: true });
+      return { text: `read tcp ${hostPort}: read: connection reset by peer`, connectionReset: true };
     case 'ENOTFOUND':
-      return new WebhookCallError(`${prefix}dial tcp: lookup ${url.hostname}: no such host`);
+      return { text: `dial tcp: lookup ${hostname}: no such host`, connectionReset: false };
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate signed by unknown authority`);
+      return { text: 'tls: failed to verify certificate: x509: certificate signed by unknown authority', connectionReset: false };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new WebhookCallError(`${prefix}tls: failed to verify certificate: ${hostnameError(err)}`);
+      return { text: `tls: failed to verify certificate: ${hostnameError(err)}`, connectionReset: false };
     case 'CERT_HAS_EXPIRED':
-      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate has expired or is not yet valid`);
+      return { text: 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid', connectionReset: false };
     default:
-      return new WebhookCallError(`${prefix}${err.message}`, { connectionReset: /ECONNRESET|socket hang up/.test(err.message) });
+      return { text: err.message, connectionReset: /ECONNRESET|socket hang up/.test(err.message) };
   }
 }
 
