@@ -3,7 +3,7 @@
 // k8s.io/apiserver v0.34.4 pkg/util/webhook/webhook.go LoadKubeconfig): the kubeconfig is read before anything
 // listens, and a bad file or version stops the start with one line naming it.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { DEFAULT_RETRY_BACKOFF, webhookClient, type Backoff, type WebhookLogSink } from '../authn/webhook/client.js';
+import { DEFAULT_RETRY_BACKOFF, webhookClient, webhookUrl, type Backoff, type WebhookLogSink } from '../authn/webhook/client.js';
 import type { TokenWebhookAuthentication } from '../authn/config.js';
 import { DEFAULT_TOKEN_WEBHOOK_CACHE_TTL_MS, DEFAULT_TOKEN_WEBHOOK_VERSION, tokenWebhookVersionProblem, type TokenWebhookVersion } from '../authn/webhook/token.js';
 import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
@@ -49,15 +49,14 @@ function restClientProblem(client: ClientConfig): string | undefined {
   // NewBearerAuthWithRefreshRoundTripper: with no static token the file is read now (token_source.go's texts).
   if ((client.token ?? '') === '' && client.tokenFile !== undefined) return `read empty token from file ${JSON.stringify(client.tokenFile)}`;
   // DefaultServerURL: a host without a scheme is http://host, and it may not have a path.
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]/.test(client.server)) {
-    let url: URL;
-    try {
-      url = new URL(`http://${client.server}`);
-    } catch {
-      return `parse ${JSON.stringify(`http://${client.server}`)}: invalid URL`;
-    }
-    if (url.pathname !== '' && url.pathname !== '/') return `host must be a URL or a host:port pair: ${JSON.stringify(client.server)}`;
+  let url: URL;
+  try {
+    url = webhookUrl(client.server);
+  } catch {
+    // url.Parse's own texts vary by the fault; its prefix is kept.
+    return `parse ${JSON.stringify(client.server)}: invalid URL`;
   }
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]/.test(client.server) && url.pathname !== '' && url.pathname !== '/') return `host must be a URL or a host:port pair: ${JSON.stringify(client.server)}`;
   return undefined;
 }
 

@@ -147,7 +147,7 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   const random = options.random ?? Math.random;
   const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const url = new URL(config.server);
+  const url = webhookUrl(config.server);
   // client-go's Request.URL: the path is path.Join("/", base path, "/") (cleaned, no trailing slash), and the query is
   // the request's own (none); a fragment is never sent.
   url.pathname = goCleanPath(url.pathname);
@@ -170,6 +170,14 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
       }
     },
   };
+}
+
+/**
+ * rest.DefaultServerURL: a server with a scheme and a host is a URL; anything else is taken as http://server (no TLS
+ * options reach a server without https, see kubeconfig/read.ts). Throws TypeError for what cannot be a URL.
+ */
+export function webhookUrl(server: string): URL {
+  return new URL(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]/.test(server) ? server : `http://${server}`);
 }
 
 /** Go's path.Clean of an absolute path, as path.Join leaves it: no "." or ".." segments, no double or trailing slash. */
@@ -400,13 +408,15 @@ function goNetError(hostPort: string, hostname: string, err: NodeJS.ErrnoExcepti
 }
 
 /** crypto/x509's HostnameError: the names (DNS names for a host name, IP SANs for an address) the certificate is valid for. */
-function hostnameError(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }): string {
+function hostnameError(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } }): string {
   const host = err.host ?? '';
   const sans = (err.cert?.subjectaltname ?? '').split(', ').filter((x) => x !== '');
+  // A certificate without SANs whose common name is the host: Go no longer reads the common name.
+  if (sans.length === 0 && err.cert?.subject?.CN === host) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
   const isIp = isIP(host) !== 0;
   const valid = sans.filter((x) => x.startsWith(isIp ? 'IP Address:' : 'DNS:')).map((x) => x.slice(x.indexOf(':') + 1));
   if (isIp && valid.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
-  if (valid.length === 0) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+  if (valid.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${host}`;
   return `x509: certificate is valid for ${valid.join(', ')}, not ${host}`;
 }
 

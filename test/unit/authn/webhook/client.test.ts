@@ -107,6 +107,9 @@ test('impersonation (as, as-uid, as-groups, as-user-extra): transport.NewImperso
     assert.equal(seen['impersonate-extra-example.com%2fteam'], 'x, y');
     // client-go's Request.URL: path.Join of the base path (cleaned, no trailing slash), no query, no fragment.
     assert.equal(path, '/hook');
+    // rest.DefaultServerURL: a server without a scheme is http.
+    await webhookClient({ server: `127.0.0.1:${(server.address() as { port: number }).port}` }).post({});
+    assert.equal(path, '/');
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
