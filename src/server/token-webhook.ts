@@ -6,6 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { DEFAULT_RETRY_BACKOFF, webhookClient, webhookUrl, type Backoff, type WebhookLogSink } from '../authn/webhook/client.js';
 import type { TokenWebhookAuthentication } from '../authn/config.js';
 import { DEFAULT_TOKEN_WEBHOOK_CACHE_TTL_MS, DEFAULT_TOKEN_WEBHOOK_VERSION, tokenWebhookVersionProblem, type TokenWebhookVersion } from '../authn/webhook/token.js';
+import { goQuote } from '../apimachinery/validation.js';
 import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
 import { ConfigError } from '../util/errors.js';
 import type { StartServerOptions } from './options.js';
@@ -47,7 +48,7 @@ function restClientProblem(client: ClientConfig): string | undefined {
   const hasToken = (client.token ?? '') !== '' || (client.tokenFile ?? '') !== '';
   if ((client.username ?? '') !== '' && hasToken) return 'username/password or bearer token may be set, but not both';
   // NewBearerAuthWithRefreshRoundTripper: with no static token the file is read now (token_source.go's texts).
-  if ((client.token ?? '') === '' && client.tokenFile !== undefined) return `read empty token from file ${JSON.stringify(client.tokenFile)}`;
+  if ((client.token ?? '') === '' && client.tokenFile !== undefined) return `read empty token from file ${goQuote(client.tokenFile)}`;
   // DefaultServerURL: a host without a scheme is http://host, and it may not have a path.
   let url: URL;
   try {
