@@ -214,7 +214,8 @@ async function loadConfig(file: string): Promise<Config> {
   }
   let doc: unknown;
   try {
-    doc = text.trim() === '' ? {} : parse(text);
+    // sigs.k8s.io/yaml's non-strict YAMLToJSON, as clientcmd's codec uses it: a repeated key is the last one.
+    doc = text.trim() === '' ? {} : parse(text, { uniqueKeys: false });
   } catch (err) {
     throw loading(`yaml: ${(err as Error).message.split('\n')[0]}`);
   }
