@@ -221,6 +221,18 @@ async function loadConfig(file: string): Promise<Config> {
   }
   if (doc === null || doc === undefined) doc = {};
   if (!isObj(doc)) throw loading(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(doc)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  // clientcmdlatest.Codec: the document's apiVersion and kind, defaulted to v1 and Config, must be v1 Config; the
+  // scheme is named after the line that made it (latest.go:50).
+  const meta = new Fields(doc, 'Config', '');
+  let apiVersion: string;
+  let kind: string;
+  try {
+    apiVersion = meta.str('apiVersion') || 'v1';
+    kind = meta.str('kind') || 'Config';
+  } catch (err) {
+    throw loading(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  if (apiVersion !== 'v1' || kind !== 'Config') throw loading(`no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50"`);
   let config: Config;
   try {
     config = {
