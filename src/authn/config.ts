@@ -30,7 +30,7 @@ import { loopbackAuthenticator } from './loopback.js';
 import type { ServiceAccountPublicKey } from './serviceaccount/keys.js';
 import { LEGACY_ISSUER, legacyTokenValidator } from './serviceaccount/legacy.js';
 import type { ServiceAccountTokenGetter } from './serviceaccount/token-getter.js';
-import type { WebhookClient } from './webhook/client.js';
+import type { WebhookClient, WebhookLogSink } from './webhook/client.js';
 import { cachedWebhookTokenAuthenticator, type TokenWebhookVersion } from './webhook/token.js';
 
 /** kubeadm's --service-account-issuer, which kube-auth-mock takes when none is given. */
@@ -66,6 +66,8 @@ export interface TokenWebhookAuthentication {
   client: WebhookClient;
   version: TokenWebhookVersion;
   cacheTtlMs: number;
+  /** Where a failed review is logged (kube's klog.Errorf). */
+  log?: WebhookLogSink;
 }
 
 /** What the two ServiceAccount token authenticators need. */

@@ -6,7 +6,11 @@
 // shouldCache, RulesFor).
 import { compareGoStrings } from '../apimachinery/validation.js';
 import { isRecord } from '../apimachinery/json-value.js';
+import type { WebhookLogSink } from '../authn/webhook/client.js';
 import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from './types.js';
+
+/** k8s.io/apiserver v0.34.4 plugin/pkg/authorizer/webhook/webhook.go:269, klog.Errorf's format. */
+export const AUTHORIZER_REQUEST_FAILED = 'Failed to make webhook authorizer request: ';
 
 /** Sends one SubjectAccessReview and resolves with the service's answer; rejects with the error kube would log. */
 export interface SubjectAccessReviewSender {
@@ -23,6 +27,8 @@ export interface WebhookAuthorizerOptions {
   unauthorizedTtlMs?: number;
   /** The clock (ms), for tests. */
   now?: () => number;
+  /** Where a failed call is logged, as kube's klog.Errorf (webhook.go line 269). */
+  log?: WebhookLogSink;
 }
 
 const MAX_CONTROLLED_ATTR_CACHE_SIZE = 10000;
@@ -120,8 +126,10 @@ export function webhookAuthorizer(options: WebhookAuthorizerOptions): Authorizer
         try {
           answer = await options.sender.send({ kind: 'SubjectAccessReview', apiVersion, metadata: { creationTimestamp: null }, spec, status: { allowed: false } });
         } catch (err) {
-          // decisionOnError is NoOpinion; the error is kube's "Failed to make webhook authorizer request".
-          return { decision: 'noOpinion', reason: '', error: (err as Error).message };
+          // webhook.go:269: klog.Errorf("Failed to make webhook authorizer request: %v", err); decisionOnError is NoOpinion.
+          const message = (err as Error).message;
+          options.log?.error({}, `${AUTHORIZER_REQUEST_FAILED}${message}`);
+          return { decision: 'noOpinion', reason: '', error: message };
         }
         status = isRecord(answer.status) ? answer.status : {};
         if (shouldCache(a)) remember(key, status, status.allowed === true ? authorizedTtl : unauthorizedTtl);

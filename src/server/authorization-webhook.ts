@@ -2,7 +2,7 @@
 // BuiltInAuthorizationOptions (k8s.io/kubernetes v1.34.4 pkg/kubeapiserver/options/authorization.go: defaults v1beta1,
 // 5m, 30s) and authorizer config (pkg/kubeapiserver/authorizer/config.go) do; the kubeconfig read as the token
 // webhook's is (loadWebhookKubeconfig).
-import { webhookClient, DEFAULT_RETRY_BACKOFF } from '../authn/webhook/client.js';
+import { webhookClient, DEFAULT_RETRY_BACKOFF, type WebhookLogSink } from '../authn/webhook/client.js';
 import { webhookAuthorizer } from '../authz/webhook.js';
 import type { Authorizer, RuleResolver } from '../authz/types.js';
 import { isRecord } from '../apimachinery/json-value.js';
@@ -34,10 +34,11 @@ export async function completeAuthorizationWebhook(options: StartServerOptions):
   };
 }
 
-/** kube's webhook authorizer over a client with kube's timeout and backoff. */
-export function newAuthorizationWebhook(config: AuthorizationWebhookConfig, options: StartServerOptions): Authorizer & RuleResolver {
-  const client = webhookClient(config.client, { backoff: options.webhookRetryBackoff ?? DEFAULT_RETRY_BACKOFF });
+/** kube's webhook authorizer over a client with kube's timeout and backoff, logging to the server's log. */
+export function newAuthorizationWebhook(config: AuthorizationWebhookConfig, options: StartServerOptions, log?: WebhookLogSink): Authorizer & RuleResolver {
+  const client = webhookClient(config.client, { backoff: options.webhookRetryBackoff ?? DEFAULT_RETRY_BACKOFF, ...(log ? { log } : {}) });
   return webhookAuthorizer({
+    ...(log ? { log } : {}),
     version: config.version,
     authorizedTtlMs: config.authorizedTtlMs,
     unauthorizedTtlMs: config.unauthorizedTtlMs,

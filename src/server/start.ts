@@ -78,7 +78,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       apiAudiences: config.apiAudiences,
       serviceAccounts: { publicKeys: sa.publicKeys, issuers: sa.issuers, lookup: sa.lookup, getter },
       ...(config.enableBootstrapTokenAuth ? { bootstrapTokenSecrets: getter } : {}),
-      ...(config.tokenWebhook ? { tokenWebhook: tokenWebhookAuthentication(config.tokenWebhook) } : {}),
+      ...(config.tokenWebhook ? { tokenWebhook: tokenWebhookAuthentication(config.tokenWebhook, log) } : {}),
     });
     // RBAC's policy lives in the store: the bootstrap policy and the policy files are written into it.
     const live = await startLivePolicy(rbacStoreOf(store), { policyPaths: config.policyPaths, bootstrap: config.bootstrapPolicy, watch: config.watchFiles, log: config.fileLog });
@@ -86,7 +86,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const authorizers = newAuthorizer({
       modes: config.authorizationModes,
       rbac: live.authorizer,
-      ...(config.authorizationWebhook ? { webhook: newAuthorizationWebhook(config.authorizationWebhook, options) } : {}),
+      ...(config.authorizationWebhook ? { webhook: newAuthorizationWebhook(config.authorizationWebhook, options, log) } : {}),
     });
     const tokenRequest = tokenRequestConfig(sa, config.apiAudiences, config.kubernetesVersion);
     const serviceAccountIssuer = issuerDiscoveryConfig(sa);

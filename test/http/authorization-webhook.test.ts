@@ -5,9 +5,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { startServer, startWebhook, type KubeAuthMockServer, type KubeAuthMockWebhook } from '../../src/index.js';
+import { createLogger } from '../../src/util/log.js';
 import { client, credentialsOf } from '../helpers/server.js';
+
+// The server's log as JSON lines: the failing webhook's klog.Errorf line is asserted.
+const logLines: Record<string, unknown>[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(text) as Record<string, unknown>);
+    done();
+  },
+});
 
 let hook: KubeAuthMockWebhook;
 let server: KubeAuthMockServer;
@@ -34,6 +45,7 @@ authorize:
     authorizationWebhookVersion: 'v1',
     // kube's backoff without its waits: the failing webhook is asked once.
     webhookRetryBackoff: { durationMs: 1, factor: 1, jitter: 0, steps: 1 },
+    log: createLogger('json', logSink),
   });
   const token = async (user: string, groups: string[] = []) => credentialsOf(await server.kubeconfig({ user, groups, auth: 'token' })).token!;
   [jane, tim, root] = [await token('jane', ['dev']), await token('tim'), await token('root', ['system:masters'])];
@@ -79,6 +91,13 @@ test('a webhook that fails: kube\'s 500 for the request; SubjectAccessReview rep
     .send({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'flaky', resourceAttributes: { verb: 'get', resource: 'pods' } } });
   assert.equal(sar.body.status.allowed, false);
   assert.match(sar.body.status.evaluationError, /.+/);
+  // kube's klog.Errorf (plugin/pkg/authorizer/webhook/webhook.go:269), at error, once per failed review. The request's
+  // own line is written when its answer is, so both reviews' lines are in by now.
+  const failed = logLines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('Failed to make webhook authorizer request: '));
+  assert.equal(failed.length, 2);
+  for (const l of failed) assert.equal(l.level, 50);
+  // The fault answers a metav1.Status, whose message is the error (client-go Result.Error).
+  assert.deepEqual(failed.map((l) => l.msg), Array(2).fill('Failed to make webhook authorizer request: fault: HTTP 500 on purpose'));
 });
 
 test('start-up: Webhook without its file, or the file without the mode, is kube\'s error', async () => {

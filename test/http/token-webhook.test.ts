@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../src/index.js';
+import { createLogger } from '../../src/util/log.js';
 import type { Backoff } from '../../src/authn/webhook/client.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 import { startTokenWebhook, type TestTokenWebhook } from '../helpers/token-webhook.js';
@@ -34,9 +36,26 @@ const server = useServer(async () => {
   await hookReady;
   return { authenticationTokenWebhookConfigFile: hook.kubeconfigFile, authenticationTokenWebhookVersion: 'v1', authenticationTokenWebhookCacheTtlMs: 0, webhookRetryBackoff: NO_WAIT_BACKOFF };
 });
+// The unreachable server's log, as JSON lines, and a wait for the first line that matches.
+const unreachableLog: Record<string, unknown>[] = [];
+let onLogLine: (() => void) | undefined;
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) unreachableLog.push(JSON.parse(text) as Record<string, unknown>);
+    onLogLine?.();
+    done();
+  },
+});
+async function logLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (;;) {
+    const found = unreachableLog.find(match);
+    if (found) return found;
+    await new Promise<void>((r) => (onLogLine = r));
+  }
+}
 const unreachable = useServer(async () => {
   await hookReady;
-  return { authenticationTokenWebhookConfigFile: unreachableKubeconfig, webhookRetryBackoff: NO_WAIT_BACKOFF };
+  return { authenticationTokenWebhookConfigFile: unreachableKubeconfig, webhookRetryBackoff: NO_WAIT_BACKOFF, log: createLogger('json', logSink) };
 });
 after(async () => {
   await hook.close();
@@ -86,10 +105,13 @@ test('a webhook answering 500 gives a 401 (never a 500), after kube\'s 5 calls',
   assert.equal(hook.reviews.length - calls, 5);
 });
 
-test('an unreachable webhook gives a 401', async () => {
+test('an unreachable webhook gives a 401, and the server logs kube\'s klog.Errorf line at error (webhook.go:154)', async () => {
   const res = await whoami('anything', unreachable);
   assert.equal(res.status, 401);
   assert.deepEqual(res.body, UNAUTHORIZED);
+  const line = await logLine((l) => typeof l.msg === 'string' && l.msg.startsWith('Failed to make webhook authenticator request: '));
+  assert.equal(line.level, 50);
+  assert.equal(line.msg, 'Failed to make webhook authenticator request: Post "https://127.0.0.1:1/testserver": dial tcp 127.0.0.1:1: connect: connection refused');
 });
 
 test('TokenReview shows the webhook\'s error text', async () => {
@@ -116,10 +138,11 @@ test('TokenReview of an unreachable webhook shows the connection error', async (
 
 test('start-up refuses a missing kubeconfig, a bad one and an unknown version, naming the file or flag', async () => {
   const missing = join(tmp, 'missing.kubeconfig');
-  await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: missing }), { name: 'ConfigError', message: `${missing}: cannot read kubeconfig: ENOENT` });
+  // client-go's texts (tools/clientcmd loader.go Load: the os.Stat error; validation.go ErrEmptyConfig).
+  await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: missing }), { name: 'ConfigError', message: `${missing}: stat ${missing}: no such file or directory` });
   const noContext = join(tmp, 'no-context.kubeconfig');
   await writeFile(noContext, 'apiVersion: v1\nkind: Config\nclusters: []\n');
-  await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: noContext }), { name: 'ConfigError', message: `${noContext}: current-context is not set` });
+  await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: noContext }), { name: 'ConfigError', message: `${noContext}: invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable` });
   await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: hook.kubeconfigFile, authenticationTokenWebhookVersion: 'v2' }), {
     name: 'ConfigError',
     message: '--authentication-token-webhook-version: unsupported authentication webhook version "v2", supported versions are "v1", "v1beta1"',

@@ -7,19 +7,46 @@
 //   apimachinery pkg/api/errors/errors.go      NewGenericServerResponse, SuggestsClientDelay
 //   apimachinery pkg/util/wait/backoff.go      ExponentialBackoffWithContext, Backoff.Step, Jitter
 // The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
+import { readFileSync } from 'node:fs';
+import { isIP, type Socket } from 'node:net';
+import { posix } from 'node:path';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
+import { connectTunnel, dialProxy, proxyAuthorization, ProxyError, proxyHostPort, socksTunnel } from './proxy.js';
 
-/** What the client needs of a kubeconfig's current context; src/kubeconfig's ClientConfig is this type. */
+/**
+ * What the client needs of a kubeconfig's current context (client-go's rest.Config as clientcmd fills it);
+ * src/kubeconfig's ClientConfig is this type.
+ */
 export interface WebhookClientConfig {
   server: string;
   caPem?: string;
   certPem?: string;
   keyPem?: string;
   token?: string;
+  /** The user's tokenFile (absolute): re-read as client-go's cached file token source does, at most once a minute. */
+  tokenFile?: string;
   username?: string;
   password?: string;
+  /** The cluster's insecure-skip-tls-verify: the server's certificate is not checked. */
+  insecureSkipTlsVerify?: boolean;
+  /** The cluster's tls-server-name: the name sent for SNI and checked against the server's certificate. */
+  tlsServerName?: string;
+  /** The cluster's proxy-url (http, https or socks5): every request goes through it, as http.ProxyURL sends them. */
+  proxyUrl?: string;
+  /** The user's as, as-uid, as-groups and as-user-extra: Impersonate-* headers on every request. */
+  impersonate?: { user: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+}
+
+/**
+ * Where the webhooks log, as kube's klog calls do: error for klog.Errorf and klog's Error, debug for klog.V(n).Info.
+ * The server's pino logger fits this shape; authn cannot import util/log's wiring, so the sink is named here.
+ */
+export interface WebhookLogSink {
+  error(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
 }
 
 /** kube's wait.Backoff: the first delay (ms), its growth, the jitter, and how many calls in all. */
@@ -85,6 +112,10 @@ export interface WebhookClientOptions {
   /** rand.Float64 for the jitter. */
   random?: () => number;
   shouldRetry?: (err: unknown) => boolean;
+  /** Where client-go's own lines go (the Retry-After retry, a token file that cannot be re-read). */
+  log?: WebhookLogSink;
+  /** The clock (ms) for the token file's cache, for tests. */
+  now?: () => number;
 }
 
 export interface WebhookClient {
@@ -116,7 +147,13 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   const random = options.random ?? Math.random;
   const shouldRetry = options.shouldRetry ?? defaultShouldRetry;
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const url = new URL(config.server);
+  const url = webhookUrl(config.server);
+  // client-go's Request.URL: the path is path.Join("/", base path, "/") (cleaned, no trailing slash), and the query is
+  // the request's own (none); a fragment is never sent.
+  url.pathname = goCleanPath(url.pathname);
+  url.search = '';
+  url.hash = '';
+  const exchange: Exchange = { url, config, timeoutMs, sleep, bearer: bearerSource(config, options), ...(options.log ? { log: options.log } : {}) };
   return {
     url: url.toString(),
     async post(body) {
@@ -125,7 +162,7 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
       const delays = backoffDelays(backoff, random);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await postWithClientRetries(url, config, payload, timeoutMs, sleep);
+          return await postWithClientRetries(exchange, payload);
         } catch (err) {
           if (!shouldRetry(err) || attempt >= delays.length) throw err;
           await sleep(delays[attempt]!);
@@ -135,13 +172,82 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   };
 }
 
+/**
+ * rest.DefaultServerURL: a server with a scheme and a host is a URL; anything else is taken as http://server (no TLS
+ * options reach a server without https, see kubeconfig/read.ts). Throws TypeError for what cannot be a URL.
+ */
+export function webhookUrl(server: string): URL {
+  return new URL(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]/.test(server) ? server : `http://${server}`);
+}
+
+/** Go's path.Clean of an absolute path, as path.Join leaves it: no "." or ".." segments, no double or trailing slash. */
+function goCleanPath(p: string): string {
+  const cleaned = posix.normalize(`/${p}`);
+  return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
+}
+
+/** One webhook's fixed parts for each POST. */
+interface Exchange {
+  url: URL;
+  config: WebhookClientConfig;
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  /** The bearer token for the next request, if any. */
+  bearer: () => string | undefined;
+  log?: WebhookLogSink;
+}
+
+/** client-go's cachingTokenSource's timing (transport/token_source.go NewCachedFileTokenSource): a minute, less 10 s. */
+const TOKEN_FILE_PERIOD_MS = 60_000;
+const TOKEN_FILE_LEEWAY_MS = 10_000;
+
+/**
+ * transport.NewBearerAuthWithRefreshRoundTripper: with a tokenFile, each request takes the file's trimmed content,
+ * read again once the last read is 50 s old; a failed read keeps the last token (klog "Unable to rotate token"), or,
+ * before any read succeeded, the kubeconfig's static token.
+ */
+function bearerSource(config: WebhookClientConfig, options: WebhookClientOptions): () => string | undefined {
+  const file = config.tokenFile;
+  if (file === undefined || file === '') return () => config.token;
+  const now = options.now ?? Date.now;
+  let cached: { token: string; expires: number } | undefined;
+  return () => {
+    if (cached !== undefined && cached.expires - TOKEN_FILE_LEEWAY_MS > now()) return cached.token;
+    try {
+      const token = readFileSync(file, 'utf8').trim();
+      if (token === '') throw new Error(`read empty token from file ${goQuote(file)}`);
+      cached = { token, expires: now() + TOKEN_FILE_PERIOD_MS };
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code !== undefined ? `failed to read token file ${goQuote(file)}: ${goFileError('open', file, err as NodeJS.ErrnoException)}` : (err as Error).message;
+      // cachingTokenSource.Token: only logged when an older token is kept; bearerAuthRoundTripper ignores the error.
+      if (cached !== undefined) options.log?.error({ error: reason }, 'Unable to rotate token');
+    }
+    return cached?.token ?? config.token;
+  };
+}
+
+/** Go's *fs.PathError text for a failed open or read: "open /path: no such file or directory". */
+export function goFileError(op: string, path: string, err: NodeJS.ErrnoException): string {
+  const texts: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    ENOTDIR: 'not a directory',
+    EISDIR: 'is a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'file name too long',
+  };
+  return `${op} ${path}: ${(err.code !== undefined ? texts[err.code] : undefined) ?? err.message}`;
+}
+
 /** client-go's Request.Do: an answer of 429 or 5xx with an integer Retry-After is retried after that many seconds, 10 times at most. */
-async function postWithClientRetries(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<WebhookResponse> {
+async function postWithClientRetries(exchange: Exchange, payload: Buffer): Promise<WebhookResponse> {
   for (let retries = 0; ; retries++) {
-    const answer = await postOnce(url, config, payload, timeoutMs);
+    const answer = await postOnce(exchange, payload);
     const retryAfter = retryAfterSeconds(answer.headers['retry-after']);
     if ((answer.status === 429 || answer.status >= 500) && retryAfter !== undefined && retries < CLIENT_GO_MAX_RETRIES) {
-      await sleep(retryAfter * 1000);
+      // client-go rest/with_retry.go Before: klog V(4) "Got a Retry-After response" with the delay, attempt and url.
+      exchange.log?.debug({ delay: `${retryAfter}s`, attempt: retries + 1, url: exchange.url.toString() }, 'Got a Retry-After response');
+      await exchange.sleep(retryAfter * 1000);
       continue;
     }
     return transformResponse(answer);
@@ -154,69 +260,164 @@ interface RawAnswer {
   body: Buffer;
 }
 
-function postOnce(url: URL, config: WebhookClientConfig, payload: Buffer, timeoutMs: number): Promise<RawAnswer> {
+function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer): Promise<RawAnswer> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': String(payload.length), 'User-Agent': 'kube-auth-mock' };
-  if (config.token) headers.Authorization = `Bearer ${config.token}`;
-  else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
+  const token = bearer();
+  if (token !== undefined && token !== '') headers.Authorization = `Bearer ${token}`;
+  else if (config.username !== undefined && config.username !== '') headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  const impersonation = impersonationHeaders(config.impersonate);
   const https = url.protocol === 'https:';
-  const send = https ? httpsRequest : httpRequest;
   const goUrl = url.toString();
+  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
+  if (!https && url.protocol !== 'http:') return Promise.reject(new WebhookCallError(`Post ${goQuote(goUrl)}: unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
+  const send = https ? httpsRequest : httpRequest;
+  const tls: ConnectionOptions = {
+    ...(config.caPem ? { ca: config.caPem } : {}),
+    ...(config.certPem ? { cert: config.certPem } : {}),
+    ...(config.keyPem ? { key: config.keyPem } : {}),
+    ...(config.insecureSkipTlsVerify === true ? { rejectUnauthorized: false } : {}),
+    // tls.Config.ServerName: Node sends it for SNI and checks the certificate against it, as Go does.
+    ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+  };
+  const proxy = config.proxyUrl !== undefined && config.proxyUrl !== '' ? new URL(config.proxyUrl) : undefined;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let req: ClientRequest | undefined;
+    let tunnel: Socket | undefined;
     const fail = (err: WebhookCallError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       reject(err);
     };
-    const req = send(url, {
-      method: 'POST',
-      headers,
-      ...(https ? { ...(config.caPem ? { ca: config.caPem } : {}), ...(config.certPem ? { cert: config.certPem } : {}), ...(config.keyPem ? { key: config.keyPem } : {}) } : {}),
-      agent: false,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      });
-      res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
-    });
-    // http.Client.Timeout covers the whole exchange; Go's text for it.
+    // http.Client.Timeout covers the whole exchange, the proxy's part included; Go's text for it.
     const timer = setTimeout(() => {
       fail(new WebhookCallError(`Post ${goQuote(goUrl)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`));
-      req.destroy();
+      req?.destroy();
+      tunnel?.destroy();
     }, timeoutMs);
     timer.unref();
-    req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
-    req.end(payload);
+    const start = (via?: { socket: Socket; absoluteForm?: boolean }): void => {
+      if (settled) {
+        via?.socket.destroy();
+        return;
+      }
+      tunnel = via?.socket;
+      const connection = via
+        ? {
+            // Over the proxy's connection: TLS to the target inside a tunnel, or the request itself for an http target.
+            createConnection: () => (https ? tlsConnect({ ...tls, socket: via.socket, host: url.hostname, ...(tls.servername === undefined && isIP(url.hostname) === 0 ? { servername: url.hostname } : {}) }) : via.socket),
+            ...(via.absoluteForm ? { path: goUrl, headers: { ...headers, ...impersonation, ...proxyHeaders(proxy!) } } : {}),
+          }
+        : { ...(https ? tls : {}), agent: false as const };
+      req = send(url, { method: 'POST', headers: { ...headers, ...impersonation }, ...connection }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
+      req.end(payload);
+    };
+    if (proxy === undefined) {
+      start();
+      return;
+    }
+    const port = Number(url.port || (https ? 443 : 80));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // net/http's connectMethod: socks5 connects to the target; an http(s) proxy tunnels an https target (CONNECT)
+    // and is sent an http target's request in absolute form.
+    const established: Promise<{ socket: Socket; absoluteForm?: boolean }> =
+      proxy.protocol === 'socks5:'
+        ? socksTunnel(proxy, host, port).then((socket) => ({ socket }))
+        : https
+          ? connectTunnel(proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, tls).then((socket) => ({ socket }))
+          : dialProxy(proxy, tls).then((socket) => ({ socket, absoluteForm: true }));
+    established.then(start, (err: unknown) => fail(proxyFailure(goUrl, proxy, err)));
   });
+}
+
+/** The headers a request sent to an http(s) proxy in absolute form carries for it. */
+function proxyHeaders(proxy: URL): Record<string, string> {
+  const auth = proxyAuthorization(proxy);
+  return auth ? { 'Proxy-Authorization': auth } : {};
+}
+
+/** RFC 7230's token characters, those headerKeyEscape leaves alone ('%' excepted). */
+const HEADER_KEY_BYTE = /^[!#$&'*+\-.^_`|~0-9A-Za-z]$/;
+
+/**
+ * transport.NewImpersonatingRoundTripper: Impersonate-User, -Uid when set, one Impersonate-Group per group, one
+ * Impersonate-Extra-<key> per value, the key's bytes outside a header token %-encoded (headerKeyEscape).
+ */
+function impersonationHeaders(imp: WebhookClientConfig['impersonate']): Record<string, string | string[]> {
+  if (imp === undefined) return {};
+  const out: Record<string, string | string[]> = { 'Impersonate-User': imp.user };
+  if (imp.uid) out['Impersonate-Uid'] = imp.uid;
+  if (imp.groups && imp.groups.length > 0) out['Impersonate-Group'] = [...imp.groups];
+  for (const [key, values] of Object.entries(imp.extra ?? {})) {
+    const escaped = [...Buffer.from(key, 'utf8')].map((b) => (HEADER_KEY_BYTE.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    if (values.length > 0) out[`Impersonate-Extra-${escaped}`] = [...values];
+  }
+  return out;
 }
 
 /** Go's *url.Error for a failed POST: `Post "URL": <net or tls error>`, with Node's error codes mapped to Go's texts. */
 function transportError(goUrl: string, url: URL, err: NodeJS.ErrnoException): WebhookCallError {
   const hostPort = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-  const prefix = `Post ${goQuote(goUrl)}: `;
+  const { text, connectionReset } = goNetError(hostPort, url.hostname, err);
+  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${text}`, { connectionReset });
+}
+
+/** A failure on the way through the proxy: net/http's "proxyconnect tcp: <dial error>", or what the proxy answered. */
+function proxyFailure(goUrl: string, proxy: URL, err: unknown): WebhookCallError {
+  if (err instanceof ProxyError && err.dialError !== undefined) {
+    const { text } = goNetError(proxyHostPort(proxy), proxy.hostname, err.dialError);
+    return new WebhookCallError(`Post ${goQuote(goUrl)}: proxyconnect tcp: ${text}`);
+  }
+  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${(err as Error).message}`);
+}
+
+/** The Go text of a dial, read or TLS error to hostPort. */
+function goNetError(hostPort: string, hostname: string, err: NodeJS.ErrnoException): { text: string; connectionReset: boolean } {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new WebhookCallError(`${prefix}dial tcp ${hostPort}: connect: connection refused`);
+      return { text: `dial tcp ${hostPort}: connect: connection refused`, connectionReset: false };
     case 'ECONNRESET':
-      return new WebhookCallError(`${prefix}read tcp ${hostPort}: read: connection reset by peer`, { connectionReset: true });
+      return { text: `read tcp ${hostPort}: read: connection reset by peer`, connectionReset: true };
     case 'ENOTFOUND':
-      return new WebhookCallError(`${prefix}dial tcp: lookup ${url.hostname}: no such host`);
+      return { text: `dial tcp: lookup ${hostname}: no such host`, connectionReset: false };
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate signed by unknown authority`);
+      return { text: 'tls: failed to verify certificate: x509: certificate signed by unknown authority', connectionReset: false };
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return { text: `tls: failed to verify certificate: ${hostnameError(err)}`, connectionReset: false };
     case 'CERT_HAS_EXPIRED':
-      return new WebhookCallError(`${prefix}tls: failed to verify certificate: x509: certificate has expired or is not yet valid`);
+      return { text: 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid', connectionReset: false };
     default:
-      return new WebhookCallError(`${prefix}${err.message}`, { connectionReset: /ECONNRESET|socket hang up/.test(err.message) });
+      return { text: err.message, connectionReset: /ECONNRESET|socket hang up/.test(err.message) };
   }
+}
+
+/** crypto/x509's HostnameError: the names (DNS names for a host name, IP SANs for an address) the certificate is valid for. */
+function hostnameError(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } }): string {
+  const host = err.host ?? '';
+  const sans = (err.cert?.subjectaltname ?? '').split(', ').filter((x) => x !== '');
+  // A certificate without SANs whose common name is the host: Go no longer reads the common name.
+  if (sans.length === 0 && err.cert?.subject?.CN === host) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+  const isIp = isIP(host) !== 0;
+  const valid = sans.filter((x) => x.startsWith(isIp ? 'IP Address:' : 'DNS:')).map((x) => x.slice(x.indexOf(':') + 1));
+  if (isIp && valid.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
+  if (valid.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${host}`;
+  return `x509: certificate is valid for ${valid.join(', ')}, not ${host}`;
 }
 
 function retryAfterSeconds(value: string | string[] | undefined): number | undefined {

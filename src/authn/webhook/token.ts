@@ -3,7 +3,7 @@
 // pkg/kubeapiserver/authenticator/config.go (newWebhookTokenAuthenticator: the webhook behind tokencache.New).
 import type { AuthnResult, TokenAuthenticator, UserInfo } from '../types.js';
 import { cachedTokenAuthenticator } from './cache.js';
-import type { WebhookClient } from './client.js';
+import type { WebhookClient, WebhookLogSink } from './client.js';
 
 /** --authentication-token-webhook-version's values; kube's default is v1beta1. */
 export const TOKEN_WEBHOOK_VERSIONS = ['v1', 'v1beta1'] as const;
@@ -22,7 +22,12 @@ export interface WebhookTokenOptions {
   version: TokenWebhookVersion;
   /** The API audiences: what the webhook's answer is taken to mean when it names none (kube's implicitAuds). */
   implicitAudiences: readonly string[];
+  /** Where a failed call is logged, as kube's klog.Errorf (webhook.go line 154). */
+  log?: WebhookLogSink;
 }
+
+/** k8s.io/apiserver v0.34.4 plugin/pkg/authenticator/token/webhook/webhook.go:154, klog.Errorf's format. */
+export const AUTHENTICATOR_REQUEST_FAILED = 'Failed to make webhook authenticator request: ';
 
 /** The TokenReview kube sends (Go's encoding: empty metadata, status with an empty user, audiences omitted when none). */
 export function tokenReviewRequest(version: TokenWebhookVersion, token: string, audiences: readonly string[] | undefined): Record<string, unknown> {
@@ -82,17 +87,22 @@ function readStatus(body: unknown): ReviewStatus | string {
 
 /** kube's WebhookTokenAuthenticator, without the cache. */
 export function webhookTokenAuthenticator(options: WebhookTokenOptions): TokenAuthenticator {
+  // webhook.go:154: "An error here indicates bad configuration or an outage. Log for debugging." The error is the result.
+  const failed = (message: string): AuthnResult => {
+    options.log?.error({}, `${AUTHENTICATOR_REQUEST_FAILED}${message}`);
+    return { ok: false, reason: message };
+  };
   return {
     async authenticateToken(token, wantAudiences): Promise<AuthnResult> {
       let body: unknown;
       try {
         ({ body } = await options.client.post(tokenReviewRequest(options.version, token, wantAudiences)));
       } catch (err) {
-        // kube: klog.Errorf("Failed to make webhook authenticator request: %v", err), and the error is the result.
-        return { ok: false, reason: (err as Error).message };
+        return failed((err as Error).message);
       }
+      // kube decodes the answer inside the call (Result.Into), so an answer that is not a TokenReview fails the same way.
       const status = readStatus(body);
-      if (typeof status === 'string') return { ok: false, reason: status };
+      if (typeof status === 'string') return failed(status);
       let audiences: string[] | undefined;
       if (wantAudiences !== undefined) {
         // wantAuds.Intersect(gotAuds): the answer's audiences (else the implicit ones) that the request wants, in the answer's order.

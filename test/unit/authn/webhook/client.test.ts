@@ -3,6 +3,7 @@
 // (the delays) and pkg/api/errors/errors.go (NewGenericServerResponse), and Go's net/http error texts.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { test } from 'node:test';
 import { backoffDelays, DEFAULT_RETRY_BACKOFF, defaultShouldRetry, genericServerResponse, WebhookCallError, webhookClient } from '../../../../src/authn/webhook/client.js';
@@ -64,6 +65,58 @@ test('a webhook whose certificate the kubeconfig\'s CA did not sign: x509 unknow
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
+});
+
+test('tls-server-name and insecure-skip-tls-verify, as client-go\'s TLSConfigFor sets ServerName and InsecureSkipVerify', async () => {
+  const ca = await createCa({ commonName: 'named' });
+  const serving = await issueServingCert(ca, { sans: ['webhook.example'] });
+  const otherCa = await createCa({ commonName: 'kubeconfig-ca' });
+  const server = createHttpsServer({ cert: serving.certPem, key: serving.keyPem }, (_req, res) => res.end('{}'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    // crypto/x509's HostnameError for an address the certificate has no IP SAN for.
+    await assert.rejects(webhookClient({ server: url, caPem: ca.certPem }).post({}), { message: `Post "${url}": tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs` });
+    await assert.rejects(webhookClient({ server: url, caPem: ca.certPem, tlsServerName: 'other.example' }).post({}), { message: `Post "${url}": tls: failed to verify certificate: x509: certificate is valid for webhook.example, not other.example` });
+    assert.deepEqual(await webhookClient({ server: url, caPem: ca.certPem, tlsServerName: 'webhook.example' }).post({}), { status: 200, body: {} });
+    await assert.rejects(webhookClient({ server: url, caPem: otherCa.certPem, tlsServerName: 'webhook.example' }).post({}), /x509: certificate signed by unknown authority/);
+    assert.deepEqual(await webhookClient({ server: url, insecureSkipTlsVerify: true }).post({}), { status: 200, body: {} });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('impersonation (as, as-uid, as-groups, as-user-extra): transport.NewImpersonatingRoundTripper\'s headers', async () => {
+  let seen: Record<string, string | string[] | undefined> = {};
+  let path = '';
+  const server = createHttpServer((req, res) => {
+    seen = req.headers;
+    path = req.url ?? '';
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a/../hook/?ignored=1#frag`;
+    await webhookClient({ server: url, impersonate: { user: 'webhook-caller', uid: 'u-1', groups: ['a', 'b'], extra: { 'example.com/team': ['x', 'y'] } } }).post({});
+    assert.equal(seen['impersonate-user'], 'webhook-caller');
+    assert.equal(seen['impersonate-uid'], 'u-1');
+    assert.equal(seen['impersonate-group'], 'a, b');
+    // headerKeyEscape: "/" is not a header token byte.
+    assert.equal(seen['impersonate-extra-example.com%2fteam'], 'x, y');
+    // client-go's Request.URL: path.Join of the base path (cleaned, no trailing slash), no query, no fragment.
+    assert.equal(path, '/hook');
+    // rest.DefaultServerURL: a server without a scheme is http.
+    await webhookClient({ server: `127.0.0.1:${(server.address() as { port: number }).port}` }).post({});
+    assert.equal(path, '/');
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('a server URL of another scheme: net/http refuses each request, kube does not refuse it at start', async () => {
+  await assert.rejects(webhookClient({ server: 'ftp://127.0.0.1/hook' }).post({}), { message: 'Post "ftp://127.0.0.1/hook": unsupported protocol scheme "ftp"' });
 });
 
 test('a webhook that never answers: the client timeout\'s text, not retried', async () => {
