@@ -2,7 +2,9 @@
 // next to its baseline and goal. Every figure is measured in child processes (see bench/README.md);
 // this process only orchestrates and prints. A MISS is reported, never an error: the exit code is
 // non-zero only when the benchmark itself could not run or its measurements are invalid.
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Child, guardChildren, type CpuSample } from './ipc.js';
 import type { HandshakeParams, HandshakeResult, LoadParams, LoadResult } from './load-child.js';
 import type { MemoryResult } from './memory-child.js';
@@ -322,6 +324,25 @@ async function serviceAccountTokens(): Promise<void> {
   }
 }
 
+/** The audit log's cost: a server writing a Metadata-level event per stage for every request next to one without. */
+async function auditLog(): Promise<void> {
+  progress('Audit log: requests/s with --audit-log-path (Metadata level, every stage) next to none, each server in its own process');
+  const dir = await mkdtemp(join(tmpdir(), 'kam-bench-audit-'));
+  const withAudit = new Child('kube-auth-mock audit', './server-child.ts');
+  const without = new Child('kube-auth-mock', './server-child.ts');
+  try {
+    const audited = await withAudit.call<OursInfo>('startOurs', { authorizationMode: 'RBAC', auditDir: dir }, 60_000);
+    const plain = await without.call<OursInfo>('startOurs', { authorizationMode: 'RBAC' }, 60_000);
+    const rate = await compareTokens('audit log vs none', { info: plain, server: without, token: plain.token }, { info: audited, server: withAudit, token: audited.token });
+    rows.push({ rank: 7, metric: 'requests/s, audit log (Metadata) vs none', ...rate, digits: 0, goal: { kind: 'ratio-min', value: 0.7 } });
+    const written = (await stat(join(dir, 'audit.log'))).size;
+    notes.push(`audit log: ${fmt(written / 2 ** 20, 1)} MiB written, one synchronous write per event (kube's blocking mode); goal: within 0.7x`);
+  } finally {
+    await Promise.all([withAudit.stop(), without.stop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Keep-alive requests/s of GET /version with two bearer tokens, interleaved: `baseline` and `ours` may be two
  * servers or one. interleave() calls the baseline "bare".
@@ -372,7 +393,7 @@ async function main(): Promise<void> {
     `${fmt(totalmem() / 2 ** 30, 1)} GiB RAM (${fmt(freemem() / 2 ** 30, 1)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   progress(machine);
 
-  for (const phase of [startup, memory, servers, rbac, serviceAccountTokens]) {
+  for (const phase of [startup, memory, servers, rbac, serviceAccountTokens, auditLog]) {
     try {
       await phase();
     } catch (err) {

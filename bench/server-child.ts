@@ -1,6 +1,8 @@
 // A server process: either kube-auth-mock ("ours", started with startServer) or the bare baseline,
 // a plain node:https server that answers every request with the bytes ours answers GET /version with.
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request, createServer, type Server } from 'node:https';
 import { servingOptions } from '../src/server/tls.js';
 import type { AddressInfo, Socket } from 'node:net';
@@ -88,10 +90,19 @@ function fetchOnce(url: string, path: string, opts: { ca: string; token?: string
 
 serve(
   {
-    /** Starts kube-auth-mock (RBAC unless told otherwise) with an in-memory PKI and mints a token and a client-certificate identity. */
-    async startOurs(p: { authorizationMode?: string } | null): Promise<OursInfo> {
+    /**
+     * Starts kube-auth-mock (RBAC unless told otherwise) with an in-memory PKI and mints a token and a client-certificate
+     * identity; with `auditDir`, the audit log is on: every request at the Metadata level, in that folder.
+     */
+    async startOurs(p: { authorizationMode?: string; auditDir?: string } | null): Promise<OursInfo> {
       const pki = await createInMemoryPki();
-      ours = await startServer({ port: 0, pki, ...(p?.authorizationMode ? { authorizationMode: p.authorizationMode } : {}) });
+      let audit = {};
+      if (p?.auditDir) {
+        const auditPolicyFile = join(p.auditDir, 'audit-policy.yaml');
+        await writeFile(auditPolicyFile, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n');
+        audit = { auditPolicyFile, auditLogPath: join(p.auditDir, 'audit.log') };
+      }
+      ours = await startServer({ port: 0, pki, ...(p?.authorizationMode ? { authorizationMode: p.authorizationMode } : {}), ...audit });
       const tokenUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-token', groups: ['bench'], auth: 'token' }));
       const certUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-cert', groups: ['bench'], auth: 'cert' }));
       if (!tokenUser.token) throw new Error('token kubeconfig has no token');
