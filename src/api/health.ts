@@ -8,6 +8,11 @@ const CHECKS: Record<'healthz' | 'livez' | 'readyz', string[]> = {
   readyz: ['ping', 'log', 'etcd', 'informer-sync', 'poststarthook/start-apiserver-admission-initializer', 'shutdown'],
 };
 
+/** The health paths kube lists at `/`: each endpoint and each of its checks. */
+export function healthPaths(): string[] {
+  return Object.entries(CHECKS).flatMap(([endpoint, checks]) => [`/${endpoint}`, ...checks.map((c) => `/${endpoint}/${c}`)]);
+}
+
 /** Serves /healthz, /livez, /readyz, their ?verbose form and each /{endpoint}/{check}; false when the path is not one of them. */
 export function serveHealth(ctx: KubeContext): boolean {
   const match = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(ctx.path);

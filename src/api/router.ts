@@ -2,7 +2,7 @@
 // kube-apiserver routes the same way (NonGoRestfulMux for non-resource paths, go-restful for resources).
 import { requestInfoOf, type KubeContext, type KubeMiddleware } from '../request/state.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
-import { serveHealth } from './health.js';
+import { healthPaths, serveHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
 import type { ApiRegistry } from './registry.js';
 import { sendJson, writeObject } from './respond.js';
@@ -19,6 +19,20 @@ export interface RouterOptions {
   nonResource?: Record<string, (ctx: KubeContext) => Promise<void>>;
 }
 
+/**
+ * What genericapiserver's index (pkg/server/routes/index.go) lists at `/` and `/index.html`: every listed path,
+ * sorted. Paths ending in a slash are kube's unlisted twins, left out, except `/apis/`, which kube lists.
+ */
+function listedPaths(opts: RouterOptions): string[] {
+  const paths = new Set(['/api', '/apis', '/apis/', '/version', '/openapi/v2', '/openapi/v3', ...healthPaths()]);
+  for (const { name, versions } of opts.registry.groups()) {
+    if (name !== '') paths.add(`/apis/${name}`);
+    for (const gv of versions) paths.add(name === '' ? `/api/${gv.version}` : `/apis/${name}/${gv.version}`);
+  }
+  for (const own of Object.keys(opts.nonResource ?? {})) if (!own.endsWith('/')) paths.add(own);
+  return [...paths].sort();
+}
+
 /** The last stage of the chain: serves what the registry and the fixed endpoints offer, 404 for the rest. */
 export function router(opts: RouterOptions): KubeMiddleware {
   const { registry } = opts;
@@ -33,6 +47,8 @@ export function router(opts: RouterOptions): KubeMiddleware {
         return sendJson(ctx, 200, versionJson);
       }
       if (reading && serveHealth(ctx)) return;
+      // IndexLister: json.MarshalIndent of RootPaths, no final newline.
+      if (info.path === '/' || info.path === '/index.html') return sendJson(ctx, 200, JSON.stringify({ paths: listedPaths(opts) }, null, 2));
       if (reading && serveOpenApi(ctx, registry, opts.kubernetesVersion)) return;
       const own = opts.nonResource?.[info.path];
       if (own !== undefined) {
@@ -47,14 +63,14 @@ export function router(opts: RouterOptions): KubeMiddleware {
         if (gv) return writeObject(ctx, 200, apiResourceList(gv));
       }
       if (parts[0] === 'apis' && parts.length <= 3) {
+        const group = parts.length === 1 ? undefined : registry.groups().find((g) => g.name === parts[1]);
+        // No API group of that name: no handler has the path, whatever the method (notfoundhandler).
+        if (parts.length > 1 && group === undefined) throw goNotFound();
         if (!reading) throw routeMethodNotAllowed();
         if (parts.length === 1) return writeObject(ctx, 200, apiGroupList(registry));
-        const group = registry.groups().find((g) => g.name === parts[1]);
         if (group && parts.length === 2) return writeObject(ctx, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group.name, group.versions) });
         const gv = parts.length === 3 ? registry.groupVersion(parts[1]!, parts[2]!) : undefined;
         if (gv) return writeObject(ctx, 200, apiResourceList(gv));
-        // No API group of that name: the request falls through every handler to genericapiserver's notfoundhandler.
-        if (group === undefined) throw goNotFound();
       }
       // Outside /api and /apis nothing but the fixed endpoints serves: notfoundhandler's http.NotFound, plain text.
       if (parts[0] !== 'api' && parts[0] !== 'apis') throw goNotFound();

@@ -44,6 +44,14 @@ export const badInput: ScenarioGroup = {
     { name: 'unknown-resource', description: 'a resource the core group does not have: 404', requests: [{ method: 'GET', path: '/api/v1/widgets', as: 'admin' }] },
     { name: 'unknown-group', description: 'a group nothing serves: 404', requests: [{ method: 'GET', path: '/apis/nothing.example.com/v1', as: 'admin' }] },
     {
+      name: 'unknown-group-writes',
+      description: 'writes to a group nothing serves and to its version: 404 from the not-found handler, not 405',
+      requests: [
+        { method: 'POST', path: '/apis/nothing.example.com', as: 'admin', body: { json: {} } },
+        { method: 'DELETE', path: '/apis/nothing.example.com/v1', as: 'admin' },
+      ],
+    },
+    {
       name: 'method-not-allowed',
       description: 'verbs a path does not serve: POST to a named object, PUT to a collection',
       requests: [

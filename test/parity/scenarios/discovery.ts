@@ -25,6 +25,13 @@ function maskServerAddresses(body: JsonValue): JsonValue {
   return { ...body, serverAddressByClientCIDRs: body.serverAddressByClientCIDRs.map((e) => (isObject(e) ? { ...e, serverAddress: '<server address>' } : e)) };
 }
 
+/** The paths of the index both servers list: the served groups, the core version, health and its checks, version, openapi. */
+const LISTED = /^\/(api|apis|apis\/|version|openapi\/v[23]|api\/v1|(healthz|livez|readyz)(\/(ping|log|etcd))?|apis\/(authentication\.k8s\.io|authorization\.k8s\.io|rbac\.authorization\.k8s\.io)(\/v1)?|\.well-known\/openid-configuration|openid\/v1\/jwks)$/;
+function keepListedPaths(body: JsonValue): JsonValue {
+  if (!isObject(body) || !Array.isArray(body.paths)) return body;
+  return { ...body, paths: body.paths.filter((p) => typeof p === 'string' && LISTED.test(p)) };
+}
+
 const DISCOVERY_ACCEPT = { Accept: 'application/json' };
 
 export const discovery: ScenarioGroup = {
@@ -35,6 +42,15 @@ export const discovery: ScenarioGroup = {
       name: 'apis',
       description: "GET /apis: the mock's groups, their versions and preferred versions",
       requests: [{ method: 'GET', path: '/apis', as: 'admin', headers: DISCOVERY_ACCEPT, select: (b) => filterList(b, 'groups', (g) => SERVED_GROUPS.has(String(g.name))) }],
+    },
+    {
+      name: 'index',
+      description: "GET / and /index.html (genericapiserver's IndexLister): the listed paths, sorted, keeping those both servers serve; anonymous may not (no binding names /)",
+      requests: [
+        { method: 'GET', path: '/', as: 'admin', select: keepListedPaths },
+        { method: 'GET', path: '/index.html', as: 'admin', select: keepListedPaths },
+        { method: 'GET', path: '/', as: 'anonymous' },
+      ],
     },
     { name: 'rbac-group', description: 'GET /apis/rbac.authorization.k8s.io: one APIGroup', requests: [{ method: 'GET', path: '/apis/rbac.authorization.k8s.io', as: 'admin', select: maskServerAddresses }] },
     { name: 'authentication-group', description: 'GET /apis/authentication.k8s.io: one APIGroup', requests: [{ method: 'GET', path: '/apis/authentication.k8s.io', as: 'admin', select: maskServerAddresses }] },
