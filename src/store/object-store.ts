@@ -164,7 +164,7 @@ function sortMapAtPath(obj: Record<string, unknown>, parts: readonly string[]): 
  * The object as kube's JSON encoder writes it: kind, apiVersion, metadata in ObjectMeta's order without empty
  * fields, the kind's fields in its order, Go maps with sorted keys, and the zero values of absent fields.
  */
-function normalize(type: ResourceType, obj: KubeObject): KubeObject {
+export function encodedForm(type: ResourceType, obj: KubeObject): KubeObject {
   const meta: Record<string, unknown> = {};
   const source = obj.metadata as Record<string, unknown>;
   for (const key of [...OBJECT_META_FIELD_ORDER, ...Object.keys(source).filter((k) => !OBJECT_META_FIELD_ORDER.includes(k))]) {
@@ -306,7 +306,7 @@ export class ObjectStore {
     const key = this.key(type, meta.namespace ?? '', name);
     if (state.objects.has(key)) throw generated ? generateNameConflict(groupResource(type), name) : alreadyExists(groupResource(type), name);
 
-    const stored = normalize(type, obj);
+    const stored = encodedForm(type, obj);
     if (options.dryRun) return deepFreeze(stored);
     return this.write(state, 'ADDED', stored, undefined);
   }
@@ -339,7 +339,7 @@ export class ObjectStore {
 
     this.validate(type, obj, old, validateObjectMetaUpdate(obj, old));
     type.canonicalize?.(obj);
-    const stored = normalize(type, obj);
+    const stored = encodedForm(type, obj);
     if (stableJson(stored) === stableJson(old)) return old;
     if (options.dryRun) return deepFreeze(stored);
     return this.write(state, 'MODIFIED', stored, old);
@@ -357,7 +357,7 @@ export class ObjectStore {
     this.checkDeletePreconditions(type, name, old, options.preconditions);
     const next = cloneJson(old) as KubeObject;
     change(next);
-    const stored = normalize(type, next);
+    const stored = encodedForm(type, next);
     if (stableJson(stored) === stableJson(old)) return old;
     if (options.dryRun) return deepFreeze(stored);
     return this.write(state, 'MODIFIED', stored, old);
@@ -514,7 +514,7 @@ export class ObjectStore {
   }
 
   private write(state: TypeState, kind: 'ADDED' | 'MODIFIED', next: KubeObject, prev: KubeObject | undefined): KubeObject {
-    const stored = normalize(state.type, { ...next, metadata: { ...next.metadata, resourceVersion: String(++this.revision) } });
+    const stored = encodedForm(state.type, { ...next, metadata: { ...next.metadata, resourceVersion: String(++this.revision) } });
     deepFreeze(stored);
     state.objects.set(this.key(state.type, stored.metadata.namespace ?? '', stored.metadata.name ?? ''), stored);
     this.record(state, kind, stored, prev);
@@ -522,7 +522,7 @@ export class ObjectStore {
   }
 
   private remove(state: TypeState, key: string, last: KubeObject): KubeObject {
-    const deleted = normalize(state.type, { ...last, metadata: { ...last.metadata, resourceVersion: String(++this.revision) } });
+    const deleted = encodedForm(state.type, { ...last, metadata: { ...last.metadata, resourceVersion: String(++this.revision) } });
     deepFreeze(deleted);
     state.objects.delete(key);
     this.record(state, 'DELETED', deleted, last);
@@ -584,7 +584,7 @@ export class ObjectStore {
       // The previous content with the event's resourceVersion.
       let object = entry.prev!;
       if (object.metadata.resourceVersion !== String(entry.rv)) {
-        object = deepFreeze(normalize(type, { ...object, metadata: { ...object.metadata, resourceVersion: String(entry.rv) } }));
+        object = deepFreeze(encodedForm(type, { ...object, metadata: { ...object.metadata, resourceVersion: String(entry.rv) } }));
       }
       event = { type: 'DELETED', object: entry.type === 'DELETED' ? entry.object : object };
     }

@@ -19,7 +19,12 @@ function eventsOf(text: string, auditId: string): { [key: string]: JsonValue }[]
   const events: { [key: string]: JsonValue }[] = [];
   for (const line of text.split('\n')) {
     if (!line.includes(auditId)) continue;
-    const event = JSON.parse(line) as { [key: string]: JsonValue };
+    let event: { [key: string]: JsonValue };
+    try {
+      event = JSON.parse(line) as { [key: string]: JsonValue };
+    } catch {
+      continue; // a line still being written: read again
+    }
     if (event.auditID === auditId) events.push(event);
   }
   return events;

@@ -43,7 +43,7 @@ export async function startParityMock(setup: ParitySetup, variant: ParityVariant
     await server.stop();
     await env.stop();
   };
-  const target: ParityTarget = { url: server.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}) };
+  const target: ParityTarget = { url: server.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}), ...(env.webhookReviews ? { webhookReviews: env.webhookReviews } : {}) };
   try {
     await applyFixtures(target);
   } catch (err) {

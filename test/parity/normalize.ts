@@ -24,6 +24,8 @@ export interface RecordedResponse {
   base64?: string;
   /** the request's audit events, in the order written (requests marked `audit`) */
   audit?: JsonValue[];
+  /** what the `webhooks` variant's webhook was sent because of this request, in order (retries included) */
+  webhookReviews?: JsonValue[];
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -38,8 +40,9 @@ const KEY_ID = /^[A-Za-z0-9_-]{43}$/;
 const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 /** The legacy-token tracking label's value: the day of the last use (pkg/serviceaccount/legacy.go). */
 const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
-/** A client certificate's credential-id extra (kube 1.33+): the SHA-256 of a certificate issued at run time. */
+/** A PEM certificate block (and its final newline, if any) inside a string. */
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\n?/g;
+/** A client certificate's credential-id extra (kube 1.33+): the SHA-256 of a certificate issued at run time. */
 const CERT_FINGERPRINT = /^X509SHA256=[0-9a-f]+$/i;
 
 export const MASK = Object.freeze({
@@ -59,8 +62,8 @@ export const MASK = Object.freeze({
   /** scheme://host:port of the answering server in a URL (the discovery document's jwks_uri) */
   server: 'https://<server>',
   date: '<date>',
-  /** a PEM certificate (the set-up's CAs in the extension-apiserver-authentication ConfigMap): made per run, kept by subject */
-  pemCertificate: (subject: string): string => `<PEM certificate ${subject}>`,
+  /** a PEM certificate's base64 (made per run: the set-up's CAs in extension-apiserver-authentication), line lengths kept */
+  pemBase64: '*',
 });
 
 /**
@@ -163,7 +166,7 @@ export function describeJws(token: string, scope: NormalizeScope = new Normalize
  */
 export function maskVolatile(value: JsonValue, key = '', scope: NormalizeScope = new NormalizeScope()): JsonValue {
   if (typeof value === 'string') {
-    if (value.includes('-----BEGIN CERTIFICATE-----')) return value.replace(PEM_CERTIFICATE, (pem) => MASK.pemCertificate(new X509Certificate(pem).subject.replace(/\n/g, ', ')));
+    if (value.includes('-----BEGIN CERTIFICATE-----')) return value.replace(PEM_CERTIFICATE, maskPemCertificate);
     if (key === 'resourceVersion' && value !== '') return MASK.resourceVersion;
     if (key === 'kid') return scope.kid(value);
     if (key === 'jwks_uri') return value.replace(/^https:\/\/[^/]+/, MASK.server);
@@ -191,6 +194,16 @@ export function maskVolatile(value: JsonValue, key = '', scope: NormalizeScope =
     if (typeof exp === 'number') out.expirationTimestamp = expRelative(Date.parse(value.expirationTimestamp) / 1000, exp);
   }
   return out;
+}
+
+/**
+ * A PEM certificate with its subject after the BEGIN line and each base64 line as that many `*`: which certificate
+ * it is and how it is laid out (64 columns, the final newline) stay visible, the bytes of a per-run key do not.
+ */
+function maskPemCertificate(pem: string): string {
+  const subject = new X509Certificate(pem).subject.replace(/\n/g, ', ');
+  const lines = pem.split('\n');
+  return lines.map((line, i) => (i === 0 ? `${line} (${subject})` : line.startsWith('-----') || line === '' ? line : MASK.pemBase64.repeat(line.length))).join('\n');
 }
 
 /** Keys sorted at every level: the order arrays are sorted by, never the order written. */
@@ -275,7 +288,22 @@ export function normalizeResponse(req: Pick<ParityRequest, 'select' | 'shapeOnly
   return out;
 }
 
-/** Audit events as a snapshot keeps them: volatile values masked as in bodies (auditID is a UID of the scenario). */
+/**
+ * Audit events as a snapshot keeps them: volatile values masked as in bodies (auditID is a UID of the scenario);
+ * the two timestamps keep their form (MicroTime: six fraction digits), which the mock writes itself.
+ */
 export function normalizeAuditEvents(events: readonly JsonValue[], scope: NormalizeScope): JsonValue[] {
-  return events.map((event) => maskVolatile(event, '', scope));
+  const timeForm = (v: JsonValue | undefined): JsonValue | undefined =>
+    typeof v === 'string' ? v.replace(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?Z$/, (_, frac: string | undefined) => `<time${frac ? `.${'d'.repeat(frac.length)}` : ''}Z>`) : v;
+  return events.map((event) => {
+    const masked = maskVolatile(event, '', scope);
+    if (!isObject(masked) || !isObject(event)) return masked;
+    for (const key of ['requestReceivedTimestamp', 'stageTimestamp']) if (key in event) masked[key] = timeForm(event[key]) ?? null;
+    return masked;
+  });
+}
+
+/** The reviews a webhook received, as sent (kind, apiVersion, path, spec); what it answered is the fixture's. */
+export function normalizeWebhookReviews(reviews: readonly { kind: string; apiVersion: string; path: string; spec: Record<string, unknown> }[], scope: NormalizeScope): JsonValue[] {
+  return reviews.map((r) => maskVolatile({ kind: r.kind, apiVersion: r.apiVersion, path: r.path, spec: r.spec as JsonValue }, '', scope));
 }

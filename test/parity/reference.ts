@@ -28,7 +28,7 @@ export async function startParityReference(setup: ParitySetup, variant: ParityVa
     await running.stop();
     await env.stop();
   };
-  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}) };
+  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}), ...(env.webhookReviews ? { webhookReviews: env.webhookReviews } : {}) };
   try {
     await applyFixtures(target);
   } catch (err) {

@@ -2,8 +2,9 @@
 // requests and clean-up, giving the snapshot the recorder writes and the replay compares.
 import { createHash } from 'node:crypto';
 import { bodyBytes, send, type Outgoing, type RawResponse } from './client.js';
+import type { ReceivedReview } from '../../src/index.js';
 import { readAuditEvents } from './audit-log.js';
-import { normalizeAuditEvents, normalizeResponse, NormalizeScope, type RecordedResponse } from './normalize.js';
+import { normalizeAuditEvents, normalizeResponse, normalizeWebhookReviews, NormalizeScope, type RecordedResponse } from './normalize.js';
 import { scenarioId, type Capture, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
 import { loadFixtures, type Credential } from './setup.js';
 
@@ -16,6 +17,8 @@ export interface ParityTarget {
   serviceAccountKeyPem: string;
   /** the audit log the server writes (the `audit` variant): requests marked `audit` read their events from it */
   auditLogFile?: string;
+  /** the reviews the `webhooks` variant's webhook received so far: each request's answer keeps those it caused */
+  webhookReviews?: () => readonly ReceivedReview[];
 }
 
 /** A request as a snapshot shows it: enough to review what was asked, and to notice a scenario edited since recording. */
@@ -154,8 +157,11 @@ export async function runScenario(target: ParityTarget, group: string, scenario:
       if (failed.length > 0) throw new Error(`${id}: set-up ${req.method} ${req.path}: could not capture ${failed.join('; ')}`);
     }
     for (const req of scenario.requests) {
+      const reviewsBefore = target.webhookReviews?.().length ?? 0;
       const res = await sendAs(target, resolvePlaceholders(req, vars));
       const response = normalizeResponse(req, res, scope);
+      // The server asks the webhook before it answers, retries included, so every review the request caused is in.
+      if (target.webhookReviews) response.webhookReviews = normalizeWebhookReviews(target.webhookReviews().slice(reviewsBefore), scope);
       if (req.audit) response.audit = normalizeAuditEvents(await readAuditEvents(target, res), scope);
       requests.push({ request: summarizeRequest(req), response });
       const failed = captureValues(req.capture, res, vars, target.serviceAccountKeyPem);

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWebhook, type StartServerOptions } from '../../src/index.js';
+import { startWebhook, type ReceivedReview, type StartServerOptions } from '../../src/index.js';
 import { PKI_FILE_NAMES } from '../../src/pki/index.js';
 import type { ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
@@ -40,6 +40,8 @@ export interface VariantEnvironment {
   mockOptions: VariantMockOptions;
   /** the audit log both servers write in the `audit` variant; scenarios read their requests' events from it */
   auditLogFile?: string;
+  /** every review the webhook of the `webhooks` variant received so far, in order */
+  webhookReviews?: () => readonly ReceivedReview[];
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function prepareVariant(setup: ParitySetup, variant: ParityVariant)
           anonymousAuth: true,
           referenceFlags: [`--authentication-token-webhook-config-file=${authn}`, `--authorization-webhook-config-file=${authz}`],
           mockOptions: { anonymousAuth: true, authorizationMode, authenticationTokenWebhookConfigFile: authn, authorizationWebhookConfigFile: authz },
+          webhookReviews: () => hook.reviews,
           async stop() {
             await hook.stop();
             await rm(dir, { recursive: true, force: true });

@@ -74,6 +74,8 @@ export async function readLimitedBody(ctx: KubeContext, limit = MAX_REQUEST_BODY
 export interface DecodeOptions {
   schema?: StructSchema | undefined;
   fieldValidation?: FieldValidation;
+  /** The object as kube's encoder would write the decoded Go value (its empty fields and field order), for the audit log. */
+  encodedShape?: (obj: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** fieldValidation: Warn (the default) decodes strictly and warns, Strict fails, Ignore decodes loosely. */
@@ -162,7 +164,8 @@ function checkKind(obj: Record<string, unknown>, expected: ExpectedKind): Record
 export async function decodeBody(ctx: KubeContext, expected: ExpectedKind, opts: DecodeOptions = {}): Promise<Record<string, unknown>> {
   const obj = await decodeBodyOnly(ctx, expected, opts);
   // kube's handlers log the object as decoded, before admission changes it (audit.LogRequestObject in create.go, update.go).
-  if (ctx.state.auditWantsRequestObject === true) ctx.state.auditRequestObject = structuredClone(obj);
+  // kube encodes the decoded Go value again (encodeObject in pkg/audit/request.go), so fields without omitempty show.
+  if (ctx.state.auditWantsRequestObject === true) ctx.state.auditRequestObject = structuredClone(opts.encodedShape ? opts.encodedShape(obj) : obj);
   return obj;
 }
 

@@ -18,7 +18,7 @@ import type { RequestInfo } from '../../request/request-info.js';
 import { fieldInvalid, fieldNotSupported, goStringSlice } from '../../apimachinery/validation.js';
 import { requestInfoOf, userOf, type KubeContext } from '../../request/state.js';
 import { escapeFieldValue, FieldSelectorError, parseFieldSelector, requiresExactMatch } from '../../apimachinery/fields.js';
-import type { DeleteOptions, ObjectStore, WatchHandle } from '../../store/object-store.js';
+import { encodedForm, type DeleteOptions, type ObjectStore, type WatchHandle } from '../../store/object-store.js';
 import type { FieldError, KubeObject } from '../../apimachinery/object.js';
 import type { ResourceType, WatchEvent } from '../../store/types.js';
 import { setLongTimeout } from './long-timeout.js';
@@ -459,10 +459,12 @@ export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptio
     serveWatch(ctx, store, type, printer, namespace, name, listParams(ctx), opts);
   };
 
+  const encodedShape = (obj: Record<string, unknown>): Record<string, unknown> => encodedForm(type, obj as KubeObject);
+
   const create: ResourceHandler = async (ctx) => {
     const { namespace } = scopeOf(ctx, type, 'collection-write');
     const params = writeParams(ctx, 'CreateOptions');
-    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation }));
+    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation, encodedShape }));
     ensureNamespace(type, obj, namespace);
     // Admission (NamespaceLifecycle) runs before the registry, and so before escalation checks and validation.
     await admitPlugins(ctx, 'create', namespace, obj, undefined);
@@ -473,7 +475,7 @@ export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptio
   const update: ResourceHandler = async (ctx) => {
     const { namespace, name } = scopeOf(ctx, type, 'item');
     const params = writeParams(ctx, 'UpdateOptions');
-    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation }));
+    const obj = asObject(await decodeBody(ctx, expected, { schema: type.schema, fieldValidation: params.fieldValidation, encodedShape }));
     ensureNamespace(type, obj, namespace);
     checkName(obj, name);
     const old = store.find(type, namespace, name);

@@ -95,13 +95,24 @@ export class WebhookCallError extends Error {
   }
 }
 
-/** kube's DefaultShouldRetry: connection reset, InternalError, Timeout, TooManyRequests, or an answer that asks for a delay. */
+/** apimachinery's knownReasons (pkg/api/errors/errors.go): a reason outside it falls back on the status code. */
+const KNOWN_REASONS: ReadonlySet<string> = new Set(['Unauthorized', 'Forbidden', 'NotFound', 'AlreadyExists', 'Conflict', 'Gone', 'Invalid', 'ServerTimeout', 'StoreReadError', 'Timeout', 'TooManyRequests', 'BadRequest', 'MethodNotAllowed', 'NotAcceptable', 'RequestEntityTooLarge', 'UnsupportedMediaType', 'InternalError', 'Expired', 'ServiceUnavailable']);
+
+/**
+ * kube's DefaultShouldRetry: connection reset, IsInternalError, IsTimeout, IsTooManyRequests, or an answer that asks
+ * for a delay. The Is* functions count a Status whose reason is unknown (none, or one of the webhook's own) by its
+ * code: 500 is internal, 504 a timeout, and 429 is too many requests whatever the reason.
+ */
 export function defaultShouldRetry(err: unknown): boolean {
   if (!(err instanceof WebhookCallError)) return false;
   if (err.connectionReset) return true;
-  if (err.reason === 'InternalError' || err.reason === 'Timeout' || err.reason === 'TooManyRequests') return true;
+  if (err.reason === undefined) return false;
+  const unknownReason = !KNOWN_REASONS.has(err.reason);
+  if (err.reason === 'InternalError' || (unknownReason && err.status === 500)) return true;
+  if (err.reason === 'Timeout' || (unknownReason && err.status === 504)) return true;
+  if (err.reason === 'TooManyRequests' || err.status === 429) return true;
   // SuggestsClientDelay: ServerTimeout, or any StatusError with details.retryAfterSeconds > 0.
-  return err.reason !== undefined && (err.reason === 'ServerTimeout' || err.retryAfterSeconds > 0);
+  return err.reason === 'ServerTimeout' || err.retryAfterSeconds > 0;
 }
 
 export interface WebhookClientOptions {

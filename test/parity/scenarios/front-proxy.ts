@@ -5,6 +5,7 @@
 // (the headers removed once a request is authenticated), v0.34.4.
 import type { ParityRequest, Scenario, ScenarioGroup } from '../scenario.js';
 import { whoami } from './common.js';
+import { PARITY_TOKENS } from '../setup.js';
 
 const variant = 'front-proxy' as const;
 const FRED = Object.freeze({
@@ -34,6 +35,24 @@ const scenarios: Scenario[] = [
     description: 'the proxy certificate without X-Remote-User (only a group), and with an empty one: the request header authenticator passes, and the certificate, not from --client-ca-file, is checked by the x509 authenticator',
     variant,
     requests: [whoamiAs('front-proxy', undefined), whoamiAs('front-proxy', { 'X-Remote-Group': 'system:masters' }), whoamiAs('front-proxy', { 'X-Remote-User': '' })],
+  },
+  {
+    name: 'proxy-with-token',
+    description: "the proxy certificate with a bearer token beside it: without X-Remote-User the token's user (alice); with it the proxied user, first in the chain",
+    variant,
+    requests: [
+      whoamiAs('front-proxy', { Authorization: `Bearer ${PARITY_TOKENS.alice}` }),
+      whoamiAs('front-proxy', { Authorization: `Bearer ${PARITY_TOKENS.alice}`, 'X-Remote-User': 'fred' }),
+    ],
+  },
+  {
+    name: 'header-forms',
+    description: 'header names in lower case, a group value with a comma (not split), extra values with a comma and a space, a second user header line (the first wins)',
+    variant,
+    requests: [
+      whoamiAs('front-proxy', { 'x-remote-user': 'fred', 'x-remote-group': 'a,b', 'x-remote-extra-scopes': 'openid, profile' }),
+      whoamiAs('front-proxy', { 'X-Remote-User': ['first', 'second'] }),
+    ],
   },
   {
     name: 'proxy-not-trusted',

@@ -1,8 +1,10 @@
 // Webhook token authentication and webhook authorization (issue 10), on the webhooks variant: both servers ask the
 // same scriptable webhook (fixtures/webhook.yaml) with kube's default versions, cache TTLs and retries.
 // kube: staging/src/k8s.io/apiserver/plugin/pkg/authenticator/token/webhook/webhook.go,
-// plugin/pkg/authorizer/webhook/webhook.go, pkg/util/webhook/webhook.go (v0.34.4). Every token is used in one
-// scenario only, so the 2-minute token cache gives the same answers in any order of replay.
+// plugin/pkg/authorizer/webhook/webhook.go, pkg/util/webhook/webhook.go (v0.34.4). Each answer keeps the reviews
+// the webhook received for it (webhookReviews): what each server sends, how often it retries, what it caches. The
+// scenarios run in one order on both servers, so the caches (2 minutes for tokens, 5 minutes / 30 s for decisions)
+// hold the same entries at each request.
 import type { ParityRequest, Scenario, ScenarioGroup } from '../scenario.js';
 import { SAR, SSAR, SSRR, TOKEN_REVIEW, typed, whoami } from './common.js';
 
@@ -43,7 +45,13 @@ const scenarios: Scenario[] = [
     name: 'token-audiences',
     description: "the webhook's status.audiences against the audiences wanted: vault only (401 for the API, authenticated for a TokenReview asking vault), the API's issuer (authenticated)",
     variant,
-    requests: [whoamiWith('parity-webhook-vault'), review('parity-webhook-vault', ['vault']), review('parity-webhook-vault', ['other']), whoamiWith('parity-webhook-api')],
+    requests: [
+      whoamiWith('parity-webhook-vault'),
+      review('parity-webhook-vault', ['vault']),
+      review('parity-webhook-vault', ['other']),
+      review('parity-webhook-vault', ['other', 'vault']),
+      whoamiWith('parity-webhook-api'),
+    ],
   },
   {
     name: 'token-webhook-fails',
@@ -53,10 +61,11 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'authorize-decisions',
-    description: 'requests RBAC does not allow, decided by the webhook: allow (200), deny with a reason (403 with it), allow for a non-resource path (404), allow with an evaluation error, no opinion with a reason (403), and one RBAC allows before the webhook is asked',
+    description: "requests RBAC does not allow, decided by the webhook: allow (200), deny with a reason (403 with it), allow for a non-resource path (404), allow with an evaluation error (kube drops the error of an allow), no opinion with a reason (403), a subresource, and one RBAC allows before the webhook is asked",
     variant,
     requests: [
       asWendy('GET', '/api/v1/namespaces/parity/pods'),
+      asWendy('GET', '/api/v1/namespaces/parity/pods/no-such-pod/log'),
       asWendy('GET', '/api/v1/namespaces/parity/configmaps/parity-settings'),
       asWendy('GET', '/parity-allowed'),
       asWendy('DELETE', '/api/v1/namespaces/parity/configmaps/no-such-configmap'),
@@ -72,6 +81,7 @@ const scenarios: Scenario[] = [
       sarFor('wendy', { verb: 'list', resource: 'pods', namespace: 'parity' }),
       sarFor('wendy', { verb: 'get', resource: 'configmaps', namespace: 'parity' }),
       sarFor('wendy', { verb: 'get', resource: 'secrets', namespace: 'parity' }),
+      { method: 'POST', path: SAR, as: 'admin', body: typed('authorization.k8s.io/v1', 'SubjectAccessReview', { spec: { user: 'wendy', groups: ['parity-webhook-users'], extra: { team: ['blue'] }, uid: 'wendy-uid', nonResourceAttributes: { path: '/parity-allowed', verb: 'get' } } }) },
       asWendy('POST', SSAR, typed('authorization.k8s.io/v1', 'SelfSubjectAccessReview', { spec: { resourceAttributes: { verb: 'delete', resource: 'configmaps', namespace: 'parity' } } })),
       { ...asWendy('POST', SSRR, typed('authorization.k8s.io/v1', 'SelfSubjectRulesReview', { spec: { namespace: 'parity' } })), unordered: ['status.resourceRules', 'status.nonResourceRules'] },
     ],

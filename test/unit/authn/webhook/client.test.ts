@@ -15,7 +15,7 @@ test('kube\'s backoff: 5 calls, 4 sleeps of 500ms x1.5^n plus up to 20% jitter',
   assert.deepEqual(backoffDelays({ durationMs: 10, factor: 0, jitter: 0, steps: 3 }, () => 1), [10, 10]);
 });
 
-test('DefaultShouldRetry: connection reset, InternalError, Timeout, TooManyRequests, ServerTimeout, Retry-After', () => {
+test('DefaultShouldRetry: connection reset, InternalError, Timeout, TooManyRequests (by reason, or by code when the reason is unknown), ServerTimeout, Retry-After', () => {
   const cases: [WebhookCallError | Error, boolean][] = [
     [new WebhookCallError('reset', { connectionReset: true }), true],
     [new WebhookCallError('x', { status: 500, reason: 'InternalError' }), true],
@@ -25,6 +25,14 @@ test('DefaultShouldRetry: connection reset, InternalError, Timeout, TooManyReque
     [new WebhookCallError('x', { status: 503, reason: 'ServiceUnavailable', retryAfterSeconds: 3 }), true],
     [new WebhookCallError('x', { status: 503, reason: 'ServiceUnavailable' }), false],
     [new WebhookCallError('x', { status: 404, reason: 'NotFound' }), false],
+    // A Status of the webhook's own without a reason, or with one apimachinery does not know, counts by its code
+    // (errors.go IsInternalError, IsTimeout, IsTooManyRequests; parity: webhooks/token-webhook-fails, 5 tries).
+    [new WebhookCallError('fault: HTTP 500 on purpose', { status: 500, reason: '' }), true],
+    [new WebhookCallError('x', { status: 500, reason: 'WebhookBroke' }), true],
+    [new WebhookCallError('x', { status: 504, reason: '' }), true],
+    [new WebhookCallError('x', { status: 429, reason: 'Forbidden' }), true],
+    [new WebhookCallError('x', { status: 500, reason: 'NotFound' }), false],
+    [new WebhookCallError('x', { status: 502, reason: '' }), false],
     [new WebhookCallError('Post "https://x/": dial tcp x:443: connect: connection refused'), false],
     [new Error('other'), false],
   ];
