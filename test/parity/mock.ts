@@ -1,7 +1,7 @@
 // The mock as the parity scenarios see it: started in-process on the fixed set-up, with the options that
 // mirror the reference server's flags, and the fixtures created through the API as for the reference.
 import { startServer, type KubeAuthMockServer } from '../../src/index.js';
-import { applyFixtures, type ParityTarget } from './run.js';
+import { targetWithFixtures, type ParityTarget } from './run.js';
 import type { ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
 import { prepareVariant } from './variants.js';
@@ -43,12 +43,6 @@ export async function startParityMock(setup: ParitySetup, variant: ParityVariant
     await server.stop();
     await env.stop();
   };
-  const target: ParityTarget = { url: server.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}), ...(env.webhookReviews ? { webhookReviews: env.webhookReviews } : {}) };
-  try {
-    await applyFixtures(target);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const target = await targetWithFixtures(server.url, setup, env, stop);
   return { server, target, stop };
 }

@@ -2,7 +2,7 @@
 // the build's manifest (npm run parity:build) with the mock's flags (test/parity/mock.ts), and the fixtures are
 // created through the API as on the mock. Only the recorders use it; the replay never starts Go binaries.
 import { startReference } from './reference-server.js';
-import { applyFixtures, type ParityTarget } from './run.js';
+import { targetWithFixtures, type ParityTarget } from './run.js';
 import type { ParityVariant } from './scenario.js';
 import type { ParitySetup } from './setup.js';
 import { prepareVariant } from './variants.js';
@@ -28,12 +28,6 @@ export async function startParityReference(setup: ParitySetup, variant: ParityVa
     await running.stop();
     await env.stop();
   };
-  const target: ParityTarget = { url: running.url, caPem: setup.caPem, identities: setup.identities, serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem, ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}), ...(env.webhookReviews ? { webhookReviews: env.webhookReviews } : {}) };
-  try {
-    await applyFixtures(target);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const target = await targetWithFixtures(running.url, setup, env, stop);
   return { target, stop };
 }

@@ -6,7 +6,8 @@ import type { ReceivedReview } from '../../src/index.js';
 import { readAuditEvents } from './audit-log.js';
 import { normalizeAuditEvents, normalizeResponse, normalizeWebhookReviews, NormalizeScope, type RecordedResponse } from './normalize.js';
 import { scenarioId, type Capture, type IdentityName, type JsonValue, type ParityRequest, type ParityVariant, type RequestBody, type Scenario, type UnrecordedRequest } from './scenario.js';
-import { loadFixtures, type Credential } from './setup.js';
+import { loadFixtures, type Credential, type ParitySetup } from './setup.js';
+import type { VariantEnvironment } from './variants.js';
 
 /** A running server and how to reach it as each identity. */
 export interface ParityTarget {
@@ -134,6 +135,25 @@ export async function applyFixtures(target: ParityTarget): Promise<void> {
     const res = await sendAs(target, req);
     if (res.status !== 201) throw describeFailure('fixture', req, res);
   }
+}
+
+/** The target of a server just started on the set-up and its variant, with the fixtures created; `stop` on failure. */
+export async function targetWithFixtures(url: string, setup: ParitySetup, env: VariantEnvironment, stop: () => Promise<void>): Promise<ParityTarget> {
+  const target: ParityTarget = {
+    url,
+    caPem: setup.caPem,
+    identities: setup.identities,
+    serviceAccountKeyPem: setup.pki.serviceAccountKey.privateKeyPem,
+    ...(env.auditLogFile ? { auditLogFile: env.auditLogFile } : {}),
+    ...(env.webhookReviews ? { webhookReviews: env.webhookReviews } : {}),
+  };
+  try {
+    await applyFixtures(target);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return target;
 }
 
 /**
