@@ -51,8 +51,11 @@ export function openAuditLog(path: string, onError: AuditErrorLog, opts: AuditLo
   const format = opts.format ?? 'json';
   let out: { write(line: string): void; close(): void };
   if (path === '-') {
-    // One write call per event: node queues it whole.
-    out = { write: (line) => void process.stdout.write(line), close() {} };
+    // One write call per event: node queues it whole. A stdout that goes away (EPIPE) fails later, as an 'error'
+    // event, which would end the process unheard: it is reported like any failed write.
+    const onStdoutError = (err: Error): void => onError(pluginErrorMessage(err));
+    process.stdout.on('error', onStdoutError);
+    out = { write: (line) => void process.stdout.write(line), close: () => void process.stdout.off('error', onStdoutError) };
   } else {
     const file = new Lumberjack(path, opts);
     let closed = false;

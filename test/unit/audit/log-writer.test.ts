@@ -3,7 +3,7 @@
 // never swallowed; and the file under it, gopkg.in/natefinch/lumberjack.v2 v2.2.1's Logger (lumberjack.go):
 // rotation before a write that would not fit, backups named NAME-<UTC time>.EXT, pruned by count and age, gzipped.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,24 @@ test('log-writer.ts: /dev/full (a full disk) is reported, not swallowed', { skip
   assert.equal(sink.write(EVENT), false);
   sink.close();
   assert.match(errors[0]!, /^Error in audit plugin 'log' affecting 1 audit events: .*ENOSPC/);
+});
+
+test('log-writer.ts: "-" whose reader goes away (EPIPE) is a reported write error, not the end of the process', async () => {
+  const script = [
+    `import { openAuditLog } from ${JSON.stringify(fileURLToPath(new URL('../../../src/audit/log-writer.ts', import.meta.url)))};`,
+    "const sink = openAuditLog('-', (m) => process.stderr.write('reported: ' + m.split('\\n')[0] + '\\n'));",
+    "const event = { level: 'Metadata', auditID: 'a', stage: 'ResponseComplete', requestURI: '/', verb: 'get', user: { username: 'u' }, sourceIPs: [], requestReceivedMicros: 1, stageMicros: 1 };",
+    'for (let i = 0; i < 5000; i++) sink.write(event);',
+    "setTimeout(() => process.stderr.write('alive\\n'), 200);",
+  ].join('\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader of stdout is gone before the first event
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^reported: Error in audit plugin 'log' affecting 1 audit events: write EPIPE$/m);
+  assert.match(stderr, /^alive$/m);
 });
 
 test('log-writer.ts: a failed write names the event as EventString prints it (HandlePluginError\'s "Impacted events")', () => {
