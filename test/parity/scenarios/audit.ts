@@ -59,6 +59,12 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'client-audit-id',
+    description: "a client's own Audit-ID header: answered back and used as the event's auditID",
+    variant,
+    requests: [audited({ method: 'GET', path: '/api/v1/namespaces/parity/pods', as: 'jane', headers: { 'Audit-ID': 'parity-fixed-audit-id' } })],
+  },
+  {
     name: 'token-request',
     description: "a TokenRequest at the Request level: the issued-credential-id annotation",
     variant,
