@@ -316,22 +316,24 @@ function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undef
   const goUrl = url.toString();
   const urlError = (text: string): WebhookCallError => new WebhookCallError(`${goMethod(method)} ${goQuote(goUrl)}: ${text}`);
   const given: Record<string, string | string[]> = { ...request.headers, ...(body !== undefined ? { 'Content-Length': String(body.length) } : {}), 'User-Agent': 'kube-auth-mock' };
-  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
+  // transport.HTTPWrappersForConfig runs before net/http's Transport: the token source is asked first.
   const token = bearer();
+  const https = url.protocol === 'https:';
+  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start), before
+  // the headers are looked at.
+  if (!https && url.protocol !== 'http:') return Promise.reject(urlError(`unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
+  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
   if (token !== undefined && token !== '') given.Authorization = `Bearer ${token}`;
   else if (config.username !== undefined && config.username !== '') given.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
   Object.assign(given, impersonationHeaders(config.impersonate));
-  // net/http Transport.roundTrip validates the headers before anything else (validateHeaders); the value is not named
-  // in the error, it may be a secret.
+  // net/http Transport.roundTrip validates an http(s) request's headers before it connects (validateHeaders); the
+  // value is not named in the error, it may be a secret.
   const headers: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(given)) {
     const values = (Array.isArray(value) ? value : [value]).map(goHeaderValue);
     if (values.some((v) => v === undefined)) return Promise.reject(urlError(`net/http: invalid header field value for ${goQuote(key)}`));
     headers[key] = Array.isArray(value) ? (values as string[]) : values[0]!;
   }
-  const https = url.protocol === 'https:';
-  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
-  if (!https && url.protocol !== 'http:') return Promise.reject(urlError(`unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
   const send = https ? httpsRequest : httpRequest;
   const tls: ConnectionOptions = {
     ...(config.caPem ? { ca: config.caPem } : {}),
