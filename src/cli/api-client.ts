@@ -1,9 +1,12 @@
 // A small JSON client for the CLI's calls to a running server, configured from a kubeconfig's current context as
-// client-go's clientcmd reads it: the cluster's server and CA, the user's client certificate and key (embedded
-// *-data or files), a bearer token, or a username and password. Failures are one line: the server's metav1.Status
-// message, as client-go's StatusError prints it, or the transport error as Go's url.Error does ("Get \"URL\": ...").
-import { request as httpsRequest } from 'node:https';
-import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
+// client-go's clientcmd reads it and sent through the same transport as the webhooks' (authn/webhook/client.ts
+// clientTransport: CA, client certificate, bearer token or basic auth, insecure-skip-tls-verify, tls-server-name,
+// proxy-url, and the user's as/as-groups/as-uid/as-user-extra as Impersonate-* headers). Failures are one line: the
+// server's metav1.Status message, as client-go's StatusError prints it, or the transport error as Go's url.Error does
+// ("Get \"URL\": ...").
+import { clientTransport, goCleanPath, webhookUrl, WebhookCallError } from '../authn/webhook/client.js';
+import type { ClientConfig } from '../kubeconfig/read.js';
+import { loadWebhookKubeconfig } from '../server/token-webhook.js';
 
 /** A response: its HTTP status and its body, parsed when it is JSON (a string otherwise, undefined when empty). */
 export interface ApiResponse {
@@ -27,60 +30,53 @@ export class ApiError extends Error {
   }
 }
 
-/** Go's url.Error names the method as net/http writes it: "Get", "Post", "Delete". */
-function goMethod(method: string): string {
-  return method.charAt(0).toUpperCase() + method.slice(1).toLowerCase();
-}
-
-/** A client from a configuration already read (tests, or a caller with its own kubeconfig handling). */
+/**
+ * A client from a configuration already read (tests, or a caller with its own kubeconfig handling). A path is put
+ * under the server URL's own path, as client-go's Request.URL joins them.
+ */
 export function apiClient(config: ClientConfig): ApiClient {
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kube-auth-mock' };
-  if (config.token) headers.Authorization = `Bearer ${config.token}`;
-  else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  const transport = clientTransport(config);
   return {
     server: config.server,
-    request(method, path, body) {
-      const url = new URL(path, config.server);
+    async request(method, path, body) {
+      let url: URL;
+      try {
+        url = webhookUrl(config.server);
+      } catch {
+        throw new ApiError(`parse ${JSON.stringify(config.server)}: invalid URL`);
+      }
+      const target = new URL(path, 'http://path.invalid');
+      url.pathname = goCleanPath(`${url.pathname}/${target.pathname}`);
+      url.search = target.search;
+      url.hash = '';
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      return new Promise((resolve, reject) => {
-        const req = httpsRequest(
-          url,
-          {
-            method,
-            ca: config.caPem,
-            cert: config.certPem,
-            key: config.keyPem,
-            headers: payload ? { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : headers,
-            agent: false,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (d: Buffer) => chunks.push(d));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              let parsed: unknown = text === '' ? undefined : text;
-              if (text !== '' && /json/.test(res.headers['content-type'] ?? '')) {
-                try {
-                  parsed = JSON.parse(text);
-                } catch {
-                  // keep the text: statusMessage shows the generic line
-                }
-              }
-              resolve({ status: res.statusCode ?? 0, body: parsed });
-            });
-            res.on('error', (err) => reject(new ApiError(`${goMethod(method)} ${JSON.stringify(url.href)}: ${err.message}`)));
-          },
-        );
-        req.on('error', (err) => reject(new ApiError(`${goMethod(method)} ${JSON.stringify(url.href)}: ${err.message}`)));
-        req.end(payload);
-      });
+      let answer;
+      try {
+        answer = await transport.roundTrip({ method, url, headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json' } : {}) }, ...(payload ? { body: payload } : {}) });
+      } catch (err) {
+        if (err instanceof WebhookCallError) throw new ApiError(err.message);
+        throw err;
+      }
+      const text = answer.body.toString('utf8');
+      let parsed: unknown = text === '' ? undefined : text;
+      if (text !== '' && /json/.test(answer.headers['content-type'] ?? '')) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the text: statusMessage shows the generic line
+        }
+      }
+      return { status: answer.status, body: parsed };
     },
   };
 }
 
-/** Reads a kubeconfig (ConfigError naming the file and entry when it is wrong) and returns a client for its current context. */
+/**
+ * Reads a kubeconfig as client-go builds a REST client from it (the webhooks' loader: ConfigError naming the file and
+ * what is wrong, a server that is no URL included) and returns a client for its current context.
+ */
 export async function loadApiClient(kubeconfigFile: string): Promise<ApiClient> {
-  return apiClient(await readClientConfig(kubeconfigFile));
+  return apiClient(await loadWebhookKubeconfig(kubeconfigFile));
 }
 
 /** A failed response's one-line message: the metav1.Status message (client-go's StatusError.Error()), else client-go's generic text. */

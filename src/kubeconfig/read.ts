@@ -107,7 +107,8 @@ class Fields {
     const v = this.doc[key];
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) return this.bad(key, v, '[]string');
-    return v.map((x) => (typeof x === 'string' ? x : this.bad(key, x, 'string')));
+    // A null element is left the zero value, "" (encoding/json).
+    return v.map((x) => (typeof x === 'string' ? x : x === null ? '' : this.bad(key, x, 'string')));
   }
   /** A []byte field: standard base64, line breaks ignored (encoding/json and base64.StdEncoding). */
   bytes(key: string): Buffer {
@@ -129,7 +130,9 @@ function namedMap<T>(doc: Obj, key: string, itemKey: string, goName: string, goT
   const out = new Map<string, T>();
   if (list === undefined || list === null) return out;
   if (!Array.isArray(list)) throw new DecodeError(`json: cannot unmarshal ${jsonKind(list)} into Go struct field Config.${key} of type []v1.${goName}`);
-  for (const entry of list) {
+  for (const listed of list) {
+    // encoding/json leaves a null element the zero value: an entry named "" with an empty cluster, user or context.
+    const entry = listed === null ? {} : listed;
     if (!isObj(entry)) throw new DecodeError(`json: cannot unmarshal ${jsonKind(entry)} into Go struct field Config.${key} of type v1.${goName}`);
     const name = new Fields(entry, goName, `${key}.`).str('name');
     const value = read(new Fields(entry, goName, `${key}.`).obj(itemKey, `v1.${goType}`) ?? {});
@@ -214,8 +217,9 @@ async function loadConfig(file: string): Promise<Config> {
   }
   let doc: unknown;
   try {
-    // sigs.k8s.io/yaml's non-strict YAMLToJSON, as clientcmd's codec uses it: a repeated key is the last one.
-    doc = text.trim() === '' ? {} : parse(text, { uniqueKeys: false });
+    // sigs.k8s.io/yaml's non-strict YAMLToJSON, as clientcmd's codec uses it: a repeated key is the last one, and
+    // go-yaml v2 applies YAML 1.1 merge keys ("<<: *anchor").
+    doc = text.trim() === '' ? {} : parse(text, { uniqueKeys: false, merge: true });
   } catch (err) {
     throw loading(`yaml: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -274,9 +278,21 @@ async function openError(path: string): Promise<string | undefined> {
   }
 }
 
-/** helpers.go parseProxyURL: http, https or socks5. */
+/**
+ * Go's url.Parse refuses a "%" not followed by two hex digits in the user info, host, path and fragment; only the
+ * query is kept raw (net/url url.go: parse, unescape; setFragment).
+ */
+function badUrlEscape(raw: string): boolean {
+  const [beforeFragment = '', ...fragment] = raw.split('#');
+  const query = beforeFragment.indexOf('?');
+  const checked = `${query < 0 ? beforeFragment : beforeFragment.slice(0, query)}#${fragment.join('#')}`;
+  return /%(?![0-9A-Fa-f]{2})/.test(checked);
+}
+
+/** helpers.go parseProxyURL: url.Parse must take it ("could not parse: ..."), and its scheme be http, https or socks5. */
 function proxyUrlProblem(proxyUrl: string): string | undefined {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(proxyUrl)?.[1] ?? '';
+  if (badUrlEscape(proxyUrl)) return `could not parse: ${proxyUrl}`;
   if (scheme !== '') {
     try {
       new URL(proxyUrl);

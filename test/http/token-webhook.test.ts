@@ -5,6 +5,8 @@
 // the start, as newWebhookTokenAuthenticator's error stops kube-apiserver's.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -25,12 +27,21 @@ const ssr = { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1' 
 let hook: TestTokenWebhook;
 let tmp: string;
 let unreachableKubeconfig: string;
+let badHeaderKubeconfig: string;
+// Something listening where the bad-header kubeconfig's proxy-url points: the dial succeeds, the request is not sent.
+const proxyStandIn = createNetServer((socket) => socket.destroy());
 const hookReady = (async () => {
   hook = await startTokenWebhook();
   tmp = await mkdtemp(join(tmpdir(), 'token-webhook-http-'));
   // The same kubeconfig pointing at a port nothing listens on (port 1 is privileged and never ours).
   unreachableKubeconfig = join(tmp, 'unreachable.kubeconfig');
   await writeFile(unreachableKubeconfig, hook.kubeconfigYaml.replace(hook.url, 'https://127.0.0.1:1/testserver'));
+  proxyStandIn.listen(0, '127.0.0.1');
+  await once(proxyStandIn, 'listening');
+  // A user to impersonate that net/http will not put in a header (clientcmd takes it), through a proxy.
+  badHeaderKubeconfig = join(tmp, 'bad-header.kubeconfig');
+  const proxyPort = (proxyStandIn.address() as { port: number }).port;
+  await writeFile(badHeaderKubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:1/x", proxy-url: "http://127.0.0.1:${proxyPort}"}}]\nusers: [{name: u, user: {as: "a\\nb"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
 })();
 const server = useServer(async () => {
   await hookReady;
@@ -57,7 +68,12 @@ const unreachable = useServer(async () => {
   await hookReady;
   return { authenticationTokenWebhookConfigFile: unreachableKubeconfig, webhookRetryBackoff: NO_WAIT_BACKOFF, log: createLogger('json', logSink) };
 });
+const badHeader = useServer(async () => {
+  await hookReady;
+  return { authenticationTokenWebhookConfigFile: badHeaderKubeconfig, webhookRetryBackoff: NO_WAIT_BACKOFF, log: createLogger('json', logSink) };
+});
 after(async () => {
+  await new Promise<void>((r) => proxyStandIn.close(() => r()));
   await hook.close();
   await rm(tmp, { recursive: true, force: true });
 });
@@ -114,6 +130,15 @@ test('an unreachable webhook gives a 401, and the server logs kube\'s klog.Error
   assert.equal(line.msg, 'Failed to make webhook authenticator request: Post "https://127.0.0.1:1/testserver": dial tcp 127.0.0.1:1: connect: connection refused');
 });
 
+test('a header value net/http refuses (as: "a\\nb") through a proxy: the webhook call fails, a 401, the server keeps serving', async () => {
+  const res = await whoami('anything', badHeader);
+  assert.equal(res.status, 401);
+  assert.deepEqual(res.body, UNAUTHORIZED);
+  const line = await logLine((l) => typeof l.msg === 'string' && l.msg.includes('invalid header field value'));
+  assert.equal(line.msg, 'Failed to make webhook authenticator request: Post "http://127.0.0.1:1/x": net/http: invalid header field value for "Impersonate-User"');
+  assert.equal((await whoami('again', badHeader)).status, 401);
+});
+
 test('TokenReview shows the webhook\'s error text', async () => {
   hook.answer = { status: { authenticated: false, error: 'token expired at 12:00' } };
   const res = await client(server()).post(TOKENREVIEWS).set('Authorization', `Bearer ${admin}`).send({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token: 'expired' } });
@@ -143,6 +168,10 @@ test('start-up refuses a missing kubeconfig, a bad one and an unknown version, n
   const noContext = join(tmp, 'no-context.kubeconfig');
   await writeFile(noContext, 'apiVersion: v1\nkind: Config\nclusters: []\n');
   await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: noContext }), { name: 'ConfigError', message: `${noContext}: invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable` });
+  // url.Parse refuses a bad %-escape in the proxy's user info (clientcmd helpers.go parseProxyURL, validation.go).
+  const badProxy = join(tmp, 'bad-proxy.kubeconfig');
+  await writeFile(badProxy, hook.kubeconfigYaml.replace(`server: ${hook.url}`, `server: ${hook.url}\n      proxy-url: "http://us%zz:pw@127.0.0.1:3128"`));
+  await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: badProxy }), { name: 'ConfigError', message: new RegExp(`^${badProxy}: invalid configuration: invalid 'proxy-url' "http://us%zz:pw@127\\.0\\.0\\.1:3128" for cluster "[^"]*": could not parse: http://us%zz:pw@127\\.0\\.0\\.1:3128$`) });
   await assert.rejects(startServer({ port: 0, authenticationTokenWebhookConfigFile: hook.kubeconfigFile, authenticationTokenWebhookVersion: 'v2' }), {
     name: 'ConfigError',
     message: '--authentication-token-webhook-version: unsupported authentication webhook version "v2", supported versions are "v1", "v1beta1"',

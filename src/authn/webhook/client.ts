@@ -164,7 +164,8 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
   url.pathname = goCleanPath(url.pathname);
   url.search = '';
   url.hash = '';
-  const exchange: Exchange = { url, config, timeoutMs, sleep, bearer: bearerSource(config, options), ...(options.log ? { log: options.log } : {}) };
+  const transport = clientTransport(config, { timeoutMs, ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+  const exchange: Exchange = { url, transport, sleep, ...(options.log ? { log: options.log } : {}) };
   return {
     url: url.toString(),
     async post(body) {
@@ -192,7 +193,7 @@ export function webhookUrl(server: string): URL {
 }
 
 /** Go's path.Clean of an absolute path, as path.Join leaves it: no "." or ".." segments, no double or trailing slash. */
-function goCleanPath(p: string): string {
+export function goCleanPath(p: string): string {
   const cleaned = posix.normalize(`/${p}`);
   return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
 }
@@ -200,11 +201,8 @@ function goCleanPath(p: string): string {
 /** One webhook's fixed parts for each POST. */
 interface Exchange {
   url: URL;
-  config: WebhookClientConfig;
-  timeoutMs: number;
+  transport: ClientTransport;
   sleep: (ms: number) => Promise<void>;
-  /** The bearer token for the next request, if any. */
-  bearer: () => string | undefined;
   log?: WebhookLogSink;
 }
 
@@ -217,7 +215,7 @@ const TOKEN_FILE_LEEWAY_MS = 10_000;
  * read again once the last read is 50 s old; a failed read keeps the last token (klog "Unable to rotate token"), or,
  * before any read succeeded, the kubeconfig's static token.
  */
-function bearerSource(config: WebhookClientConfig, options: WebhookClientOptions): () => string | undefined {
+function bearerSource(config: WebhookClientConfig, options: ClientTransportOptions): () => string | undefined {
   const file = config.tokenFile;
   if (file === undefined || file === '') return () => config.token;
   const now = options.now ?? Date.now;
@@ -265,23 +263,88 @@ async function postWithClientRetries(exchange: Exchange, payload: Buffer): Promi
   }
 }
 
-interface RawAnswer {
+/** An answer as it came: status, headers and the whole body. */
+export interface RawAnswer {
   status: number;
   headers: IncomingMessage['headers'];
   body: Buffer;
 }
 
-function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer): Promise<RawAnswer> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': String(payload.length), 'User-Agent': 'kube-auth-mock' };
-  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
-  const token = bearer();
-  if (token !== undefined && token !== '') headers.Authorization = `Bearer ${token}`;
-  else if (config.username !== undefined && config.username !== '') headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
-  const impersonation = impersonationHeaders(config.impersonate);
-  const https = url.protocol === 'https:';
+function postOnce({ url, transport }: Exchange, payload: Buffer): Promise<RawAnswer> {
+  return transport.roundTrip({ method: 'POST', url, headers: { 'Content-Type': 'application/json', Accept: 'application/json, */*' }, body: payload });
+}
+
+/** One request for ClientTransport.roundTrip: the method, the full URL, headers of its own, and a body. */
+export interface TransportRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/** client-go's transport for a rest.Config: TLS, proxy, credentials and impersonation on every request. */
+export interface ClientTransport {
+  /** Sends one request and resolves with whatever status answers; rejects with WebhookCallError in Go's url.Error words. */
+  roundTrip(request: TransportRequest): Promise<RawAnswer>;
+}
+
+export interface ClientTransportOptions {
+  /** http.Client.Timeout for the whole exchange; none when absent (kubectl's default). */
+  timeoutMs?: number;
+  /** Where "Unable to rotate token" goes. */
+  log?: WebhookLogSink;
+  /** The clock (ms) for the token file's cache, for tests. */
+  now?: () => number;
+}
+
+/** Go's url.Error names the method as net/http's Request does it: "Post", "Get", "Delete". */
+function goMethod(method: string): string {
+  return method.charAt(0).toUpperCase() + method.slice(1).toLowerCase();
+}
+
+/**
+ * The header value net/http would send, or undefined when it refuses it: httpguts.ValidHeaderFieldValue allows every
+ * byte but the control ones (HTAB excepted); the value goes out as its UTF-8 bytes, which Node writes from a Latin-1
+ * string (Node itself refuses characters above U+00FF, and would throw from inside the request).
+ */
+function goHeaderValue(value: string): string | undefined {
+  const bytes = Buffer.from(value, 'utf8');
+  for (const b of bytes) if ((b < 0x20 && b !== 0x09) || b === 0x7f) return undefined;
+  return bytes.toString('latin1');
+}
+
+/**
+ * The transport client-go builds for a kubeconfig's rest.Config (transport.New: TLSConfigFor, HTTPWrappersForConfig;
+ * net/http's Transport with http.ProxyURL): the webhooks' and the CLI's. Requests go without keep-alive.
+ */
+export function clientTransport(config: WebhookClientConfig, options: ClientTransportOptions = {}): ClientTransport {
+  const bearer = bearerSource(config, options);
+  return { roundTrip: (request) => roundTripOnce(config, bearer, options.timeoutMs, request) };
+}
+
+function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undefined, timeoutMs: number | undefined, request: TransportRequest): Promise<RawAnswer> {
+  const { url, method, body } = request;
   const goUrl = url.toString();
-  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start).
-  if (!https && url.protocol !== 'http:') return Promise.reject(new WebhookCallError(`Post ${goQuote(goUrl)}: unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
+  const urlError = (text: string): WebhookCallError => new WebhookCallError(`${goMethod(method)} ${goQuote(goUrl)}: ${text}`);
+  const given: Record<string, string | string[]> = { ...request.headers, ...(body !== undefined ? { 'Content-Length': String(body.length) } : {}), 'User-Agent': 'kube-auth-mock' };
+  // transport.HTTPWrappersForConfig runs before net/http's Transport: the token source is asked first.
+  const token = bearer();
+  const https = url.protocol === 'https:';
+  // net/http's Transport: any other scheme fails each request (kube does not refuse it at start), before
+  // the headers are looked at.
+  if (!https && url.protocol !== 'http:') return Promise.reject(urlError(`unsupported protocol scheme ${goQuote(url.protocol.replace(/:$/, ''))}`));
+  // transport.HTTPWrappersForConfig: a bearer token (static or from the file), else basic auth when a username is set.
+  if (token !== undefined && token !== '') given.Authorization = `Bearer ${token}`;
+  else if (config.username !== undefined && config.username !== '') given.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
+  Object.assign(given, impersonationHeaders(config.impersonate));
+  // net/http Transport.roundTrip validates an http(s) request's headers before it connects (validateHeaders); the
+  // value is not named in the error, it may be a secret.
+  const headers: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(given)) {
+    const values = (Array.isArray(value) ? value : [value]).map(goHeaderValue);
+    if (values.some((v) => v === undefined)) return Promise.reject(urlError(`net/http: invalid header field value for ${goQuote(key)}`));
+    headers[key] = Array.isArray(value) ? (values as string[]) : values[0]!;
+  }
   const send = https ? httpsRequest : httpRequest;
   const tls: ConnectionOptions = {
     ...(config.caPem ? { ca: config.caPem } : {}),
@@ -295,62 +358,77 @@ function postOnce({ url, config, timeoutMs, bearer }: Exchange, payload: Buffer)
   return new Promise((resolve, reject) => {
     let settled = false;
     let req: ClientRequest | undefined;
-    let tunnel: Socket | undefined;
+    // The connection to the proxy from the moment it is dialled: a timeout or a failure before the proxy has answered
+    // must close it too, or every such request leaves a socket open.
+    let proxySocket: Socket | undefined;
     const fail = (err: WebhookCallError): void => {
+      req?.destroy();
+      proxySocket?.destroy();
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       reject(err);
     };
     // http.Client.Timeout covers the whole exchange, the proxy's part included; Go's text for it.
-    const timer = setTimeout(() => {
-      fail(new WebhookCallError(`Post ${goQuote(goUrl)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`));
-      req?.destroy();
-      tunnel?.destroy();
-    }, timeoutMs);
-    timer.unref();
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => fail(urlError('context deadline exceeded (Client.Timeout exceeded while awaiting headers)')), timeoutMs);
+    timer?.unref();
     const start = (via?: { socket: Socket; absoluteForm?: boolean }): void => {
       if (settled) {
         via?.socket.destroy();
         return;
       }
-      tunnel = via?.socket;
       const connection = via
         ? {
             // Over the proxy's connection: TLS to the target inside a tunnel, or the request itself for an http target.
             createConnection: () => (https ? tlsConnect({ ...tls, socket: via.socket, host: url.hostname, ...(tls.servername === undefined && isIP(url.hostname) === 0 ? { servername: url.hostname } : {}) }) : via.socket),
-            ...(via.absoluteForm ? { path: goUrl, headers: { ...headers, ...impersonation, ...proxyHeaders(proxy!) } } : {}),
+            ...(via.absoluteForm ? { path: goUrl, headers: { ...headers, ...proxyHeaders(proxy!) } } : {}),
           }
         : { ...(https ? tls : {}), agent: false as const };
-      req = send(url, { method: 'POST', headers: { ...headers, ...impersonation }, ...connection }, (res) => {
+      req = send(url, { method, headers, ...connection }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          if (timer !== undefined) clearTimeout(timer);
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
         res.on('error', (err) => fail(new WebhookCallError(`unexpected error when reading response body. Please retry. Original error: ${err.message}`)));
       });
-      req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(goUrl, url, err)));
-      req.end(payload);
+      req.on('error', (err: NodeJS.ErrnoException) => fail(transportError(method, goUrl, url, err)));
+      req.end(body);
+    };
+    // Whatever start throws (Node refusing an option the checks above let through) fails this request, never the
+    // process: it runs from a promise's callback, where a throw would be an unhandled rejection.
+    const startSafely = (via?: { socket: Socket; absoluteForm?: boolean }): void => {
+      try {
+        start(via);
+      } catch (err) {
+        fail(urlError((err as Error).message));
+      }
     };
     if (proxy === undefined) {
-      start();
+      startSafely();
       return;
     }
     const port = Number(url.port || (https ? 443 : 80));
     const host = url.hostname.replace(/^\[|\]$/g, '');
+    const track = (socket: Socket): void => {
+      proxySocket = socket;
+      if (settled) socket.destroy();
+    };
     // net/http's connectMethod: socks5 connects to the target; an http(s) proxy tunnels an https target (CONNECT)
     // and is sent an http target's request in absolute form.
     const established: Promise<{ socket: Socket; absoluteForm?: boolean }> =
       proxy.protocol === 'socks5:'
-        ? socksTunnel(proxy, host, port).then((socket) => ({ socket }))
+        ? socksTunnel(proxy, host, port, track).then((socket) => ({ socket }))
         : https
-          ? connectTunnel(proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, tls).then((socket) => ({ socket }))
-          : dialProxy(proxy, tls).then((socket) => ({ socket, absoluteForm: true }));
-    established.then(start, (err: unknown) => fail(proxyFailure(goUrl, proxy, err)));
+          ? connectTunnel(proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, tls, track).then((socket) => ({ socket }))
+          : dialProxy(proxy, tls, track).then((socket) => ({ socket, absoluteForm: true }));
+    established.then(startSafely, (err: unknown) => fail(proxyFailure(method, goUrl, proxy, err))).catch((err: unknown) => fail(urlError((err as Error).message)));
   });
 }
 
@@ -380,19 +458,19 @@ function impersonationHeaders(imp: WebhookClientConfig['impersonate']): Record<s
 }
 
 /** Go's *url.Error for a failed POST: `Post "URL": <net or tls error>`, with Node's error codes mapped to Go's texts. */
-function transportError(goUrl: string, url: URL, err: NodeJS.ErrnoException): WebhookCallError {
+function transportError(method: string, goUrl: string, url: URL, err: NodeJS.ErrnoException): WebhookCallError {
   const hostPort = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
   const { text, connectionReset } = goNetError(hostPort, url.hostname, err);
-  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${text}`, { connectionReset });
+  return new WebhookCallError(`${goMethod(method)} ${goQuote(goUrl)}: ${text}`, { connectionReset });
 }
 
 /** A failure on the way through the proxy: net/http's "proxyconnect tcp: <dial error>", or what the proxy answered. */
-function proxyFailure(goUrl: string, proxy: URL, err: unknown): WebhookCallError {
+function proxyFailure(method: string, goUrl: string, proxy: URL, err: unknown): WebhookCallError {
   if (err instanceof ProxyError && err.dialError !== undefined) {
     const { text } = goNetError(proxyHostPort(proxy), proxy.hostname, err.dialError);
-    return new WebhookCallError(`Post ${goQuote(goUrl)}: proxyconnect tcp: ${text}`);
+    return new WebhookCallError(`${goMethod(method)} ${goQuote(goUrl)}: proxyconnect tcp: ${text}`);
   }
-  return new WebhookCallError(`Post ${goQuote(goUrl)}: ${(err as Error).message}`);
+  return new WebhookCallError(`${goMethod(method)} ${goQuote(goUrl)}: ${(err as Error).message}`);
 }
 
 /** The Go text of a dial, read or TLS error to hostPort. */
