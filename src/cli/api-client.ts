@@ -12,6 +12,8 @@ import { loadWebhookKubeconfig } from '../server/token-webhook.js';
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** The body as sent, for answers printed as they are (explain's text). */
+  text: string;
 }
 
 /** A client for one server and one identity. */
@@ -19,7 +21,7 @@ export interface ApiClient {
   /** The server URL of the kubeconfig's current context. */
   readonly server: string;
   /** Sends a request (a JSON body when given) and resolves with any HTTP status; rejects with ApiError when the server cannot be reached. */
-  request(method: string, path: string, body?: unknown): Promise<ApiResponse>;
+  request(method: string, path: string, body?: unknown, options?: { accept?: string }): Promise<ApiResponse>;
 }
 
 /** A failed call, as one line; main.ts prints it after the command's name. */
@@ -38,7 +40,7 @@ export function apiClient(config: ClientConfig): ApiClient {
   const transport = clientTransport(config);
   return {
     server: config.server,
-    async request(method, path, body) {
+    async request(method, path, body, options) {
       let url: URL;
       try {
         url = webhookUrl(config.server);
@@ -52,7 +54,7 @@ export function apiClient(config: ClientConfig): ApiClient {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       let answer;
       try {
-        answer = await transport.roundTrip({ method, url, headers: { Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json' } : {}) }, ...(payload ? { body: payload } : {}) });
+        answer = await transport.roundTrip({ method, url, headers: { Accept: options?.accept ?? 'application/json', ...(payload ? { 'Content-Type': 'application/json' } : {}) }, ...(payload ? { body: payload } : {}) });
       } catch (err) {
         if (err instanceof WebhookCallError) throw new ApiError(err.message);
         throw err;
@@ -66,7 +68,7 @@ export function apiClient(config: ClientConfig): ApiClient {
           // keep the text: statusMessage shows the generic line
         }
       }
-      return { status: answer.status, body: parsed };
+      return { status: answer.status, body: parsed, text };
     },
   };
 }

@@ -1,8 +1,7 @@
-import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { EXPLAIN_PATH } from '../api/explain.js';
 import { ConfigError } from '../util/errors.js';
-import { readClientConfig, type ClientConfig } from '../kubeconfig/read.js';
+import { loadApiClient } from './api-client.js';
 import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
 
@@ -27,21 +26,6 @@ const EXAMPLES = [
   'kube-auth-mock explain --user bob --verb get --path /healthz',
 ];
 
-function get(config: ClientConfig, path: string, accept: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const headers: Record<string, string> = { Accept: accept };
-    if (config.token) headers.Authorization = `Bearer ${config.token}`;
-    else if (config.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
-    const req = request(new URL(path, config.server), { ca: config.caPem, cert: config.certPem, key: config.keyPem, headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** `kube-auth-mock explain`: asks the running server which bindings and rules decide a request, and why. */
 export async function explainCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
@@ -60,23 +44,14 @@ export async function explainCommand(argv: readonly string[]): Promise<number> {
     const v = stringFlag(values, flag);
     if (v !== undefined) params.set(param, v);
   }
-  const config = await readClientConfig(kubeconfig);
-  let res: { status: number; body: string };
-  try {
-    res = await get(config, `${EXPLAIN_PATH}?${params}`, output === 'json' ? 'application/json' : 'text/plain');
-  } catch (err) {
-    throw new ConfigError({ file: kubeconfig, reason: `cannot reach ${config.server}: ${(err as Error).message} (is the server running?)`, code: 'KUBECONFIG_INVALID' });
-  }
+  // The same client as every other command: the kubeconfig checked as client-go checks it, its proxy, impersonation and TLS settings honoured.
+  const client = await loadApiClient(kubeconfig);
+  const res = await client.request('GET', `${EXPLAIN_PATH}?${params}`, undefined, { accept: output === 'json' ? 'application/json' : 'text/plain' });
   if (res.status !== 200) {
-    let message = res.body;
-    try {
-      message = (JSON.parse(res.body) as { message?: string }).message ?? res.body;
-    } catch {
-      // not a Status body
-    }
-    process.stderr.write(`kube-auth-mock explain: ${res.status}: ${message}\n`);
+    const message = (res.body as { message?: unknown } | undefined)?.message;
+    process.stderr.write(`kube-auth-mock explain: ${res.status}: ${typeof message === 'string' ? message : res.text}\n`);
     return 1;
   }
-  process.stdout.write(res.body);
+  process.stdout.write(res.text);
   return 0;
 }

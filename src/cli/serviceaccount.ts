@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseGoDuration } from '../apimachinery/go-time.js';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
-import { readClientConfig } from '../kubeconfig/read.js';
+import { loadWebhookKubeconfig } from '../server/token-webhook.js';
 import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
 import { parseServiceAccountRef } from '../server/service-account-tokens.js';
 import { ApiError, apiClient, statusMessage, statusReason } from './api-client.js';
@@ -76,7 +76,8 @@ export async function issueServiceAccountToken(values: Record<string, unknown>):
   const { namespace, name } = parseServiceAccountRef(ref);
   const spec = tokenRequestSpec(values);
   const kubeconfig = stringFlag(values, 'kubeconfig') ?? join(resolve(stringFlag(values, 'pki-dir', 'pki')!), AUTH_FILE_NAMES.kubeconfigDir, 'admin.kubeconfig');
-  const config = await readClientConfig(kubeconfig);
+  // Checked as client-go checks it before anything is sent (a CA with insecure-skip-tls-verify is refused, as for every command).
+  const config = await loadWebhookKubeconfig(kubeconfig);
   const client = apiClient(config);
   const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts`;
   if (values.create === true) {

@@ -292,7 +292,8 @@ function badUrlEscape(raw: string): boolean {
 /** helpers.go parseProxyURL: url.Parse must take it ("could not parse: ..."), and its scheme be http, https or socks5. */
 function proxyUrlProblem(proxyUrl: string): string | undefined {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(proxyUrl)?.[1] ?? '';
-  if (badUrlEscape(proxyUrl)) return `could not parse: ${proxyUrl}`;
+  // Go's url.Parse refuses control characters, which WHATWG's parser would drop silently.
+  if (badUrlEscape(proxyUrl) || /[\x00-\x1f\x7f]/.test(proxyUrl)) return `could not parse: ${proxyUrl}`;
   if (scheme !== '') {
     try {
       new URL(proxyUrl);

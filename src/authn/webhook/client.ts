@@ -189,8 +189,12 @@ export function webhookClient(config: WebhookClientConfig, options: WebhookClien
  * options reach a server without https, see kubeconfig/read.ts). Throws TypeError for what cannot be a URL.
  */
 export function webhookUrl(server: string): URL {
+  // WHATWG's parser drops tabs and newlines where Go's url.Parse refuses any control character.
+  if (CONTROL_CHARACTER.test(server)) throw new TypeError('net/url: invalid control character in URL');
   return new URL(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]/.test(server) ? server : `http://${server}`);
 }
+
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 /** Go's path.Clean of an absolute path, as path.Join leaves it: no "." or ".." segments, no double or trailing slash. */
 export function goCleanPath(p: string): string {
@@ -375,6 +379,8 @@ function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undef
         ? undefined
         : setTimeout(() => fail(urlError('context deadline exceeded (Client.Timeout exceeded while awaiting headers)')), timeoutMs);
     timer?.unref();
+    // An IPv6 literal without its brackets: the name the certificate's IP SANs are checked against, and no SNI for it.
+    const bareHost = url.hostname.replace(/^\[|\]$/g, '');
     const start = (via?: { socket: Socket; absoluteForm?: boolean }): void => {
       if (settled) {
         via?.socket.destroy();
@@ -383,7 +389,7 @@ function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undef
       const connection = via
         ? {
             // Over the proxy's connection: TLS to the target inside a tunnel, or the request itself for an http target.
-            createConnection: () => (https ? tlsConnect({ ...tls, socket: via.socket, host: url.hostname, ...(tls.servername === undefined && isIP(url.hostname) === 0 ? { servername: url.hostname } : {}) }) : via.socket),
+            createConnection: () => (https ? tlsConnect({ ...tls, socket: via.socket, host: bareHost, ...(tls.servername === undefined && isIP(bareHost) === 0 ? { servername: bareHost } : {}) }) : via.socket),
             ...(via.absoluteForm ? { path: goUrl, headers: { ...headers, ...proxyHeaders(proxy!) } } : {}),
           }
         : { ...(https ? tls : {}), agent: false as const };
@@ -415,7 +421,7 @@ function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undef
       return;
     }
     const port = Number(url.port || (https ? 443 : 80));
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = bareHost;
     const track = (socket: Socket): void => {
       proxySocket = socket;
       if (settled) socket.destroy();

@@ -86,10 +86,29 @@ test('proxy-url: an https server is reached through the proxy\'s CONNECT', async
   assert.equal(seen.connect.at(-1), `127.0.0.1:${port(api)}`);
 });
 
+test('explain goes through the same client: the kubeconfig\'s proxy-url and tls-server-name are used', async () => {
+  const file = await tmp.write('explain-proxy.kubeconfig', kubeconfig(`server: "https://127.0.0.1:${port(api)}", certificate-authority-data: ${b64(ca.certPem)}, tls-server-name: api.example, proxy-url: "http://127.0.0.1:${port(proxy)}"`, 'token: t'));
+  const connects = seen.connect.length;
+  const run = await cli('explain', '--user', 'jane', '--verb', 'get', '--path', '/healthz', '-o', 'json', '--kubeconfig', file);
+  assert.deepEqual(run, { code: 0, stdout: '{"kind":"SecretList","items":[]}', stderr: '' });
+  assert.equal(seen.connect.length, connects + 1);
+});
+
+test('token --serviceaccount checks the kubeconfig as every command does: a CA with insecure-skip-tls-verify is refused, nothing is sent', async () => {
+  const file = await tmp.write('sa-insecure.kubeconfig', kubeconfig(`server: "https://127.0.0.1:${port(api)}", certificate-authority-data: ${b64(ca.certPem)}, insecure-skip-tls-verify: true`, 'token: t'));
+  const requests = seen.paths.length;
+  const run = await cli('token', '--serviceaccount', 'default/default', '--kubeconfig', file);
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /specifying a root certificates file with the insecure flag is not allowed\n$/);
+  assert.equal(seen.paths.length, requests);
+});
+
 test('a server that is no URL: the loader\'s ConfigError naming the file, before any request', async () => {
-  for (const server of ['https://[zz', 'https://h:99999']) {
+  // A control character is refused as Go's url.Parse refuses it (WHATWG's parser would drop a tab silently).
+  for (const server of ['https://[zz', 'https://h:99999', 'https://127.0.0.1:6443\\t']) {
     const file = await tmp.write('bad-url.kubeconfig', kubeconfig(`server: "${server}"`, ''));
-    await assert.rejects(loadApiClient(file), { name: 'ConfigError', message: `${file}: parse ${JSON.stringify(server)}: invalid URL` });
+    await assert.rejects(loadApiClient(file), { name: 'ConfigError', message: `${file}: parse ${JSON.stringify(server.replace('\\t', '\t'))}: invalid URL` });
   }
 });
 

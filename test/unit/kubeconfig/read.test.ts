@@ -139,6 +139,7 @@ const rows: Row[] = [
   // helpers.go parseProxyURL: url.Parse's error is "could not parse"; Go unescapes the user info, host, path and fragment.
   { name: 'a proxy-url with a bad %-escape in its user info', yaml: () => doc(`${HTTPS}, proxy-url: "http://us%zz:pw@127.0.0.1:3128"`, ''), expect: () => 'invalid configuration: invalid \'proxy-url\' "http://us%zz:pw@127.0.0.1:3128" for cluster "c": could not parse: http://us%zz:pw@127.0.0.1:3128' },
   { name: 'a proxy-url with a bad %-escape in its fragment', yaml: () => doc(`${HTTPS}, proxy-url: "socks5://127.0.0.1:1080#%g"`, ''), expect: () => 'invalid configuration: invalid \'proxy-url\' "socks5://127.0.0.1:1080#%g" for cluster "c": could not parse: socks5://127.0.0.1:1080#%g' },
+  { name: 'a proxy-url with a control character: url.Parse refuses it (WHATWG would drop it)', yaml: () => doc(`${HTTPS}, proxy-url: "http://prox\\ty:3128"`, ''), expect: () => 'invalid configuration: invalid \'proxy-url\' "http://prox\\ty:3128" for cluster "c": could not parse: http://prox\ty:3128' },
   { name: 'a proxy-url with a bad %-escape in its query: url.Parse keeps the query raw', yaml: () => doc(`${HTTPS}, proxy-url: "http://127.0.0.1:3128/?a=%zz"`, ''), expect: () => ({ server: 'https://127.0.0.1:8443/authn', proxyUrl: 'http://127.0.0.1:3128/?a=%zz' }) },
   { name: 'a server that is a number', yaml: () => doc('server: 8443', ''), expect: (dir) => `error loading config file "${dir}/k.kubeconfig": json: cannot unmarshal number into Go struct field Cluster.clusters.cluster.server of type string` },
 ];
