@@ -498,7 +498,11 @@ function goNetError(hostPort: string, hostname: string, err: NodeJS.ErrnoExcepti
     case 'CERT_HAS_EXPIRED':
       return { text: 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid', connectionReset: false };
     default:
-      return { text: err.message, connectionReset: /ECONNRESET|socket hang up/.test(err.message) };
+      // A peer that does not speak TLS: OpenSSL's "wrong version number". Such a peer is nearly always an HTTP server
+      // answering the ClientHello with a 400, which Go's transport reports in these words (net/http transport.go).
+      if (err.code === 'EPROTO' && /wrong version number/.test(err.message)) return { text: 'http: server gave HTTP response to HTTPS client', connectionReset: false };
+      // OpenSSL's texts can span lines: a log line and the CLI's message stay one line.
+      return { text: err.message.replace(/\s*\n\s*/g, ' ').trim(), connectionReset: /ECONNRESET|socket hang up/.test(err.message) };
   }
 }
 

@@ -59,6 +59,19 @@ test('an unreachable webhook: Go\'s url.Error for a refused connection, not retr
   assert.equal(sleeps, 0);
 });
 
+test('an https:// URL served by a plain HTTP server: Go\'s one-line text, not OpenSSL\'s', async () => {
+  const plain = createHttpServer((_req, res) => res.end('{}'));
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  const port = (plain.address() as { port: number }).port;
+  try {
+    const client = webhookClient({ server: `https://127.0.0.1:${port}/authn` }, { sleep: async () => {} });
+    await assert.rejects(client.post({}), { message: `Post "https://127.0.0.1:${port}/authn": http: server gave HTTP response to HTTPS client` });
+  } finally {
+    plain.closeAllConnections();
+    await new Promise<void>((r) => plain.close(() => r()));
+  }
+});
+
 test('a webhook whose certificate the kubeconfig\'s CA did not sign: x509 unknown authority', async () => {
   const ca = await createCa({ commonName: 'other' });
   const serving = await issueServingCert(ca, { sans: ['127.0.0.1'] });
