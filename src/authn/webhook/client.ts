@@ -63,6 +63,8 @@ export const DEFAULT_RETRY_BACKOFF: Readonly<Backoff> = Object.freeze({ duration
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** client-go's Request.maxRetries: retries of an answer carrying Retry-After, before the webhook's own backoff. */
 const CLIENT_GO_MAX_RETRIES = 10;
+/** kube-apiserver's default --request-timeout: the deadline of the request a webhook call is made for. */
+const REQUEST_DEADLINE_MS = 60_000;
 /** client-go's maxUnstructuredResponseTextBytes. */
 const MAX_UNSTRUCTURED_RESPONSE_TEXT_BYTES = 2048;
 
@@ -254,13 +256,18 @@ export function goFileError(op: string, path: string, err: NodeJS.ErrnoException
 
 /** client-go's Request.Do: an answer of 429 or 5xx with an integer Retry-After is retried after that many seconds, 10 times at most. */
 async function postWithClientRetries(exchange: Exchange, payload: Buffer): Promise<WebhookResponse> {
+  // The request's context ends the waits: kube-apiserver's request deadline (--request-timeout, 1m), which
+  // SleepWithContext honours; the try after it fails at once with the context's error.
+  const deadline = Date.now() + REQUEST_DEADLINE_MS;
   for (let retries = 0; ; retries++) {
     const answer = await postOnce(exchange, payload);
     const retryAfter = retryAfterSeconds(answer.headers['retry-after']);
     if ((answer.status === 429 || answer.status >= 500) && retryAfter !== undefined && retries < CLIENT_GO_MAX_RETRIES) {
       // client-go rest/with_retry.go Before: klog V(4) "Got a Retry-After response" with the delay, attempt and url.
       exchange.log?.debug({ delay: `${retryAfter}s`, attempt: retries + 1, url: exchange.url.toString() }, 'Got a Retry-After response');
-      await exchange.sleep(retryAfter * 1000);
+      const remaining = deadline - Date.now();
+      await exchange.sleep(Math.max(0, Math.min(retryAfter * 1000, remaining)));
+      if (retryAfter * 1000 >= remaining) throw new WebhookCallError(`Post ${goQuote(exchange.url.toString())}: context deadline exceeded`);
       continue;
     }
     return transformResponse(answer);

@@ -72,6 +72,27 @@ test('an https:// URL served by a plain HTTP server: Go\'s one-line text, not Op
   }
 });
 
+test('Retry-After waits end at the request\'s deadline (SleepWithContext, --request-timeout 1m): then context deadline exceeded', async () => {
+  let answered = 0;
+  const slow = createHttpServer((_req, res) => {
+    answered++;
+    res.writeHead(503, { 'Retry-After': '100000', 'Content-Type': 'text/plain' }).end('later');
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  const port = (slow.address() as { port: number }).port;
+  const sleeps: number[] = [];
+  try {
+    const client = webhookClient({ server: `http://127.0.0.1:${port}/authn` }, { sleep: async (ms) => void sleeps.push(ms), backoff: { durationMs: 1, factor: 1, jitter: 0, steps: 1 } });
+    await assert.rejects(client.post({}), { message: `Post "http://127.0.0.1:${port}/authn": context deadline exceeded` });
+    assert.equal(answered, 1);
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0]! > 59_000 && sleeps[0]! <= 60_000, String(sleeps[0]));
+  } finally {
+    slow.closeAllConnections();
+    await new Promise<void>((r) => slow.close(() => r()));
+  }
+});
+
 test('a webhook whose certificate the kubeconfig\'s CA did not sign: x509 unknown authority', async () => {
   const ca = await createCa({ commonName: 'other' });
   const serving = await issueServingCert(ca, { sans: ['127.0.0.1'] });
