@@ -44,11 +44,14 @@ before(async () => {
   proxy.on('connect', (req, client: Socket) => {
     seen.connect.push(req.url ?? '');
     const [host, p] = (req.url ?? '').split(':');
+    // Either end may go away first (a CLI process exits): the other is closed, nothing is left to throw.
+    client.on('error', () => client.destroy());
     const up = connect(Number(p), host!, () => {
       client.write('HTTP/1.1 200 Connection established\r\n\r\n');
       up.pipe(client);
       client.pipe(up);
     });
+    up.on('error', () => up.destroy());
     track(up);
   });
   for (const s of [api, proxy]) {

@@ -57,15 +57,19 @@ before(async () => {
       return;
     }
     const [host, p] = (req.url ?? '').split(':');
+    // Either end may go away first: the other is closed, nothing is left to throw.
+    client.on('error', () => client.destroy());
     const up = connect(Number(p), host!, () => {
       client.write('HTTP/1.1 200 Connection established\r\n\r\n');
       up.write(head);
       up.pipe(client);
       client.pipe(up);
     });
+    up.on('error', () => up.destroy());
     track(up);
   });
   socks = createNetServer((client) => {
+    client.on('error', () => client.destroy());
     track(client);
     void socksSession(client);
   });
@@ -119,6 +123,7 @@ async function socksSession(client: Socket): Promise<void> {
     up.pipe(client);
     client.pipe(up);
   });
+  up.on('error', () => up.destroy());
   track(up);
 }
 
