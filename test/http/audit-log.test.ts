@@ -218,6 +218,18 @@ test('audit log: at RequestResponse a create logs its request and response bodie
   assert.deepEqual(complete.responseStatus, { metadata: {}, code: 201 });
 });
 
+test('audit log: a create names its object from the body (LogRequestObject) and logs it as Go encodes it; a body without metadata is the 4xx it would be without auditing', async () => {
+  const res = await client(server()).post('/api/v1/namespaces/audited/configmaps').set('Authorization', `Bearer ${boss}`).set('Audit-ID', 'audit-named').send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'named' } });
+  assert.equal(res.status, 201, res.text);
+  const complete = (await eventsFor('audit-named')).find((e) => e.stage === 'ResponseComplete')!;
+  assert.deepEqual(complete.objectRef, { resource: 'configmaps', namespace: 'audited', name: 'named', apiVersion: 'v1' });
+  assert.deepEqual(complete.requestObject, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'named' } });
+  const bare = await client(server()).post('/api/v1/namespaces/audited/configmaps').set('Authorization', `Bearer ${boss}`).set('Audit-ID', 'audit-no-metadata').send({ apiVersion: 'v1', kind: 'ConfigMap' });
+  assert.ok(bare.status >= 400 && bare.status < 500, `${bare.status} ${bare.text}`);
+  const refused = (await eventsFor('audit-no-metadata')).find((e) => e.stage === 'ResponseComplete')!;
+  assert.deepEqual((refused.requestObject as { metadata: unknown }).metadata, {});
+});
+
 test('audit log: an impersonating request names the impersonated user beside the real one', async () => {
   const res = await client(server()).get('/api/v1/namespaces/default/configmaps/web').set('Authorization', `Bearer ${boss}`).set('Impersonate-User', 'jane').set('Audit-ID', 'audit-impersonate');
   assert.equal(res.status, 200);

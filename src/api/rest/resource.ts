@@ -459,7 +459,8 @@ export function restResource(store: ObjectStore, kind: RestKind, opts: RestOptio
     serveWatch(ctx, store, type, printer, namespace, name, listParams(ctx), opts);
   };
 
-  const encodedShape = (obj: Record<string, unknown>): Record<string, unknown> => encodedForm(type, obj as KubeObject);
+  // A body may come without metadata (validation refuses it later); Go's ObjectMeta, never omitted, encodes as {}.
+  const encodedShape = (obj: Record<string, unknown>): Record<string, unknown> => encodedForm(type, { ...obj, metadata: isRecord(obj.metadata) ? obj.metadata : {} } as KubeObject);
 
   const create: ResourceHandler = async (ctx) => {
     const { namespace } = scopeOf(ctx, type, 'collection-write');
