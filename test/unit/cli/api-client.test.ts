@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { loadApiClient } from '../../../src/cli/api-client.js';
 import { createCa, issueServingCert, type IssuedCert } from '../../../src/pki/issue.js';
 import { cli } from '../../helpers/cli.js';
+import { openTunnel } from '../../helpers/connect-tunnel.js';
 import { tempDir } from '../../helpers/clients.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -43,16 +44,7 @@ before(async () => {
   proxy.on('connection', track);
   proxy.on('connect', (req, client: Socket) => {
     seen.connect.push(req.url ?? '');
-    const [host, p] = (req.url ?? '').split(':');
-    // Either end may go away first (a CLI process exits): the other is closed, nothing is left to throw.
-    client.on('error', () => client.destroy());
-    const up = connect(Number(p), host!, () => {
-      client.write('HTTP/1.1 200 Connection established\r\n\r\n');
-      up.pipe(client);
-      client.pipe(up);
-    });
-    up.on('error', () => up.destroy());
-    track(up);
+    track(openTunnel(req, client));
   });
   for (const s of [api, proxy]) {
     s.listen(0, '127.0.0.1');

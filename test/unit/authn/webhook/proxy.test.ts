@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, request as httpRequest, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { openTunnel } from '../../../helpers/connect-tunnel.js';
 import { after, before, test } from 'node:test';
 import { webhookClient } from '../../../../src/authn/webhook/client.js';
 import { createCa, issueServingCert, type IssuedCert } from '../../../../src/pki/issue.js';
@@ -56,17 +57,7 @@ before(async () => {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    const [host, p] = (req.url ?? '').split(':');
-    // Either end may go away first: the other is closed, nothing is left to throw.
-    client.on('error', () => client.destroy());
-    const up = connect(Number(p), host!, () => {
-      client.write('HTTP/1.1 200 Connection established\r\n\r\n');
-      up.write(head);
-      up.pipe(client);
-      client.pipe(up);
-    });
-    up.on('error', () => up.destroy());
-    track(up);
+    track(openTunnel(req, client, head));
   });
   socks = createNetServer((client) => {
     client.on('error', () => client.destroy());
