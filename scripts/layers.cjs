@@ -2,11 +2,11 @@
 // .dependency-cruiser.cjs turns this into rules; scripts/import-graph.mjs draws it in docs/architecture.md.
 exports.LAYERS = [
   ['cli'],
-  ['server', 'webhook'],
-  ['filters'],
+  ['server', 'webhook', 'handshake'],
+  ['filters', 'ui'],
   ['api'],
-  ['request'],
-  ['authn', 'authz', 'store', 'pki', 'kubeconfig', 'audit'],
+  ['request', 'inspect', 'scenarios'],
+  ['authn', 'authz', 'store', 'pki', 'kubeconfig', 'audit', 'tls'],
   ['apimachinery'],
   ['util'],
 ];
