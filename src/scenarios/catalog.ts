@@ -82,7 +82,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = Object.freeze([
     name: 'hostname-mismatch',
     summary: 'the server is reached under a name its certificate does not list (tls-server-name)',
     reproduces:
-      'The kubeconfig\'s cluster has tls-server-name: kube-api.example.com, so the client checks the server\'s certificate against that name, as if the server were reached through a DNS name (a load balancer\'s, say) that is not among the serving certificate\'s SANs. tls-server-name stands in for the DNS record, so the scenario needs no resolver changes; the server URL stays the real address.',
+      'The kubeconfig\'s cluster has tls-server-name: kube-api.example.com, so the client checks the server\'s certificate against that name, as if the server were reached through a DNS name (a load balancer\'s, say) that is not among the serving certificate\'s SANs. tls-server-name stands in for the DNS record, so the scenario needs no resolver changes; the server URL stays the real address. Do not add --server to the kubectl command: a --server flag also clears the kubeconfig\'s tls-server-name (client-go clientcmd/client_config.go getCluster), and kubectl then connects fine.',
     refusedBy: 'kubectl',
     kubectl: 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for <sans>, not <host>',
     why:
