@@ -21,6 +21,9 @@ export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type Webho
 export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';
 export {
   buildScenario,
+  fillMessage,
+  messagePattern,
+  scenarioInfo,
   SCENARIO_NAMES,
   SCENARIOS,
   ScenarioError,

@@ -69,6 +69,8 @@ export class ScenarioError extends Error {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The name hostname-mismatch checks the server's certificate against (reserved by RFC 2606: never a real host). */
 export const MISMATCHED_SERVER_NAME = 'kube-api.example.com';
+/** Used instead when the serving certificate was made with --tls-san for the first (RFC 2606's .invalid). */
+const FALLBACK_MISMATCHED_NAME = 'kube-api.kube-auth-mock.invalid';
 /** Where the scenarios' other CAs get their names. */
 const OTHER_CA_NAME = 'kube-auth-mock-other-ca';
 const INTERMEDIATE_CA_NAME = 'kube-auth-mock-intermediate-ca';
@@ -156,12 +158,13 @@ async function buildParts(name: ScenarioName, pki: Pki, server: string): Promise
       // tls-server-name makes the client check this name instead of the URL's host, as if the server were reached
       // under a DNS name (a load balancer's, say) that is not among the serving certificate's SANs.
       const client = await validClient(pki, name);
+      const host = pki.serving.cert.checkHost(MISMATCHED_SERVER_NAME) === undefined ? MISMATCHED_SERVER_NAME : FALLBACK_MISMATCHED_NAME;
       return {
         clientCertPem: client.certPem,
         clientKeyPem: client.keyPem,
-        tlsServerName: MISMATCHED_SERVER_NAME,
+        tlsServerName: host,
         extraFiles: [],
-        facts: { sans: servingDnsNames(pki).join(', '), host: MISMATCHED_SERVER_NAME },
+        facts: { sans: servingDnsNames(pki).join(', '), host },
       };
     }
     case 'no-client-auth-usage': {

@@ -1,7 +1,8 @@
 // The broken-certificate scenarios in words: what each reproduces, what kubectl prints, why, and the fix. Pure data,
 // shared by `pki scenario --list`, the programmatic API and docs/certificate-scenarios.md (a unit test checks the doc
 // quotes these messages). The kubectl messages were recorded by running kubectl 1.27, 1.33 and the newest against a
-// kube-auth-mock server (test/e2e/certificate-scenarios.test.ts asserts them); all three print the same text.
+// kube-auth-mock server (test/e2e/certificate-scenarios.test.ts asserts them); all three print the same text. The
+// server reasons are Go's crypto/x509 Verify errors (checked with Go 1.26 on the same certificates).
 
 /** The scenarios, in the order they are listed and built by `all`. */
 export const SCENARIO_NAMES = [
@@ -82,7 +83,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = Object.freeze([
     name: 'hostname-mismatch',
     summary: 'the server is reached under a name its certificate does not list (tls-server-name)',
     reproduces:
-      'The kubeconfig\'s cluster has tls-server-name: kube-api.example.com, so the client checks the server\'s certificate against that name, as if the server were reached through a DNS name (a load balancer\'s, say) that is not among the serving certificate\'s SANs. tls-server-name stands in for the DNS record, so the scenario needs no resolver changes; the server URL stays the real address. Do not add --server to the kubectl command: a --server flag also clears the kubeconfig\'s tls-server-name (client-go clientcmd/client_config.go getCluster), and kubectl then connects fine.',
+      'The kubeconfig\'s cluster has tls-server-name: kube-api.example.com (kube-api.kube-auth-mock.invalid if the serving certificate lists that name), so the client checks the server\'s certificate against that name, as if the server were reached through a DNS name (a load balancer\'s, say) that is not among the serving certificate\'s SANs. tls-server-name stands in for the DNS record, so the scenario needs no resolver changes; the server URL stays the real address. Do not add --server to the kubectl command: a --server flag also clears the kubeconfig\'s tls-server-name (client-go clientcmd/client_config.go getCluster), and kubectl then connects fine.',
     refusedBy: 'kubectl',
     kubectl: 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for <sans>, not <host>',
     why:

@@ -238,3 +238,13 @@ test('with a folder, every file is written 0600 and serveArgs name the written s
   assert.equal(b.kubeconfigFile, join(dir, 'expired-server.kubeconfig'));
   assert.deepEqual(b.serveArgs, ['--tls-cert-file', join(dir, 'expired-server.crt'), '--tls-private-key-file', join(dir, 'expired-server.key')]);
 });
+
+test('hostname-mismatch picks another name when the serving certificate lists kube-api.example.com', async () => {
+  const withSan = await createInMemoryPki({ sans: [MISMATCHED_SERVER_NAME] });
+  const b = await buildScenario('hostname-mismatch', { pki: withSan, server: SERVER });
+  const host = b.facts.host!;
+  assert.notEqual(host, MISMATCHED_SERVER_NAME);
+  assert.equal(withSan.serving.cert.checkHost(host), undefined);
+  assert.equal((parse(b.kubeconfig) as Kubeconfig).clusters[0]!.cluster['tls-server-name'], host);
+  assert.match(b.kubectlMessage, new RegExp(`kube-api\\.example\\.com, not ${host.replace(/[.]/g, '\\.')}$`));
+});
