@@ -1,7 +1,7 @@
 // Builds the certificates, keys and kubeconfig of one broken-certificate scenario (catalog.ts says what each
 // reproduces). Everything is issued fresh from the PKI a kube-auth-mock server uses, so the one thing wrong in each
 // kubeconfig is the thing the scenario is about: the rest is what a working kubeconfig would hold.
-import { mkdir, writeFile, chmod } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
@@ -16,6 +16,7 @@ import {
   type IssuedCert,
   type Pki,
 } from '../pki/index.js';
+import { writeSecretFile } from '../util/secret-file.js';
 import { SCENARIO_NAMES, scenarioInfo, type ScenarioInfo, type ScenarioName } from './catalog.js';
 
 /** One file of a scenario: its name in the output folder and its text. Every file is written 0600. */
@@ -242,11 +243,6 @@ function kubeconfigText(name: ScenarioName, server: string, parts: Parts, pki: P
   return stringify(doc);
 }
 
-async function writeSecret(file: string, content: string): Promise<void> {
-  await writeFile(file, content, { mode: 0o600 });
-  await chmod(file, 0o600);
-}
-
 /** Whether a string names a scenario. */
 export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);
@@ -290,7 +286,7 @@ export async function buildScenario(name: string, opts: BuildScenarioOptions): P
     await mkdir(dir, { recursive: true });
     for (const file of files) {
       file.path = join(dir, file.name);
-      await writeSecret(file.path, file.content);
+      await writeSecretFile(file.path, file.content);
     }
     built.kubeconfigFile = join(dir, `${name}.kubeconfig`);
     if (parts.servingPair) built.serveArgs = ['--tls-cert-file', join(dir, `${name}.crt`), '--tls-private-key-file', join(dir, `${name}.key`)];
