@@ -96,7 +96,8 @@ test('pki scenario all wrote each kubeconfig 0600 and says what kubectl will pri
 for (const { name: kubectl, path } of kubectlBinaries()) {
   for (const name of SCENARIO_NAMES) {
     const info = scenarioInfo(name);
-    test(`${kubectl} ${name}: ${info.kubectl.replace(/<(\w+)>/g, '$1')}`, async () => {
+    // The timeout only keeps a log line that never comes from hanging the run.
+    test(`${kubectl} ${name}: ${info.kubectl.replace(/<(\w+)>/g, '$1')}`, { timeout: 60_000 }, async () => {
       const target = name === 'expired-server' ? expiredServer! : server!;
       // The kubeconfigs name the shared server; expired-server's must be pointed at the other one. (Only there:
       // --server also clears the kubeconfig's tls-server-name, client-go clientcmd/client_config.go getCluster.)
