@@ -19,3 +19,17 @@ export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
 export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';
 export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';
+export {
+  buildScenario,
+  fillMessage,
+  messagePattern,
+  scenarioInfo,
+  SCENARIO_NAMES,
+  SCENARIOS,
+  ScenarioError,
+  type BuildScenarioOptions,
+  type BuiltScenario,
+  type ScenarioFile,
+  type ScenarioInfo,
+  type ScenarioName,
+} from './scenarios/index.js';

@@ -25,6 +25,7 @@ const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication a
 Usage:
   kube-auth-mock serve [flags]        start the server (npm start)
   kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
+  kube-auth-mock pki scenario NAME    certificates and a kubeconfig that fail the way real ones do (--list)
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
   kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
   kube-auth-mock token --serviceaccount NS/NAME        a ServiceAccount token, like kubectl create token (through the API)

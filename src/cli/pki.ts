@@ -5,6 +5,8 @@ import { issueClient, loadOrInitPki } from '../pki/index.js';
 import { ensureDemoIdentities } from '../server/demo-identities.js';
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
 import { identityTable } from './table.js';
+import { buildScenario, checkServerUrl, isScenarioName, SCENARIO_NAMES, SCENARIOS, ScenarioError, type BuiltScenario } from '../scenarios/index.js';
+import { ConfigError } from '../util/errors.js';
 
 const INIT_FLAGS: readonly FlagSpec[] = [
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'folder to create or complete' },
@@ -25,12 +27,23 @@ const CERT_FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
-/** `kube-auth-mock pki init|cert`. */
+const SCENARIO_USAGE = 'kube-auth-mock pki scenario NAME|all [-o DIR] [--pki-dir pki] [--server URL] | --list';
+
+const SCENARIO_FLAGS: readonly FlagSpec[] = [
+  { name: 'out', type: 'string', short: 'o', default: '.', help: 'folder to write NAME.kubeconfig and its certificates and keys into (created; files 0600)' },
+  { name: 'pki-dir', type: 'string', default: 'pki', help: 'the PKI folder of the server the kubeconfigs are for (created when missing)' },
+  { name: 'server', type: 'string', default: 'https://127.0.0.1:6443', help: 'server URL written into the kubeconfigs' },
+  { name: 'list', type: 'boolean', help: 'list the scenarios, one line each' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
+];
+
+/** `kube-auth-mock pki init|cert|scenario`. */
 export async function pkiCommand(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === 'init') return pkiInit(rest);
   if (verb === 'cert') return pkiCert(rest);
-  process.stdout.write(`Usage: kube-auth-mock pki init|cert [flags]\n\n${helpText('kube-auth-mock pki init [flags]', ['kube-auth-mock pki init --pki-dir pki --tls-san my-host'], INIT_FLAGS)}\n${helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev -o jane'], CERT_FLAGS)}`);
+  if (verb === 'scenario') return pkiScenario(rest);
+  process.stdout.write(`Usage: kube-auth-mock pki init|cert|scenario [flags]\n\n${helpText('kube-auth-mock pki init [flags]', ['kube-auth-mock pki init --pki-dir pki --tls-san my-host'], INIT_FLAGS)}\n${helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev -o jane'], CERT_FLAGS)}\n${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}`);
   return verb === undefined || verb === '--help' || verb === '-h' ? 0 : 2;
 }
 
@@ -63,5 +76,56 @@ async function pkiCert(argv: readonly string[]): Promise<number> {
   await writeFile(`${prefix}.crt`, issued.certPem, { mode: 0o644 });
   await writeSecretFile(`${prefix}.key`, issued.keyPem);
   process.stdout.write(`wrote ${prefix}.crt and ${prefix}.key (CN=${user}${listFlag(values, 'group').map((g) => `, O=${g}`).join('')}${uid === undefined ? '' : `, UID=${uid}`})\n`);
+  return 0;
+}
+
+const SCENARIO_EXAMPLES = ['kube-auth-mock pki scenario --list', 'kube-auth-mock pki scenario wrong-ca -o broken/', 'kube-auth-mock pki scenario all -o broken/ --server https://127.0.0.1:6443'];
+
+/** The --list table: each scenario's name and one line. */
+export function scenarioList(): string {
+  const width = Math.max(...SCENARIO_NAMES.map((n) => n.length));
+  return SCENARIOS.map((s) => `${s.name.padEnd(width)}  ${s.summary}\n`).join('');
+}
+
+/** What was written, how to see it fail, and what kubectl prints. */
+function scenarioReport(built: BuiltScenario, pkiDir: string): string {
+  const lines = [`${built.name}: ${built.info.summary}`];
+  for (const f of built.files) lines.push(`  wrote ${f.path}  (${f.description})`);
+  if (built.serveArgs) lines.push(`  start the server: kube-auth-mock serve --pki-dir ${pkiDir} ${built.serveArgs.join(' ')}`);
+  lines.push(`  try:            kubectl --kubeconfig ${built.kubeconfigFile} get --raw /version`);
+  lines.push(`  kubectl prints: ${built.kubectlMessage}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function pkiScenario(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, SCENARIO_FLAGS);
+  if (values.list) {
+    process.stdout.write(scenarioList());
+    return 0;
+  }
+  const [name, ...extra] = positionals;
+  if (values.help || name === undefined) {
+    process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}`);
+    return values.help ? 0 : 2;
+  }
+  if (extra.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected argument ${JSON.stringify(extra[0])}: one scenario name, or all`, code: 'FLAG_INVALID' });
+  if (name !== 'all' && !isScenarioName(name)) {
+    throw new ConfigError({ file: 'command line', reason: `unknown scenario ${JSON.stringify(name)}: one of ${SCENARIO_NAMES.join(', ')}, or all (see --list)`, code: 'FLAG_INVALID' });
+  }
+  const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
+  const server = stringFlag(values, 'server', 'https://127.0.0.1:6443')!;
+  const dir = stringFlag(values, 'out', '.')!;
+  try {
+    checkServerUrl(server);
+  } catch (err) {
+    // A bad --server is a flag error: one line naming the flag, before any folder is made.
+    if (err instanceof ScenarioError) throw new ConfigError({ file: '--server', reason: err.message, code: 'FLAG_INVALID' });
+    throw err;
+  }
+  const pki = await loadOrInitPki(pkiDir);
+  const names = name === 'all' ? SCENARIO_NAMES : [name];
+  const reports: string[] = [];
+  for (const n of names) reports.push(scenarioReport(await buildScenario(n, { pki, server, dir }), pkiDir));
+  process.stdout.write(reports.join('\n'));
   return 0;
 }
