@@ -19,3 +19,19 @@ export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
 export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';
 export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';
+export {
+  describeCertificatePem,
+  inspectInput,
+  renderInspectReport,
+  type CertificateItem,
+  type CheckResult,
+  type CsrItem,
+  type InspectOptions,
+  type InspectReport,
+  type Item as InspectItem,
+  type JwtItem,
+  type KubeconfigItem,
+  type KubeIdentity,
+  type PrivateKeyItem,
+  type PublicKeyItem,
+} from './inspect/index.js';

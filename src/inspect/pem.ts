@@ -34,7 +34,7 @@ export function pemBlocks(text: string): PemBlock[] {
     for (const line of lines) {
       const header = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
       if (header && base64.length === 0) headers[header[1]!] = header[2]!;
-      else base64.push(line.trim());
+      else if (line.trim() !== '') base64.push(line.trim());
     }
     const joined = base64.join('');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(joined) || joined.length % 4 !== 0) throw new PemError(`the "${label}" PEM block is not valid base64 (damaged or truncated)`);
