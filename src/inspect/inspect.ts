@@ -109,6 +109,18 @@ function jwtsOf(items: readonly Item[]): { item: JwtItem; token: string }[] {
 export function inspectInput(bytes: Buffer, options: InspectOptions = {}): InspectReport {
   const now = options.now ?? new Date();
   const source = options.source ?? 'input';
+  // The caller's own flags first: a bad --key, --ca or JWKS fails whatever the input is.
+  const keyMaterial = options.key ? material('--key', options.key, now) : undefined;
+  const caMaterial = options.ca ? material('--ca', options.ca, now) : undefined;
+  if (options.ca && caMaterial!.certs.length === 0) throw new ConfigError({ file: options.ca.source, reason: '--ca: holds no certificate', code: 'FLAG_INVALID' });
+  let jwksKeyList: VerificationKey[] = [];
+  if (options.jwks) {
+    try {
+      jwksKeyList = jwksKeys(options.jwks.document, options.jwks.source);
+    } catch {
+      throw new ConfigError({ file: options.jwks.source, reason: '--jwks: not a JSON Web Key Set (no "keys" list)', code: 'FLAG_INVALID' });
+    }
+  }
   const report: InspectReport = { source, encoding: '', items: [], checks: [] };
   const text = bytes.toString('utf8');
   let decoded: Decoded | undefined;
@@ -157,15 +169,14 @@ export function inspectInput(bytes: Buffer, options: InspectOptions = {}): Inspe
 
   // Keys to check JWT signatures with: --key (whatever its kid) and the JWKS (by kid, as kube picks them).
   const fileKeys: VerificationKey[] = [];
-  if (options.key) {
-    const key = material('--key', options.key, now);
+  if (options.key && keyMaterial) {
+    const key = keyMaterial;
     const match = keyMatch(decoded, key, options.key.source);
     if (match) report.checks.push(match);
     const keys: KeyObject[] = [...key.privateKeys.map((k) => k.key), ...key.publicKeys.map((k) => k.key), ...key.certs.map((c) => c.publicKey)];
     for (const k of keys) fileKeys.push(verificationKey(k, options.key.source));
     if (!match && jwtsOf(decoded.items).length === 0) report.checks.push({ check: 'key-matches-certificate', ok: false, message: `nothing in ${source} to check the key in ${options.key.source} against (a certificate, a private key or a JWT)` });
   }
-  const jwksKeyList = options.jwks ? jwksKeys(options.jwks.document, options.jwks.source) : [];
   for (const { item, token } of jwtsOf(decoded.items)) {
     const checks: CheckResult[] = [];
     if (fileKeys.length > 0) checks.push(checkSignature(token, item.header, fileKeys, true));
@@ -177,9 +188,8 @@ export function inspectInput(bytes: Buffer, options: InspectOptions = {}): Inspe
     if (!item.signature.ok && item.kube.outcome === 'user') item.kube = { outcome: 'refused', authenticator: item.kube.authenticator, reason: item.signature.message.replace(/^.*\(kube says: (.*)\)$/, '$1') };
   }
 
-  if (options.ca) {
-    const ca = material('--ca', options.ca, now);
-    if (ca.certs.length === 0) throw new ConfigError({ file: options.ca.source, reason: '--ca: holds no certificate', code: 'FLAG_INVALID' });
+  if (options.ca && caMaterial) {
+    const ca = caMaterial;
     const caSubject = ca.items.find((i): i is CertificateItem => i.kind === 'certificate')!.summary.subject;
     const caName = `the CA in ${options.ca.source} (${caSubject})`;
     if (decoded.certs.length > 0) {

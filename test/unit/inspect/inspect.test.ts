@@ -251,7 +251,7 @@ test('JWT signatures: --key (private, public or certificate) and a JWKS by kid, 
   const jwks = publicJwksFromKeys([ca.cert.publicKey, otherCa.cert.publicKey]);
   assert.deepEqual(check({ jwks: { source: 'jwks.json', document: jwks } }).checks, [[true, `signature verified with jwks.json (kid ${keyIdFromPublicKey(ca.cert.publicKey)})`]]);
   assert.deepEqual(check({ jwks: { source: 'jwks.json', document: publicJwksFromKeys([otherCa.cert.publicKey]) } }).checks, [[false, `no key with kid ${JSON.stringify(keyIdFromPublicKey(ca.cert.publicKey))} in jwks.json (kube says: invalid signature, no keys found)`]]);
-  assert.throws(() => inspect(token, { jwks: { source: 'x.json', document: { nope: 1 } } }), /x.json: not a JSON Web Key Set/);
+  assert.throws(() => inspect(token, { jwks: { source: 'x.json', document: { nope: 1 } } }), (err: unknown) => err instanceof ConfigError && err.message === 'x.json: --jwks: not a JSON Web Key Set (no "keys" list)');
 });
 
 test('--key against certificates and keys; a file holding both is matched on its own', () => {
