@@ -1,7 +1,7 @@
 // PKCS#10 certificate signing requests (RFC 2986), which node:crypto cannot parse: read with the project's DER reader.
 // The request's signature is checked with its own key (it proves the requester holds the private key), and the
 // identity is what kube's kubernetes.io/kube-apiserver-client signer would certify: the subject as it stands
-// (pkg/controller/certificates/signer: the CSR's subject is copied into the certificate), CN the user and O the groups.
+// (pkg/controller/certificates/authority/authority.go: the certificate's Subject is the request's), CN the user and O the groups.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { children, contextTag, derBitString, oidString, parseDer, TAG, type Der } from '../authn/der.js';
@@ -124,7 +124,7 @@ export function csrFromDer(position: number, der: Buffer): CsrItem {
   const authenticator = 'x509 (a certificate signed for this request by the kubernetes.io/kube-apiserver-client signer)';
   const kube: CsrItem['kube'] =
     name.commonName === ''
-      ? { outcome: 'ignored', authenticator, reason: 'its subject has no CN: the certificate would not authenticate anyone (and kube\'s signer refuses such a request)' }
+      ? { outcome: 'ignored', authenticator, reason: 'its subject has no CN: the certificate would not authenticate anyone' }
       : 'error' in uid
         ? { outcome: 'refused', authenticator, reason: uid.error }
         : { outcome: 'user', authenticator, user: name.commonName, uid: uid.uid, groups: name.organizations, extra: {}, condition: 'once a CertificateSigningRequest for it is approved and signed' };
