@@ -130,7 +130,7 @@ function renderKubeconfig(indent: string, k: KubeconfigItem): string[] {
       lines.push(field(`${inner}  `, 'token', `${u.token.kind}${u.token.source === 'token' ? '' : ` (from ${u.token.source})`}`));
       if (u.token.jwt) lines.push(...renderJwt(`${inner}    `, u.token.jwt));
     }
-    if (u.basicAuth) lines.push(field(`${inner}  `, 'basic auth', `user ${JSON.stringify(u.basicAuth.username)}, a password of ${u.basicAuth.passwordLength} characters (kube-apiserver looks them up in --basic-auth-file)`));
+    if (u.basicAuth) lines.push(field(`${inner}  `, 'basic auth', `user ${JSON.stringify(u.basicAuth.username)}, a password of ${u.basicAuth.passwordLength} characters (kube-auth-mock looks them up in --basic-auth-file; kube-apiserver has had no basic auth since 1.19, so there it is no credential)`));
     if (u.exec) lines.push(field(`${inner}  `, 'exec', `${[u.exec.command, ...u.exec.args].join(' ')} (${u.exec.apiVersion || 'no apiVersion'})`));
     if (u.authProvider !== undefined) lines.push(field(`${inner}  `, 'auth-provider', u.authProvider));
     if (u.impersonate) lines.push(field(`${inner}  `, 'impersonates', `${u.impersonate.user}${u.impersonate.groups.length ? `, groups [${u.impersonate.groups.join(' ')}]` : ''}${u.impersonate.uid ? `, uid ${u.impersonate.uid}` : ''} (needs the impersonate verb)`));

@@ -340,7 +340,13 @@ test('kubeconfigs: every cluster, user and context, embedded or by file, tokens 
   // Secrets stay out of the report.
   const json = JSON.stringify(report);
   for (const secret of ['opaque-secret-token', '"secret"', 'abcdef.0123456789abcdef']) assert.doesNotMatch(json, new RegExp(secret));
-  assert.doesNotMatch(renderInspectReport(report), /opaque-secret-token|0123456789abcdef/);
+  const text = renderInspectReport(report);
+  assert.doesNotMatch(text, /opaque-secret-token|0123456789abcdef/);
+  assert.match(text, /^in: a kubeconfig\n {2}current context "jane"\n/);
+  assert.match(text, /\n {6}\* context "jane": user "jane" at cluster "by-file", namespace dev \(current\)\n/);
+  assert.match(text, /\n {6}user "mismatch": client certificate\n/);
+  assert.match(text, /client key, client-key-data \(embedded\) \(does NOT belong to the client certificate\):/);
+  assert.match(text, /insecure-skip-tls-verify: the server's certificate is not checked/);
 
   // --ca checks each user's client certificate; --jwks the ServiceAccount token.
   const checked = inspect(stringify(doc), { baseDir: dir, ca: { source: 'ca.crt', bytes: Buffer.from(ca.certPem) }, jwks: { source: 'jwks', document: publicJwksFromKeys([ca.cert.publicKey]) } });
