@@ -33,3 +33,19 @@ export {
   type ScenarioInfo,
   type ScenarioName,
 } from './scenarios/index.js';
+export {
+  describeCertificatePem,
+  inspectInput,
+  renderInspectReport,
+  type CertificateItem,
+  type CheckResult,
+  type CsrItem,
+  type InspectOptions,
+  type InspectReport,
+  type Item as InspectItem,
+  type JwtItem,
+  type KubeconfigItem,
+  type KubeIdentity,
+  type PrivateKeyItem,
+  type PublicKeyItem,
+} from './inspect/index.js';
