@@ -19,3 +19,4 @@ export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
 export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';
 export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';
+export type { LiveRequest, LiveViewStartOptions } from './ui/index.js';
