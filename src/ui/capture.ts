@@ -140,7 +140,9 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       const explainable = opts.explain !== undefined && attrs !== undefined && state.authorization !== undefined && !impersonationRefused;
       const authorization: LiveAuthorization | undefined = state.authorization && {
         decision: state.authorization.decision,
-        reason: state.authorization.reason,
+        // The authorizer's own words where it gave some (RBAC's "allowed by ..."; empty when nothing allowed it); the
+        // 403 message itself is the response's.
+        reason: state.authorization.authorizerReason ?? state.authorization.reason,
         ...(state.authorization.decision === 'allow' && state.authorization.reason === '' && user?.groups.includes(SYSTEM_MASTERS) ? { decidedBy: SYSTEM_MASTERS } : {}),
         explainable,
       };

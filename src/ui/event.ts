@@ -55,7 +55,10 @@ export interface LiveUser {
 /** The authorization decision, with the binding and rule behind an allow, or the reason nothing allowed it. */
 export interface LiveAuthorization {
   decision: 'allow' | 'forbid';
-  /** The authorizer's reason (RBAC: "allowed by ClusterRoleBinding ... of ClusterRole ... to ...") or the 403's message. */
+  /**
+   * The authorizer's reason (RBAC: "allowed by ClusterRoleBinding ... of ClusterRole ... to ..."; empty when no
+   * authorizer allowed the request and none said why); for a refused impersonation, the 403's message.
+   */
   reason: string;
   /** For an RBAC allow: the binding, its role, and the rule that matched, from explain(). */
   binding?: string;

@@ -156,6 +156,7 @@ export const PAGE_SCRIPT = `'use strict';
         parts.push(' by ' + a.binding + ' \\u2192 ' + a.role);
         if (a.rule) parts.push(el('div', 'mono', 'rule: ' + a.rule));
       } else if (a.reason) parts.push(': ' + a.reason);
+      else if (a.decision === 'forbid') parts.push(': no authorizer allowed it' + (a.explainable ? ' (click the 403 to see why)' : ''));
       row(dl, 'Authorization', parts);
     }
     row(dl, 'Response', String(status) + (r.response.reason ? ' ' + r.response.reason : '') + (r.response.message ? ': ' + r.response.message : ''));

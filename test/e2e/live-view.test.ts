@@ -23,12 +23,14 @@ const server = useServer(async () => ({ policyPaths: [await writeTrafficPolicy(d
 
 let context: BrowserContext | undefined;
 let page: Page;
+const pageErrors: string[] = [];
 before(async () => {
   if (skip) return;
   await server.ready();
   // A new, empty profile for every run: nothing cached, nothing remembered.
   context = await chromium.launchPersistentContext(await mkdtemp(join(dir, 'profile-')), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
 });
 after(async () => {
   await context?.close();
@@ -75,6 +77,7 @@ test('the live view shows kubectl\'s requests as they happen and explains a cert
   assert.match(explainText, /Decision: RBAC has no rule that allows it/);
   assert.equal(await page.locator('#detail-title').innerText(), `Why request #${await forbidden.getAttribute('data-id')} was forbidden (RBAC, step by step)`);
 
+  assert.deepEqual(pageErrors, [], 'the page script ran without errors');
   // No secret reached the page.
   const html = await page.content();
   for (const secret of [/client-key-data/, /BEGIN (RSA |EC )?PRIVATE KEY/]) assert.doesNotMatch(html, secret);

@@ -86,6 +86,7 @@ test('a forbidden request: the 403 message, and /explain gives RBAC\'s walk for 
   assert.equal(r.response.message, 'secrets is forbidden: User "jane" cannot list resource "secrets" in API group "" at the cluster scope');
   assert.equal(r.authorization?.decision, 'forbid');
   assert.equal(r.authorization?.explainable, true);
+  assert.equal(r.authorization?.reason, '', 'RBAC has no opinion and says nothing; the 403 message is the response\'s');
   const explained = await ui().get(`/explain?request=${r.id}`).expect(200);
   assert.match(explained.headers['content-type']!, /^text\/plain/);
   assert.match(explained.text, /^User "jane" \(groups \["dev","system:authenticated"\]\) asks to list secrets in API group "" at the cluster scope\./);

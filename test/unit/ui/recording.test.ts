@@ -6,6 +6,7 @@ import { allowingRule, ruleText } from '../../../src/ui/capture.js';
 import { describeCertificateSummary } from '../../../src/ui/certificate-text.js';
 import { credentialsOfAuthorization, describeToken, liveStep, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
+import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
 import type { Explanation } from '../../../src/authz/rbac/explain.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -97,4 +98,9 @@ test('allowingRule: the binding, role and matched rule, only when they are what 
 
 test('describeCertificateSummary: a PEM node cannot read is said so, not thrown', () => {
   assert.match(describeCertificateSummary('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), /^Not a certificate node can read: /);
+});
+
+test('the page script is valid JavaScript (a quoting slip in the TS string would leave the page blank)', () => {
+  assert.doesNotThrow(() => new Function(PAGE_SCRIPT));
+  assert.match(PAGE_HTML, /<script src="\/app\.js"><\/script>/);
 });
