@@ -114,6 +114,7 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
       case '/app.js':
         return send(res, 200, 'text/javascript; charset=utf-8', PAGE_SCRIPT);
       case '/events':
+        if (req.method === 'HEAD') return send(res, 200, 'text/event-stream; charset=utf-8', '');
         return events(req, res);
       case '/requests':
         return send(res, 200, 'application/json', `${JSON.stringify(recorder.history())}\n`);

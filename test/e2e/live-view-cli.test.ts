@@ -25,7 +25,7 @@ function stdoutLine(server: ServeProcess, match: RegExp): Promise<string> {
 test('serve --ui: the ready line has uiUrl, the text says "live view: URL", and the page answers', async () => {
   const server = await serve('--pki-dir', `${tmp.dir}/pki`, '--ui');
   try {
-    const { uiUrl } = server.ready as typeof server.ready & { uiUrl?: string };
+    const { uiUrl } = server.ready;
     assert.match(uiUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(await stdoutLine(server, /^live view: /), `live view: ${uiUrl}`);
     const res = await fetch(`${uiUrl}requests`);
@@ -39,7 +39,7 @@ test('serve --ui: the ready line has uiUrl, the text says "live view: URL", and 
 test('serve without --ui has no live view', async () => {
   const server = await serve('--pki-dir', `${tmp.dir}/pki`);
   try {
-    assert.equal((server.ready as { uiUrl?: string }).uiUrl, undefined);
+    assert.equal(server.ready.uiUrl, undefined);
   } finally {
     await server.stop();
   }

@@ -158,6 +158,7 @@ test('a page opened later gets the history first, then the "ready" event', async
 
 test('only GET, and only for a loopback Host header (no DNS rebinding)', async () => {
   await ui().post('/').expect(405);
+  await ui().head('/events').expect(200);
   await ui().get('/').set('Host', 'evil.example:80').expect(403);
   await ui().get('/nope').expect(404);
   await ui().get('/explain?request=1x').expect(404);
