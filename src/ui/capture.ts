@@ -3,7 +3,6 @@
 // without it, no request pays anything for the live view.
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import type { IncomingHttpHeaders } from 'node:http';
 import { StatusError } from '../apimachinery/status.js';
 import type { AuthnStep } from '../authn/types.js';
 import { SYSTEM_MASTERS } from '../authn/types.js';
@@ -49,13 +48,13 @@ function tlsOf(socket: TLSSocket): { tls: LiveTls; chain: LiveCertificate[]; cha
   return { tls, chain: facts.clientChain.map(liveCertificate), chainPem, ...(own ? { server: { cert: liveCertificate(summarizeCertificate(own)), pem: own.toString() } } : {}) };
 }
 
-/** The Impersonate-* headers as "User: jane", "Group: dev", read before the impersonation filter clears them. */
-export function impersonationRequested(headers: IncomingHttpHeaders): string[] {
+/** The Impersonate-* headers as "User: jane", "Group: dev" (every value of a repeated one), read before the impersonation filter clears them. */
+export function impersonationRequested(headers: Readonly<Record<string, readonly string[] | undefined>>): string[] {
   const out: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith('impersonate-') || value === undefined) continue;
+  for (const [name, values] of Object.entries(headers)) {
+    if (!name.startsWith('impersonate-') || values === undefined) continue;
     const label = name === 'impersonate-user' ? 'User' : name === 'impersonate-group' ? 'Group' : name === 'impersonate-uid' ? 'UID' : `Extra ${name.slice('impersonate-extra-'.length)}`;
-    for (const v of Array.isArray(value) ? value : value.split(',').map((s) => s.trim())) out.push(`${label}: ${v}`);
+    for (const v of values) out.push(`${label}: ${v}`);
   }
   return out;
 }
@@ -101,7 +100,7 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
     const headers = ctx.req.headers;
     // Read now: authentication and impersonation clear their headers from the request.
     const authorizationHeader = headers.authorization;
-    const requested = impersonationRequested(headers);
+    const requested = impersonationRequested(ctx.req.headersDistinct);
     const socket = ctx.req.socket;
     let thrown: unknown;
     try {

@@ -53,6 +53,9 @@ function allowedHosts(host: string, port: number): Set<string> {
   return new Set([`${h}:${port}`, `localhost:${port}`]);
 }
 
+/** What a page's event stream may have waiting for it before it is closed. */
+const MAX_BUFFERED_EVENTS_BYTES = 8 * 1024 * 1024;
+
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
@@ -86,7 +89,12 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
 
   const events = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-    const push = (r: unknown): void => void res.write(`event: request\ndata: ${JSON.stringify(r)}\n\n`);
+    const push = (r: unknown): void => {
+      // A page that stops reading (a hidden tab under heavy traffic) is cut off rather than buffered without bound;
+      // its EventSource reconnects and starts again from the history.
+      if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return void res.destroy();
+      res.write(`event: request\ndata: ${JSON.stringify(r)}\n\n`);
+    };
     // History first, then each request as it is answered; "ready" tells the page (and tests) the history is in.
     for (const r of recorder.history()) push(r);
     res.write('event: ready\ndata: {}\n\n');

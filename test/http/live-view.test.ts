@@ -132,10 +132,10 @@ test('a bad token and a basic password: the failure is shown, the secrets never 
 });
 
 test('impersonation: who asked and who the request ran as', async () => {
-  await client(server()).get('/api/v1/namespaces/dev/pods').cert(admin.cert).key(admin.key).set('Impersonate-User', 'jane').set('User-Agent', 'live-impersonate').expect(200);
+  await client(server()).get('/api/v1/namespaces/dev/pods').cert(admin.cert).key(admin.key).set('Impersonate-User', 'jane').set('Impersonate-Group', 'dev').set('User-Agent', 'live-impersonate').expect(200);
   const r = await events.waitFor((e) => e.userAgent === 'live-impersonate');
-  assert.deepEqual(r.impersonation, { requested: ['User: jane'], impersonator: 'root' });
-  assert.equal(r.user?.name, 'jane');
+  assert.deepEqual(r.impersonation, { requested: ['User: jane', 'Group: dev'], impersonator: 'root' });
+  assert.deepEqual(r.user && { name: r.user.name, groups: r.user.groups }, { name: 'jane', groups: ['dev', 'system:authenticated'] });
   assert.equal(r.authorization?.binding, 'RoleBinding dev/jane-reads');
   await client(server()).get('/api').set('Authorization', `Bearer ${janeToken}`).set('Impersonate-User', 'root').set('User-Agent', 'live-impersonate-refused').expect(403);
   const refused = await events.waitFor((e) => e.userAgent === 'live-impersonate-refused');

@@ -2,7 +2,7 @@
 // answer in words, the ring of recent requests and its listeners, and the rule text behind an RBAC allow.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allowingRule, ruleText } from '../../../src/ui/capture.js';
+import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
 import { describeCertificateSummary } from '../../../src/ui/certificate-text.js';
 import { credentialsOfAuthorization, describeToken, liveStep, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
@@ -103,4 +103,11 @@ test('describeCertificateSummary: a PEM node cannot read is said so, not thrown'
 test('the page script is valid JavaScript (a quoting slip in the TS string would leave the page blank)', () => {
   assert.doesNotThrow(() => new Function(PAGE_SCRIPT));
   assert.match(PAGE_HTML, /<script src="\/app\.js"><\/script>/);
+});
+
+test('impersonationRequested: every value of a repeated header as sent (a comma inside one stays), extras by key', () => {
+  assert.deepEqual(
+    impersonationRequested({ 'impersonate-user': ['jane'], 'impersonate-group': ['dev', 'qa, ops'], 'impersonate-extra-scopes': ['view'], accept: ['*/*'] }),
+    ['User: jane', 'Group: dev', 'Group: qa, ops', 'Extra scopes: view'],
+  );
 });
