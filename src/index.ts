@@ -49,3 +49,4 @@ export {
   type PrivateKeyItem,
   type PublicKeyItem,
 } from './inspect/index.js';
+export type { LiveRequest, LiveViewStartOptions } from './ui/index.js';

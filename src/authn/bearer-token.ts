@@ -89,7 +89,7 @@ export function bearerTokenAuthenticator(tokenAuth: TokenAuthenticator): Request
     async authenticate(req) {
       const token = bearerToken(req);
       if (token === null) return null;
-      const result = await tokenAuth.authenticateToken(token, req.audiences);
+      const result = await tokenAuth.authenticateToken(token, req.audiences, req.observe);
       // kube's token authenticators warn on the request's context; a TokenReview's request has no recorder.
       if (result?.ok) for (const text of result.warnings ?? []) req.addWarning?.(text);
       return result ?? { ok: false, reason: INVALID_BEARER_TOKEN };

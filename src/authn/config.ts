@@ -10,6 +10,7 @@
 // Token authenticators go in the token list, never in the request list: the bearer path and TokenReview must
 // both see them, through the one union built here. Each line is guarded by the config field that turns it on
 // (kube: "if len(config.TokenAuthFile) > 0"), so an absent source leaves no authenticator in the chain.
+// Each member of a union is named (named()) for the live view's observer, which the unions tell what each said.
 import type { X509Certificate } from 'node:crypto';
 import { anonymousAuthenticator } from './anonymous.js';
 import { bearerTokenAuthenticator } from './bearer-token.js';
@@ -20,7 +21,7 @@ import { BASIC_AUTH_CHALLENGE, basicAuthAuthenticator, type PasswordTable } from
 import type { UserSource } from './static-users.js';
 import { staticTokenAuthenticator, type TokenTable } from './token-file.js';
 import { tokenUnion } from './token-union.js';
-import type { AuthnRequest, RequestAuthenticator, TokenAuthenticator } from './types.js';
+import { named, type AuthnRequest, type RequestAuthenticator, type TokenAuthenticator } from './types.js';
 import { union } from './union.js';
 import { x509Authenticator } from './x509.js';
 import { requestHeaderAuthenticator, type RequestHeaderNames, type RequestHeaderOptions } from './request-header.js';
@@ -94,26 +95,26 @@ export function newAuthenticator(config: AuthenticationConfig): Authenticators {
   const sa = config.serviceAccounts;
   // Bearer token methods, local first, then remote (kube's comment).
   const tokenAuthenticators: TokenAuthenticator[] = [
-    ...(config.tokenSources.length > 0 ? [audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences)] : []),
-    ...(sa ? [jwtTokenAuthenticator({ name: 'serviceaccount-legacy', issuers: [LEGACY_ISSUER], keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: legacyTokenValidator(sa.lookup, sa.getter) })] : []),
-    ...(sa && sa.issuers.length > 0 ? [jwtTokenAuthenticator({ name: 'serviceaccount', issuers: sa.issuers, keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: boundTokenValidator(sa.getter) })] : []),
-    ...(config.bootstrapTokenSecrets ? [audienceAgnostic(bootstrapTokenAuthenticator({ secrets: config.bootstrapTokenSecrets }), config.apiAudiences)] : []),
-    ...(config.tokenWebhook ? [cachedWebhookTokenAuthenticator({ ...config.tokenWebhook, implicitAudiences: config.apiAudiences })] : []),
+    ...(config.tokenSources.length > 0 ? [named('token-file', audienceAgnostic(staticTokenAuthenticator(config.tokenSources), config.apiAudiences))] : []),
+    ...(sa ? [named('serviceaccount (legacy)', jwtTokenAuthenticator({ name: 'serviceaccount-legacy', issuers: [LEGACY_ISSUER], keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: legacyTokenValidator(sa.lookup, sa.getter) }))] : []),
+    ...(sa && sa.issuers.length > 0 ? [named('serviceaccount', jwtTokenAuthenticator({ name: 'serviceaccount', issuers: sa.issuers, keys: sa.publicKeys, implicitAudiences: config.apiAudiences, validator: boundTokenValidator(sa.getter) }))] : []),
+    ...(config.bootstrapTokenSecrets ? [named('bootstrap', audienceAgnostic(bootstrapTokenAuthenticator({ secrets: config.bootstrapTokenSecrets }), config.apiAudiences))] : []),
+    ...(config.tokenWebhook ? [named('webhook', cachedWebhookTokenAuthenticator({ ...config.tokenWebhook, implicitAudiences: config.apiAudiences }))] : []),
   ];
   const tokens = tokenUnion(tokenAuthenticators);
   const requestAuthenticators: RequestAuthenticator[] = [
     // kube wraps it audience-agnostic (WrapAudienceAgnosticRequest): a request header names no audience.
-    ...(config.requestHeader ? [audienceAgnosticRequest(requestHeaderAuthenticator(config.requestHeader), config.apiAudiences)] : []),
-    ...(config.passwordSources.length > 0 ? [basicAuthAuthenticator(config.passwordSources)] : []),
-    ...(config.clientCaRoots ? [x509Authenticator({ roots: config.clientCaRoots })] : []),
+    ...(config.requestHeader ? [named('requestheader', audienceAgnosticRequest(requestHeaderAuthenticator(config.requestHeader), config.apiAudiences))] : []),
+    ...(config.passwordSources.length > 0 ? [named('password-file', basicAuthAuthenticator(config.passwordSources))] : []),
+    ...(config.clientCaRoots ? [named('x509', x509Authenticator({ roots: config.clientCaRoots }))] : []),
     ...(tokenAuthenticators.length > 0 ? [bearerTokenAuthenticator(tokens)] : []),
   ];
   const authenticated = authenticatedGroupAdder(union(requestAuthenticators));
   // "If the authenticator chain returns an error, return an error (don't consider a bad bearer token or
   // invalid username/password combination anonymous)."
-  const main = config.anonymous ? union([authenticated, anonymousAuthenticator()], { failOnError: true }) : authenticated;
+  const main = config.anonymous ? union([authenticated, named('anonymous', anonymousAuthenticator())], { failOnError: true }) : authenticated;
   // The loopback client's bearer authenticator goes in front of everything (kube's AuthorizeClientBearerToken).
-  const requestAuthenticator = withApiAudiences(union([loopbackAuthenticator(config.apiAudiences), main]), config.apiAudiences);
+  const requestAuthenticator = withApiAudiences(union([named('loopback', loopbackAuthenticator(config.apiAudiences)), main]), config.apiAudiences);
   return {
     requestAuthenticator,
     challengeHeaders: config.passwordSources.length > 0 ? { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE } : {},

@@ -9,6 +9,6 @@ import { firstAuthenticated } from './union.js';
  */
 export function tokenUnion(authenticators: readonly TokenAuthenticator[]): TokenAuthenticator {
   return {
-    authenticateToken: (token, audiences) => firstAuthenticated(authenticators, (a) => a.authenticateToken(token, audiences)),
+    authenticateToken: (token, audiences, observe) => firstAuthenticated(authenticators, (a) => a.authenticateToken(token, audiences), false, observe),
   };
 }

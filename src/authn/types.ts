@@ -25,7 +25,23 @@ export interface AuthnRequest {
    * the API audiences for a request, the review's for a TokenReview; unset when there are none.
    */
   audiences?: readonly string[];
+  /**
+   * Told what each named authenticator of a union said about this request, in the order they were asked (the live
+   * view's "who looked at the credentials"). Unset on every request unless the live view is on: the unions then
+   * only test it, and allocate nothing.
+   */
+  observe?: AuthnObserver;
 }
+
+/** One authenticator's answer about one request: null is "not my kind of credential". */
+export interface AuthnStep {
+  /** The authenticator's name as the live view shows it: x509, requestheader, token-file, serviceaccount, bootstrap, webhook, password-file, anonymous, loopback. */
+  authenticator: string;
+  result: AuthnResult;
+}
+
+/** Receives each step of one request's authentication. */
+export type AuthnObserver = (step: AuthnStep) => void;
 
 /** Authenticated: the user, and which authenticator said so (for the request log and audit). */
 export interface AuthnSuccess {
@@ -55,11 +71,21 @@ export type AuthnResult = AuthnSuccess | AuthnFailure | null;
 /** kube's authenticator.Request: one method, three answers. */
 export interface RequestAuthenticator {
   authenticate(req: AuthnRequest): Promise<AuthnResult>;
+  /** Set on the members of a union whose answers an observer is told (see AuthnRequest.observe). */
+  readonly name?: string;
 }
 
 /** kube's authenticator.Token: the same three answers for a bearer token alone, checked against the request's audiences. */
 export interface TokenAuthenticator {
-  authenticateToken(token: string, audiences?: readonly string[]): Promise<AuthnResult>;
+  /** `observe` is the request's observer (AuthnRequest.observe), which a token union tells what its members said. */
+  authenticateToken(token: string, audiences?: readonly string[], observe?: AuthnObserver): Promise<AuthnResult>;
+  /** Set on the members of a token union whose answers an observer is told. */
+  readonly name?: string;
+}
+
+/** Names an authenticator for the observer of a union it is a member of (the object is the one given, now named). */
+export function named<A extends RequestAuthenticator | TokenAuthenticator>(name: string, authenticator: A): A {
+  return Object.assign(authenticator, { name });
 }
 
 /** The groups kube-apiserver adds and recognises. Source: staging/src/k8s.io/apiserver/pkg/authentication/user/user.go. */

@@ -57,6 +57,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'audit-log-compress', type: 'boolean', default: 'false', help: 'If set, the rotated log files will be compressed using gzip.' },
   { name: 'audit-log-format', type: 'string', default: 'json', help: 'Format of saved audits. "legacy" indicates 1-line text format for each event. "json" indicates structured json format. Known formats are legacy,json.' },
   { name: 'audit-log-mode', type: 'string', default: 'blocking', help: 'Strategy for sending audit events. Blocking indicates sending events should block server responses. Batch causes the backend to buffer and write events asynchronously. Known modes are batch,blocking,blocking-strict. (batch is not built)' },
+  { name: 'ui', type: 'boolean', default: 'false', help: 'serve the live view: a page showing each request (TLS, authenticators, authorization, response) on plain HTTP at 127.0.0.1 only (docs/live-view.md)' },
+  { name: 'ui-port', type: 'string', help: 'port of the live view on 127.0.0.1 (default: a free one); implies --ui' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -69,6 +71,7 @@ const EXAMPLES = [
   'kube-auth-mock serve --anonymous-auth=false --authorization-mode RBAC,AlwaysDeny',
   'kube-auth-mock serve --policy-dir ./rbac --rbac-file extra-bindings.yaml',
   'kube-auth-mock serve --token-auth-file tokens.csv --log-format json',
+  'kube-auth-mock serve --ui --ui-port 8080',
 ];
 
 /** `kube-auth-mock serve`: starts the server and stays up until SIGINT or SIGTERM. */
@@ -112,6 +115,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...optional('auditLogMaxSize', intFlag(values, 'audit-log-maxsize')),
     ...(values['audit-log-compress'] === true ? { auditLogCompress: true } : {}),
     ...optional('auditLogMode', stringFlag(values, 'audit-log-mode')),
+    ...uiFlags(values),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
@@ -130,6 +134,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     caFile: join(pkiDir, 'ca.crt'),
     pkiDir,
     kubeconfigs: Object.fromEntries(server.demoIdentities.map((d) => [d.user, d.kubeconfig])),
+    ...(server.uiUrl !== undefined ? { uiUrl: server.uiUrl } : {}),
   };
   const readyFile = stringFlag(values, 'ready-file');
   if (readyFile) {
@@ -141,7 +146,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       throw new ConfigError({ file: readyFile, reason: `cannot write the ready file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
     }
   } else process.stdout.write(`${JSON.stringify(ready)}\n`);
-  process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
+  process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n${server.uiUrl !== undefined ? `live view: ${server.uiUrl}\n` : ''}\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
 
   await stopped;
   return 0;
@@ -237,4 +242,11 @@ function requestHeaderFlags(values: Record<string, unknown>): Partial<StartServe
     ['requestheaderExtraHeadersPrefix', 'requestheader-extra-headers-prefix'],
   ];
   return Object.fromEntries(pairs.flatMap(([key, flag]) => { const v = given(flag); return v === undefined ? [] : [[key, v]]; }));
+}
+
+/** --ui and --ui-port (which implies --ui): the live view on 127.0.0.1. */
+function uiFlags(values: Record<string, unknown>): Pick<StartServerOptions, 'ui'> {
+  const port = stringFlag(values, 'ui-port');
+  if (port !== undefined) return { ui: { port: portFlag(values, 'ui-port', 0) } };
+  return values.ui === true ? { ui: true } : {};
 }

@@ -19,7 +19,8 @@ export interface AuthenticationOptions {
 
 /** The transport-neutral request an authenticator sees. */
 export function authnRequestOf(ctx: KubeContext): AuthnRequest {
-  return { headers: ctx.req.headers, headersDistinct: ctx.req.headersDistinct, peerCertificates: peerCertificates(ctx.req.socket), addWarning: (text) => addWarning(ctx.res, text) };
+  // observe is unset unless the live view is on (a property read, no allocation, on every other request).
+  return { headers: ctx.req.headers, headersDistinct: ctx.req.headersDistinct, peerCertificates: peerCertificates(ctx.req.socket), addWarning: (text) => addWarning(ctx.res, text), observe: ctx.state.authnObserver };
 }
 
 /** Authenticates before anything else reads the request: failure or no identity at all is kube's 401. */

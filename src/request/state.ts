@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { UserInfo } from '../authn/types.js';
+import type { AuthnObserver, UserInfo } from '../authn/types.js';
 import type { RequestInfo } from './request-info.js';
 
 /** What the filters write for later stages to read; each field is set by exactly one filter. */
@@ -21,6 +21,8 @@ export interface KubeState {
   auditWantsRequestObject?: boolean;
   /** The request body as decoded, kept for the audit log (kube's audit.LogRequestObject) when asked for. */
   auditRequestObject?: unknown;
+  /** Set by the live view (--ui) only: told what each authenticator said about this request (AuthnRequest.observe). */
+  authnObserver?: AuthnObserver;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ChainConfig {
   audit?: AuditConfig;
   /** The handler at the end: routing and the APIs. Bodies are read there, after authorization, as in kube. */
   handler: KubeMiddleware;
+  /** The live view's filter (--ui); absent, the chain has no trace of it. */
+  liveView?: KubeMiddleware;
 }
 
 /** The request pipeline, outermost first. */
@@ -39,6 +41,7 @@ export function buildHandlerChain(c: ChainConfig): compose.ComposedMiddleware<im
     auditId(), //                                    WithAuditInit: Audit-Id on every response
     requestLog(c.log), //                            WithHTTPLogging: outside status-errors, so it logs the status sent
     statusErrors(c.log), //                          StatusError -> metav1.Status; anything else -> 500 Status (WithPanicRecovery)
+    ...(c.liveView ? [c.liveView] : []), //          --ui: inside status-errors, so it sees each StatusError thrown below (kube has none)
     requestInfo(resolveRequestInfo), //              WithRequestInfo
     ...(c.audit ? [failedAuthenticationAudit(c.audit)] : []), // WithFailedAuthenticationAudit: a 401's one event
     authentication({ authenticator: c.authenticator, challengeHeaders: c.challengeHeaders, log: c.log, ...(c.requestHeaders ? { requestHeaders: c.requestHeaders } : {}) }), // WithAuthentication

@@ -2,6 +2,7 @@
 import type { Backoff } from '../authn/webhook/client.js';
 import type { Pki } from '../pki/index.js';
 import type { LogFormat, Logger } from '../util/log.js';
+import type { LiveViewStartOptions } from '../ui/index.js';
 
 /** Options of startServer; each mirrors the kube-apiserver flag named beside it. */
 export interface StartServerOptions {
@@ -97,4 +98,9 @@ export interface StartServerOptions {
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */
   watchFiles?: boolean;
+  /**
+   * --ui and --ui-port: the live view, a page showing each request as it happens, on its own plain-HTTP listener on
+   * 127.0.0.1 only (ephemeral port by default). Not a kube-apiserver flag. Default off, and then costs nothing.
+   */
+  ui?: boolean | LiveViewStartOptions;
 }

@@ -21,6 +21,7 @@ import { serviceAccountAccess, type InClusterFiles, type ServiceAccountTokenOpti
 import { tokenWebhookAuthentication } from './token-webhook.js';
 import { newAuthorizationWebhook } from './authorization-webhook.js';
 import { openUserTables } from './user-tables.js';
+import { checkLiveViewOptions, openLiveView, type LiveView } from '../ui/index.js';
 
 export type { StartServerOptions } from './options.js';
 export type { InClusterFiles, ServiceAccountTokenOptions } from './service-account-tokens.js';
@@ -33,6 +34,8 @@ export interface KubeAuthMockServer {
   readonly port: number;
   /** The CA clients must trust (PEM). */
   readonly caCert: string;
+  /** The live view's page (http://127.0.0.1:PORT/) when started with `ui`; undefined otherwise. */
+  readonly uiUrl: string | undefined;
   /** The PKI folder, when the server has one. */
   readonly pkiDir: string | undefined;
   /** The demo identities of the PKI folder (empty for an in-memory PKI). */
@@ -54,9 +57,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
   // options -> config: flags checked, the PKI, the serving pair and the client CA loaded.
   const config = await completeConfig(options);
   const { log, pki } = config;
+  const uiOptions = options.ui === true ? {} : options.ui === false || options.ui === undefined ? undefined : options.ui;
+  if (uiOptions) checkLiveViewOptions(uiOptions);
   // File watchers and open watches, released on stop, or when start-up fails half-way.
   const closers: (() => void)[] = [];
   let listener: Listener | undefined;
+  let liveView: LiveView | undefined;
   try {
     // Listen first: the demo kubeconfigs and discovery name the port. Until the chain is set, nothing is answered.
     listener = await listen(config.listen);
@@ -92,15 +98,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     const serviceAccountIssuer = issuerDiscoveryConfig(sa);
     const handler = serveApis({ store, authorizers, live, authenticator: authn.requestAuthenticator, apiAudiences: config.apiAudiences, kubernetesVersion: config.kubernetesVersion, tokenRequest, serverAddress: listener.hostPort, log: config.fileLog, closers, serviceAccountIssuer });
     const audit = config.audit && openAudit(config.audit, log, closers);
-    listener.serve(chainListener({ log, ...(audit ? { audit } : {}), authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
+    // The live view explains RBAC's decisions from the live index, when RBAC is one of the modes.
+    if (uiOptions) liveView = await openLiveView(uiOptions, config.authorizationModes.includes('RBAC') ? () => live.index : undefined);
+    listener.serve(chainListener({ log, ...(audit ? { audit } : {}), ...(liveView ? { liveView: liveView.capture } : {}), authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
     const running = listener;
+    const ui = liveView;
     const serviceAccounts = serviceAccountAccess(store, tokenRequest, { url, caPem: pki.ca.certPem });
     return {
       url,
       port: listener.port,
       caCert: pki.ca.certPem,
+      uiUrl: ui?.server.url,
       pkiDir: config.pkiDir,
       demoIdentities,
       async kubeconfig(identity) {
@@ -112,12 +122,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       inCluster: (serviceAccount, dir, options) => serviceAccounts.inCluster(serviceAccount, dir, options),
       stop() {
         for (const close of closers.splice(0)) close();
-        return running.stop();
+        return Promise.all([running.stop(), ui?.server.stop()]).then(() => undefined);
       },
     };
   } catch (err) {
     for (const close of closers) close();
     listener?.close();
+    void liveView?.server.stop();
     throw err;
   }
 }

@@ -18,6 +18,8 @@ export interface ReadyLine {
   caFile: string;
   pkiDir: string;
   kubeconfigs: Record<string, string>;
+  /** The live view's page, with --ui. */
+  uiUrl?: string;
 }
 
 /** A running CLI child process: its ready line, what it printed and logged, and a stop that waits for its exit. */

@@ -1,0 +1,186 @@
+// The live view (--ui, docs/live-view.md): its endpoints on the loopback listener, what a row says about a request
+// (the connection, each authenticator, the decision with its binding and rule, the response), that no token or
+// password ever reaches the page, and that only loopback binds and loopback Host headers are accepted.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import request from 'supertest';
+import { startServer } from '../../src/index.js';
+import { LiveRecorder, startLiveView } from '../../src/ui/index.js';
+import { ConfigError } from '../../src/util/errors.js';
+import { liveEvents, type LiveEvents } from '../helpers/live-view.js';
+import { JANE_READS_PODS_IN_DEV } from '../helpers/policies.js';
+import { client, credentialsOf, useServer } from '../helpers/server.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'kam-live-view-'));
+after(() => rm(dir, { recursive: true, force: true }));
+await writeFile(join(dir, 'jane.yaml'), JANE_READS_PODS_IN_DEV);
+const server = useServer({ policyPaths: [dir], ui: true });
+
+let events: LiveEvents;
+let janeToken: string;
+let admin: { cert: string; key: string };
+let basic: { username: string; password: string };
+before(async () => {
+  const s = await server.ready();
+  janeToken = credentialsOf(await s.kubeconfig({ user: 'jane', groups: ['dev'], auth: 'token' })).token!;
+  const a = credentialsOf(await s.kubeconfig({ user: 'root', groups: ['system:masters'], auth: 'cert' }));
+  admin = { cert: a.cert!, key: a.key! };
+  const b = credentialsOf(await s.kubeconfig({ user: 'bob', auth: 'basic' }));
+  basic = { username: b.username!, password: b.password! };
+  events = liveEvents(s.uiUrl!);
+  await events.ready;
+});
+after(() => events?.close());
+
+const ui = () => request(server().uiUrl!.replace(/\/$/, ''));
+
+test('the live view listens on 127.0.0.1 over plain HTTP and serves its page and script', async () => {
+  assert.match(server().uiUrl!, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const page = await ui().get('/').expect(200);
+  assert.match(page.headers['content-type']!, /^text\/html/);
+  assert.match(page.text, /kube-auth-mock live view/);
+  assert.match(page.headers['content-security-policy']!, /script-src 'self'/);
+  const script = await ui().get('/app.js').expect(200);
+  assert.match(script.headers['content-type']!, /^text\/javascript/);
+  assert.match(script.text, /new EventSource\('\/events'\)/);
+});
+
+test('a token request that RBAC allows: the authenticators asked, the RoleBinding, its Role and the rule', async () => {
+  await client(server()).get('/api/v1/namespaces/dev/pods').set('Authorization', `Bearer ${janeToken}`).set('User-Agent', 'live-allowed').expect(200);
+  const r = await events.waitFor((e) => e.userAgent === 'live-allowed');
+  assert.equal(r.verb, 'list');
+  assert.equal(r.uri, '/api/v1/namespaces/dev/pods');
+  assert.ok(r.tls !== null && /^TLSv1\.[23]$/.test(r.tls.protocol), 'TLS facts of the connection');
+  assert.equal(r.clientChain.length, 0);
+  assert.ok(r.serverCertificate, 'our serving certificate is shown');
+  assert.deepEqual(r.credentials.map((c) => c.kind), ['bearer-token']);
+  // kube's order (pkg/kubeapiserver/authenticator/config.go, plus server/config.go's loopback bearer authenticator in
+  // front): the loopback token refuses any other bearer token, basic auth and x509 find no credential of theirs,
+  // then the token union's static token file knows jane.
+  assert.deepEqual(r.authentication.steps, [
+    { authenticator: 'loopback', outcome: 'failed', detail: 'invalid bearer token' },
+    { authenticator: 'password-file', outcome: 'not-mine', detail: '' },
+    { authenticator: 'x509', outcome: 'not-mine', detail: '' },
+    { authenticator: 'token-file', outcome: 'authenticated', detail: 'jane' },
+  ]);
+  assert.equal(r.authentication.authenticator, 'token-file');
+  assert.equal(r.user?.name, 'jane');
+  assert.deepEqual(r.authorization && { decision: r.authorization.decision, binding: r.authorization.binding, role: r.authorization.role, rule: r.authorization.rule }, {
+    decision: 'allow',
+    binding: 'RoleBinding dev/jane-reads',
+    role: 'Role pod-reader',
+    rule: 'verbs=[get,list] apiGroups=[""] resources=[pods]',
+  });
+  assert.match(r.authorization!.reason, /^RBAC: allowed by RoleBinding "jane-reads\/dev" of Role "pod-reader" to User "jane"$/);
+  assert.deepEqual(r.response, { status: 200 });
+});
+
+test('a forbidden request: the 403 message, and /explain gives RBAC\'s walk for it', async () => {
+  await client(server()).get('/api/v1/secrets').set('Authorization', `Bearer ${janeToken}`).set('User-Agent', 'live-forbidden').expect(403);
+  const r = await events.waitFor((e) => e.userAgent === 'live-forbidden');
+  assert.equal(r.response.status, 403);
+  assert.equal(r.response.reason, 'Forbidden');
+  assert.equal(r.response.message, 'secrets is forbidden: User "jane" cannot list resource "secrets" in API group "" at the cluster scope');
+  assert.equal(r.authorization?.decision, 'forbid');
+  assert.equal(r.authorization?.explainable, true);
+  assert.equal(r.authorization?.reason, '', 'RBAC has no opinion and says nothing; the 403 message is the response\'s');
+  const explained = await ui().get(`/explain?request=${r.id}`).expect(200);
+  assert.match(explained.headers['content-type']!, /^text\/plain/);
+  assert.match(explained.text, /^User "jane" \(groups \["dev","system:authenticated"\]\) asks to list secrets in API group "" at the cluster scope\./);
+  assert.match(explained.text, /Decision: RBAC has no rule that allows it/);
+});
+
+test('a client certificate in system:masters: the chain is clickable and the decision is the privileged group\'s', async () => {
+  await client(server()).get('/api/v1/namespaces').cert(admin.cert).key(admin.key).set('User-Agent', 'live-cert').expect(200);
+  const r = await events.waitFor((e) => e.userAgent === 'live-cert');
+  assert.deepEqual(r.credentials, [{ kind: 'client-certificate', subject: 'CN=root,O=system:masters' }]);
+  assert.equal(r.clientChain[0]?.subject, 'CN=root,O=system:masters');
+  assert.ok(r.authentication.steps.some((s) => s.authenticator === 'x509' && s.outcome === 'authenticated' && s.detail === 'root'));
+  assert.equal(r.authorization?.decidedBy, 'system:masters');
+  const cert = await ui().get(`/certificate?request=${r.id}&index=0`).expect(200);
+  assert.match(cert.text, /^Subject: {2}CN=root,O=system:masters/);
+  assert.match(cert.text, /kube-apiserver reads the user "root" \(the CommonName\) and the groups \["system:masters"\]/);
+  assert.match(cert.text, /-----BEGIN CERTIFICATE-----/);
+  const own = await ui().get(`/certificate?request=${r.id}&index=server`).expect(200);
+  assert.match(own.text, /SANs: .*IP Address:127\.0\.0\.1/);
+  await ui().get(`/certificate?request=${r.id}&index=3`).expect(404);
+  await ui().get('/certificate?request=999999&index=0').expect(404);
+  await ui().get('/certificate?request=abc').expect(404);
+});
+
+test('a bad token and a basic password: the failure is shown, the secrets never are', async () => {
+  const badToken = 'not-a-real-token-0123456789';
+  await client(server()).get('/api').set('Authorization', `Bearer ${badToken}`).set('User-Agent', 'live-badtoken').expect(401);
+  await client(server()).get('/api').auth(basic.username, basic.password).set('User-Agent', 'live-basic').expect(200);
+  const bad = await events.waitFor((e) => e.userAgent === 'live-badtoken');
+  assert.equal(bad.response.status, 401);
+  assert.equal(bad.authentication.failure, 'invalid bearer token');
+  assert.equal(bad.user, undefined);
+  assert.deepEqual(bad.credentials, [{ kind: 'bearer-token', tokenKind: 'opaque', sha256Prefix: bad.credentials[0]!.kind === 'bearer-token' ? bad.credentials[0]!.sha256Prefix : '' }]);
+  assert.match(JSON.stringify(bad.credentials), /"sha256Prefix":"[0-9a-f]{8}"/);
+  const b = await events.waitFor((e) => e.userAgent === 'live-basic');
+  assert.deepEqual(b.credentials, [{ kind: 'basic', username: 'bob' }]);
+  assert.ok(b.authentication.steps.some((s) => s.authenticator === 'password-file' && s.outcome === 'authenticated'));
+  // Nothing the page can fetch carries a token or a password.
+  const everything = (await ui().get('/requests').expect(200)).text + JSON.stringify(events.seen());
+  for (const secret of [badToken, janeToken, basic.password, Buffer.from(`${basic.username}:${basic.password}`).toString('base64')]) {
+    assert.ok(!everything.includes(secret), `a secret reached the page: ${secret.slice(0, 4)}...`);
+  }
+});
+
+test('impersonation: who asked and who the request ran as', async () => {
+  await client(server()).get('/api/v1/namespaces/dev/pods').cert(admin.cert).key(admin.key).set('Impersonate-User', 'jane').set('Impersonate-Group', 'dev').set('User-Agent', 'live-impersonate').expect(200);
+  const r = await events.waitFor((e) => e.userAgent === 'live-impersonate');
+  assert.deepEqual(r.impersonation, { requested: ['User: jane', 'Group: dev'], impersonator: 'root' });
+  assert.deepEqual(r.user && { name: r.user.name, groups: r.user.groups }, { name: 'jane', groups: ['dev', 'system:authenticated'] });
+  assert.equal(r.authorization?.binding, 'RoleBinding dev/jane-reads');
+  await client(server()).get('/api').set('Authorization', `Bearer ${janeToken}`).set('Impersonate-User', 'root').set('User-Agent', 'live-impersonate-refused').expect(403);
+  const refused = await events.waitFor((e) => e.userAgent === 'live-impersonate-refused');
+  assert.deepEqual(refused.impersonation, { requested: ['User: root'] });
+  assert.equal(refused.authorization?.explainable, false);
+  assert.match(refused.response.message ?? '', /cannot impersonate resource "users"/);
+});
+
+test('a page opened later gets the history first, then the "ready" event', async () => {
+  const later = liveEvents(server().uiUrl!);
+  try {
+    await later.ready;
+    assert.ok(later.seen().some((e) => e.userAgent === 'live-allowed'));
+    const ids = later.seen().map((e) => e.id);
+    assert.ok(ids.length > 0);
+  } finally {
+    later.close();
+  }
+});
+
+test('only GET, and only for a loopback Host header (no DNS rebinding)', async () => {
+  await ui().post('/').expect(405);
+  await ui().head('/events').expect(200);
+  await ui().get('/').set('Host', 'evil.example:80').expect(403);
+  await ui().get('/nope').expect(404);
+  await ui().get('/explain?request=1x').expect(404);
+});
+
+test('a non-loopback bind is refused, naming the flag', async () => {
+  for (const host of ['0.0.0.0', '::', '192.168.1.10', 'localhost', 'example.com']) {
+    await assert.rejects(startLiveView({ recorder: new LiveRecorder(), host }), (err: unknown) => err instanceof ConfigError && /^--ui: the live view listens on loopback only/.test(err.message), host);
+  }
+  await assert.rejects(startServer({ port: 0, ui: { host: '0.0.0.0' } }), ConfigError);
+  const v6 = await startLiveView({ recorder: new LiveRecorder(), host: '::1' }).catch((err: NodeJS.ErrnoException) => err);
+  if (!(v6 instanceof Error)) {
+    assert.match(v6.url, /^http:\/\/\[::1\]:\d+\/$/);
+    await v6.stop();
+  }
+});
+
+test('without ui the server has no live view', async () => {
+  const plain = await startServer({ port: 0 });
+  try {
+    assert.equal(plain.uiUrl, undefined);
+  } finally {
+    await plain.stop();
+  }
+});

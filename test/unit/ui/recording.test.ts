@@ -1,0 +1,109 @@
+// The live view's recording (src/ui): what a credential becomes on the page (never its secret), an authenticator's
+// answer in words, the ring of recent requests and its listeners, and the rule text behind an RBAC allow.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
+import { credentialsOfAuthorization, describeToken, liveStep, scrub, type LiveRequest } from '../../../src/ui/event.js';
+import { LiveRecorder } from '../../../src/ui/recorder.js';
+import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
+import type { Explanation } from '../../../src/authz/rbac/explain.js';
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+const credentialCases: { name: string; header: string | undefined; want: unknown; secrets: string[] }[] = [
+  { name: 'no header', header: undefined, want: undefined, secrets: [] },
+  { name: 'an opaque static token', header: 'Bearer abc123-static', want: { kind: 'bearer-token', tokenKind: 'opaque' }, secrets: ['abc123-static'] },
+  { name: 'a JWT (ServiceAccount token)', header: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', want: { kind: 'bearer-token', tokenKind: 'jwt' }, secrets: ['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'] },
+  { name: 'a bootstrap token (cluster-bootstrap BootstrapTokenPattern)', header: 'Bearer abcdef.0123456789abcdef', want: { kind: 'bearer-token', tokenKind: 'bootstrap' }, secrets: ['abcdef.0123456789abcdef'] },
+  { name: 'basic auth: the user name, never the password', header: basic('bob', 's3cret-pw'), want: { kind: 'basic', username: 'bob' }, secrets: [Buffer.from('bob:s3cret-pw').toString('base64'), 's3cret-pw'] },
+];
+
+for (const c of credentialCases) {
+  test(`credentials: ${c.name}`, () => {
+    const { credential, secrets } = credentialsOfAuthorization(c.header);
+    if (c.want === undefined) assert.equal(credential, undefined);
+    else {
+      const { sha256Prefix, ...rest } = credential as { sha256Prefix?: string };
+      assert.deepEqual(rest, c.want);
+      if (sha256Prefix !== undefined) assert.match(sha256Prefix, /^[0-9a-f]{8}$/);
+    }
+    assert.deepEqual(secrets, c.secrets);
+    for (const secret of c.secrets) assert.ok(!JSON.stringify(credential).includes(secret));
+  });
+}
+
+test('describeToken: the same token always gives the same 8-digit prefix of its SHA-256', () => {
+  assert.equal(describeToken('abc').sha256Prefix, 'ba7816bf');
+});
+
+test('scrub and liveStep: a reason that quotes the credential is redacted; no answer is "not-mine"', () => {
+  assert.equal(scrub('token "tok-1234" is unknown', ['tok-1234']), 'token "[redacted]" is unknown');
+  assert.equal(scrub('short', ['ab']), 'short', 'too short to be a credential worth redacting');
+  assert.deepEqual(liveStep({ authenticator: 'token-file', result: null }, []), { authenticator: 'token-file', outcome: 'not-mine', detail: '' });
+  assert.deepEqual(liveStep({ authenticator: 'webhook', result: { ok: false, reason: 'bad tok-1234' } }, ['tok-1234']), { authenticator: 'webhook', outcome: 'failed', detail: 'bad [redacted]' });
+  assert.deepEqual(liveStep({ authenticator: 'x509', result: { ok: true, authenticator: 'x509', user: { name: 'jane', uid: '', groups: [], extra: {} } } }, []), { authenticator: 'x509', outcome: 'authenticated', detail: 'jane' });
+});
+
+const row = (id: number): LiveRequest => ({ id, time: '', method: 'GET', uri: `/${id}`, userAgent: '', remote: '', tls: null, clientChain: [], credentials: [{ kind: 'none' }], authentication: { steps: [] }, response: { status: 200 } });
+
+test('recorder: keeps the latest N, oldest first, and finds them by id', () => {
+  const recorder = new LiveRecorder(3);
+  for (let i = 0; i < 5; i++) recorder.record({ request: row(recorder.allocateId()), clientChainPem: [] });
+  assert.deepEqual(recorder.history().map((r) => r.id), [3, 4, 5]);
+  assert.equal(recorder.find(2), undefined);
+  assert.equal(recorder.find(4)?.request.uri, '/4');
+  assert.throws(() => new LiveRecorder(0), RangeError);
+});
+
+test('recorder: listeners are told each request until they unsubscribe; one that throws does not stop the others', () => {
+  const recorder = new LiveRecorder();
+  const seen: number[] = [];
+  recorder.subscribe(() => {
+    throw new Error('page went away');
+  });
+  const stop = recorder.subscribe((r) => seen.push(r.id));
+  recorder.record({ request: row(1), clientChainPem: [] });
+  stop();
+  recorder.record({ request: row(2), clientChainPem: [] });
+  assert.deepEqual(seen, [1]);
+  assert.equal(recorder.listenerCount, 1);
+});
+
+const explanation = (reasonBinding: string): Explanation => ({
+  user: { name: 'jane', groups: [] },
+  request: { verb: 'list', isResourceRequest: true, path: '', namespace: 'dev', apiGroup: '', apiVersion: 'v1', resource: 'pods', subresource: '', name: '' },
+  bindings: [
+    {
+      description: reasonBinding,
+      binding: { kind: 'RoleBinding', name: 'jane-reads', namespace: 'dev' },
+      role: { kind: 'Role', name: 'pod-reader', found: true },
+      allows: true,
+      rules: [
+        { rule: { verbs: ['create'], apiGroups: [''], resources: ['pods'] }, evaluated: true, matched: false, checks: [] },
+        { rule: { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }, evaluated: true, matched: true, checks: [] },
+      ],
+    },
+  ],
+  decision: 'allow',
+  reason: `RBAC: allowed by ${reasonBinding}`,
+});
+
+test('allowingRule: the binding, role and matched rule, only when they are what the decision named', () => {
+  const d = 'RoleBinding "jane-reads/dev" of Role "pod-reader" to User "jane"';
+  assert.deepEqual(allowingRule(explanation(d), `RBAC: allowed by ${d}`), { binding: 'RoleBinding dev/jane-reads', role: 'Role pod-reader', rule: 'verbs=[get,list] apiGroups=[""] resources=[pods]' });
+  assert.deepEqual(allowingRule(explanation(d), ''), {}, 'allowed by another authorizer: no RBAC rule is claimed');
+  assert.equal(ruleText({ verbs: ['get'], nonResourceURLs: ['/healthz', '/version'] }), 'verbs=[get] nonResourceURLs=[/healthz,/version]');
+});
+
+
+test('the page script is valid JavaScript (a quoting slip in the TS string would leave the page blank)', () => {
+  assert.doesNotThrow(() => new Function(PAGE_SCRIPT));
+  assert.match(PAGE_HTML, /<script src="\/app\.js"><\/script>/);
+});
+
+test('impersonationRequested: every value of a repeated header as sent (a comma inside one stays), extras by key', () => {
+  assert.deepEqual(
+    impersonationRequested({ 'impersonate-user': ['jane'], 'impersonate-group': ['dev', 'qa, ops'], 'impersonate-extra-scopes': ['view'], accept: ['*/*'] }),
+    ['User: jane', 'Group: dev', 'Group: qa, ops', 'Extra scopes: view'],
+  );
+});
