@@ -3,6 +3,7 @@
 import { ConfigError, ListenError, PkiError } from '../util/errors.js';
 import { ApiError } from './api-client.js';
 import { explainCommand } from './explain.js';
+import { handshakeCommand } from './handshake.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   token: tokenCommand,
   incluster: inClusterMain,
   webhook: webhookCommand,
+  handshake: handshakeCommand,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -31,6 +33,7 @@ Usage:
   kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
   kube-auth-mock incluster --serviceaccount NS/NAME -o DIR   the files a pod's in-cluster config reads
   kube-auth-mock webhook serve --script FILE          a scriptable TokenReview / SubjectAccessReview webhook
+  kube-auth-mock handshake --kubeconfig FILE [--json]  be a kubeconfig's client and narrate the TLS handshake and who the server says we are
 
 Run a command with --help for its flags and examples.
 `;
