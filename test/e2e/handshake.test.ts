@@ -1,0 +1,225 @@
+// kube-auth-mock handshake against a kube-auth-mock server started in-process (its PKI folder's admin, alice and bob
+// kubeconfigs: certificate, token, basic auth) and against each broken set-up built with the project's PKI. For every
+// failure, kubectl (the newest, built from k8s.io/kubectl) runs `auth whoami` with the same kubeconfig (the same
+// SelfSubjectReview request) in the same test, and the verdict must be what it really prints.
+import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import { runHandshake, type HandshakeReport } from '../../src/handshake/run.js';
+import { renderReport } from '../../src/handshake/render.js';
+import { createCa, issueClientCert, issueServingCert, type IssuedCert } from '../../src/pki/index.js';
+import { kubectlBinaries, newestKubectl, parseWhoami, runClient, tempDir } from '../helpers/clients.js';
+import { useServer } from '../helpers/server.js';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+const server = useServer(async () => {
+  tmp = await tempDir('kam-handshake-');
+  return { pkiDir: join(tmp.dir, 'pki') };
+});
+let ca: IssuedCert;
+const extraServers: Server[] = [];
+
+before(async () => {
+  await server.ready();
+  const pkiDir = server().pkiDir!;
+  const certPem = await readFile(join(pkiDir, 'ca.crt'), 'utf8');
+  const keyPem = await readFile(join(pkiDir, 'ca.key'), 'utf8');
+  ca = { certPem, keyPem, cert: new X509Certificate(certPem), key: createPrivateKey(keyPem) };
+});
+after(async () => {
+  for (const s of extraServers) s.close();
+  await tmp?.remove();
+});
+
+/** A one-user kubeconfig. */
+async function kubeconfig(name: string, o: { server: string; caPem?: string; tlsServerName?: string; certPem?: string; keyPem?: string; token?: string }): Promise<string> {
+  const cluster: Record<string, unknown> = { server: o.server };
+  if (o.caPem !== undefined) cluster['certificate-authority-data'] = Buffer.from(o.caPem).toString('base64');
+  if (o.tlsServerName !== undefined) cluster['tls-server-name'] = o.tlsServerName;
+  const user: Record<string, unknown> = {};
+  if (o.certPem !== undefined) user['client-certificate-data'] = Buffer.from(o.certPem).toString('base64');
+  if (o.keyPem !== undefined) user['client-key-data'] = Buffer.from(o.keyPem).toString('base64');
+  if (o.token !== undefined) user.token = o.token;
+  return tmp.write(`${name}.kubeconfig`, stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster }], users: [{ name: 'u', user }], contexts: [{ name: name, context: { cluster: 'c', user: 'u' } }], 'current-context': name }));
+}
+
+/** A TLS server that is not kube-auth-mock: serves `serving` and answers every request 401, asking for no client certificate. */
+async function plainServer(serving: IssuedCert): Promise<string> {
+  const s = createHttpsServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+    req.resume();
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+  });
+  extraServers.push(s);
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+/** What kubectl auth whoami prints on stderr, klog lines left out, the current time in x509's message normalised. */
+async function kubectlSays(path: string, file: string): Promise<{ code: number; text: string }> {
+  const res = await runClient(path, ['--kubeconfig', file, '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
+  return { code: res.code, text: res.stderr.split('\n').filter((l) => l.trim() !== '' && !/^[EWI]\d{4} /.test(l)).join('\n') };
+}
+const normalise = (s: string): string => s.replace(/current time \S+ is (before|after)/, 'current time T is $1');
+
+const handshake = (file: string): Promise<HandshakeReport> => runHandshake({ kubeconfig: file });
+
+for (const who of [
+  { file: 'admin', user: 'admin', groups: ['system:masters', 'system:authenticated'], credential: 'client-certificate' },
+  { file: 'alice', user: 'alice', groups: ['developers', 'system:authenticated'], credential: 'token' },
+  { file: 'bob', user: 'bob', groups: ['testers', 'system:authenticated'], credential: 'basic' },
+]) {
+  test(`the PKI folder's ${who.file}.kubeconfig (${who.credential}) is authenticated as ${who.user}, as kubectl auth whoami says`, async () => {
+    const file = join(server().pkiDir!, 'kubeconfigs', `${who.file}.kubeconfig`);
+    const report = await handshake(file);
+    assert.equal(report.verdict.authenticated, true, renderReport(report));
+    assert.deepEqual(report.steps.map((s) => [s.name, s.ok]), [['connect', true], ['client-hello', true], ['server-chain', true], ['verify', true], ['credential', true], ['negotiated', true], ['request', true]]);
+    assert.equal(report.identity?.username, who.user);
+    assert.deepEqual(report.identity?.groups, who.groups);
+    assert.equal(report.steps.find((s) => s.name === 'credential')!.details.kind, who.credential);
+    const negotiated = report.steps.find((s) => s.name === 'negotiated')!.details;
+    assert.equal(negotiated.serverAskedForClientCertificate, 'yes');
+    assert.match(String(negotiated.protocol), /^TLSv1\.[23]$/);
+    // The server is 127.0.0.1: Go sends no SNI for an IP address.
+    assert.equal(report.steps.find((s) => s.name === 'client-hello')!.details.sni, false);
+    for (const { name, path } of kubectlBinaries()) {
+      const res = await runClient(path, ['--kubeconfig', file, '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
+      assert.equal(res.code, 0, `${name}: ${res.stderr}`);
+      assert.deepEqual(parseWhoami(res.stdout), { user: report.identity!.username, groups: report.identity!.groups }, name);
+    }
+  });
+}
+
+interface BrokenCase {
+  name: string;
+  build(): Promise<string>;
+  kind: string;
+  /** A part of the kubectl text, so the comparison cannot pass on two empty strings. */
+  says: RegExp;
+}
+
+const broken: BrokenCase[] = [
+  {
+    name: 'a CA that did not sign the server certificate (unknown authority)',
+    build: async () => kubeconfig('wrong-ca', { server: server().url, caPem: (await createCa({ commonName: 'some-other-ca' })).certPem, token: 'x' }),
+    kind: 'unknown-authority',
+    says: /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority/,
+  },
+  {
+    name: 'a tls-server-name the certificate does not list (hostname not in SANs)',
+    build: () => kubeconfig('wrong-name', { server: server().url, caPem: ca.certPem, tlsServerName: 'wrong.example', token: 'x' }),
+    kind: 'hostname',
+    says: /x509: certificate is valid for localhost, kubernetes, .*, not wrong\.example$/,
+  },
+  {
+    name: 'an expired server certificate',
+    build: async () => {
+      const serving = await issueServingCert(ca, { sans: ['127.0.0.1', 'localhost'], notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+      return kubeconfig('expired-server', { server: await plainServer(serving), caPem: ca.certPem, token: 'x' });
+    },
+    kind: 'expired',
+    says: /x509: certificate has expired or is not yet valid: current time T is after /,
+  },
+  {
+    name: 'a server certificate not valid yet',
+    build: async () => {
+      const serving = await issueServingCert(ca, { sans: ['127.0.0.1', 'localhost'], notBefore: new Date(Date.now() + 86_400_000), notAfter: new Date(Date.now() + 10 * 86_400_000) });
+      return kubeconfig('future-server', { server: await plainServer(serving), caPem: ca.certPem, token: 'x' });
+    },
+    kind: 'not-yet-valid',
+    says: /x509: certificate has expired or is not yet valid: current time T is before /,
+  },
+  {
+    name: 'a client key that is not the certificate\'s',
+    build: async () => {
+      const cert = await issueClientCert(ca, { user: 'mallory' });
+      const other = await issueClientCert(ca, { user: 'eve' });
+      return kubeconfig('key-mismatch', { server: server().url, caPem: ca.certPem, certPem: cert.certPem, keyPem: other.keyPem });
+    },
+    kind: 'key-pair',
+    says: /tls: private key does not match public key/,
+  },
+  {
+    name: 'a client certificate without clientAuth usage (the server says 401)',
+    build: async () => {
+      const cert = await issueClientCert(ca, { user: 'server-only', extKeyUsage: ['serverAuth'] });
+      return kubeconfig('no-client-auth', { server: server().url, caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem });
+    },
+    kind: 'unauthorized',
+    says: /^error: You must be logged in to the server \(Unauthorized\)$/,
+  },
+  {
+    name: 'a client certificate from a CA the server does not trust (401)',
+    build: async () => {
+      const cert = await issueClientCert(await createCa({ commonName: 'untrusted-ca' }), { user: 'stranger' });
+      return kubeconfig('untrusted-client', { server: server().url, caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem });
+    },
+    kind: 'unauthorized',
+    says: /^error: You must be logged in to the server \(Unauthorized\)$/,
+  },
+  {
+    name: 'a server that asks for no client certificate',
+    build: async () => {
+      const serving = await issueServingCert(ca, { sans: ['127.0.0.1', 'localhost'] });
+      const cert = await issueClientCert(ca, { user: 'admin', groups: ['system:masters'] });
+      return kubeconfig('no-cert-request', { server: await plainServer(serving), caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem });
+    },
+    kind: 'unauthorized',
+    says: /^error: You must be logged in to the server \(Unauthorized\)$/,
+  },
+  {
+    name: 'nothing listening (connection refused)',
+    build: async () => {
+      const s = createHttpsServer();
+      s.listen(0, '127.0.0.1');
+      await once(s, 'listening');
+      const port = (s.address() as AddressInfo).port;
+      s.close();
+      await once(s, 'close');
+      return kubeconfig('refused', { server: `https://127.0.0.1:${port}`, caPem: ca.certPem, token: 'x' });
+    },
+    kind: 'connection-refused',
+    says: /^The connection to the server 127\.0\.0\.1:\d+ was refused - did you specify the right host or port\?$/,
+  },
+];
+
+for (const c of broken) {
+  test(`${c.name}: the verdict is what kubectl prints`, async () => {
+    const file = await c.build();
+    const report = await handshake(file);
+    assert.equal(report.verdict.authenticated, false, renderReport(report));
+    assert.equal(report.verdict.kind, c.kind, renderReport(report));
+    assert.ok(report.verdict.fix !== undefined && report.verdict.fix.length > 0);
+    const kubectl = await kubectlSays(newestKubectl().path, file);
+    assert.notEqual(kubectl.code, 0);
+    assert.match(normalise(kubectl.text), c.says);
+    assert.equal(normalise(report.verdict.kubectl ?? ''), normalise(kubectl.text));
+  });
+}
+
+test('a server that asks for no client certificate: the narration says so and that the certificate was not sent', async () => {
+  const serving = await issueServingCert(ca, { sans: ['127.0.0.1'] });
+  const cert = await issueClientCert(ca, { user: 'admin' });
+  const report = await handshake(await kubeconfig('no-cert-request-2', { server: await plainServer(serving), caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem }));
+  const negotiated = report.steps.find((s) => s.name === 'negotiated')!;
+  assert.equal(negotiated.details.serverAskedForClientCertificate, 'no');
+  assert.equal(negotiated.status, 'warning');
+  assert.match(report.verdict.why ?? '', /did not ask for a client certificate/);
+});
+
+test('the text narration of a verification failure names each check and the fix', async () => {
+  const file = await kubeconfig('wrong-name-text', { server: server().url, caPem: ca.certPem, tlsServerName: 'wrong.example', token: 'x' });
+  const text = renderReport(await handshake(file));
+  assert.match(text, /\[ok\] validity: /);
+  assert.match(text, /\[FAILED\] hostname: "wrong\.example" against the SANs/);
+  assert.match(text, /\[not reached\] chain: /);
+  assert.match(text, /SNI: "wrong\.example" \(tls-server-name\)/);
+  assert.match(text, /^Fix: /m);
+});
