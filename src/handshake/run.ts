@@ -144,7 +144,8 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     read = await readKubeconfigClient(opts.kubeconfig, { ...(opts.context !== undefined ? { context: opts.context } : {}), plugins: 'report' });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    n.fail({ kind: 'kubeconfig', error: err.message });
+    // kubectl prints client-go's reason alone ("error: stat FILE: no such file or directory").
+    n.fail({ kind: 'kubeconfig', error: err.reason });
     return { kubeconfig: opts.kubeconfig, context: opts.context ?? '', cluster: '', user: '', server: '', steps: n.steps, verdict: n.verdict! };
   }
   const { config } = read;

@@ -412,6 +412,8 @@ export async function readKubeconfigClient(file: string, options: { context?: st
   // (an empty current-context selects the entries named "", not a lone cluster or user).
   // client_config.go getContextName: the override wins over current-context.
   const contextName = options.context !== undefined && options.context !== '' ? options.context : config.currentContext;
+  // DirectClientConfig.ClientConfig: an overridden context is "required", so getContext fails first when it is missing.
+  if (contextName === options.context && !config.contexts.has(contextName)) return fail(`context ${goQuote(contextName)} does not exist`);
   const context = config.contexts.get(contextName) ?? { cluster: '', user: '' };
   const user = config.users.get(context.user) ?? EMPTY_AUTH_INFO;
   const cluster = config.clusters.get(context.cluster);

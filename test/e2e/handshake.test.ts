@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createSecureServer } from 'node:http2';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { runHandshake, type HandshakeReport } from '../../src/handshake/run.js';
@@ -63,13 +65,13 @@ async function plainServer(serving: IssuedCert): Promise<string> {
 }
 
 /** What kubectl auth whoami prints on stderr, klog lines left out, the current time in x509's message normalised. */
-async function kubectlSays(path: string, file: string): Promise<{ code: number; text: string }> {
-  const res = await runClient(path, ['--kubeconfig', file, '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
+async function kubectlSays(path: string, file: string, context?: string): Promise<{ code: number; text: string }> {
+  const res = await runClient(path, ['--kubeconfig', file, '--cache-dir', join(tmp.dir, 'cache'), ...(context !== undefined ? ['--context', context] : []), 'auth', 'whoami']);
   return { code: res.code, text: res.stderr.split('\n').filter((l) => l.trim() !== '' && !/^[EWI]\d{4} /.test(l)).join('\n') };
 }
 const normalise = (s: string): string => s.replace(/current time \S+ is (before|after)/, 'current time T is $1');
 
-const handshake = (file: string): Promise<HandshakeReport> => runHandshake({ kubeconfig: file });
+const handshake = (file: string, context?: string): Promise<HandshakeReport> => runHandshake({ kubeconfig: file, ...(context !== undefined ? { context } : {}) });
 
 for (const who of [
   { file: 'admin', user: 'admin', groups: ['system:masters', 'system:authenticated'], credential: 'client-certificate' },
@@ -99,6 +101,8 @@ for (const who of [
 
 interface BrokenCase {
   name: string;
+  /** kubectl's --context, and the handshake's. */
+  context?: string;
   build(): Promise<string>;
   kind: string;
   /** A part of the kubectl text, so the comparison cannot pass on two empty strings. */
@@ -106,6 +110,13 @@ interface BrokenCase {
 }
 
 const broken: BrokenCase[] = [
+  {
+    name: 'a --context the kubeconfig does not have',
+    context: 'nope',
+    build: async () => join(server().pkiDir!, 'kubeconfigs', 'alice.kubeconfig'),
+    kind: 'kubeconfig',
+    says: /^error: context "nope" does not exist$/,
+  },
   {
     name: 'a CA that did not sign the server certificate (unknown authority)',
     build: async () => kubeconfig('wrong-ca', { server: server().url, caPem: (await createCa({ commonName: 'some-other-ca' })).certPem, token: 'x' }),
@@ -193,11 +204,11 @@ const broken: BrokenCase[] = [
 for (const c of broken) {
   test(`${c.name}: the verdict is what kubectl prints`, async () => {
     const file = await c.build();
-    const report = await handshake(file);
+    const report = await handshake(file, c.context);
     assert.equal(report.verdict.authenticated, false, renderReport(report));
     assert.equal(report.verdict.kind, c.kind, renderReport(report));
     assert.ok(report.verdict.fix !== undefined && report.verdict.fix.length > 0);
-    const kubectl = await kubectlSays(newestKubectl().path, file);
+    const kubectl = await kubectlSays(newestKubectl().path, file, c.context);
     assert.notEqual(kubectl.code, 0);
     assert.match(normalise(kubectl.text), c.says);
     assert.equal(normalise(report.verdict.kubectl ?? ''), normalise(kubectl.text));
@@ -222,4 +233,54 @@ test('the text narration of a verification failure names each check and the fix'
   assert.match(text, /\[not reached\] chain: /);
   assert.match(text, /SNI: "wrong\.example" \(tls-server-name\)/);
   assert.match(text, /^Fix: /m);
+});
+
+test('a client certificate without clientAuth: the narration warns at the credential and the verdict says why', async () => {
+  const cert = await issueClientCert(ca, { user: 'server-only-2', extKeyUsage: ['serverAuth'] });
+  const report = await handshake(await kubeconfig('no-client-auth-2', { server: server().url, caPem: ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem }));
+  assert.equal(report.steps.find((s) => s.name === 'credential')!.status, 'warning');
+  assert.match(report.verdict.why ?? '', /without clientAuth/);
+  assert.match(report.verdict.fix ?? '', /clientAuth/);
+});
+
+test('a server that negotiates HTTP/2 gets the request over HTTP/2, impersonation headers included', async () => {
+  const serving = await issueServingCert(ca, { sans: ['127.0.0.1'] });
+  const seen: Record<string, unknown>[] = [];
+  const s = createSecureServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+    seen.push({ version: req.httpVersion, path: req.url, user: req.headers['impersonate-user'], groups: req.headers['impersonate-group'], auth: req.headers.authorization });
+    req.resume();
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: { username: 'jane', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { scope: ['a'] } } } }));
+  });
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  try {
+    const file = await tmp.write('h2.kubeconfig', stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'h2',
+      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${(s.address() as AddressInfo).port}`, 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') } }],
+      users: [{ name: 'u', user: { token: 'tok', as: 'jane', 'as-groups': ['dev', 'ops'] } }],
+      contexts: [{ name: 'h2', context: { cluster: 'c', user: 'u' } }],
+    }));
+    const report = await handshake(file);
+    assert.equal(report.verdict.authenticated, true, renderReport(report));
+    assert.equal(report.steps.find((x) => x.name === 'negotiated')!.details.alpn, 'h2');
+    assert.deepEqual(report.identity, { username: 'jane', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { scope: ['a'] } });
+    assert.deepEqual(seen, [{ version: '2.0', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', user: 'jane', groups: 'dev, ops', auth: 'Bearer tok' }]);
+  } finally {
+    s.close();
+  }
+});
+
+test('the CLI: --json gives the steps, the verdict and the identity; exit code 0 when authenticated, 1 otherwise', async () => {
+  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const ok = await runClient(process.execPath, ['--import', 'tsx', main, 'handshake', '--kubeconfig', join(server().pkiDir!, 'kubeconfigs', 'alice.kubeconfig'), '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const data = JSON.parse(ok.stdout) as HandshakeReport;
+  assert.deepEqual(data.steps.map((s) => s.name), ['connect', 'client-hello', 'server-chain', 'verify', 'credential', 'negotiated', 'request']);
+  assert.ok(data.steps.every((s) => s.ok && typeof s.details === 'object'));
+  assert.deepEqual(data.verdict, { authenticated: true, kind: 'authenticated' });
+  assert.equal(data.identity?.username, 'alice');
+  const refused = await runClient(process.execPath, ['--import', 'tsx', main, 'handshake', '--kubeconfig', await kubeconfig('cli-wrong-ca', { server: server().url, caPem: (await createCa()).certPem, token: 'x' })]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /^Verdict: kubectl would fail with\n   Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority/m);
 });
