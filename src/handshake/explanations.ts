@@ -9,6 +9,7 @@
 /** The kinds of failure, in the order a client meets them. */
 export type FailureKind =
   | 'kubeconfig'
+  | 'insecure-with-ca'
   | 'ca-unparseable'
   | 'key-pair'
   | 'connection-refused'
@@ -68,6 +69,11 @@ export const EXPLANATIONS: Readonly<Record<FailureKind, Row>> = {
     kubectl: (f) => `error: ${f.error}`,
     why: () => 'client-go refuses the kubeconfig before connecting (clientcmd validation).',
     fix: () => 'correct the kubeconfig as the message says (kubectl config view --minify shows what is used).',
+  },
+  'insecure-with-ca': {
+    kubectl: (f) => `error: ${f.error}`,
+    why: () => 'the cluster sets insecure-skip-tls-verify and a certificate authority; client-go refuses the pair (transport/transport.go TLSConfigFor).',
+    fix: () => 'remove insecure-skip-tls-verify (keep the CA: the server is then checked), or remove the CA.',
   },
   'ca-unparseable': {
     kubectl: (f) => `error: ${f.error}`,

@@ -18,7 +18,7 @@ import { describeCredential, type CredentialFacts } from './credential.js';
 import { explain, goDialError, goRemoteAlert, verifyErrorKind, type Failure } from './explanations.js';
 import { hostnameInSni } from './go-hostname.js';
 import { serverRequestsClientCertificate } from './probe.js';
-import { certificatesFromPem, systemRoots, verifyServerChain } from './verify-server.js';
+import { caDataError, certificatesFromPem, systemRoots, verifyServerChain } from './verify-server.js';
 
 /** The steps, in the order they happen. */
 export type StepName = 'connect' | 'client-hello' | 'server-chain' | 'verify' | 'credential' | 'negotiated' | 'request';
@@ -168,8 +168,11 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
   const tls = target.scheme === 'https';
 
   // client-go builds its TLS config before dialing: an unreadable CA or a key that does not match stops it there.
-  let rootsPem: string | undefined = config.caPem;
-  if (tls && rootsPem !== undefined && certificatesFromPem(rootsPem).length === 0) n.fail({ kind: 'ca-unparseable', error: 'unable to load root certificates: unable to parse bytes as PEM block' });
+  // TLSConfigFor's order: CA with insecure, the root pool (empty CA data means the system roots), the key pair.
+  const rootsPem: string | undefined = config.caPem === '' ? undefined : config.caPem;
+  if (tls && rootsPem !== undefined && config.insecureSkipTlsVerify) n.fail({ kind: 'insecure-with-ca', error: 'specifying a root certificates file with the insecure flag is not allowed' });
+  const caProblem = tls && rootsPem !== undefined ? caDataError(rootsPem) : undefined;
+  if (caProblem !== undefined) n.fail({ kind: 'ca-unparseable', error: `unable to load root certificates: ${caProblem}` });
   if (tls && credential.keyPairError !== undefined) n.fail({ kind: 'key-pair', error: credential.keyPairError });
   const stoppedBeforeConnect = n.verdict !== undefined;
 

@@ -52,6 +52,18 @@ export function certificatesFromPem(pem: string): X509Certificate[] {
 }
 
 /**
+ * client-go transport.go rootCertPool: undefined when the CA data gives a pool, else its error (after
+ * "unable to load root certificates: "), as createErrorParsingCAData words it.
+ */
+export function caDataError(pem: string): string | undefined {
+  if (certificatesFromPem(pem).length > 0) return undefined;
+  const blocks = [...pem.matchAll(/-----BEGIN ([^-]+)-----/g)].map((m) => m[1]);
+  if (blocks.length === 0) return 'unable to parse bytes as PEM block';
+  if (blocks.includes('CERTIFICATE')) return 'failed to parse certificate: x509: malformed certificate';
+  return 'no valid certificate authority data seen';
+}
+
+/**
  * Go's system roots on Linux (crypto/x509 root_unix.go, root_linux.go): $SSL_CERT_FILE, else the first bundle
  * of certFiles that reads. Node's bundled Mozilla store stands in when none exists (said in the source).
  */

@@ -40,8 +40,9 @@ after(async () => {
 });
 
 /** A one-user kubeconfig. */
-async function kubeconfig(name: string, o: { server: string; caPem?: string; tlsServerName?: string; certPem?: string; keyPem?: string; token?: string }): Promise<string> {
+async function kubeconfig(name: string, o: { server: string; caPem?: string; tlsServerName?: string; insecure?: boolean; certPem?: string; keyPem?: string; token?: string }): Promise<string> {
   const cluster: Record<string, unknown> = { server: o.server };
+  if (o.insecure === true) cluster['insecure-skip-tls-verify'] = true;
   if (o.caPem !== undefined) cluster['certificate-authority-data'] = Buffer.from(o.caPem).toString('base64');
   if (o.tlsServerName !== undefined) cluster['tls-server-name'] = o.tlsServerName;
   const user: Record<string, unknown> = {};
@@ -116,6 +117,18 @@ const broken: BrokenCase[] = [
     build: async () => join(server().pkiDir!, 'kubeconfigs', 'alice.kubeconfig'),
     kind: 'kubeconfig',
     says: /^error: context "nope" does not exist$/,
+  },
+  {
+    name: 'insecure-skip-tls-verify with a certificate authority',
+    build: () => kubeconfig('insecure-and-ca', { server: server().url, caPem: ca.certPem, insecure: true, token: 'x' }),
+    kind: 'insecure-with-ca',
+    says: /^error: specifying a root certificates file with the insecure flag is not allowed$/,
+  },
+  {
+    name: 'certificate-authority-data that holds no PEM',
+    build: () => kubeconfig('ca-not-pem', { server: server().url, caPem: 'not a certificate', token: 'x' }),
+    kind: 'ca-unparseable',
+    says: /^error: unable to load root certificates: unable to parse bytes as PEM block$/,
   },
   {
     name: 'a CA that did not sign the server certificate (unknown authority)',
@@ -283,4 +296,17 @@ test('the CLI: --json gives the steps, the verdict and the identity; exit code 0
   const refused = await runClient(process.execPath, ['--import', 'tsx', main, 'handshake', '--kubeconfig', await kubeconfig('cli-wrong-ca', { server: server().url, caPem: (await createCa()).certPem, token: 'x' })]);
   assert.equal(refused.code, 1);
   assert.match(refused.stdout, /^Verdict: kubectl would fail with\n   Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority/m);
+});
+
+test('insecure-skip-tls-verify alone: authenticated, and the verification step says loudly that nothing was checked', async () => {
+  const alice = await readFile(join(server().pkiDir!, 'kubeconfigs', 'alice.kubeconfig'), 'utf8');
+  const token = /token: (\S+)/.exec(alice)![1]!;
+  const report = await handshake(await kubeconfig('insecure', { server: server().url, insecure: true, tlsServerName: 'wrong.example', token }));
+  assert.equal(report.verdict.authenticated, true, renderReport(report));
+  const verify = report.steps.find((s) => s.name === 'verify')!;
+  assert.equal(verify.status, 'warning');
+  assert.match(verify.lines[0]!, /insecure-skip-tls-verify is set: kubectl does NOT check/);
+  const res = await runClient(newestKubectl().path, ['--kubeconfig', join(tmp.dir, 'insecure.kubeconfig'), '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(parseWhoami(res.stdout).user, report.identity?.username);
 });

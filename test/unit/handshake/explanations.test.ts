@@ -7,6 +7,7 @@ import { EXPLANATIONS, explain, goDialError, goRemoteAlert, verifyErrorKind, typ
 
 const KUBECTL: [Failure, string][] = [
   [{ kind: 'kubeconfig', error: 'context "nope" does not exist' }, 'error: context "nope" does not exist'],
+  [{ kind: 'insecure-with-ca', error: 'specifying a root certificates file with the insecure flag is not allowed' }, 'error: specifying a root certificates file with the insecure flag is not allowed'],
   [{ kind: 'ca-unparseable', error: 'unable to load root certificates: unable to parse bytes as PEM block' }, 'error: unable to load root certificates: unable to parse bytes as PEM block'],
   [{ kind: 'key-pair', error: 'tls: private key does not match public key' }, 'error: tls: private key does not match public key'],
   [{ kind: 'connection-refused', error: 'dial tcp 127.0.0.1:1: connect: connection refused', host: '127.0.0.1:1' }, 'The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?'],
@@ -32,7 +33,7 @@ for (const [failure, kubectl] of KUBECTL) {
 }
 
 test('every kind of failure has a row', () => {
-  const kinds: FailureKind[] = ['kubeconfig', 'ca-unparseable', 'key-pair', 'connection-refused', 'dial', 'unknown-authority', 'hostname', 'expired', 'not-yet-valid', 'incompatible-usage', 'verify-other', 'tls', 'unauthorized', 'forbidden', 'not-found', 'status'];
+  const kinds: FailureKind[] = ['kubeconfig', 'insecure-with-ca', 'ca-unparseable', 'key-pair', 'connection-refused', 'dial', 'unknown-authority', 'hostname', 'expired', 'not-yet-valid', 'incompatible-usage', 'verify-other', 'tls', 'unauthorized', 'forbidden', 'not-found', 'status'];
   assert.deepEqual(Object.keys(EXPLANATIONS).sort(), [...kinds].sort());
 });
 
