@@ -127,8 +127,20 @@ export const EXPLANATIONS: Readonly<Record<FailureKind, Row>> = {
   },
   tls: {
     kubectl: connect,
-    why: (f) => (f.error.startsWith('remote error:') ? 'the server ended the handshake with an alert (often: it refused the client certificate, or requires one).' : 'the TLS handshake failed.'),
-    fix: (f) => (f.error.includes('certificate') ? 'present a client certificate signed by a CA the server trusts (kube-apiserver --client-ca-file).' : 'check that the server speaks TLS 1.2 or 1.3 at that address and port.'),
+    why: (f) =>
+      f.error.startsWith('http: server gave HTTP response')
+        ? 'the server answered the ClientHello in plain HTTP: that port does not speak TLS.'
+        : f.error.startsWith('remote error:')
+          ? 'the server ended the handshake with an alert (often: it refused the client certificate, or requires one).'
+          : f.error === 'EOF'
+            ? 'the server closed the connection during the handshake (not a TLS server, or it refused us before any message).'
+            : 'the TLS handshake failed.',
+    fix: (f) =>
+      f.error.startsWith('http: server gave HTTP response')
+        ? 'use the server\'s HTTPS port, or http:// in the server URL if it really serves plain HTTP.'
+        : f.error.includes('certificate')
+          ? 'present a client certificate signed by a CA the server trusts (kube-apiserver --client-ca-file).'
+          : 'check that the server speaks TLS 1.2 or 1.3 at that address and port.',
   },
   unauthorized: {
     kubectl: (f) => `error: You must be logged in to the server (${f.error})`,

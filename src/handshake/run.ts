@@ -6,6 +6,7 @@
 //   then the request (kubectl auth whoami's SelfSubjectReview, pkg/cmd/auth/whoami.go) and the server's answer.
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect as http2Connect, constants as h2 } from 'node:http2';
@@ -212,7 +213,8 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     n.fail({ kind: lastError?.code === 'ECONNREFUSED' ? 'connection-refused' : 'dial', error, host: target.hostPort });
     return finish(n, report, credential, 'connect');
   }
-  connectLines.push(`TCP connected to ${used}:${target.port} from ${tcp.localAddress}:${tcp.localPort} in ${connectMs.toFixed(1)} ms`);
+  const { localAddress, localPort } = tcp;
+  connectLines.push(`TCP connected to ${used}:${target.port} from ${localAddress}:${localPort} in ${connectMs.toFixed(1)} ms`);
   n.step('connect', TITLES.connect, 'ok', connectLines, { host: target.host, port: target.port, addresses, address: used, connectMs: Math.round(connectMs * 10) / 10 });
 
   if (!tls) {
@@ -241,7 +243,10 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
       ...(sendCert ? { cert: config.certPem!, key: config.keyPem! } : {}),
     });
   } catch (err) {
-    const error = goTlsError(err as NodeJS.ErrnoException);
+    const hostPort = (a: string | undefined, p: number | undefined): string => `${a?.includes(':') ? `[${a}]` : (a ?? '')}:${p ?? ''}`;
+    let error = goTlsError(err as NodeJS.ErrnoException, { local: hostPort(localAddress, localPort), remote: hostPort(used, target.port) });
+    // net/http transport.go: a reply to the ClientHello that starts "HTTP/" is a plain HTTP server.
+    if (error === 'tls: first record does not look like a TLS handshake' && (await firstReplyBytes(used, target.port, sni)) === 'HTTP/') error = 'http: server gave HTTP response to HTTPS client';
     n.step('server-chain', TITLES['server-chain'], 'failed', [`the TLS handshake failed: ${error}`], { error });
     n.fail({ kind: 'tls', error, host: target.hostPort });
     return finish(n, report, credential, 'server-chain');
@@ -340,7 +345,8 @@ function tcpConnect(address: string, port: number): Promise<Socket> {
       s.setTimeout(0);
       resolvePromise(s);
     });
-    s.once('error', reject);
+    // A later error (a reset while we narrate) must not crash the command; the request reports what it meets.
+    s.on('error', reject);
   });
 }
 
@@ -363,17 +369,51 @@ function tlsHandshake(tcp: Socket, o: { servername: string; cert?: string; key?:
       s.setTimeout(0);
       resolvePromise(s);
     });
-    s.once('error', reject);
+    s.on('error', reject);
+  });
+}
+
+/**
+ * The first five bytes a server answers a ClientHello with, read on a second connection through a recording stream
+ * (OpenSSL only says "wrong version number"; Go looks at the record header).
+ */
+function firstReplyBytes(address: string, port: number, servername: string): Promise<string> {
+  return new Promise((resolvePromise) => {
+    const tcp = netConnect({ host: address, port });
+    let first = Buffer.alloc(0);
+    const tap = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, done) {
+        tcp.write(chunk, done);
+      },
+    });
+    tcp.on('data', (d: Buffer) => {
+      if (first.length < 5) first = Buffer.concat([first, d]).subarray(0, 5);
+      tap.push(d);
+    });
+    tcp.on('end', () => tap.push(null));
+    const finish = (): void => {
+      tcp.destroy();
+      resolvePromise(first.toString('latin1'));
+    };
+    tcp.on('error', finish);
+    tcp.setTimeout(TLS_HANDSHAKE_TIMEOUT_MS, finish);
+    const s = tlsConnect({ socket: tap, rejectUnauthorized: false, ...(servername !== '' ? { servername } : {}) });
+    s.on('error', finish);
+    s.on('secureConnect', finish);
   });
 }
 
 /** A handshake error in Go's words, where we know them. */
-function goTlsError(err: NodeJS.ErrnoException): string {
+function goTlsError(err: NodeJS.ErrnoException, tcp?: { local: string; remote: string }): string {
   const alert = goRemoteAlert(err.message);
   if (alert !== undefined) return alert;
   if (err.code === 'TLS_TIMEOUT') return 'net/http: TLS handshake timeout';
   if (/wrong version number|packet length too long|unknown protocol/i.test(err.message)) return 'tls: first record does not look like a TLS handshake';
-  if (err.code === 'ECONNRESET' || /socket disconnected/i.test(err.message)) return 'EOF';
+  // Go: a reset reads as "read tcp LOCAL->REMOTE: read: connection reset by peer"; a clean close as EOF.
+  // node gives a clean close during the handshake the code ECONNRESET too, but its own message.
+  if (/socket disconnected/i.test(err.message)) return 'EOF';
+  if (err.code === 'ECONNRESET' && tcp !== undefined) return `read tcp ${tcp.local}->${tcp.remote}: read: connection reset by peer`;
   return `tls: ${err.message}`;
 }
 

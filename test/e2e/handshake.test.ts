@@ -7,7 +7,8 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { createSecureServer } from 'node:http2';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ const server = useServer(async () => {
   return { pkiDir: join(tmp.dir, 'pki') };
 });
 let ca: IssuedCert;
-const extraServers: Server[] = [];
+const extraServers: (Server | NetServer)[] = [];
 
 before(async () => {
   await server.ready();
@@ -197,6 +198,31 @@ const broken: BrokenCase[] = [
     },
     kind: 'unauthorized',
     says: /^error: You must be logged in to the server \(Unauthorized\)$/,
+  },
+  {
+    name: 'an https URL to a plain HTTP port',
+    build: async () => {
+      const s = createHttpServer((req, res) => res.end('plain'));
+      extraServers.push(s);
+      s.listen(0, '127.0.0.1');
+      await once(s, 'listening');
+      return kubeconfig('plain-http', { server: `https://127.0.0.1:${(s.address() as AddressInfo).port}`, caPem: ca.certPem, token: 'x' });
+    },
+    kind: 'tls',
+    says: /^Unable to connect to the server: http: server gave HTTP response to HTTPS client$/,
+  },
+  {
+    name: 'a server that closes the connection on the ClientHello',
+    build: async () => {
+      // The ClientHello is read before the close, so the client meets a clean end (EOF), never a reset.
+      const s = createNetServer((c) => c.once('data', () => c.end()));
+      extraServers.push(s);
+      s.listen(0, '127.0.0.1');
+      await once(s, 'listening');
+      return kubeconfig('closes', { server: `https://127.0.0.1:${(s.address() as AddressInfo).port}`, caPem: ca.certPem, token: 'x' });
+    },
+    kind: 'tls',
+    says: /^Unable to connect to the server: EOF$/,
   },
   {
     name: 'nothing listening (connection refused)',
