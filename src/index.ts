@@ -19,3 +19,5 @@ export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
 export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';
 export { parseWebhookScript, WebhookScriptError, type WebhookScript } from './webhook/script.js';
+export { runHandshake, type HandshakeOptions, type HandshakeReport, type Identity as HandshakeIdentity, type Step as HandshakeStep, type Verdict as HandshakeVerdict } from './handshake/run.js';
+export { renderReport as renderHandshakeReport } from './handshake/render.js';

@@ -149,7 +149,10 @@ export const EXPLANATIONS: Readonly<Record<FailureKind, Row>> = {
   },
   forbidden: {
     kubectl: () => 'error: the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it',
-    why: (f) => `the server knows who you are but refused the SelfSubjectReview: ${f.error}`,
+    why: (f) =>
+      f.credential === 'plugin'
+        ? `the request went without the plugin's credential (not run here), so the server saw an anonymous request and refused it: ${f.error}`
+        : `the server knows who you are but refused the SelfSubjectReview: ${f.error}`,
     fix: () => 'every authenticated user may create selfsubjectreviews (system:basic-user); check the RBAC bindings of system:authenticated and any webhook authorizer.',
   },
   'not-found': {

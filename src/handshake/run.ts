@@ -301,6 +301,10 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
       return report();
     }
     const identity = await authenticatedRequest(n, target, config, credential, { socket, alpn, anonymous: false, serverAskedForCert: asked });
+    if (identity !== undefined && credential.kind === 'plugin') {
+      n.steps.at(-1)!.lines.push(`!!! this is who we are WITHOUT the ${credential.plugin!.kind} credential: kubectl would run it and send what it returns`);
+      n.steps.at(-1)!.status = 'warning';
+    }
     return report(identity);
   } finally {
     socket.destroy();

@@ -138,6 +138,12 @@ const broken: BrokenCase[] = [
     says: /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority/,
   },
   {
+    name: 'no CA in the kubeconfig: the system roots, which do not hold our CA',
+    build: () => kubeconfig('system-roots', { server: server().url, token: 'x' }),
+    kind: 'unknown-authority',
+    says: /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority$/,
+  },
+  {
     name: 'a tls-server-name the certificate does not list (hostname not in SANs)',
     build: () => kubeconfig('wrong-name', { server: server().url, caPem: ca.certPem, tlsServerName: 'wrong.example', token: 'x' }),
     kind: 'hostname',
@@ -335,4 +341,20 @@ test('insecure-skip-tls-verify alone: authenticated, and the verification step s
   const res = await runClient(newestKubectl().path, ['--kubeconfig', join(tmp.dir, 'insecure.kubeconfig'), '--cache-dir', join(tmp.dir, 'cache'), 'auth', 'whoami']);
   assert.equal(res.code, 0, res.stderr);
   assert.equal(parseWhoami(res.stdout).user, report.identity?.username);
+});
+
+test('an exec plugin is named and not run: the request goes without its credential', async () => {
+  const file = await tmp.write('exec.kubeconfig', stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'e',
+    clusters: [{ name: 'c', cluster: { server: server().url, 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') } }],
+    users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/nonexistent/must-not-run', interactiveMode: 'Never' } } }],
+    contexts: [{ name: 'e', context: { cluster: 'c', user: 'u' } }],
+  }));
+  const report = await handshake(file);
+  const credential = report.steps.find((s) => s.name === 'credential')!;
+  assert.equal(credential.status, 'warning');
+  assert.equal(credential.details.kind, 'plugin');
+  assert.match(credential.lines[0]!, /exec plugin "\/nonexistent\/must-not-run": NOT run/);
+  assert.equal(report.steps.find((s) => s.name === 'request')!.details.path, '/apis/authentication.k8s.io/v1/selfsubjectreviews');
+  assert.ok(report.identity === undefined || report.identity.username === 'system:anonymous', renderReport(report));
 });
