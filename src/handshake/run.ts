@@ -221,8 +221,11 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     for (const name of ['client-hello', 'server-chain', 'verify'] as const) n.skip(name, TITLES[name], 'plain HTTP: no TLS');
     credentialStep(n, credential, ['over plain HTTP client-go sends no credential (getUserIdentificationPartialConfig is read only for https)']);
     n.skip('negotiated', TITLES.negotiated, 'plain HTTP: no TLS');
-    const identity = await authenticatedRequest(n, target, config, credential, { socket: tcp, alpn: false, anonymous: true });
-    return report(identity);
+    try {
+      return report(await authenticatedRequest(n, target, config, credential, { socket: tcp, alpn: false, anonymous: true }));
+    } finally {
+      tcp.destroy();
+    }
   }
 
   // 2. ClientHello. net/http sets ServerName to the URL's host when client-go left it empty (no tls-server-name).
@@ -247,6 +250,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     let error = goTlsError(err as NodeJS.ErrnoException, { local: hostPort(localAddress, localPort), remote: hostPort(used, target.port) });
     // net/http transport.go: a reply to the ClientHello that starts "HTTP/" is a plain HTTP server.
     if (error === 'tls: first record does not look like a TLS handshake' && (await firstReplyBytes(used, target.port, sni)) === 'HTTP/') error = 'http: server gave HTTP response to HTTPS client';
+    tcp.destroy();
     n.step('server-chain', TITLES['server-chain'], 'failed', [`the TLS handshake failed: ${error}`], { error });
     n.fail({ kind: 'tls', error, host: target.hostPort });
     return finish(n, report, credential, 'server-chain');
