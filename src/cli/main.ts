@@ -3,23 +3,24 @@
 import { ConfigError, ListenError, PkiError } from '../util/errors.js';
 import { ApiError } from './api-client.js';
 import { explainCommand } from './explain.js';
-import { handshakeCommand } from './handshake.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { pkiCommand } from './pki.js';
 import { serveCommand } from './serve.js';
 import { inClusterMain } from './incluster.js';
 import { tokenCommand } from './token.js';
 import { webhookCommand } from './webhook.js';
+// kube-auth-mock handshake: a kubeconfig's connection narrated (src/handshake).
+import { handshakeCommand } from './handshake.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   pki: pkiCommand,
+  handshake: handshakeCommand,
   kubeconfig: kubeconfigCommand,
   explain: explainCommand,
   token: tokenCommand,
   incluster: inClusterMain,
   webhook: webhookCommand,
-  handshake: handshakeCommand,
 };
 
 const USAGE = `kube-auth-mock: a mock Kubernetes API server for authentication and authorization testing
@@ -29,11 +30,11 @@ Usage:
   kube-auth-mock pki init|cert        create the PKI folder; issue a client certificate
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
   kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
+  kube-auth-mock handshake --kubeconfig FILE [--json]  be a kubeconfig's client and narrate the TLS handshake and who the server says we are
   kube-auth-mock token --serviceaccount NS/NAME        a ServiceAccount token, like kubectl create token (through the API)
   kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
   kube-auth-mock incluster --serviceaccount NS/NAME -o DIR   the files a pod's in-cluster config reads
   kube-auth-mock webhook serve --script FILE          a scriptable TokenReview / SubjectAccessReview webhook
-  kube-auth-mock handshake --kubeconfig FILE [--json]  be a kubeconfig's client and narrate the TLS handshake and who the server says we are
 
 Run a command with --help for its flags and examples.
 `;
