@@ -15,6 +15,8 @@ export {
   type StoredPki,
 } from './pki/index.js';
 export type { UserInfo } from './authn/types.js';
+export { runHandshake, type HandshakeOptions, type HandshakeReport, type Identity as HandshakeIdentity, type Step as HandshakeStep, type Verdict as HandshakeVerdict } from './handshake/run.js';
+export { renderReport as renderHandshakeReport } from './handshake/render.js';
 export { ConfigError, PkiError } from './util/errors.js';
 export type { LogFormat, Logger } from './util/log.js';
 export { startWebhook, type KubeAuthMockWebhook, type ReceivedReview, type WebhookOptions } from './webhook/receiver.js';

@@ -13,6 +13,8 @@ import { rfc3339 } from './x509-time.js';
 import { appendAll } from '../util/append-all.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+/** x509.ExtKeyUsageServerAuth: what a client asks of a server's chain (crypto/tls verifyServerCertificate). */
+export const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 /** verify.go maxChainSignatureChecks: the most CheckSignatureFrom calls one Verify makes. */
 const MAX_CHAIN_SIGNATURE_CHECKS = 100;
@@ -177,16 +179,18 @@ function buildChains(chain: Chain, pools: Pools): Chain[] {
   throw new VerifyError(err ?? unknownAuthority(hint));
 }
 
-/** verify.go checkChainForKeyUsage for ClientAuth: every certificate that lists usages must allow it. */
-function allowsClientAuth(chain: Chain): boolean {
-  return chain.every((c) => c.extKeyUsage.length === 0 || c.extKeyUsage.includes(ANY_EXTENDED_KEY_USAGE) || c.extKeyUsage.includes(CLIENT_AUTH));
+/** verify.go checkChainForKeyUsage for one usage: every certificate that lists usages must allow it. */
+function allowsUsage(chain: Chain, usage: string): boolean {
+  return chain.every((c) => c.extKeyUsage.length === 0 || c.extKeyUsage.includes(ANY_EXTENDED_KEY_USAGE) || c.extKeyUsage.includes(usage));
 }
 
 /**
  * Certificate.Verify(VerifyOptions{Roots, Intermediates, KeyUsages: [ClientAuth]}) as kube's x509 authenticator
- * calls it: the verified chains, or Go's error text.
+ * calls it: the verified chains, or Go's error text. `usage` SERVER_AUTH is what a TLS client asks of a server's
+ * chain (handshake_client.go verifyServerCertificate leaves KeyUsages empty, which Verify reads as ServerAuth);
+ * the hostname check Verify makes between the leaf's validity and chain building is the caller's (DNSName).
  */
-export function verifyChains(leaf: ParsedCertificate, intermediates: readonly ParsedCertificate[], roots: readonly ParsedCertificate[], now: Date): Chain[] | string {
+export function verifyChains(leaf: ParsedCertificate, intermediates: readonly ParsedCertificate[], roots: readonly ParsedCertificate[], now: Date, usage: string = CLIENT_AUTH): Chain[] | string {
   const leafErr = isValid(leaf, 'leaf', [], now);
   if (leafErr !== undefined) return leafErr;
   let candidates: Chain[];
@@ -200,7 +204,7 @@ export function verifyChains(leaf: ParsedCertificate, intermediates: readonly Pa
       throw e;
     }
   }
-  const usable = candidates.filter(allowsClientAuth);
+  const usable = candidates.filter((chain) => allowsUsage(chain, usage));
   if (usable.length === 0) return 'x509: certificate specifies an incompatible key usage';
   const policyFree = usable.filter((chain) => !policiesUnchecked(chain));
   if (policyFree.length === 0) return POLICIES_UNCHECKED;

@@ -10,10 +10,13 @@ import { serveCommand } from './serve.js';
 import { inClusterMain } from './incluster.js';
 import { tokenCommand } from './token.js';
 import { webhookCommand } from './webhook.js';
+// kube-auth-mock handshake: a kubeconfig's connection narrated (src/handshake).
+import { handshakeCommand } from './handshake.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   pki: pkiCommand,
+  handshake: handshakeCommand,
   kubeconfig: kubeconfigCommand,
   explain: explainCommand,
   token: tokenCommand,
@@ -30,6 +33,7 @@ Usage:
   kube-auth-mock pki scenario NAME    certificates and a kubeconfig that fail the way real ones do (--list)
   kube-auth-mock kubeconfig [flags]   mint an identity and write its kubeconfig
   kube-auth-mock explain [flags]      which bindings and rules decide a request, and why
+  kube-auth-mock handshake --kubeconfig FILE [--json]  be a kubeconfig's client and narrate the TLS handshake and who the server says we are
   kube-auth-mock token --serviceaccount NS/NAME        a ServiceAccount token, like kubectl create token (through the API)
   kube-auth-mock token bootstrap create|list|delete   bootstrap tokens, like kubeadm token (through the API)
   kube-auth-mock incluster --serviceaccount NS/NAME -o DIR   the files a pod's in-cluster config reads

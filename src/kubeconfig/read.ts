@@ -372,6 +372,32 @@ function isTransportTls(host: string): boolean {
  * ConfigError naming the file), and what clientcmd accepts is accepted.
  */
 export async function readClientConfig(file: string): Promise<ClientConfig> {
+  return (await readKubeconfigClient(file, { plugins: 'refuse' })).config;
+}
+
+/** A user's exec plugin or auth-provider, which client-go would run to get a credential and kube-auth-mock never runs. */
+export interface CredentialPlugin {
+  kind: 'exec' | 'auth-provider';
+  /** The exec command, or the auth-provider's name. */
+  name: string;
+  user: string;
+}
+
+/** What readKubeconfigClient found: the client config, the names it was read under and a plugin it did not run. */
+export interface KubeconfigClient {
+  config: ClientConfig;
+  context: string;
+  cluster: string;
+  user: string;
+  plugin?: CredentialPlugin;
+}
+
+/**
+ * readClientConfig for a tool that describes a kubeconfig rather than refusing what it cannot run: `context` is
+ * clientcmd's CurrentContext override (kubectl --context: the named context must exist), and an exec plugin or
+ * auth-provider is reported (the config then carries no credential from it) instead of failing.
+ */
+export async function readKubeconfigClient(file: string, options: { context?: string; plugins?: 'refuse' | 'report' } = {}): Promise<KubeconfigClient> {
   const fail = (reason: string): never => {
     throw new ConfigError({ file, reason, code: 'KUBECONFIG_INVALID' });
   };
@@ -384,7 +410,10 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
   }
   // getContext/getAuthInfo/getCluster with empty overrides: the current context's entries, empty ones when absent
   // (an empty current-context selects the entries named "", not a lone cluster or user).
-  const contextName = config.currentContext;
+  // client_config.go getContextName: the override wins over current-context.
+  const contextName = options.context !== undefined && options.context !== '' ? options.context : config.currentContext;
+  // DirectClientConfig.ClientConfig: an overridden context is "required", so getContext fails first when it is missing.
+  if (contextName === options.context && !config.contexts.has(contextName)) return fail(`context ${goQuote(contextName)} does not exist`);
   const context = config.contexts.get(contextName) ?? { cluster: '', user: '' };
   const user = config.users.get(context.user) ?? EMPTY_AUTH_INFO;
   const cluster = config.clusters.get(context.cluster);
@@ -408,10 +437,15 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
       ...(Object.keys(user.impersonateUserExtra).length > 0 ? { extra: user.impersonateUserExtra } : {}),
     };
   }
-  if (!isTransportTls(c.server)) return out;
+  const names = { context: contextName, cluster: context.cluster, user: context.user };
+  if (!isTransportTls(c.server)) return { config: out, ...names };
   // getUserIdentificationPartialConfig.
-  if (user.exec !== undefined) return fail(`user ${goQuote(context.user)} uses an exec credential plugin (${goQuote(user.exec.command)}), which kube-auth-mock does not support`);
-  if (user.authProvider !== undefined) return fail(`user ${goQuote(context.user)} uses auth-provider ${goQuote(user.authProvider.name)}, which kube-auth-mock does not support`);
+  let plugin: CredentialPlugin | undefined;
+  if (user.exec !== undefined) plugin = { kind: 'exec', name: user.exec.command, user: context.user };
+  else if (user.authProvider !== undefined) plugin = { kind: 'auth-provider', name: user.authProvider.name, user: context.user };
+  if (plugin !== undefined && options.plugins === 'refuse') {
+    return fail(plugin.kind === 'exec' ? `user ${goQuote(plugin.user)} uses an exec credential plugin (${goQuote(plugin.name)}), which kube-auth-mock does not support` : `user ${goQuote(plugin.user)} uses auth-provider ${goQuote(plugin.name)}, which kube-auth-mock does not support`);
+  }
   if (user.token !== '') {
     out.token = user.token;
     if (user.tokenFile !== '') out.tokenFile = user.tokenFile;
@@ -452,5 +486,5 @@ export async function readClientConfig(file: string): Promise<ClientConfig> {
   if (ca !== undefined) out.caPem = ca;
   if (c.insecureSkipTlsVerify) out.insecureSkipTlsVerify = true;
   if (c.tlsServerName !== '') out.tlsServerName = c.tlsServerName;
-  return out;
+  return { config: out, ...names, ...(plugin !== undefined ? { plugin } : {}) };
 }
