@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cli, serve, type ServeProcess } from '../helpers/cli.js';
 import { kubectlBinaries, runClient, tempDir } from '../helpers/clients.js';
+import { runHandshake } from '../../src/handshake/run.js';
 import { fillMessage, messagePattern, MISMATCHED_SERVER_NAME, SCENARIO_NAMES, scenarioInfo, type ScenarioName } from '../../src/scenarios/index.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -113,4 +114,20 @@ for (const { name: kubectl, path } of kubectlBinaries()) {
       }
     });
   }
+}
+
+// `kube-auth-mock handshake` on each scenario's kubeconfig reaches the verdict kubectl reaches, in kubectl's words.
+for (const name of SCENARIO_NAMES) {
+  const info = scenarioInfo(name);
+  test(`handshake ${name}: the verdict is kubectl's message`, async () => {
+    let kubeconfig = join(outDir, `${name}.kubeconfig`);
+    if (name === 'expired-server') {
+      // Pointed at the server that serves the expired pair, as kubectl's --server does in the test above.
+      kubeconfig = await tmp.write('expired-server-pointed.kubeconfig', (await readFile(kubeconfig, 'utf8')).replaceAll(server!.ready.url, expiredServer!.ready.url));
+    }
+    const report = await runHandshake({ kubeconfig });
+    assert.equal(report.verdict.authenticated, false);
+    const expected = fillMessage(info.kubectl, await facts(name));
+    assert.match(report.verdict.kubectl ?? '', messagePattern(expected), `expected ${expected}`);
+  });
 }
