@@ -24,7 +24,7 @@ export interface TlsConnectionFacts {
   helloRetryRequest?: boolean;
   /** The ALPN protocol agreed, or false when none was. */
   alpn: string | false;
-  /** The server name the client asked for (SNI), or false when it sent none (an IP address is never sent). */
+  /** The server name the client asked for (SNI), or false when it sent none (an IP address is never sent); read from the ClientHello while observing. */
   sni: string | false;
   /** Whether the session was resumed from an earlier one. */
   resumed: boolean;
@@ -71,7 +71,8 @@ export function tlsConnectionFacts(socket: TLSSocket): TlsConnectionFacts {
     ...(observed?.group !== undefined ? { keyExchangeGroup: groupName(observed.group) } : {}),
     ...(observed !== undefined ? { helloRetryRequest: observed.helloRetryRequest } : {}),
     alpn: socket.alpnProtocol ?? false,
-    sni: typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : false,
+    // node leaves servername unset on a resumed TLS 1.2 session; the ClientHello, when it was read, says what was sent.
+    sni: observed?.serverName !== undefined ? (observed.serverName ?? false) : typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : false,
     resumed: socket.isSessionReused(),
     clientChain: presentedChain(socket).map(summarizeCertificate),
     remote: `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? ''}`,

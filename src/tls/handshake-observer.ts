@@ -22,7 +22,14 @@ class ObservedConnection extends Duplex {
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;
 
-  constructor(readonly raw: Socket) {
+  /**
+   * @param onClientRandom called once the ClientHello's random is read, before its bytes go on to OpenSSL: a
+   * resumed TLS 1.2 handshake logs its keys while those bytes are being handed over.
+   */
+  constructor(
+    readonly raw: Socket,
+    onClientRandom: (random: string) => void,
+  ) {
     super({ allowHalfOpen: true });
     this.remoteAddress = raw.remoteAddress;
     this.remotePort = raw.remotePort;
@@ -30,7 +37,12 @@ class ObservedConnection extends Duplex {
     this.localAddress = raw.localAddress;
     this.localPort = raw.localPort;
     raw.on('data', (chunk: Buffer) => {
-      if (!this.observer.done) this.observer.fromClient(chunk);
+      if (!this.observer.done) {
+        const before = this.observer.facts.clientRandom;
+        this.observer.fromClient(chunk);
+        const random = this.observer.facts.clientRandom;
+        if (random !== undefined && before === undefined) onClientRandom(random);
+      }
       if (!this.push(chunk)) raw.pause();
     });
     raw.on('end', () => this.push(null));
@@ -72,18 +84,12 @@ export function observeHandshakes(server: TlsServer): boolean {
   const byRandom = new Map<string, ObservedConnection>();
   server.removeListener('connection', startTls);
   server.prependListener('connection', (raw: Socket) => {
-    const connection = new ObservedConnection(raw);
-    let random: string | undefined;
-    const forget = (): void => {
-      if (random !== undefined && byRandom.get(random) === connection) byRandom.delete(random);
-    };
-    connection.once('close', forget);
-    const remember = (): void => {
-      random = connection.observer.facts.clientRandom;
-      if (random !== undefined) byRandom.set(random, connection);
-      else if (!connection.observer.done) raw.once('data', remember);
-    };
-    raw.once('data', remember);
+    const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
+      byRandom.set(random, connection);
+      connection.once('close', () => {
+        if (byRandom.get(random) === connection) byRandom.delete(random);
+      });
+    });
     startTls.call(server, connection);
   });
   server.on('keylog', (line: Buffer, socket: TLSSocket) => {

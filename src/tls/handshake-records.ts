@@ -197,10 +197,43 @@ export function clientHelloRandom(body: Buffer): string | undefined {
   return body.length < 34 ? undefined : body.subarray(2, 34).toString('hex');
 }
 
+const SERVER_NAME = 0;
+
+/**
+ * The host_name of a ClientHello's server_name extension (RFC 6066 §3): null when the client sent none, undefined
+ * when the message does not parse. node leaves a server socket's servername unset on a resumed TLS 1.2 session.
+ */
+export function clientHelloServerName(body: Buffer): string | null | undefined {
+  let at = 34;
+  const skip = (lengthBytes: number): boolean => {
+    if (body.length < at + lengthBytes) return false;
+    at += lengthBytes + body.readUIntBE(at, lengthBytes);
+    return at <= body.length;
+  };
+  if (!skip(1) || !skip(2) || !skip(1)) return undefined; // session id, cipher suites, compression methods
+  if (body.length < at + 2) return null; // no extensions at all
+  const end = at + 2 + body.readUInt16BE(at);
+  if (end > body.length) return undefined;
+  at += 2;
+  while (at + 4 <= end) {
+    const type = body.readUInt16BE(at);
+    const data = body.subarray(at + 4, at + 4 + body.readUInt16BE(at + 2));
+    at += 4 + data.length;
+    if (type !== SERVER_NAME) continue;
+    // ServerNameList: its length, then name_type host_name (0), a length and the name.
+    if (data.length < 5 || data[2] !== 0) return undefined;
+    const length = data.readUInt16BE(3);
+    return data.length < 5 + length ? undefined : data.subarray(5, 5 + length).toString('latin1');
+  }
+  return null;
+}
+
 /** What was read of one connection's handshake. */
 export interface ObservedHandshake {
   /** The ClientHello's random (lower-case hex): what the server's key log lines name the connection by. */
   clientRandom?: string;
+  /** The server name the ClientHello asked for (SNI), null when it sent none. */
+  serverName?: string | null;
   /** The key exchange group the server chose (IANA id), when the handshake had one and it could be read. */
   group?: number;
   /** The server asked the client for another key share (TLS 1.3 HelloRetryRequest) before agreeing. */
@@ -216,6 +249,8 @@ export class HandshakeObserver {
     (type) => type === HANDSHAKE,
     (type, body) => {
       if (type !== CLIENT_HELLO) return false;
+      const serverName = clientHelloServerName(body);
+      if (serverName !== undefined) this.facts.serverName = serverName;
       const random = clientHelloRandom(body);
       if (random !== undefined) this.facts.clientRandom = random;
       return false;
