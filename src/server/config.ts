@@ -96,7 +96,7 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
       keyPem: servingKeyPem,
       clientCaPem: clientCaPem + (requestHeader ? `\n${requestHeader.caPem}` : ''),
       log,
-      ...(options.tlsTrace === true ? { tlsTrace: { clientRoots: () => clientRoots } } : {}),
+      ...(options.tlsTrace === true ? { tlsTrace: { clientRoots: () => clientRoots, ...(requestHeader ? { frontProxy: { roots: requestHeader.roots, allowedNames: requestHeader.allowedNames } } : {}) } } : {}),
       ...(keyLog ? { keyLog } : {}),
     },
     pki,

@@ -11,7 +11,7 @@ import { observedTcpSocket } from '../tls/handshake-observer.js';
 import { serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
 import type { KeyLog } from './tls-keylog.js';
-import { traceTlsConnections } from './tls-trace.js';
+import { traceTlsConnections, type FrontProxyTrust } from './tls-trace.js';
 
 /** Where and with what certificates to listen. */
 export interface ListenConfig {
@@ -26,7 +26,7 @@ export interface ListenConfig {
   clientCaPem: string;
   log: Logger;
   /** --tls-trace: log each connection, verifying client chains against these roots (the x509 authenticator's). */
-  tlsTrace?: { clientRoots: () => readonly X509Certificate[] };
+  tlsTrace?: { clientRoots: () => readonly X509Certificate[]; frontProxy?: FrontProxyTrust };
   /** --tls-keylog: the open key log, closed when the listener stops. */
   keyLog?: KeyLog;
 }
@@ -55,7 +55,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
   };
   const server: Server = createServer(servingOptions(config));
   // Before any other 'connection' listener: tracing hands the TLS server each TCP socket inside an observing stream.
-  if (config.tlsTrace) traceTlsConnections(server, { log, clientRoots: config.tlsTrace.clientRoots });
+  if (config.tlsTrace) traceTlsConnections(server, { log, ...config.tlsTrace });
   config.keyLog?.attach(server);
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.

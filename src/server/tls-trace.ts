@@ -46,12 +46,24 @@ export interface TlsTraceFields {
 /**
  * What kube's x509 authenticator would do with this chain against `roots` (--client-ca-file): verify it as Go's
  * crypto/x509 does, then CommonNameUserConversion (an empty CommonName is not a user, the UID attribute must be
- * single and non-empty). Returns a sentence starting "accepted", "rejected", "ignored" or "no client certificate".
+ * single and non-empty). A chain of the authenticating proxy's CA is named as such. Returns a sentence starting
+ * "accepted", "rejected", "ignored", "front proxy" or "no client certificate".
  */
-export function clientChainVerdict(chain: readonly X509Certificate[], roots: readonly X509Certificate[], now: Date): string {
+export function clientChainVerdict(chain: readonly X509Certificate[], roots: readonly X509Certificate[], now: Date, frontProxy?: FrontProxyTrust): string {
   if (chain.length === 0) return NO_CLIENT_CERTIFICATE;
   const path = verifyClientChain(chain, roots, now);
-  if (typeof path === 'string') return `rejected: ${path}`;
+  if (typeof path === 'string') {
+    // kube's request header authenticator verifies against its own CA (requestheader.go, x509request.NewVerifier)
+    // and then the CommonName against --requestheader-allowed-names; it goes before the x509 one in the union.
+    const proxy = frontProxy === undefined ? undefined : verifyClientChain(chain, frontProxy.roots, now);
+    if (proxy !== undefined && typeof proxy !== 'string') {
+      const allowed = frontProxy!.allowedNames.length === 0 || frontProxy!.allowedNames.includes(proxy.commonName);
+      return allowed
+        ? `front proxy: verifies against --requestheader-client-ca-file, CommonName ${proxy.commonName} allowed; its requests name their user in headers`
+        : `rejected: the front proxy certificate's CommonName ${proxy.commonName} is not in --requestheader-allowed-names, and the x509 authenticator says ${path}`;
+    }
+    return `rejected: ${path}`;
+  }
   if (path.commonName === '') return 'ignored: the chain verifies but the certificate has no CommonName, which the x509 authenticator does not map to a user';
   const uid = uidFromSubject(path.uids);
   if ('error' in uid) return `rejected: ${uid.error}`;
@@ -59,8 +71,14 @@ export function clientChainVerdict(chain: readonly X509Certificate[], roots: rea
   return `accepted: user ${path.commonName}${uid.uid !== '' ? ` (uid ${uid.uid})` : ''}, ${groups}`;
 }
 
+/** The authenticating proxy's trust (--requestheader-client-ca-file and --requestheader-allowed-names), when it is on. */
+export interface FrontProxyTrust {
+  roots: readonly X509Certificate[];
+  allowedNames: readonly string[];
+}
+
 /** The event for an established connection. */
-export function tlsTraceFields(socket: TLSSocket, roots: readonly X509Certificate[], now: Date): TlsTraceFields {
+export function tlsTraceFields(socket: TLSSocket, roots: readonly X509Certificate[], now: Date, frontProxy?: FrontProxyTrust): TlsTraceFields {
   const facts = tlsConnectionFacts(socket);
   return {
     remote: facts.remote,
@@ -72,7 +90,7 @@ export function tlsTraceFields(socket: TLSSocket, roots: readonly X509Certificat
     sni: facts.sni,
     resumed: facts.resumed,
     clientCertificates: facts.clientChain.map(({ subject, issuer, serialNumber, notBefore, notAfter, sha256 }) => ({ subject, issuer, serialNumber, notBefore, notAfter, sha256 })),
-    verdict: clientChainVerdict(presentedChain(socket), roots, now),
+    verdict: clientChainVerdict(presentedChain(socket), roots, now, frontProxy),
   };
 }
 
@@ -80,6 +98,7 @@ export function tlsTraceFields(socket: TLSSocket, roots: readonly X509Certificat
 export interface TlsTraceOptions {
   log: Logger;
   clientRoots: () => readonly X509Certificate[];
+  frontProxy?: FrontProxyTrust;
   now?: () => Date;
 }
 
@@ -94,7 +113,7 @@ export function traceTlsConnections(server: TlsServer, opts: TlsTraceOptions): v
   if (!observeHandshakes(server)) opts.log.warn('--tls-trace: this server\'s connections cannot be observed; the key exchange group is left out');
   server.on('secureConnection', (socket: TLSSocket) => {
     if (!log.isLevelEnabled('info')) return;
-    log.info(tlsTraceFields(socket, opts.clientRoots(), now()), TLS_CONNECTION_MESSAGE);
+    log.info(tlsTraceFields(socket, opts.clientRoots(), now(), opts.frontProxy), TLS_CONNECTION_MESSAGE);
   });
   server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
     const host = socket.remoteAddress;
