@@ -57,7 +57,8 @@ class ObservedConnection extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     if (!this.observer.done) this.observer.fromServer(chunk);
-    this.raw.write(chunk, done);
+    // A failed write is the TCP socket's error, which closes it and so this stream: not passed on as a second one.
+    this.raw.write(chunk, () => done());
   }
 
   override _final(done: (err?: Error | null) => void): void {
