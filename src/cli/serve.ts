@@ -59,6 +59,8 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'audit-log-mode', type: 'string', default: 'blocking', help: 'Strategy for sending audit events. Blocking indicates sending events should block server responses. Batch causes the backend to buffer and write events asynchronously. Known modes are batch,blocking,blocking-strict. (batch is not built)' },
   { name: 'ui', type: 'boolean', default: 'false', help: 'serve the live view: a page showing each request (TLS, authenticators, authorization, response) on plain HTTP at 127.0.0.1 only (docs/live-view.md)' },
   { name: 'ui-port', type: 'string', help: 'port of the live view on 127.0.0.1 (default: a free one); implies --ui' },
+  { name: 'tls-trace', type: 'boolean', default: 'false', help: 'log each TLS connection: version, cipher suite, key exchange group, ALPN, SNI, resumption, the client certificate chain and what the x509 authenticator makes of it; failed handshakes at trace level' },
+  { name: 'tls-keylog', type: 'string', help: 'append every connection\'s TLS session secrets to this file (NSS key log format, created 0600) for Wireshark or tshark; anyone holding it can decrypt the traffic' },
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
@@ -72,6 +74,7 @@ const EXAMPLES = [
   'kube-auth-mock serve --policy-dir ./rbac --rbac-file extra-bindings.yaml',
   'kube-auth-mock serve --token-auth-file tokens.csv --log-format json',
   'kube-auth-mock serve --ui --ui-port 8080',
+  'kube-auth-mock serve --tls-trace --tls-keylog /tmp/keys.log',
 ];
 
 /** `kube-auth-mock serve`: starts the server and stays up until SIGINT or SIGTERM. */
@@ -116,6 +119,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     ...(values['audit-log-compress'] === true ? { auditLogCompress: true } : {}),
     ...optional('auditLogMode', stringFlag(values, 'audit-log-mode')),
     ...uiFlags(values),
+    ...(values['tls-trace'] === true ? { tlsTrace: true } : {}),
+    ...(stringFlag(values, 'tls-keylog') !== undefined ? { tlsKeylog: resolve(stringFlag(values, 'tls-keylog')!) } : {}),
     log,
   });
   // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a

@@ -1,8 +1,12 @@
 // Source: staging/src/k8s.io/apiserver/pkg/server/httplog/httplog.go (WithLogging, respLogger.Log), whose
 // field names are kept (verb, URI, resp, userAgent, audit-ID, srcIP), plus what kube keeps in its audit log
 // and a person debugging a 401 or 403 needs on the same line: the user, the authenticator, and the
-// authorization decision and reason (endpoints/filters/authorization.go's audit annotations).
+// authorization decision and reason (endpoints/filters/authorization.go's audit annotations), and how the
+// identity was proven: which client certificate, or which kind of token or password.
+import type { X509Certificate } from 'node:crypto';
+import { peerCertificates } from '../request/peer-certificates.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
+import { distinguishedName } from '../tls/certificate-summary.js';
 import type { Logger } from '../util/log.js';
 
 /** The message of every request line, as kube's ("HTTP"). */
@@ -23,6 +27,8 @@ export interface RequestLogFields {
   impersonator?: string;
   /** Which authenticator accepted the credentials. */
   authenticator?: string;
+  /** How the identity was proven; absent for anonymous requests. */
+  credential?: CredentialProof;
   /** Why the credentials presented were refused (401). */
   authenticationError?: string;
   /** kube's audit words: allow or forbid. */
@@ -41,6 +47,46 @@ export interface RequestLogFields {
   'audit-ID': string;
   /** The client's address and port, as Go's RemoteAddr writes them. */
   srcIP: string;
+}
+
+/** How a request's identity was proven, for the request log. */
+export interface CredentialProof {
+  /** "client certificate", "front proxy certificate", "static token", "ServiceAccount token (bound)", ... */
+  kind: string;
+  /** For a certificate: its subject (RFC 2253, CN first) and SHA-256 fingerprint, as the --tls-trace event prints them. */
+  subject?: string;
+  sha256?: string;
+}
+
+/** The credential each authenticator (state.authenticator) accepts; the certificate ones are read from the connection. */
+const CREDENTIAL_KINDS: Readonly<Record<string, string>> = {
+  x509: 'client certificate',
+  requestheader: 'front proxy certificate',
+  'token-file': 'static token (--token-auth-file)',
+  'basic-auth': 'static password (--basic-auth-file)',
+  'serviceaccount-legacy': 'ServiceAccount token (legacy, from a Secret)',
+  serviceaccount: 'ServiceAccount token (bound)',
+  'bootstrap-token': 'bootstrap token',
+  webhook: 'token accepted by the webhook (TokenReview)',
+  loopback: 'loopback token',
+};
+
+const certificateNames = new WeakMap<X509Certificate, { subject: string; sha256: string }>();
+
+/** The credential that proved the request's identity: for a certificate, the leaf the client presented. */
+export function credentialProof(ctx: KubeContext): CredentialProof | undefined {
+  const authenticator = ctx.state.authenticator;
+  if (authenticator === undefined || authenticator === 'anonymous') return undefined;
+  const kind = CREDENTIAL_KINDS[authenticator] ?? authenticator;
+  if (authenticator !== 'x509' && authenticator !== 'requestheader') return { kind };
+  const leaf = peerCertificates(ctx.req.socket)[0];
+  if (leaf === undefined) return { kind };
+  let names = certificateNames.get(leaf);
+  if (names === undefined) {
+    names = { subject: distinguishedName(leaf.subject), sha256: leaf.fingerprint256 };
+    certificateNames.set(leaf, names);
+  }
+  return { kind, ...names };
 }
 
 /** Go's RemoteAddr: host:port, an IPv6 host in brackets. */
@@ -73,6 +119,7 @@ export function requestLogFields(ctx: KubeContext, latencyMs: number, srcIP: str
     groups: state.user?.groups,
     impersonator: state.impersonator?.name,
     authenticator: state.authenticator,
+    credential: credentialProof(ctx),
     authenticationError: state.authenticationFailure,
     decision: state.authorization?.decision,
     reason: state.authorization?.reason,

@@ -20,6 +20,7 @@ import { parseCaBundle, readPem } from './tls.js';
 import { completeRequestHeader, type RequestHeaderConfig } from './front-proxy.js';
 import { completeAuthorizationWebhook, type AuthorizationWebhookConfig } from './authorization-webhook.js';
 import { completeTokenWebhook, type TokenWebhookConfig } from './token-webhook.js';
+import { openKeyLog } from './tls-keylog.js';
 
 /** Every option with its default applied, and every file startServer reads before it listens, read and checked. */
 export interface CompletedConfig {
@@ -83,10 +84,21 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
   const authorizationWebhook = await completeAuthorizationWebhook(options);
   const audit = await completeAudit(options, log);
   const defaults = options.pkiDir ? defaultAuthFiles(options.pkiDir) : undefined;
+  // Opened last: nothing after it can fail, and listen closes it.
+  const keyLog = options.tlsKeylog !== undefined ? openKeyLog(options.tlsKeylog, log) : undefined;
   return {
     log,
     fileLog: { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) },
-    listen: { bindAddress: options.bindAddress ?? '127.0.0.1', port: options.port ?? 0, certPem: servingCertPem, keyPem: servingKeyPem, clientCaPem: clientCaPem + (requestHeader ? `\n${requestHeader.caPem}` : ''), log },
+    listen: {
+      bindAddress: options.bindAddress ?? '127.0.0.1',
+      port: options.port ?? 0,
+      certPem: servingCertPem,
+      keyPem: servingKeyPem,
+      clientCaPem: clientCaPem + (requestHeader ? `\n${requestHeader.caPem}` : ''),
+      log,
+      ...(options.tlsTrace === true ? { tlsTrace: { clientRoots: () => clientRoots, ...(requestHeader ? { frontProxy: { roots: requestHeader.roots, allowedNames: requestHeader.allowedNames } } : {}) } } : {}),
+      ...(keyLog ? { keyLog } : {}),
+    },
     pki,
     storedPki,
     pkiDir: options.pkiDir,

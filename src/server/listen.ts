@@ -1,12 +1,17 @@
 // The HTTPS server: its TLS and header limits, Go's HTTP/1 behaviour, the sockets it must end on stop, and
 // listening with kube-apiserver's error wording (staging/src/k8s.io/apiserver/pkg/server/options/serving.go).
+import type { X509Certificate } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
+import { observedTcpSocket } from '../tls/handshake-observer.js';
 import { serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
+import type { KeyLog } from './tls-keylog.js';
+import { traceTlsConnections, type FrontProxyTrust } from './tls-trace.js';
 
 /** Where and with what certificates to listen. */
 export interface ListenConfig {
@@ -20,6 +25,10 @@ export interface ListenConfig {
   /** The CAs whose client certificates the TLS handshake asks for (PEM). */
   clientCaPem: string;
   log: Logger;
+  /** --tls-trace: log each connection, verifying client chains against these roots (the x509 authenticator's). */
+  tlsTrace?: { clientRoots: () => readonly X509Certificate[]; frontProxy?: FrontProxyTrust };
+  /** --tls-keylog: the open key log, closed when the listener stops. */
+  keyLog?: KeyLog;
 }
 
 /** A listening HTTPS server that answers 503 until `serve` gives it its handler. */
@@ -45,6 +54,9 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     res.end();
   };
   const server: Server = createServer(servingOptions(config));
+  // Before any other 'connection' listener: tracing hands the TLS server each TCP socket inside an observing stream.
+  if (config.tlsTrace) traceTlsConnections(server, { log, ...config.tlsTrace });
+  config.keyLog?.attach(server);
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
   server.maxHeadersCount = 0;
@@ -59,9 +71,9 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     handshaking.add(raw);
     raw.once('close', () => handshaking.delete(raw));
   });
-  server.on('secureConnection', (socket: Socket) => {
-    // node's TLSSocket keeps the TCP socket it wraps as _parent.
-    const raw = (socket as Socket & { _parent?: Socket | null })._parent;
+  server.on('secureConnection', (socket: TLSSocket) => {
+    // node's TLSSocket keeps the TCP socket it wraps as _parent; one over an observing stream (--tls-trace) does not.
+    const raw = observedTcpSocket(socket) ?? (socket as Socket & { _parent?: Socket | null })._parent;
     if (raw) handshaking.delete(raw);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -82,6 +94,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     });
   } catch (err) {
     server.close();
+    config.keyLog?.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -110,11 +123,13 @@ export async function listen(config: ListenConfig): Promise<Listener> {
         }, 2000);
         grace.unref();
         server.once('close', () => clearTimeout(grace));
+        server.once('close', () => config.keyLog?.close());
       });
       return stopping;
     },
     close() {
       server.close();
+      config.keyLog?.close();
     },
   };
 }

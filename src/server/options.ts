@@ -94,6 +94,10 @@ export interface StartServerOptions {
   auditLogCompress?: boolean;
   /** --audit-log-mode: "blocking" (the default: a failed write is logged, the request goes on) or "blocking-strict" (a failed RequestReceived write answers 500); kube's "batch" is refused. */
   auditLogMode?: string;
+  /** --tls-trace: log each TLS connection (version, cipher suite, key exchange group, ALPN, SNI, resumption, the client's chain and what the x509 authenticator makes of it) and, at trace level, each failed handshake. Default false. */
+  tlsTrace?: boolean;
+  /** --tls-keylog: append every connection's session secrets to this file (NSS key log format, created 0600) so Wireshark can decrypt a capture. */
+  tlsKeylog?: string;
   /** A logger, or the format of one on stderr. Default: silent. */
   log?: Logger | LogFormat;
   /** Re-read the token, password and policy files when they change. Default true. */

@@ -4,6 +4,8 @@ import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
 import type { X509Certificate } from 'node:crypto';
+import { groupName } from './handshake-records.js';
+import { observedHandshake } from './handshake-observer.js';
 
 /** One connection's negotiated parameters and the client's certificate chain. */
 export interface TlsConnectionFacts {
@@ -12,11 +14,17 @@ export interface TlsConnectionFacts {
   /** The IANA name of the cipher suite ("TLS_AES_128_GCM_SHA256"), and OpenSSL's. */
   cipherSuite: string;
   cipherOpenSsl: string;
-  /** The key exchange group ("X25519", "P-256"), when it could be observed; undefined otherwise. */
+  /**
+   * The key exchange group ("X25519", "P-256", "X25519MLKEM768"), read from the handshake's plaintext while its
+   * server observes handshakes (--tls-trace, handshake-observer.ts); undefined otherwise, and for a handshake
+   * without one (a resumed TLS 1.2 session).
+   */
   keyExchangeGroup?: string;
+  /** Whether the server asked for another key share first (a TLS 1.3 HelloRetryRequest); only while observing. */
+  helloRetryRequest?: boolean;
   /** The ALPN protocol agreed, or false when none was. */
   alpn: string | false;
-  /** The server name the client asked for (SNI), or false when it sent none (an IP address is never sent). */
+  /** The server name the client asked for (SNI), or false when it sent none (an IP address is never sent); read from the ClientHello while observing. */
   sni: string | false;
   /** Whether the session was resumed from an earlier one. */
   resumed: boolean;
@@ -27,9 +35,16 @@ export interface TlsConnectionFacts {
 }
 
 const facts = new WeakMap<Socket, TlsConnectionFacts>();
+const chains = new WeakMap<Socket, readonly X509Certificate[]>();
 
-/** The client's chain as OpenSSL hands it over, linked through issuerCertificate, leaf first. */
-export function presentedChain(socket: TLSSocket): X509Certificate[] {
+/**
+ * The client's chain as OpenSSL hands it over, linked through issuerCertificate, leaf first; read once per
+ * connection, so the authenticator, the trace and the request log share the same objects. getPeerX509Certificate
+ * hands over OpenSSL's parsed certificates; getPeerCertificate(true) would build a JS object of every field.
+ */
+export function presentedChain(socket: TLSSocket): readonly X509Certificate[] {
+  const cached = chains.get(socket);
+  if (cached !== undefined) return cached;
   const chain: X509Certificate[] = [];
   let cert: X509Certificate | undefined = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
   while (cert !== undefined && !chain.includes(cert) && chain.length < 16) {
@@ -38,6 +53,7 @@ export function presentedChain(socket: TLSSocket): X509Certificate[] {
     if (issuer === undefined || issuer.fingerprint256 === cert.fingerprint256) break;
     cert = issuer;
   }
+  chains.set(socket, chain);
   return chain;
 }
 
@@ -47,12 +63,16 @@ export function tlsConnectionFacts(socket: TLSSocket): TlsConnectionFacts {
   if (known !== undefined) return known;
   const cipher = socket.getCipher();
   const host = socket.remoteAddress ?? '';
+  const observed = observedHandshake(socket);
   const read: TlsConnectionFacts = {
     protocol: socket.getProtocol() ?? 'unknown',
     cipherSuite: cipher.standardName,
     cipherOpenSsl: cipher.name,
+    ...(observed?.group !== undefined ? { keyExchangeGroup: groupName(observed.group) } : {}),
+    ...(observed !== undefined ? { helloRetryRequest: observed.helloRetryRequest } : {}),
     alpn: socket.alpnProtocol ?? false,
-    sni: typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : false,
+    // node leaves servername unset on a resumed TLS 1.2 session; the ClientHello, when it was read, says what was sent.
+    sni: observed?.serverName !== undefined ? (observed.serverName ?? false) : typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : false,
     resumed: socket.isSessionReused(),
     clientChain: presentedChain(socket).map(summarizeCertificate),
     remote: `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? ''}`,

@@ -2,6 +2,7 @@
 // line per request with what a person debugging a 401 or 403 needs. Each case sends one request with its own
 // Audit-ID and asserts the line logged for it, field by field; latency only as a number.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { distinguishedName } from '../../src/tls/certificate-summary.js';
 import { createLogger } from '../../src/util/log.js';
 import { janeEditsConfigMaps } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
@@ -66,6 +68,7 @@ before(async () => {
 const CM = '/api/v1/namespaces/default/configmaps';
 const JANE_ALLOWED = 'RBAC: allowed by RoleBinding "jane-edits/default" of Role "configmap-editor" to User "jane"';
 const USER_AGENT = 'request-log-test/1.0';
+const STATIC_TOKEN = { kind: 'static token (--token-auth-file)' };
 
 /** The fields of a line that do not vary between runs: time, level, latency and the client's port removed, after checking them. */
 function stableFields(line: Line): Line {
@@ -111,19 +114,19 @@ const cases: Case[] = [
     name: 'a get',
     send: (id) => via('get', `${CM}/web`, { Authorization: `Bearer ${jane}` })(id),
     status: 200,
-    fields: { msg: 'HTTP', verb: 'get', URI: `${CM}/web`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', decision: 'allow', reason: JANE_ALLOWED },
+    fields: { msg: 'HTTP', verb: 'get', URI: `${CM}/web`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', credential: STATIC_TOKEN, decision: 'allow', reason: JANE_ALLOWED },
   },
   {
     name: 'a list with a label selector keeps the query in the URI',
     send: (id) => via('get', `${CM}?labelSelector=app%3Dweb&limit=5`, { Authorization: `Bearer ${jane}` })(id),
     status: 200,
-    fields: { msg: 'HTTP', verb: 'list', URI: `${CM}?labelSelector=app%3Dweb&limit=5`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', decision: 'allow', reason: JANE_ALLOWED },
+    fields: { msg: 'HTTP', verb: 'list', URI: `${CM}?labelSelector=app%3Dweb&limit=5`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', credential: STATIC_TOKEN, decision: 'allow', reason: JANE_ALLOWED },
   },
   {
     name: 'a watch',
     send: (id) => watch(`${CM}?watch=true&labelSelector=app%3Dweb`)(id),
     status: 200,
-    fields: { msg: 'HTTP', verb: 'watch', URI: `${CM}?watch=true&labelSelector=app%3Dweb`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', decision: 'allow', reason: JANE_ALLOWED },
+    fields: { msg: 'HTTP', verb: 'watch', URI: `${CM}?watch=true&labelSelector=app%3Dweb`, resp: 200, user: 'jane', groups: ['dev', 'system:authenticated'], authenticator: 'token-file', credential: STATIC_TOKEN, decision: 'allow', reason: JANE_ALLOWED },
   },
   {
     name: 'a strategic merge patch names its patch type',
@@ -136,7 +139,7 @@ const cases: Case[] = [
       resp: 200,
       user: 'jane',
       groups: ['dev', 'system:authenticated'],
-      authenticator: 'token-file',
+      authenticator: 'token-file', credential: STATIC_TOKEN,
       decision: 'allow',
       reason: JANE_ALLOWED,
       contentType: 'application/strategic-merge-patch+json; charset=utf-8',
@@ -160,7 +163,7 @@ const cases: Case[] = [
       resp: 403,
       user: 'jane',
       groups: ['dev', 'system:authenticated'],
-      authenticator: 'token-file',
+      authenticator: 'token-file', credential: STATIC_TOKEN,
       decision: 'forbid',
       reason: 'secrets "db" is forbidden: User "jane" cannot get resource "secrets" in API group "" in the namespace "default"',
     },
@@ -169,7 +172,7 @@ const cases: Case[] = [
     name: 'an impersonated request logs the user acted as and the impersonator',
     send: (id) => via('get', `${CM}/web`, { Authorization: `Bearer ${boss}`, 'Impersonate-User': 'jane' })(id),
     status: 200,
-    fields: { msg: 'HTTP', verb: 'get', URI: `${CM}/web`, resp: 200, user: 'jane', groups: ['system:authenticated'], impersonator: 'boss', authenticator: 'token-file', decision: 'allow', reason: JANE_ALLOWED },
+    fields: { msg: 'HTTP', verb: 'get', URI: `${CM}/web`, resp: 200, user: 'jane', groups: ['system:authenticated'], impersonator: 'boss', authenticator: 'token-file', credential: STATIC_TOKEN, decision: 'allow', reason: JANE_ALLOWED },
   },
   {
     name: 'a refused impersonation is a forbid with its message',
@@ -182,7 +185,7 @@ const cases: Case[] = [
       resp: 403,
       user: 'jane',
       groups: ['dev', 'system:authenticated'],
-      authenticator: 'token-file',
+      authenticator: 'token-file', credential: STATIC_TOKEN,
       decision: 'forbid',
       reason: 'users "boss" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope',
     },
@@ -198,7 +201,7 @@ const cases: Case[] = [
       resp: 200,
       user: 'jane',
       groups: ['dev', 'system:authenticated'],
-      authenticator: 'token-file',
+      authenticator: 'token-file', credential: STATIC_TOKEN,
       decision: 'allow',
       reason: 'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"',
     },
@@ -260,7 +263,7 @@ test('request log, text format: a 403 reads as one line a person can scan', asyn
   assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} /);
   assert.equal(
     text.slice('00:00:00.000 '.length),
-    String.raw`INFO HTTP verb=get URI=/api/v1/namespaces/default/secrets/db resp=403 user=jane groups=["dev","system:authenticated"] authenticator=token-file decision=forbid reason="secrets \"db\" is forbidden: User \"jane\" cannot get resource \"secrets\" in API group \"\" in the namespace \"default\"" latencyMs=1.5 userAgent=request-log-test/1.0 audit-ID=request-log-5 srcIP=127.0.0.1:50000` +
+    String.raw`INFO HTTP verb=get URI=/api/v1/namespaces/default/secrets/db resp=403 user=jane groups=["dev","system:authenticated"] authenticator=token-file credential={"kind":"static token (--token-auth-file)"} decision=forbid reason="secrets \"db\" is forbidden: User \"jane\" cannot get resource \"secrets\" in API group \"\" in the namespace \"default\"" latencyMs=1.5 userAgent=request-log-test/1.0 audit-ID=request-log-5 srcIP=127.0.0.1:50000` +
       '\n',
   );
 });
@@ -276,4 +279,35 @@ test('request log: a TokenRequest carries the issued credential id, kube\'s audi
   const jti = (JSON.parse(Buffer.from(String(res.body.status.token).split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
   const line = await lineFor(auditId);
   assert.deepEqual(line.annotations, { 'authentication.kubernetes.io/issued-credential-id': `JTI=${jti}` });
+});
+
+// How the identity was proven: for a client certificate which one (subject and SHA-256, as --tls-trace prints
+// them), for a token which kind, named after the authenticator that accepted it.
+test('request log: a client certificate is named by its subject and SHA-256 fingerprint', async () => {
+  const s = server();
+  const { cert, key } = credentialsOf(await s.kubeconfig({ user: 'carol', groups: ['dev', 'ops'], auth: 'cert' }));
+  const auditId = 'request-log-cert';
+  const res = await client(s).get('/version').cert(cert!).key(key!).set('Audit-ID', auditId);
+  assert.equal(res.status, 200);
+  const line = await lineFor(auditId);
+  assert.equal(line.authenticator, 'x509');
+  // The subject as the shared certificate summary writes it (src/tls/certificate-summary.ts), so it matches --tls-trace.
+  const leaf = new X509Certificate(cert!);
+  assert.deepEqual(line.credential, { kind: 'client certificate', subject: distinguishedName(leaf.subject), sha256: leaf.fingerprint256 });
+  assert.match(String((line.credential as { subject: string }).subject), /^CN=carol,/);
+});
+
+test('request log: a bound ServiceAccount token names its kind; an anonymous request proves nothing', async () => {
+  const s = server();
+  const token = await s.serviceAccountToken('default/default');
+  const auditId = 'request-log-sa';
+  await client(s).get('/version').set('Authorization', `Bearer ${token}`).set('Audit-ID', auditId);
+  const line = await lineFor(auditId);
+  assert.equal(line.authenticator, 'serviceaccount');
+  assert.deepEqual(line.credential, { kind: 'ServiceAccount token (bound)' });
+  const anonymous = 'request-log-anonymous';
+  await client(s).get('/version').set('Audit-ID', anonymous);
+  const anon = await lineFor(anonymous);
+  assert.equal(anon.authenticator, 'anonymous');
+  assert.equal(anon.credential, undefined, 'anonymous proves nothing');
 });

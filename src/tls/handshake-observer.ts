@@ -1,0 +1,120 @@
+// Watching a TLS server's handshakes go by, for --tls-trace. node hands a TCP socket straight to OpenSSL, so its
+// bytes never pass through JavaScript, and OpenSSL's negotiated group is not exposed to a server (node's
+// getEphemeralKeyInfo() is {} there). With tracing on, each TCP socket is given to the TLS server inside a Duplex
+// of ours instead (node's http docs: "any Duplex stream can be passed" as a connection), so the handshake's
+// plaintext can be read as it passes (handshake-records.ts). node runs TLS over such a stream in JavaScript
+// (JSStreamSocket), which is slower: this is only done while tracing.
+//
+// Which TLS socket a Duplex became is learnt from the server's 'keylog' event, which names the TLS socket and the
+// connection's client random, read from the ClientHello on the way in: public API only.
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
+import { HandshakeObserver, type ObservedHandshake } from './handshake-records.js';
+
+/** A TCP socket as the TLS server sees it while tracing: the same bytes, with the handshake read on the way. */
+class ObservedConnection extends Duplex {
+  readonly observer = new HandshakeObserver();
+  /** The TCP socket's addresses, kept: node forgets them once it closes. */
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly remoteFamily: string | undefined;
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+
+  /**
+   * @param onClientRandom called once the ClientHello's random is read, before its bytes go on to OpenSSL: a
+   * resumed TLS 1.2 handshake logs its keys while those bytes are being handed over.
+   */
+  constructor(
+    readonly raw: Socket,
+    onClientRandom: (random: string) => void,
+  ) {
+    super({ allowHalfOpen: true });
+    this.remoteAddress = raw.remoteAddress;
+    this.remotePort = raw.remotePort;
+    this.remoteFamily = raw.remoteFamily;
+    this.localAddress = raw.localAddress;
+    this.localPort = raw.localPort;
+    raw.on('data', (chunk: Buffer) => {
+      if (!this.observer.done) {
+        const before = this.observer.facts.clientRandom;
+        this.observer.fromClient(chunk);
+        const random = this.observer.facts.clientRandom;
+        if (random !== undefined && before === undefined) onClientRandom(random);
+      }
+      if (!this.push(chunk)) raw.pause();
+    });
+    raw.on('end', () => this.push(null));
+    // A reset reaches the TLS socket as the end of its stream; the error itself is the TCP socket's.
+    raw.on('error', () => this.destroy());
+    raw.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.raw.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (!this.observer.done) this.observer.fromServer(chunk);
+    // A failed write is the TCP socket's error, which closes it and so this stream: not passed on as a second one.
+    this.raw.write(chunk, () => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.raw.end(() => done());
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.raw.destroy();
+    done(err);
+  }
+}
+
+const connections = new WeakMap<TLSSocket, ObservedConnection>();
+
+/**
+ * Makes `server` read each connection's handshake (observedHandshake then says what it saw). Returns false, and
+ * changes nothing, when the server is not the plain node TLS server this expects (one 'connection' listener).
+ */
+export function observeHandshakes(server: TlsServer): boolean {
+  const listeners = server.listeners('connection');
+  if (listeners.length !== 1) return false;
+  const startTls = listeners[0] as (this: TlsServer, socket: Duplex) => void;
+  // Connections whose ClientHello was read, by client random, until the key log names their TLS socket.
+  const byRandom = new Map<string, ObservedConnection>();
+  server.removeListener('connection', startTls);
+  server.prependListener('connection', (raw: Socket) => {
+    const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
+      byRandom.set(random, connection);
+      connection.once('close', () => {
+        if (byRandom.get(random) === connection) byRandom.delete(random);
+      });
+    });
+    startTls.call(server, connection);
+  });
+  server.on('keylog', (line: Buffer, socket: TLSSocket) => {
+    if (connections.has(socket)) return;
+    // "LABEL <client random hex> <secret hex>" (NSS key log format).
+    const random = line.toString('latin1').split(' ', 2)[1]?.toLowerCase();
+    const connection = random === undefined ? undefined : byRandom.get(random);
+    if (connection === undefined) return;
+    byRandom.delete(random!);
+    connections.set(socket, connection);
+    // A TLS socket over a stream has no peer address of its own; the request log, audit and trace read these.
+    for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort'] as const) {
+      Object.defineProperty(socket, name, { value: connection[name], configurable: true });
+    }
+  });
+  return true;
+}
+
+/** What was read of this TLS socket's handshake, when its server observes handshakes. */
+export function observedHandshake(socket: TLSSocket): ObservedHandshake | undefined {
+  return connections.get(socket)?.observer.facts;
+}
+
+/** The TCP socket under an observed TLS socket (node's own _parent is not set for a socket over a stream). */
+export function observedTcpSocket(socket: TLSSocket): Socket | undefined {
+  return connections.get(socket)?.raw;
+}
