@@ -98,6 +98,8 @@ export async function completeConfig(options: StartServerOptions): Promise<Compl
       log,
       ...(options.tlsTrace === true ? { tlsTrace: { clientRoots: () => clientRoots, ...(requestHeader ? { frontProxy: { roots: requestHeader.roots, allowedNames: requestHeader.allowedNames } } : {}) } } : {}),
       ...(keyLog ? { keyLog } : {}),
+      // The live view shows the key exchange group too, which only an observed handshake gives.
+      ...(options.ui !== undefined && options.ui !== false ? { observeHandshakes: true } : {}),
     },
     pki,
     storedPki,

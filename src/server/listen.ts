@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import { observedTcpSocket } from '../tls/handshake-observer.js';
+import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
 import { serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
 import type { KeyLog } from './tls-keylog.js';
@@ -27,6 +27,8 @@ export interface ListenConfig {
   log: Logger;
   /** --tls-trace: log each connection, verifying client chains against these roots (the x509 authenticator's). */
   tlsTrace?: { clientRoots: () => readonly X509Certificate[]; frontProxy?: FrontProxyTrust };
+  /** Read each handshake's key exchange group (handshake-observer.ts) without tracing: for the live view. */
+  observeHandshakes?: boolean;
   /** --tls-keylog: the open key log, closed when the listener stops. */
   keyLog?: KeyLog;
 }
@@ -56,6 +58,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
   const server: Server = createServer(servingOptions(config));
   // Before any other 'connection' listener: tracing hands the TLS server each TCP socket inside an observing stream.
   if (config.tlsTrace) traceTlsConnections(server, { log, ...config.tlsTrace });
+  else if (config.observeHandshakes === true) observeHandshakes(server);
   config.keyLog?.attach(server);
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.

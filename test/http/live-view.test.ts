@@ -54,6 +54,8 @@ test('a token request that RBAC allows: the authenticators asked, the RoleBindin
   assert.equal(r.verb, 'list');
   assert.equal(r.uri, '/api/v1/namespaces/dev/pods');
   assert.ok(r.tls !== null && /^TLSv1\.[23]$/.test(r.tls.protocol), 'TLS facts of the connection');
+  // The handshake is observed while the live view is on, so the key exchange group is known (node's client offers X25519 first).
+  assert.equal(r.tls?.keyExchangeGroup, 'X25519');
   assert.equal(r.clientChain.length, 0);
   assert.ok(r.serverCertificate, 'our serving certificate is shown');
   assert.deepEqual(r.credentials.map((c) => c.kind), ['bearer-token']);
