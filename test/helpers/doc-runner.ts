@@ -87,7 +87,7 @@ const MARK = '@@kam-doc@@';
  * Runs the commands in one bash session in `cwd` with `env`; background jobs still running at the end are killed
  * with the session's process group. Each command's output is read between markers the session prints.
  */
-export async function runCommands(commands: readonly DocCommand[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult[]> {
+export async function runCommands(commands: readonly DocCommand[], cwd: string, env: NodeJS.ProcessEnv, limitMs = 300_000): Promise<CommandResult[]> {
   const script = [
     ...commands.flatMap((c) => [`printf '\\n${MARK}start\\n'`, `{ ${c.command}\n} 2>&1`, `printf '\\n${MARK}exit %s\\n' "$?"`]),
     // Background jobs of the doc (a server, a capture) end with the session.
@@ -98,9 +98,12 @@ export async function runCommands(commands: readonly DocCommand[], cwd: string, 
   let stderr = '';
   bash.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   bash.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  // A command that waits for something that never comes (a server that did not start) must not hang the test run.
+  const limit = setTimeout(() => process.kill(-bash.pid!, 'SIGKILL'), limitMs);
   try {
     await once(bash, 'close');
   } finally {
+    clearTimeout(limit);
     try {
       process.kill(-bash.pid!, 'SIGKILL');
     } catch {
