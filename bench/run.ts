@@ -243,31 +243,7 @@ async function servers(): Promise<void> {
     }
 
     // 2. New TLS connections with a client certificate: full handshake, one GET, close.
-    const hsParams = (t: Target, durationMs: number): HandshakeParams => {
-      const u = new URL(t.url);
-      return {
-        host: u.hostname,
-        port: Number(u.port),
-        path: '/version',
-        ca: info.caPem,
-        cert: info.clientCertPem,
-        key: info.clientKeyPem,
-        concurrency: HANDSHAKE_CONCURRENCY,
-        warmupMs: 0,
-        durationMs,
-        maxConnections: HANDSHAKE_MAX,
-      };
-    };
-    for (const t of targets) {
-      progress(`new TLS connections/s, client cert, ${t.name}: ${HANDSHAKE_WARMUP_MS / 1000} s warm-up`);
-      checkHandshakes(`warm-up, TLS connections, ${t.name}`, await loader.call<HandshakeResult>('handshakes', hsParams(t, HANDSHAKE_WARMUP_MS), HANDSHAKE_WARMUP_MS + 30_000));
-    }
-    progress(`new TLS connections/s, client cert: ${HANDSHAKE_SLICES} x ${HANDSHAKE_SLICE_MS / 1000} s per server, interleaved, ${HANDSHAKE_CONCURRENCY} in flight`);
-    const hs = await interleave(targets, loader, HANDSHAKE_SLICES, async (t) => {
-      const r = await loader.call<HandshakeResult>('handshakes', hsParams(t, HANDSHAKE_SLICE_MS), HANDSHAKE_SLICE_MS + 30_000);
-      checkHandshakes(`TLS connections, ${t.name}`, r);
-      return r;
-    });
+    const hs = await compareHandshakes('client cert', () => info, targets, loader);
     const connRate = (k: Tally<HandshakeResult>): number => sum(k.results.map((r) => r.completed)) / sum(k.results.map((r) => r.seconds));
     rows.push({ rank: 2, metric: 'new TLS connections/s, client cert', ours: connRate(hs.ours), baseline: connRate(hs.bare), digits: 0, goal: { kind: 'ratio-min', value: 0.9 } });
     const msPerConn = (k: Tally<HandshakeResult>): number => k.serverCpuMs / Math.max(1, sum(k.results.map((r) => r.completed)));
@@ -308,6 +284,62 @@ async function rbac(): Promise<void> {
     rows.push({ rank: 5, metric: 'requests/s, RBAC vs AlwaysAllow (token)', ...rate, digits: 0, goal: { kind: 'ratio-min', value: 0.8 } });
   } finally {
     await Promise.all([rbacChild.stop(), allowChild.stop()]);
+  }
+}
+
+/**
+ * New TLS connections/s with a client certificate (full handshake, one GET /version, close) against two targets,
+ * each with the CA and client certificate `credentialsOf` gives it, warmed up, then interleaved.
+ */
+async function compareHandshakes(label: string, credentialsOf: (t: Target) => OursInfo, targets: readonly Target[], loader: Child): Promise<Record<Target['name'], Tally<HandshakeResult>>> {
+  const hsParams = (t: Target, durationMs: number): HandshakeParams => {
+    const u = new URL(t.url);
+    const info = credentialsOf(t);
+    return {
+      host: u.hostname,
+      port: Number(u.port),
+      path: '/version',
+      ca: info.caPem,
+      cert: info.clientCertPem,
+      key: info.clientKeyPem,
+      concurrency: HANDSHAKE_CONCURRENCY,
+      warmupMs: 0,
+      durationMs,
+      maxConnections: HANDSHAKE_MAX,
+    };
+  };
+  for (const t of targets) {
+    progress(`new TLS connections/s, ${label}, ${t.name}: ${HANDSHAKE_WARMUP_MS / 1000} s warm-up`);
+    checkHandshakes(`warm-up, TLS connections, ${label}, ${t.name}`, await loader.call<HandshakeResult>('handshakes', hsParams(t, HANDSHAKE_WARMUP_MS), HANDSHAKE_WARMUP_MS + 30_000));
+  }
+  progress(`new TLS connections/s, ${label}: ${HANDSHAKE_SLICES} x ${HANDSHAKE_SLICE_MS / 1000} s per server, interleaved, ${HANDSHAKE_CONCURRENCY} in flight`);
+  return interleave(targets, loader, HANDSHAKE_SLICES, async (t) => {
+    const r = await loader.call<HandshakeResult>('handshakes', hsParams(t, HANDSHAKE_SLICE_MS), HANDSHAKE_SLICE_MS + 30_000);
+    checkHandshakes(`TLS connections, ${label}, ${t.name}`, r);
+    return r;
+  });
+}
+
+/** --tls-trace's cost: each handshake read through JavaScript and one JSON event per connection, next to a server without. */
+async function tlsTrace(): Promise<void> {
+  progress('TLS trace: new TLS connections/s with --tls-trace (events logged as JSON to /dev/null) next to none, each server in its own process');
+  const traced = new Child('kube-auth-mock --tls-trace', './server-child.ts');
+  const plain = new Child('kube-auth-mock', './server-child.ts');
+  const loader = new Child('load generator', './load-child.ts');
+  try {
+    const tracedInfo = await traced.call<OursInfo>('startOurs', { authorizationMode: 'RBAC', tlsTrace: true }, 60_000);
+    const plainInfo = await plain.call<OursInfo>('startOurs', { authorizationMode: 'RBAC' }, 60_000);
+    // One PKI per server: the loader presents each server the client certificate its CA signed.
+    const targets: Target[] = [
+      { name: 'bare', url: plainInfo.url, server: plain },
+      { name: 'ours', url: tracedInfo.url, server: traced },
+    ];
+    const rate = (k: Tally<HandshakeResult>): number => sum(k.results.map((r) => r.completed)) / sum(k.results.map((r) => r.seconds));
+    const hs = await compareHandshakes('--tls-trace vs none', (t) => (t.name === 'ours' ? tracedInfo : plainInfo), targets, loader);
+    rows.push({ rank: 8, metric: 'new TLS connections/s, --tls-trace vs none', ours: rate(hs.ours), baseline: rate(hs.bare), digits: 0, goal: { kind: 'ratio-min', value: 0.7 } });
+    notes.push(`TLS trace: the handshake passes through a JavaScript stream that reads the key exchange group, and each connection logs one JSON event; goal: within 0.7x of the same server without --tls-trace`);
+  } finally {
+    await Promise.all([traced.stop(), plain.stop(), loader.stop()]);
   }
 }
 
@@ -393,7 +425,7 @@ async function main(): Promise<void> {
     `${fmt(totalmem() / 2 ** 30, 1)} GiB RAM (${fmt(freemem() / 2 ** 30, 1)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   progress(machine);
 
-  for (const phase of [startup, memory, servers, rbac, serviceAccountTokens, auditLog]) {
+  for (const phase of [startup, memory, servers, rbac, serviceAccountTokens, auditLog, tlsTrace]) {
     try {
       await phase();
     } catch (err) {

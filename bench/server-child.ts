@@ -1,6 +1,7 @@
 // A server process: either kube-auth-mock ("ours", started with startServer) or the bare baseline,
 // a plain node:https server that answers every request with the bytes ours answers GET /version with.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request, createServer, type Server } from 'node:https';
@@ -9,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { parse } from 'yaml';
 import { createInMemoryPki, startServer, type KubeAuthMockServer } from '../src/index.js';
 import { serve } from './ipc.js';
+import { createLogger } from '../src/util/log.js';
 
 /** What GET /version answered: the baseline replays it. */
 export interface CapturedResponse {
@@ -92,9 +94,10 @@ serve(
   {
     /**
      * Starts kube-auth-mock (RBAC unless told otherwise) with an in-memory PKI and mints a token and a client-certificate
-     * identity; with `auditDir`, the audit log is on: every request at the Metadata level, in that folder.
+     * identity; with `auditDir`, the audit log is on: every request at the Metadata level, in that folder; with
+     * `tlsTrace`, --tls-trace.
      */
-    async startOurs(p: { authorizationMode?: string; auditDir?: string } | null): Promise<OursInfo> {
+    async startOurs(p: { authorizationMode?: string; auditDir?: string; tlsTrace?: boolean } | null): Promise<OursInfo> {
       const pki = await createInMemoryPki();
       let audit = {};
       if (p?.auditDir) {
@@ -102,7 +105,9 @@ serve(
         await writeFile(auditPolicyFile, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n');
         audit = { auditPolicyFile, auditLogPath: join(p.auditDir, 'audit.log') };
       }
-      ours = await startServer({ port: 0, pki, ...(p?.authorizationMode ? { authorizationMode: p.authorizationMode } : {}), ...audit });
+      // --tls-trace logs an event per connection: written as JSON to /dev/null, so its serialisation is paid as in use.
+      const trace = p?.tlsTrace === true ? { tlsTrace: true, log: createLogger('json', createWriteStream('/dev/null')) } : {};
+      ours = await startServer({ port: 0, pki, ...(p?.authorizationMode ? { authorizationMode: p.authorizationMode } : {}), ...audit, ...trace });
       const tokenUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-token', groups: ['bench'], auth: 'token' }));
       const certUser = kubeconfigUser(await ours.kubeconfig({ user: 'bench-cert', groups: ['bench'], auth: 'cert' }));
       if (!tokenUser.token) throw new Error('token kubeconfig has no token');
