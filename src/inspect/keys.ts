@@ -130,3 +130,13 @@ export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
   const spki = (k: KeyObject): Buffer => (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
   return spki(a).equals(spki(b));
 }
+
+/**
+ * What Go's tls.X509KeyPair says for a key that is not the certificate's (crypto/tls tls.go): a key of another
+ * type ("tls: private key type does not match public key type") or another key of the same type. Go compares only
+ * the RSA modulus, so a key with the right modulus and another exponent passes there; its signatures still fail.
+ */
+export function keyMismatchError(certKey: KeyObject, privateKey: KeyObject): string {
+  const family = (k: KeyObject): string => (k.asymmetricKeyType === 'rsa-pss' ? 'rsa' : (k.asymmetricKeyType ?? ''));
+  return family(certKey) === family(privateKey) ? 'tls: private key does not match public key' : 'tls: private key type does not match public key type';
+}

@@ -1,0 +1,197 @@
+// The inspector fed hostile and wrong input (a review's findings): every row is a report or a one-line error, never
+// a throw, a hang or unbounded memory; and never a "kube-apiserver would accept it" that kube would not.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import { inspectInput, MAX_INPUT_BYTES, readFailure, readFileLimited, readStreamLimited, renderInspectReport, type CertificateItem, type InspectReport, type JwtItem, type KubeconfigItem } from '../../../src/inspect/index.js';
+import { createCa, issueClientCert, type IssuedCert } from '../../../src/pki/index.js';
+import { Readable } from 'node:stream';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const nowS = NOW.getTime() / 1000;
+let ca: IssuedCert;
+let jane: IssuedCert;
+let dir: string;
+
+before(async () => {
+  ca = await createCa({ commonName: 'test-ca', notBefore: new Date(NOW.getTime() - 86400_000), notAfter: new Date(NOW.getTime() + 3650 * 86400_000) });
+  jane = await issueClientCert(ca, { user: 'jane', groups: ['dev'], notBefore: new Date(NOW.getTime() - 3600_000), notAfter: new Date(NOW.getTime() + 30 * 86400_000) });
+  dir = await mkdtemp(join(tmpdir(), 'kam-hostile-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const inspect = (input: string | Buffer, options: Parameters<typeof inspectInput>[1] = {}): InspectReport => inspectInput(Buffer.isBuffer(input) ? input : Buffer.from(input), { now: NOW, source: 'in', baseDir: dir, ...options });
+const b64u = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const jwt = (header: unknown, claims: unknown): string => `${b64u(header)}.${b64u(claims)}.c2ln`;
+const saClaims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  iss: 'https://kubernetes.default.svc', sub: 'system:serviceaccount:ns1:b', aud: ['https://kubernetes.default.svc'],
+  exp: nowS + 3600, iat: nowS, nbf: nowS, jti: 'j', 'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'b', uid: 'u' } }, ...extra,
+});
+const RS = { alg: 'RS256', kid: 'k' };
+const kubeOf = (r: InspectReport): JwtItem['kube'] => {
+  assert.equal(r.error, undefined, r.error);
+  return (r.items[0] as JwtItem).kube;
+};
+
+test('reads are bounded: a huge file, /dev/zero and an endless stream are one-line errors; a folder is EISDIR', async () => {
+  const big = join(dir, 'big.bin');
+  await writeFile(big, Buffer.alloc(MAX_INPUT_BYTES + 1));
+  const reason = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (err) {
+      return readFailure(err);
+    }
+    return 'read';
+  };
+  assert.equal(reason(() => readFileLimited(big)), 'larger than 16 MiB: not a certificate, key, CSR, kubeconfig or JWT');
+  assert.equal(reason(() => readFileLimited('/dev/zero')), 'larger than 16 MiB: not a certificate, key, CSR, kubeconfig or JWT');
+  assert.equal(reason(() => readFileLimited('/dev/zero', { regularOnly: true })), 'not a regular file (a device, FIFO or socket)');
+  assert.equal(reason(() => readFileLimited(dir)), 'EISDIR');
+  const endless = new Readable({ read() { this.push(Buffer.alloc(1 << 20)); } });
+  await assert.rejects(readStreamLimited(endless), /larger than 16 MiB/);
+  assert.equal((await readStreamLimited(Readable.from([Buffer.from('ab'), Buffer.from('c')]))).toString(), 'abc');
+});
+
+test('a kubeconfig naming /dev/zero, a folder or a FIFO: problems beside the user, no hang, not "anonymous"', async () => {
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const doc = {
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: 'https://x', 'certificate-authority': '/dev/zero' } }],
+    users: [{ name: 'u', user: { 'client-certificate': dir, 'client-key': '/dev/zero', tokenFile: fifo } }],
+  };
+  const k = inspect(stringify(doc)).items[0] as KubeconfigItem;
+  assert.deepEqual(k.problems.filter((p) => p.includes('cannot be read')), ['certificate-authority /dev/zero cannot be read: not a regular file (a device, FIFO or socket)']);
+  assert.deepEqual(k.users[0]!.problems, [
+    `client-certificate ${dir} cannot be read: EISDIR`,
+    'client-key /dev/zero cannot be read: not a regular file (a device, FIFO or socket)',
+    `tokenFile ${fifo} cannot be read: not a regular file (a device, FIFO or socket)`,
+  ]);
+  assert.deepEqual(k.users[0]!.methods, ['client certificate (unreadable: kubectl stops here)']);
+});
+
+test('JWT times no Date can hold: a report, never "Invalid time value"', () => {
+  const rows: [string, Record<string, unknown>, RegExp][] = [
+    ['exp 1e20 (beyond JavaScript dates, within Go\'s int64)', { exp: 1e20 }, /^valid, expires in \d+ years/],
+    ['exp 1e400 (Infinity once parsed)', { exp: 1e400 }, /^valid/],
+    ['exp -1e300', { exp: -1e300 }, /^expired/],
+    ['nbf 1e300', { nbf: 1e300 }, /^not valid until/],
+  ];
+  for (const [name, claims, words] of rows) {
+    const r = inspect(`${b64u(RS)}.${b64u(JSON.stringify({ sub: 'x', ...claims }).replace('Infinity', '1e400'))}.c2ln`);
+    assert.equal(r.error, undefined, `${name}: ${r.error}`);
+    assert.match((r.items[0] as JwtItem).validity.words, words, name);
+    assert.doesNotThrow(() => renderInspectReport(r), name);
+  }
+  // warnafter out of range too (it used to throw from inside the kube claims).
+  const r = inspect(jwt(RS, saClaims({ 'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'b', uid: 'u' }, warnafter: 1e20 } })));
+  assert.equal(r.error, undefined, r.error);
+});
+
+test('ServiceAccount tokens go-jose cannot read are refused, not "user when signed" (pkg/serviceaccount/jwt.go, go-jose.v2)', () => {
+  const rows: [string, unknown, Record<string, unknown>, RegExp][] = [
+    ['alg none', { alg: 'none' }, saClaims(), /alg "none" is not one kube's ServiceAccount keys verify/],
+    ['alg HS256', { alg: 'HS256' }, saClaims(), /alg "HS256"/],
+    ['no alg', { typ: 'JWT' }, saClaims(), /alg null/],
+    ['exp a string', RS, saClaims({ exp: String(nowS + 3600) }), /its exp claim ".*" is not a number of seconds \(go-jose\/go-jose\/jwt: expected number value to unmarshal NumericDate\)/],
+    ['nbf true', RS, saClaims({ nbf: true }), /its nbf claim true is not a number/],
+    ['exp beyond int64', RS, saClaims({ exp: 1e19 }), /beyond Go's int64 seconds/],
+    ['aud a number', RS, saClaims({ aud: 5 }), /aud claim is neither a string nor a list of strings/],
+    ['aud a list with a number', RS, saClaims({ aud: ['a', 1] }), /aud claim is neither/],
+    ['iss a list', RS, saClaims({ iss: ['a'] }), /its iss claim is a list, not a string/],
+  ];
+  for (const [name, header, claims, reason] of rows) {
+    const kube = kubeOf(inspect(jwt(header, claims)));
+    assert.equal(kube.outcome, 'refused', name);
+    assert.match((kube as { reason: string }).reason, reason, name);
+  }
+  // exp null is Go's nil NumericDate: no expiry, not an error.
+  assert.equal(kubeOf(inspect(jwt(RS, saClaims({ exp: null })))).outcome, 'user');
+});
+
+test('a ServiceAccount token\'s "user" says the audience condition kube checks (jwt.go: audiences against --api-audiences)', () => {
+  const kube = kubeOf(inspect(jwt(RS, saClaims())));
+  assert.equal(kube.outcome, 'user');
+  assert.match((kube as { condition: string }).condition, /one of its audiences \(https:\/\/kubernetes.default.svc\) is in the server's --api-audiences/);
+});
+
+test('kubeconfigs of the wrong types: each field named as a problem (client-go decodes into typed structs)', () => {
+  const rows: [string, string, string[]][] = [
+    ['numbers for strings', 'kind: Config\ncurrent-context: 5\nclusters:\n- name: 5\n  cluster: {server: 7}\n', ['current-context is a number, not a string: kubectl cannot load this kubeconfig', 'clusters[0].name is a number, not a string: kubectl cannot load this kubeconfig', 'clusters[0].cluster.server is a number, not a string: kubectl cannot load this kubeconfig']],
+    ['a map where a list belongs', 'kind: Config\nclusters: {a: 1}\n', ['clusters is a map, not a list: kubectl cannot load this kubeconfig']],
+    ['lists and numbers as entries', 'kind: Config\nusers: [[1], null, 3]\n', ['users[0] is a list, not a map: kubectl cannot load this kubeconfig', 'users[2] is a number, not a map: kubectl cannot load this kubeconfig']],
+    ['a string for a bool, a list for a token', 'kind: Config\nclusters: [{name: c, cluster: {server: "https://x", insecure-skip-tls-verify: "true"}}]\nusers: [{name: u, user: {token: [a], as-groups: [1]}}]\n', ['clusters[0].cluster.insecure-skip-tls-verify is a string, not true or false: kubectl cannot load this kubeconfig', 'users[0].user.token is a list, not a string: kubectl cannot load this kubeconfig', 'users[0].user.as-groups holds a number, not only strings: kubectl cannot load this kubeconfig']],
+    ['exec args not strings', 'kind: Config\nusers: [{name: u, user: {exec: {command: 5, args: [1]}}}]\n', ['users[0].user.exec.command is a number, not a string: kubectl cannot load this kubeconfig', 'users[0].user.exec.args holds a number, not only strings: kubectl cannot load this kubeconfig']],
+    ['nulls are Go zero values, not problems', 'kind: Config\nclusters: [null, {name: c, cluster: null}]\nusers: null\n', []],
+  ];
+  for (const [name, text, problems] of rows) {
+    const r = inspect(text);
+    assert.equal(r.error, undefined, `${name}: ${r.error}`);
+    const k = r.items[0] as KubeconfigItem;
+    assert.deepEqual(k.problems.filter((p) => p.includes('kubectl cannot load')), problems, name);
+  }
+});
+
+test('a context with no name is not "current" when there is no current-context', () => {
+  const k = inspect('kind: Config\ncontexts: [{name: [1], context: {cluster: c}}]\n').items[0] as KubeconfigItem;
+  assert.equal(k.contexts[0]!.current, false);
+});
+
+test('YAML that names kubeconfig fields but does not parse: the YAML error, not "CSV" or "none of these"', () => {
+  let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+  let prev = 'a';
+  for (const n of 'bcdefghijkl') {
+    bomb += `${n}: &${n} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+    prev = n;
+  }
+  bomb += `kind: Config\nclusters: [*${prev}]\n`;
+  const rows: [string, string, RegExp][] = [
+    ['alias bomb', bomb, /^a kubeconfig that is not valid YAML: Excessive alias count/],
+    ['duplicate keys', 'kind: Config\nkind: Config\n', /^a kubeconfig that is not valid YAML: Map keys must be unique/],
+  ];
+  for (const [name, text, error] of rows) assert.match(inspect(text).error ?? '', error, name);
+});
+
+test('a kubeconfig pair kubectl cannot load: the certificate\'s user is refused, with --ca too; a key of another type named so', async () => {
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const kc = (key: string | undefined): string => stringify({ kind: 'Config', users: [{ name: 'u', user: { 'client-certificate-data': b64(jane.certPem), ...(key === undefined ? {} : { 'client-key-data': b64(key) }) } }] });
+  const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n';
+  const rows: [string, string | undefined, RegExp][] = [
+    ['an EC key for an RSA certificate', other, /tls: private key type does not match public key type/],
+    ['another RSA key', otherRsa, /"tls: private key does not match public key"/],
+    ['an encrypted key', encrypted, /the client key is encrypted/],
+    ['no key', undefined, /without a client key/],
+  ];
+  for (const [name, key, problem] of rows) {
+    for (const withCa of [false, true]) {
+      const r = inspect(kc(key), withCa ? { ca: { source: 'ca.crt', bytes: Buffer.from(ca.certPem) } } : {});
+      const u = (r.items[0] as KubeconfigItem).users[0]!;
+      assert.ok(u.problems.some((p) => problem.test(p)), `${name}: ${u.problems.join('; ')}`);
+      const leaf = u.clientCertificate[0] as CertificateItem;
+      assert.equal(leaf.kube?.outcome, 'refused', `${name}${withCa ? ' with --ca' : ''}`);
+    }
+  }
+  // The right key: still the user, settled by --ca.
+  const ok = inspect(kc(jane.keyPem), { ca: { source: 'ca.crt', bytes: Buffer.from(ca.certPem) } });
+  assert.equal(((ok.items[0] as KubeconfigItem).users[0]!.clientCertificate[0] as CertificateItem).kube?.outcome, 'user');
+  // --key of another type against a certificate: Go's own words.
+  const check = inspect(jane.certPem, { key: { source: 'ec.key', bytes: Buffer.from(other) } }).checks[0]!;
+  assert.match(check.message, /kubectl would fail: tls: private key type does not match public key type/);
+});
+
+test('text output cuts a huge JWT header; -o json keeps it', () => {
+  const r = inspect(jwt({ alg: 'RS256', x: 'a'.repeat(100_000) }, { sub: 'x' }));
+  const text = renderInspectReport(r);
+  assert.ok(text.length < 5000, `text is ${text.length} characters`);
+  assert.match(text, /\(100022 characters in all; -o json has it whole\)/);
+});
