@@ -31,6 +31,18 @@ export function isKubeconfigDocument(doc: unknown): doc is Obj {
 
 const str = (o: Obj, k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
 
+/** A URL with its password (https://user:secret@host, common in proxy-url) replaced: a report never holds a secret. */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password === '') return text;
+    // Replace in the text as written (URL.toString() would add a trailing slash the kubeconfig does not have).
+    return text.replace(/^([^:/]+:\/\/[^:/@]*:)[^/]*@/, '$1REDACTED@');
+  } catch {
+    return text;
+  }
+}
+
 /** The named list's entries: [name, inner object]. */
 function named(doc: Obj, list: string, inner: string): [string, Obj][] {
   const v = doc[list];
@@ -135,12 +147,12 @@ function cluster(name: string, c: Obj, baseDir: string, now: Date, problems: str
   const decoded = ca === undefined ? undefined : decodeOrProblem(ca.text, `cluster ${JSON.stringify(name)}'s CA`, now, problems);
   const out: KubeconfigCluster = {
     name,
-    server: str(c, 'server'),
+    server: redactUrl(str(c, 'server')),
     caSource: ca?.source ?? '',
     ca: decoded?.items ?? [],
     insecureSkipTlsVerify: c['insecure-skip-tls-verify'] === true,
     tlsServerName: str(c, 'tls-server-name'),
-    proxyUrl: str(c, 'proxy-url'),
+    proxyUrl: redactUrl(str(c, 'proxy-url')),
   };
   if (out.server === '') problems.push(`cluster ${JSON.stringify(name)} has no server`);
   return out;
