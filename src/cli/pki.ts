@@ -115,8 +115,9 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
   const server = stringFlag(values, 'server', 'https://127.0.0.1:6443')!;
   const dir = stringFlag(values, 'out', '.')!;
+  let serverUrl: string;
   try {
-    checkServerUrl(server);
+    serverUrl = checkServerUrl(server);
   } catch (err) {
     // A bad --server is a flag error: one line naming the flag, before any folder is made.
     if (err instanceof ScenarioError) throw new ConfigError({ file: '--server', reason: err.message, code: 'FLAG_INVALID' });
@@ -125,7 +126,15 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   const pki = await loadOrInitPki(pkiDir);
   const names = name === 'all' ? SCENARIO_NAMES : [name];
   const reports: string[] = [];
-  for (const n of names) reports.push(scenarioReport(await buildScenario(n, { pki, server, dir }), pkiDir));
+  for (const n of names) {
+    try {
+      reports.push(scenarioReport(await buildScenario(n, { pki, server: serverUrl, dir }), pkiDir));
+    } catch (err) {
+      // A folder that is a file, and the like: one line naming it, as main prints a ConfigError.
+      if (err instanceof ScenarioError) throw new ConfigError({ file: '--out', reason: err.message, code: 'FLAG_INVALID' });
+      throw err;
+    }
+  }
   process.stdout.write(reports.join('\n'));
   return 0;
 }
