@@ -16,6 +16,8 @@ const EXAMPLES = [
   'kube-auth-mock inspect token.jwt --key pki/sa.pub -o json',
 ];
 
+const EXIT_CODES = 'Exit codes: 0 every file read and every check passed; 1 a file unreadable or none of the kinds, a check failed, or a bad flag; 2 usage.\nEach input, and each file a kubeconfig names, is read up to 16 MiB.\n';
+
 const FLAGS: readonly FlagSpec[] = [
   { name: 'key', type: 'string', help: 'a private key to match against the certificates (or a certificate to match a private key); a key or certificate to check a JWT\'s signature with' },
   { name: 'ca', type: 'string', help: 'CA certificate(s): check that the chain verifies to them (client certificates as kube-apiserver checks them)' },
@@ -66,7 +68,7 @@ const succeeded = (r: InspectReport): boolean => r.error === undefined && r.chec
 export async function inspectCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help || positionals.length === 0) {
-    process.stdout.write(helpText(USAGE, EXAMPLES, FLAGS));
+    process.stdout.write(`${helpText(USAGE, EXAMPLES, FLAGS)}\n${EXIT_CODES}`);
     return values.help ? 0 : 2;
   }
   const output = stringFlag(values, 'output', 'text');

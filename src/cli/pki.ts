@@ -32,7 +32,7 @@ const SCENARIO_USAGE = 'kube-auth-mock pki scenario NAME|all [-o DIR] [--pki-dir
 const SCENARIO_FLAGS: readonly FlagSpec[] = [
   { name: 'out', type: 'string', short: 'o', default: '.', help: 'folder to write NAME.kubeconfig and its certificates and keys into (created; files 0600)' },
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'the PKI folder of the server the kubeconfigs are for (created when missing)' },
-  { name: 'server', type: 'string', default: 'https://127.0.0.1:6443', help: 'server URL written into the kubeconfigs' },
+  { name: 'server', type: 'string', default: 'https://127.0.0.1:6443', help: 'server URL written into the kubeconfigs (HOST:PORT means https://HOST:PORT)' },
   { name: 'list', type: 'boolean', help: 'list the scenarios, one line each' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
@@ -105,7 +105,7 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   }
   const [name, ...extra] = positionals;
   if (values.help || name === undefined) {
-    process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}`);
+    process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}\nExit codes: 0 written; 1 a bad flag or an unwritable folder; 2 usage.\n`);
     return values.help ? 0 : 2;
   }
   if (extra.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected argument ${JSON.stringify(extra[0])}: one scenario name, or all`, code: 'FLAG_INVALID' });
