@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { CREDENTIAL_ID_KEY, uidFromSubject, verifyClientChain } from '../authn/x509.js';
 import { parseCertificate, type ParsedCertificate } from '../authn/x509-parse.js';
+import { rsaKeySizeError } from '../authn/x509-verify.js';
 import { sha256Hex, summarizeCertificate } from '../tls/certificate-summary.js';
 import { metaTime } from '../apimachinery/meta-time.js';
 import { rfc3339, validity } from './time-words.js';
@@ -29,12 +30,31 @@ function allowsClientAuth(eku: readonly string[]): boolean {
   return eku.length === 0 || eku.includes('clientAuth') || eku.includes('any');
 }
 
+/**
+ * What makes kube-apiserver refuse a leaf whichever CA it trusts, so no "user, when its issuer is trusted" may be
+ * claimed (the same rules ../authn/x509-verify.ts applies with a CA): verify.go isValid's unhandled critical
+ * extension; checkSignature's refusal of MD5 and SHA-1 signatures (a self-signed leaf listed among the roots is not
+ * signature-checked, so it is spared); and crypto/rsa's 1024-bit minimum, which fails the client's CertificateVerify.
+ */
+function refusedWhateverTheCa(c: ParsedCertificate): string | undefined {
+  if (c.unhandledCriticalExtensions.length > 0) return 'x509: unhandled critical extension';
+  const algorithm = c.signatureAlgorithm;
+  if (algorithm !== undefined && (algorithm.hash === 'MD5' || algorithm.hash === 'SHA1') && !c.rawIssuer.equals(c.rawSubject)) {
+    return `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm ${algorithm.name}" while trying to verify candidate authority certificate), whatever CA it is checked against`;
+  }
+  const small = rsaKeySizeError(c);
+  if (small !== undefined) return `tls: invalid signature by the client certificate: ${small}`;
+  return undefined;
+}
+
 /** What kube's x509 authenticator would answer for this leaf, verified or not (a caller says which). */
 export function kubeIdentityForLeaf(cert: X509Certificate, parsed: ParsedCertificate | string, condition: string | undefined): KubeIdentity {
   const authenticator = 'x509 (client certificate, --client-ca-file)';
   if (typeof parsed === 'string') return { outcome: 'refused', authenticator, reason: `Go cannot parse it, so the TLS handshake fails: ${parsed}` };
   const eku = summarizeCertificate(cert).extKeyUsage;
   if (!allowsClientAuth(eku)) return { outcome: 'refused', authenticator, reason: 'x509: certificate specifies an incompatible key usage (it does not allow clientAuth)' };
+  const hopeless = refusedWhateverTheCa(parsed);
+  if (hopeless !== undefined) return { outcome: 'refused', authenticator, reason: hopeless };
   // CommonNameUserConversion: an empty CN is "not mine", before the UID is looked at.
   if (parsed.commonName === '') return { outcome: 'ignored', authenticator, reason: 'its subject has no CN, so the x509 authenticator passes (the request goes on to the other authenticators, else anonymous)' };
   const uid = uidFromSubject(parsed.uids);

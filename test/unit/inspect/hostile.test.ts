@@ -212,3 +212,50 @@ test('secrets: a password in server or proxy-url, a token, a key or a basic-auth
     for (const secret of ['s3cr3t-server', 's3cr3t-proxy', 's3cr3t-basic', token.split('.')[2]!, keyBody.slice(0, 32)]) assert.ok(!out.includes(secret), `${secret} leaked`);
   }
 });
+
+test('a client certificate kube refuses whatever CA it trusts is "refused", not "user when its issuer is trusted" (x509-verify.ts rules)', async () => {
+  const { default: forge } = await import('node-forge');
+  const caKeys = forge.pki.rsa.generateKeyPair(2048);
+  const caCert = forge.pki.createCertificate();
+  caCert.publicKey = caKeys.publicKey;
+  caCert.serialNumber = '01';
+  caCert.validity.notBefore = new Date(NOW.getTime() - 86400_000);
+  caCert.validity.notAfter = new Date(NOW.getTime() + 86400_000);
+  caCert.setSubject([{ name: 'commonName', value: 'forge-ca' }]);
+  caCert.setIssuer([{ name: 'commonName', value: 'forge-ca' }]);
+  caCert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, critical: true }]);
+  caCert.sign(caKeys.privateKey, forge.md.sha256.create());
+  const leaf = (opts: { md?: 'sha1' | 'sha256'; bits?: number; critical?: boolean }): string => {
+    const keys = forge.pki.rsa.generateKeyPair(opts.bits ?? 2048);
+    const c = forge.pki.createCertificate();
+    c.publicKey = keys.publicKey;
+    c.serialNumber = '02';
+    c.validity.notBefore = new Date(NOW.getTime() - 3600_000);
+    c.validity.notAfter = new Date(NOW.getTime() + 3600_000);
+    c.setSubject([{ name: 'commonName', value: 'bob' }, { name: 'organizationName', value: 'dev' }]);
+    c.setIssuer(caCert.subject.attributes);
+    const ext: object[] = [{ name: 'extKeyUsage', clientAuth: true }];
+    if (opts.critical) ext.push({ id: '1.2.3.4', critical: true, value: forge.asn1.toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.UTF8, false, 'x')).getBytes() });
+    c.setExtensions(ext);
+    c.sign(caKeys.privateKey, (opts.md === 'sha1' ? forge.md.sha1 : forge.md.sha256).create());
+    return forge.pki.certificateToPem(c);
+  };
+  const caPem = forge.pki.certificateToPem(caCert);
+  const rows: [string, string, RegExp | 'user'][] = [
+    ['a SHA-256 leaf (control)', leaf({}), 'user'],
+    ['signed with SHA-1', leaf({ md: 'sha1' }), /insecure algorithm SHA1-RSA/],
+    ['an unhandled critical extension', leaf({ critical: true }), /^x509: unhandled critical extension$/],
+    ['a 512-bit RSA key', leaf({ bits: 512 }), /crypto\/rsa: 512-bit keys are insecure/],
+  ];
+  for (const [name, pem, want] of rows) {
+    for (const withCa of [false, true]) {
+      const r = inspect(pem, withCa ? { ca: { source: 'ca.crt', bytes: Buffer.from(caPem) } } : {});
+      const kube = (r.items[0] as CertificateItem).kube!;
+      if (want === 'user') assert.equal(kube.outcome, 'user', `${name}${withCa ? ' with --ca' : ''}`);
+      else {
+        assert.equal(kube.outcome, 'refused', `${name}${withCa ? ' with --ca' : ''}`);
+        assert.match((kube as { reason: string }).reason, want, name);
+      }
+    }
+  }
+});
