@@ -50,6 +50,23 @@ function named(doc: Obj, list: string, inner: string): [string, Obj][] {
   return v.filter(isRecord).map((e) => [str(e, 'name'), isRecord(e[inner]) ? e[inner] : {}]);
 }
 
+/** A flag whose value is a secret: --token, --password, --client-secret, --api-key and the like. */
+const SECRET_FLAG = /^--?[\w-]*(token|password|passwd|secret|api-?key)[\w-]*$/i;
+
+/**
+ * An exec plugin's args with the values of secret-looking flags (--token X, --password=X) replaced: plugins are
+ * sometimes given a credential on their command line, and a report never holds one.
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    const eq = /^(--?[\w-]+)=/.exec(arg);
+    if (eq && SECRET_FLAG.test(eq[1]!)) return `${eq[1]}=REDACTED`;
+    const previous = args[i - 1];
+    if (previous !== undefined && !previous.includes('=') && SECRET_FLAG.test(previous) && !arg.startsWith('-')) return 'REDACTED';
+    return arg;
+  });
+}
+
 /** A field's expected JSON type in client-go's v1.Config (tools/clientcmd/api/v1/types.go). */
 type Shape = 'string' | 'bool' | 'strings' | { list: Readonly<Record<string, Shape>> } | { map: Readonly<Record<string, Shape>> } | 'object';
 
@@ -235,7 +252,7 @@ function user(name: string, u: Obj, baseDir: string, now: Date): KubeconfigUser 
     out.basicAuth = { username: str(u, 'username'), passwordLength: str(u, 'password').length };
   }
   if (isRecord(u.exec)) {
-    const args = Array.isArray(u.exec.args) ? u.exec.args.filter((a): a is string => typeof a === 'string') : [];
+    const args = redactArgs(Array.isArray(u.exec.args) ? u.exec.args.filter((a): a is string => typeof a === 'string') : []);
     out.exec = { command: str(u.exec, 'command'), args, apiVersion: str(u.exec, 'apiVersion') };
     methods.push(`exec plugin ${JSON.stringify(out.exec.command)} (kubectl runs it for a credential)`);
   }

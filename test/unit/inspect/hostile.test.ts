@@ -201,15 +201,16 @@ test('secrets: a password in server or proxy-url, a token, a key or a basic-auth
   const doc = {
     kind: 'Config',
     clusters: [{ name: 'c', cluster: { server: 'https://admin:s3cr3t-server@kube.example:6443', 'proxy-url': 'http://bob:s3cr3t-proxy@proxy:3128' } }],
-    users: [{ name: 'u', user: { token, 'client-key-data': Buffer.from(jane.keyPem).toString('base64'), 'client-certificate-data': Buffer.from(jane.certPem).toString('base64') } }, { name: 'b', user: { username: 'bob', password: 's3cr3t-basic' } }],
+    users: [{ name: 'x', user: { exec: { command: 'get-cred', args: ['--token', 's3cr3t-arg1', '--client-secret=s3cr3t-arg2', '--region', 'eu'] } } }, { name: 'u', user: { token, 'client-key-data': Buffer.from(jane.keyPem).toString('base64'), 'client-certificate-data': Buffer.from(jane.certPem).toString('base64') } }, { name: 'b', user: { username: 'bob', password: 's3cr3t-basic' } }],
   };
   const r = inspect(stringify(doc));
   const k = r.items[0] as KubeconfigItem;
   assert.equal(k.clusters[0]!.server, 'https://admin:REDACTED@kube.example:6443');
   assert.equal(k.clusters[0]!.proxyUrl, 'http://bob:REDACTED@proxy:3128');
+  assert.deepEqual(k.users[0]!.exec?.args, ['--token', 'REDACTED', '--client-secret=REDACTED', '--region', 'eu']);
   const keyBody = jane.keyPem.split('\n')[1]!;
   for (const out of [JSON.stringify(r), renderInspectReport(r)]) {
-    for (const secret of ['s3cr3t-server', 's3cr3t-proxy', 's3cr3t-basic', token.split('.')[2]!, keyBody.slice(0, 32)]) assert.ok(!out.includes(secret), `${secret} leaked`);
+    for (const secret of ['s3cr3t-arg1', 's3cr3t-arg2', 's3cr3t-server', 's3cr3t-proxy', 's3cr3t-basic', token.split('.')[2]!, keyBody.slice(0, 32)]) assert.ok(!out.includes(secret), `${secret} leaked`);
   }
 });
 
