@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import forge from 'node-forge';
 import { stringify } from 'yaml';
 import { inspectInput, MAX_INPUT_BYTES, readFailure, readFileLimited, readStreamLimited, renderInspectReport, type CertificateItem, type InspectReport, type JwtItem, type KubeconfigItem } from '../../../src/inspect/index.js';
 import { createCa, issueClientCert, type IssuedCert } from '../../../src/pki/index.js';
@@ -215,7 +216,6 @@ test('secrets: a password in server or proxy-url, a token, a key or a basic-auth
 });
 
 test('a client certificate kube refuses whatever CA it trusts is "refused", not "user when its issuer is trusted" (x509-verify.ts rules)', async () => {
-  const { default: forge } = await import('node-forge');
   const caKeys = forge.pki.rsa.generateKeyPair(2048);
   const caCert = forge.pki.createCertificate();
   caCert.publicKey = caKeys.publicKey;
@@ -258,5 +258,23 @@ test('a client certificate kube refuses whatever CA it trusts is "refused", not 
         assert.match((kube as { reason: string }).reason, want, name);
       }
     }
+  }
+});
+
+test('a CSR asking for a UID: kube\'s signer drops it (authority.go copies a pkix.Name), so the user has no uid and is not refused', async () => {
+  const keys = forge.pki.rsa.generateKeyPair(1024);
+  const rows: [string, string[]][] = [['one UID', ['u-1']], ['two UIDs (kube would refuse them in a certificate)', ['u-1', 'u-2']]];
+  for (const [name, uids] of rows) {
+    const csr = forge.pki.createCertificationRequest();
+    csr.publicKey = keys.publicKey;
+    csr.setSubject([{ name: 'commonName', value: 'bob' }, { name: 'organizationName', value: 'dev' }, ...uids.map((value) => ({ type: '1.3.6.1.4.1.57683.2', value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }))]);
+    csr.sign(keys.privateKey, forge.md.sha256.create());
+    const r = inspect(forge.pki.certificationRequestToPem(csr));
+    assert.equal(r.error, undefined, r.error);
+    const kube = (r.items[0] as { kube: JwtItem['kube'] }).kube;
+    assert.equal(kube.outcome, 'user', name);
+    const user = kube as Extract<JwtItem['kube'], { outcome: 'user' }>;
+    assert.equal(user.uid, '', name);
+    assert.match(user.condition ?? '', /the UID attribute it asks for is dropped by kube's signer/, name);
   }
 });
