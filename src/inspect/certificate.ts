@@ -149,6 +149,9 @@ export function verifyToCa(chain: readonly X509Certificate[], roots: readonly X5
         const rootProblem = timeProblem(root, now);
         if (rootProblem !== undefined) return { check: 'chain-verifies', ok: false, message: `does not verify to ${caName}: ${rootProblem}` };
       }
+      // OpenSSL's signature check above takes what Go refuses: say Go's refusal, never "verifies".
+      const goProblem = servingPathProblem(path, root);
+      if (goProblem !== undefined) return { check: 'chain-verifies', ok: false, message: `does not verify to ${caName}: ${goProblem}` };
       return { check: 'chain-verifies', ok: true, message: `verifies to ${caName} (${path.length === 1 ? 'signed by it directly' : `through ${path.length - 1} intermediate${path.length === 2 ? '' : 's'}`}) as a serving certificate; the host name is checked by the client against its SANs` };
     }
     const parent = pool.find((p) => !path.includes(p) && signs(p, current));
@@ -157,6 +160,26 @@ export function verifyToCa(chain: readonly X509Certificate[], roots: readonly X5
     path.push(parent);
     current = parent;
   }
+}
+
+/**
+ * What Go's crypto/x509 refuses in a serving chain that node's checks pass (the rules of ../authn/x509-verify.ts):
+ * a certificate Go cannot parse, an unhandled critical extension, an MD5 or SHA-1 signature on a certificate the
+ * root did not stand in for, an RSA key under 1024 bits in the leaf (its CertificateVerify fails) or in a signer.
+ */
+function servingPathProblem(path: readonly X509Certificate[], root: X509Certificate): string | undefined {
+  const all = path[path.length - 1]!.raw.equals(root.raw) ? path : [...path, root];
+  for (const [i, cert] of all.entries()) {
+    const parsed = parseCertificate(cert);
+    if (typeof parsed === 'string') return `tls: failed to parse certificate from server: ${parsed}`;
+    if (parsed.unhandledCriticalExtensions.length > 0) return 'x509: unhandled critical extension';
+    const isRoot = cert.raw.equals(root.raw);
+    const algorithm = parsed.signatureAlgorithm;
+    if (!isRoot && algorithm !== undefined && (algorithm.hash === 'MD5' || algorithm.hash === 'SHA1')) return `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm ${algorithm.name}" while trying to verify candidate authority certificate)`;
+    const small = rsaKeySizeError(parsed);
+    if (small !== undefined) return i === 0 ? `tls: invalid signature by the server certificate: ${small}` : small;
+  }
+  return undefined;
 }
 
 /** Go's validity error for one certificate (verify.go isValid), or undefined. */

@@ -226,7 +226,7 @@ test('a client certificate kube refuses whatever CA it trusts is "refused", not 
   caCert.setIssuer([{ name: 'commonName', value: 'forge-ca' }]);
   caCert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, critical: true }]);
   caCert.sign(caKeys.privateKey, forge.md.sha256.create());
-  const leaf = (opts: { md?: 'sha1' | 'sha256'; bits?: number; critical?: boolean }): string => {
+  const leaf = (opts: { md?: 'sha1' | 'sha256'; bits?: number; critical?: boolean; server?: boolean }): string => {
     const keys = forge.pki.rsa.generateKeyPair(opts.bits ?? 2048);
     const c = forge.pki.createCertificate();
     c.publicKey = keys.publicKey;
@@ -235,7 +235,7 @@ test('a client certificate kube refuses whatever CA it trusts is "refused", not 
     c.validity.notAfter = new Date(NOW.getTime() + 3600_000);
     c.setSubject([{ name: 'commonName', value: 'bob' }, { name: 'organizationName', value: 'dev' }]);
     c.setIssuer(caCert.subject.attributes);
-    const ext: object[] = [{ name: 'extKeyUsage', clientAuth: true }];
+    const ext: object[] = [opts.server ? { name: 'extKeyUsage', serverAuth: true } : { name: 'extKeyUsage', clientAuth: true }];
     if (opts.critical) ext.push({ id: '1.2.3.4', critical: true, value: forge.asn1.toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.UTF8, false, 'x')).getBytes() });
     c.setExtensions(ext);
     c.sign(caKeys.privateKey, (opts.md === 'sha1' ? forge.md.sha1 : forge.md.sha256).create());
@@ -258,6 +258,18 @@ test('a client certificate kube refuses whatever CA it trusts is "refused", not 
         assert.match((kube as { reason: string }).reason, want, name);
       }
     }
+  }
+  // The same rules for a serving chain checked with --ca (node's own signature check would take SHA-1).
+  const serving: [string, string, RegExp][] = [
+    ['SHA-256 serving (control)', leaf({ server: true }), /^verifies to/],
+    ['SHA-1 serving', leaf({ server: true, md: 'sha1' }), /insecure algorithm SHA1-RSA/],
+    ['serving with an unhandled critical extension', leaf({ server: true, critical: true }), /unhandled critical extension/],
+    ['serving with a 512-bit key', leaf({ server: true, bits: 512 }), /512-bit keys are insecure/],
+  ];
+  for (const [name, pem, want] of serving) {
+    const check = inspect(pem, { ca: { source: 'ca.crt', bytes: Buffer.from(caPem) } }).checks[0]!;
+    assert.match(check.message, want, name);
+    assert.equal(check.ok, name.includes('control'), name);
   }
 });
 
