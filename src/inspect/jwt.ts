@@ -70,6 +70,22 @@ function claimTypeProblem(header: Record<string, unknown>, claims: Record<string
     const v = claims[name];
     if (v !== undefined && v !== null && typeof v !== 'string') return `its ${name} claim is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}, not a string (go-jose cannot unmarshal the claims)`;
   }
+  // The private claims decode into typed structs too (pkg/serviceaccount/claims.go privateClaims, legacy.go legacyPrivateClaims).
+  const notString = (v: unknown): boolean => v !== undefined && v !== null && typeof v !== 'string';
+  const k = claims['kubernetes.io'];
+  if (k !== undefined && k !== null) {
+    if (!isRecord(k)) return 'its kubernetes.io claim is not an object (json: cannot unmarshal into privateClaims)';
+    if (notString(k.namespace)) return 'its kubernetes.io.namespace claim is not a string (json: cannot unmarshal into privateClaims)';
+    for (const r of ['serviceaccount', 'pod', 'node', 'secret'] as const) {
+      const v = k[r];
+      if (v === undefined || v === null) continue;
+      if (!isRecord(v) || notString(v.name) || notString(v.uid)) return `its kubernetes.io.${r} claim is not {"name": string, "uid": string} (json: cannot unmarshal into privateClaims)`;
+    }
+    if (k.warnafter !== undefined && k.warnafter !== null && typeof k.warnafter !== 'number') return 'its kubernetes.io.warnafter claim is not a number (go-jose/go-jose/jwt: expected number value to unmarshal NumericDate)';
+  }
+  for (const name of Object.keys(claims)) {
+    if (name.startsWith('kubernetes.io/serviceaccount/') && notString(claims[name])) return `its ${name} claim is not a string (json: cannot unmarshal into legacyPrivateClaims)`;
+  }
   const aud = claims.aud;
   if (aud !== undefined && aud !== null && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) return 'its aud claim is neither a string nor a list of strings (go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience)';
   return undefined;

@@ -108,6 +108,9 @@ test('ServiceAccount tokens go-jose cannot read are refused, not "user when sign
     ['aud a number', RS, saClaims({ aud: 5 }), /aud claim is neither a string nor a list of strings/],
     ['aud a list with a number', RS, saClaims({ aud: ['a', 1] }), /aud claim is neither/],
     ['iss a list', RS, saClaims({ iss: ['a'] }), /its iss claim is a list, not a string/],
+    ['serviceaccount uid a number', RS, saClaims({ 'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'b', uid: 7 } } }), /kubernetes.io.serviceaccount claim is not/],
+    ['pod a string', RS, saClaims({ 'kubernetes.io': { namespace: 'ns1', serviceaccount: { name: 'b', uid: 'u' }, pod: 'p' } }), /kubernetes.io.pod claim is not/],
+    ['legacy secret name a number', RS, { iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ns1:b', 'kubernetes.io/serviceaccount/namespace': 'ns1', 'kubernetes.io/serviceaccount/service-account.name': 'b', 'kubernetes.io/serviceaccount/service-account.uid': 'u', 'kubernetes.io/serviceaccount/secret.name': 5 }, /secret.name claim is not a string/],
   ];
   for (const [name, header, claims, reason] of rows) {
     const kube = kubeOf(inspect(jwt(header, claims)));
