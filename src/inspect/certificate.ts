@@ -79,8 +79,15 @@ function signs(parent: X509Certificate, child: X509Certificate): boolean {
   }
 }
 
+/** How many certificates of the same subject are tried as one certificate's issuer. */
+const MAX_ISSUER_TRIES = 100;
+
 /** The items for a list of certificates read from one file: a chain when each signs the one before. */
 export function certificateItems(certs: readonly X509Certificate[], now: Date, positions: readonly number[] = certs.map((_, i) => i + 1)): CertificateItem[] {
+  // Issuers looked up by subject, not tried pairwise: a 16 MiB file holds some ten thousand certificates, and
+  // n² signature checks would hang the inspector on one.
+  const bySubject = new Map<string, number[]>();
+  certs.forEach((c, k) => bySubject.set(c.subject, [...(bySubject.get(c.subject) ?? []), k]));
   return certs.map((cert, i) => {
     const summary = summarizeCertificate(cert);
     const parsed = parseCertificate(cert);
@@ -92,7 +99,8 @@ export function certificateItems(certs: readonly X509Certificate[], now: Date, p
     let signedBy = '';
     if (signs(cert, cert)) signedBy = 'itself (self-signed)';
     else {
-      const j = certs.findIndex((other, k) => k !== i && signs(other, cert));
+      // At most MAX_ISSUER_TRIES candidates, as Go bounds signature checks per verification (verify.go maxChainSignatureChecks).
+      const j = (bySubject.get(cert.issuer) ?? []).slice(0, MAX_ISSUER_TRIES + 1).find((k) => k !== i && signs(certs[k]!, cert)) ?? -1;
       if (j >= 0) signedBy = `block ${positions[j]} of this file`;
     }
     const item: CertificateItem = {

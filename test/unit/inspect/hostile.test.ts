@@ -293,3 +293,13 @@ test('a CSR asking for a UID: kube\'s signer drops it (authority.go copies a pki
     assert.match(user.condition ?? '', /the UID attribute it asks for is dropped by kube's signer/, name);
   }
 });
+
+test('more than 1000 PEM blocks or DER elements: one line, not n² issuer searches', () => {
+  const tooMany = /^more than 1000 PEM blocks or DER elements/;
+  assert.match(inspect(jane.certPem.repeat(1001)).error ?? '', tooMany);
+  assert.match(inspect(Buffer.alloc(2 * 1001, Buffer.from([0x30, 0x00]))).error ?? '', tooMany);
+  // 1000 is still read (a CA bundle holds some 150).
+  const r = inspect(jane.certPem.repeat(1000));
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.items.length, 1000);
+});
