@@ -138,5 +138,11 @@ export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
  */
 export function keyMismatchError(certKey: KeyObject, privateKey: KeyObject): string {
   const family = (k: KeyObject): string => (k.asymmetricKeyType === 'rsa-pss' ? 'rsa' : (k.asymmetricKeyType ?? ''));
-  return family(certKey) === family(privateKey) ? 'tls: private key does not match public key' : 'tls: private key type does not match public key type';
+  if (family(certKey) !== family(privateKey)) return 'tls: private key type does not match public key type';
+  if (family(certKey) === 'rsa') {
+    const jwk = (k: KeyObject): { n?: string; e?: string } => (k.type === 'private' ? createPublicKey(k) : k).export({ format: 'jwk' });
+    const [a, b] = [jwk(certKey), jwk(privateKey)];
+    if (a.n === b.n && a.e !== b.e) return 'no error loading the pair (Go compares only the RSA modulus), but the key\'s exponent is not the certificate\'s, so the server finds the handshake signature invalid and refuses the connection';
+  }
+  return 'tls: private key does not match public key';
 }

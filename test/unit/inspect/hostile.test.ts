@@ -303,3 +303,27 @@ test('more than 1000 PEM blocks or DER elements: one line, not n² issuer search
   assert.equal(r.error, undefined, r.error);
   assert.equal(r.items.length, 1000);
 });
+
+test('--key sharing only the RSA modulus of the certificate: a mismatch, in the words of what really happens', async () => {
+  const { createPrivateKey } = await import('node:crypto');
+  const jwk = createPrivateKey(jane.keyPem).export({ format: 'jwk' }) as Record<string, string>;
+  const big = (s: string): bigint => BigInt(`0x${Buffer.from(s, 'base64url').toString('hex')}`);
+  const b64 = (n: bigint): string => Buffer.from(n.toString(16).padStart(2 * Math.ceil(n.toString(16).length / 2), '0'), 'hex').toString('base64url');
+  const [p, q] = [big(jwk.p!), big(jwk.q!)];
+  const phi = (p - 1n) * (q - 1n);
+  const inverse = (a: bigint, m: bigint): bigint => {
+    let [r0, r1, s0, s1] = [a, m, 1n, 0n];
+    while (r1 !== 0n) {
+      const t = r0 / r1;
+      [r0, r1, s0, s1] = [r1, r0 - t * r1, s1, s0 - t * s1];
+    }
+    return r0 === 1n ? ((s0 % m) + m) % m : 0n;
+  };
+  let e = 65539n;
+  while (inverse(e, phi) === 0n) e += 2n;
+  const d = inverse(e, phi);
+  const other = createPrivateKey({ key: { ...jwk, e: b64(e), d: b64(d), dp: b64(d % (p - 1n)), dq: b64(d % (q - 1n)) }, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+  const check = inspect(jane.certPem, { key: { source: 'same-n.key', bytes: Buffer.from(other) } }).checks[0]!;
+  assert.equal(check.ok, false);
+  assert.match(check.message, /Go compares only the RSA modulus/);
+});
