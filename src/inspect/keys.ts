@@ -133,8 +133,9 @@ export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
 
 /**
  * What Go's tls.X509KeyPair says for a key that is not the certificate's (crypto/tls tls.go): a key of another
- * type ("tls: private key type does not match public key type") or another key of the same type. Go compares only
- * the RSA modulus, so a key with the right modulus and another exponent passes there; its signatures still fail.
+ * type ("tls: private key type does not match public key type") or another key of the same type. Go 1.26's tls.go
+ * compares RSA keys with PublicKey.Equal (N and E); older Go compared only N, so a key with the right modulus and
+ * another exponent loaded there, and failed at the handshake.
  */
 export function keyMismatchError(certKey: KeyObject, privateKey: KeyObject): string {
   const family = (k: KeyObject): string => (k.asymmetricKeyType === 'rsa-pss' ? 'rsa' : (k.asymmetricKeyType ?? ''));
@@ -142,7 +143,7 @@ export function keyMismatchError(certKey: KeyObject, privateKey: KeyObject): str
   if (family(certKey) === 'rsa') {
     const jwk = (k: KeyObject): { n?: string; e?: string } => (k.type === 'private' ? createPublicKey(k) : k).export({ format: 'jwk' });
     const [a, b] = [jwk(certKey), jwk(privateKey)];
-    if (a.n === b.n && a.e !== b.e) return 'no error loading the pair (Go compares only the RSA modulus), but the key\'s exponent is not the certificate\'s, so the server finds the handshake signature invalid and refuses the connection';
+    if (a.n === b.n && a.e !== b.e) return 'tls: private key does not match public key, with a recent Go (PublicKey.Equal); a kubectl built with an older Go compared only the RSA modulus, loads the pair, and the server then finds the handshake signature invalid';
   }
   return 'tls: private key does not match public key';
 }
