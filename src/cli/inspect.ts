@@ -1,8 +1,7 @@
 // `kube-auth-mock inspect FILE...`: reads each file (or stdin for "-"), fetches a server's JWKS for --server, and
 // prints src/inspect's report as text or JSON. Exit 1 when a file is none of the known kinds or a check fails.
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { inspectInput, renderInspectReport, type InspectOptions, type InspectReport } from '../inspect/index.js';
+import { inspectInput, readFailure, readFileLimited, readStreamLimited, renderInspectReport, type InspectOptions, type InspectReport } from '../inspect/index.js';
 import { ConfigError } from '../util/errors.js';
 import { loadApiClient, statusMessage } from './api-client.js';
 import { helpText, parseFlags, stringFlag, type FlagSpec } from './flags.js';
@@ -17,6 +16,8 @@ const EXAMPLES = [
   'kube-auth-mock inspect token.jwt --key pki/sa.pub -o json',
 ];
 
+const EXIT_CODES = 'Exit codes: 0 every file read and every check passed; 1 a file unreadable or none of the kinds, a check failed, or a bad flag; 2 usage.\nEach input, and each file a kubeconfig names, is read up to 16 MiB.\n';
+
 const FLAGS: readonly FlagSpec[] = [
   { name: 'key', type: 'string', help: 'a private key to match against the certificates (or a certificate to match a private key); a key or certificate to check a JWT\'s signature with' },
   { name: 'ca', type: 'string', help: 'CA certificate(s): check that the chain verifies to them (client certificates as kube-apiserver checks them)' },
@@ -26,20 +27,21 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
-/** Reads a file, or stdin for "-" (once: a second "-" gets what the first left, nothing). */
+/**
+ * Reads a file, or stdin for "-" (once: a second "-" gets what the first left, nothing); at most MAX_INPUT_BYTES, so
+ * /dev/zero, a huge file or an endless pipe is a one-line error, not a hang.
+ */
 async function readInput(file: string): Promise<Buffer> {
-  if (file !== '-') return readFile(file);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  if (file !== '-') return readFileLimited(file);
+  return readStreamLimited(process.stdin);
 }
 
 /** A flag's file, read; a missing or unreadable one is a one-line ConfigError naming it. */
 async function flagFile(flag: string, file: string): Promise<{ source: string; bytes: Buffer }> {
   try {
-    return { source: file, bytes: await readFile(file) };
+    return { source: file, bytes: readFileLimited(file) };
   } catch (err) {
-    throw new ConfigError({ file, reason: `${flag}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
+    throw new ConfigError({ file, reason: `${flag}: cannot be read: ${readFailure(err)}`, code: 'FILE_UNREADABLE' });
   }
 }
 
@@ -66,7 +68,7 @@ const succeeded = (r: InspectReport): boolean => r.error === undefined && r.chec
 export async function inspectCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help || positionals.length === 0) {
-    process.stdout.write(helpText(USAGE, EXAMPLES, FLAGS));
+    process.stdout.write(`${helpText(USAGE, EXAMPLES, FLAGS)}\n${EXIT_CODES}`);
     return values.help ? 0 : 2;
   }
   const output = stringFlag(values, 'output', 'text');
@@ -96,7 +98,7 @@ export async function inspectCommand(argv: readonly string[]): Promise<number> {
     try {
       bytes = await readInput(file);
     } catch (err) {
-      reports.push({ source, encoding: '', items: [], checks: [], error: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      reports.push({ source, encoding: '', items: [], checks: [], error: `cannot be read: ${readFailure(err)}` });
       continue;
     }
     reports.push(inspectInput(bytes, { ...base, source, baseDir: file === '-' ? process.cwd() : dirname(resolve(file)) }));

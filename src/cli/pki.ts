@@ -32,7 +32,7 @@ const SCENARIO_USAGE = 'kube-auth-mock pki scenario NAME|all [-o DIR] [--pki-dir
 const SCENARIO_FLAGS: readonly FlagSpec[] = [
   { name: 'out', type: 'string', short: 'o', default: '.', help: 'folder to write NAME.kubeconfig and its certificates and keys into (created; files 0600)' },
   { name: 'pki-dir', type: 'string', default: 'pki', help: 'the PKI folder of the server the kubeconfigs are for (created when missing)' },
-  { name: 'server', type: 'string', default: 'https://127.0.0.1:6443', help: 'server URL written into the kubeconfigs' },
+  { name: 'server', type: 'string', default: 'https://127.0.0.1:6443', help: 'server URL written into the kubeconfigs (HOST:PORT means https://HOST:PORT)' },
   { name: 'list', type: 'boolean', help: 'list the scenarios, one line each' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
@@ -105,7 +105,7 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   }
   const [name, ...extra] = positionals;
   if (values.help || name === undefined) {
-    process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}`);
+    process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}\nExit codes: 0 written; 1 a bad flag or an unwritable folder; 2 usage.\n`);
     return values.help ? 0 : 2;
   }
   if (extra.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected argument ${JSON.stringify(extra[0])}: one scenario name, or all`, code: 'FLAG_INVALID' });
@@ -115,8 +115,9 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
   const server = stringFlag(values, 'server', 'https://127.0.0.1:6443')!;
   const dir = stringFlag(values, 'out', '.')!;
+  let serverUrl: string;
   try {
-    checkServerUrl(server);
+    serverUrl = checkServerUrl(server);
   } catch (err) {
     // A bad --server is a flag error: one line naming the flag, before any folder is made.
     if (err instanceof ScenarioError) throw new ConfigError({ file: '--server', reason: err.message, code: 'FLAG_INVALID' });
@@ -125,7 +126,15 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
   const pki = await loadOrInitPki(pkiDir);
   const names = name === 'all' ? SCENARIO_NAMES : [name];
   const reports: string[] = [];
-  for (const n of names) reports.push(scenarioReport(await buildScenario(n, { pki, server, dir }), pkiDir));
+  for (const n of names) {
+    try {
+      reports.push(scenarioReport(await buildScenario(n, { pki, server: serverUrl, dir }), pkiDir));
+    } catch (err) {
+      // A folder that is a file, and the like: one line naming it, as main prints a ConfigError.
+      if (err instanceof ScenarioError) throw new ConfigError({ file: '--out', reason: err.message, code: 'FLAG_INVALID' });
+      throw err;
+    }
+  }
   process.stdout.write(reports.join('\n'));
   return 0;
 }

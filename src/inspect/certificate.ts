@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { CREDENTIAL_ID_KEY, uidFromSubject, verifyClientChain } from '../authn/x509.js';
 import { parseCertificate, type ParsedCertificate } from '../authn/x509-parse.js';
+import { rsaKeySizeError } from '../authn/x509-verify.js';
 import { sha256Hex, summarizeCertificate } from '../tls/certificate-summary.js';
 import { metaTime } from '../apimachinery/meta-time.js';
 import { rfc3339, validity } from './time-words.js';
@@ -29,12 +30,31 @@ function allowsClientAuth(eku: readonly string[]): boolean {
   return eku.length === 0 || eku.includes('clientAuth') || eku.includes('any');
 }
 
+/**
+ * What makes kube-apiserver refuse a leaf whichever CA it trusts, so no "user, when its issuer is trusted" may be
+ * claimed (the same rules ../authn/x509-verify.ts applies with a CA): verify.go isValid's unhandled critical
+ * extension; checkSignature's refusal of MD5 and SHA-1 signatures (a self-signed leaf listed among the roots is not
+ * signature-checked, so it is spared); and crypto/rsa's 1024-bit minimum, which fails the client's CertificateVerify.
+ */
+function refusedWhateverTheCa(c: ParsedCertificate): string | undefined {
+  if (c.unhandledCriticalExtensions.length > 0) return 'x509: unhandled critical extension';
+  const algorithm = c.signatureAlgorithm;
+  if (algorithm !== undefined && (algorithm.hash === 'MD5' || algorithm.hash === 'SHA1') && !c.rawIssuer.equals(c.rawSubject)) {
+    return `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm ${algorithm.name}" while trying to verify candidate authority certificate), whatever CA it is checked against`;
+  }
+  const small = rsaKeySizeError(c);
+  if (small !== undefined) return `tls: invalid signature by the client certificate: ${small}`;
+  return undefined;
+}
+
 /** What kube's x509 authenticator would answer for this leaf, verified or not (a caller says which). */
 export function kubeIdentityForLeaf(cert: X509Certificate, parsed: ParsedCertificate | string, condition: string | undefined): KubeIdentity {
   const authenticator = 'x509 (client certificate, --client-ca-file)';
   if (typeof parsed === 'string') return { outcome: 'refused', authenticator, reason: `Go cannot parse it, so the TLS handshake fails: ${parsed}` };
   const eku = summarizeCertificate(cert).extKeyUsage;
   if (!allowsClientAuth(eku)) return { outcome: 'refused', authenticator, reason: 'x509: certificate specifies an incompatible key usage (it does not allow clientAuth)' };
+  const hopeless = refusedWhateverTheCa(parsed);
+  if (hopeless !== undefined) return { outcome: 'refused', authenticator, reason: hopeless };
   // CommonNameUserConversion: an empty CN is "not mine", before the UID is looked at.
   if (parsed.commonName === '') return { outcome: 'ignored', authenticator, reason: 'its subject has no CN, so the x509 authenticator passes (the request goes on to the other authenticators, else anonymous)' };
   const uid = uidFromSubject(parsed.uids);
@@ -59,8 +79,15 @@ function signs(parent: X509Certificate, child: X509Certificate): boolean {
   }
 }
 
+/** How many certificates of the same subject are tried as one certificate's issuer. */
+const MAX_ISSUER_TRIES = 100;
+
 /** The items for a list of certificates read from one file: a chain when each signs the one before. */
 export function certificateItems(certs: readonly X509Certificate[], now: Date, positions: readonly number[] = certs.map((_, i) => i + 1)): CertificateItem[] {
+  // Issuers looked up by subject, not tried pairwise: a 16 MiB file holds some ten thousand certificates, and
+  // n² signature checks would hang the inspector on one.
+  const bySubject = new Map<string, number[]>();
+  certs.forEach((c, k) => bySubject.set(c.subject, [...(bySubject.get(c.subject) ?? []), k]));
   return certs.map((cert, i) => {
     const summary = summarizeCertificate(cert);
     const parsed = parseCertificate(cert);
@@ -72,7 +99,8 @@ export function certificateItems(certs: readonly X509Certificate[], now: Date, p
     let signedBy = '';
     if (signs(cert, cert)) signedBy = 'itself (self-signed)';
     else {
-      const j = certs.findIndex((other, k) => k !== i && signs(other, cert));
+      // At most MAX_ISSUER_TRIES candidates, as Go bounds signature checks per verification (verify.go maxChainSignatureChecks).
+      const j = (bySubject.get(cert.issuer) ?? []).slice(0, MAX_ISSUER_TRIES + 1).find((k) => k !== i && signs(certs[k]!, cert)) ?? -1;
       if (j >= 0) signedBy = `block ${positions[j]} of this file`;
     }
     const item: CertificateItem = {
@@ -129,6 +157,9 @@ export function verifyToCa(chain: readonly X509Certificate[], roots: readonly X5
         const rootProblem = timeProblem(root, now);
         if (rootProblem !== undefined) return { check: 'chain-verifies', ok: false, message: `does not verify to ${caName}: ${rootProblem}` };
       }
+      // OpenSSL's signature check above takes what Go refuses: say Go's refusal, never "verifies".
+      const goProblem = servingPathProblem(path, root);
+      if (goProblem !== undefined) return { check: 'chain-verifies', ok: false, message: `does not verify to ${caName}: ${goProblem}` };
       return { check: 'chain-verifies', ok: true, message: `verifies to ${caName} (${path.length === 1 ? 'signed by it directly' : `through ${path.length - 1} intermediate${path.length === 2 ? '' : 's'}`}) as a serving certificate; the host name is checked by the client against its SANs` };
     }
     const parent = pool.find((p) => !path.includes(p) && signs(p, current));
@@ -137,6 +168,26 @@ export function verifyToCa(chain: readonly X509Certificate[], roots: readonly X5
     path.push(parent);
     current = parent;
   }
+}
+
+/**
+ * What Go's crypto/x509 refuses in a serving chain that node's checks pass (the rules of ../authn/x509-verify.ts):
+ * a certificate Go cannot parse, an unhandled critical extension, an MD5 or SHA-1 signature on a certificate the
+ * root did not stand in for, an RSA key under 1024 bits in the leaf (its CertificateVerify fails) or in a signer.
+ */
+function servingPathProblem(path: readonly X509Certificate[], root: X509Certificate): string | undefined {
+  const all = path[path.length - 1]!.raw.equals(root.raw) ? path : [...path, root];
+  for (const [i, cert] of all.entries()) {
+    const parsed = parseCertificate(cert);
+    if (typeof parsed === 'string') return `tls: failed to parse certificate from server: ${parsed}`;
+    if (parsed.unhandledCriticalExtensions.length > 0) return 'x509: unhandled critical extension';
+    const isRoot = cert.raw.equals(root.raw);
+    const algorithm = parsed.signatureAlgorithm;
+    if (!isRoot && algorithm !== undefined && (algorithm.hash === 'MD5' || algorithm.hash === 'SHA1')) return `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm ${algorithm.name}" while trying to verify candidate authority certificate)`;
+    const small = rsaKeySizeError(parsed);
+    if (small !== undefined) return i === 0 ? `tls: invalid signature by the server certificate: ${small}` : small;
+  }
+  return undefined;
 }
 
 /** Go's validity error for one certificate (verify.go isValid), or undefined. */

@@ -5,7 +5,6 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { X509_UID_OID } from '../apimachinery/asn1-oid.js';
 import { children, contextTag, derBitString, oidString, parseDer, TAG, type Der } from '../authn/der.js';
-import { uidFromSubject } from '../authn/x509.js';
 import { keyAlgorithm, publicKeySha256 } from './keys.js';
 import type { CsrItem } from './types.js';
 
@@ -120,14 +119,14 @@ export function csrFromDer(position: number, der: Buffer): CsrItem {
       signatureValid = false;
     }
   }
-  const uid = uidFromSubject(name.uids);
   const authenticator = 'x509 (a certificate signed for this request by the kubernetes.io/kube-apiserver-client signer)';
+  // authority.go copies the request's Subject as a pkix.Name, and Go marshals a Name from its named fields
+  // (pkix.go ToRDNSequence: C, ST, L, STREET, POSTALCODE, O, OU, CN, SERIALNUMBER) and ExtraNames, which parsing
+  // leaves empty: a UID attribute in the request does not reach the certificate, so the user has no uid.
   const kube: CsrItem['kube'] =
     name.commonName === ''
       ? { outcome: 'ignored', authenticator, reason: 'its subject has no CN: the certificate would not authenticate anyone' }
-      : 'error' in uid
-        ? { outcome: 'refused', authenticator, reason: uid.error }
-        : { outcome: 'user', authenticator, user: name.commonName, uid: uid.uid, groups: name.organizations, extra: {}, condition: 'once a CertificateSigningRequest for it is approved and signed' };
+      : { outcome: 'user', authenticator, user: name.commonName, uid: '', groups: name.organizations, extra: {}, condition: `once a CertificateSigningRequest for it is approved and signed${name.uids.length > 0 ? ' (the UID attribute it asks for is dropped by kube\'s signer: Go copies only the named subject fields)' : ''}` };
   return {
     kind: 'csr',
     position,

@@ -6,6 +6,7 @@ import { renderItem } from './render.js';
 
 export { inspectInput, type InspectOptions } from './inspect.js';
 export { renderInspectReport } from './render.js';
+export { MAX_INPUT_BYTES, readFailure, readFileLimited, readStreamLimited } from './read-limited.js';
 export { durationWords, relativeWords, validity, type Validity, type ValidityState } from './time-words.js';
 export type * from './types.js';
 

@@ -10,7 +10,7 @@ import { kubeIdentityForLeaf, verifyToCa } from './certificate.js';
 import { decodeDer, decodePem, type Decoded } from './decode.js';
 import { checkSignature, jwksKeys, jwtItem, looksLikeJwt, tokenOf, verificationKey, type VerificationKey } from './jwt.js';
 import { clientChainOf, isKubeconfigDocument, kubeconfigItem } from './kubeconfig.js';
-import { samePublicKey } from './keys.js';
+import { keyMismatchError, samePublicKey } from './keys.js';
 import { looksLikePem } from './pem.js';
 import type { CertificateItem, CheckResult, InspectReport, Item, JwtItem } from './types.js';
 
@@ -40,6 +40,9 @@ function noneOfThese(text: string, bytes: Buffer): string {
   return printable ? `${NONE} (text that is none of these)` : `${NONE} (binary data that is not DER)`;
 }
 
+/** A top-level key only a kubeconfig has, at the start of a line. */
+const KUBECONFIG_KEYS = /^(kind:\s*Config|clusters:|users:|contexts:|current-context:)/m;
+
 const looksLikeJwtish = (text: string): boolean => /^eyJ/.test(text.trim());
 
 /** The material of --key, --ca: PEM or DER, certificates and keys. Throws a ConfigError naming the file. */
@@ -65,14 +68,14 @@ function keyMatch(input: Decoded, key: Decoded, keySource: string): CheckResult 
     const k = key.privateKeys[0]!.key;
     const i = input.certs.findIndex((c) => samePublicKey(c.publicKey, k));
     if (i >= 0) return { check: 'key-matches-certificate', ok: true, message: `the private key in ${keySource} belongs to certificate ${certName(certItems[i]!)}` };
-    return { check: 'key-matches-certificate', ok: false, message: `the private key in ${keySource} belongs to none of these certificates (kubectl would fail: tls: private key does not match public key)` };
+    return { check: 'key-matches-certificate', ok: false, message: `the private key in ${keySource} belongs to none of these certificates (kubectl would fail: ${keyMismatchError(input.certs[0]!.publicKey, k)})` };
   }
   if (input.privateKeys.length > 0 && key.certs.length > 0) {
     const cert = key.certs[0]!;
     const match = input.privateKeys.find((p) => samePublicKey(cert.publicKey, p.key));
     const subject = key.items.find((i): i is CertificateItem => i.kind === 'certificate')?.summary.subject ?? '';
     if (match) return { check: 'key-matches-certificate', ok: true, message: `the private key (block ${match.position}) belongs to the certificate in ${keySource} (${subject})` };
-    return { check: 'key-matches-certificate', ok: false, message: `the private key does not belong to the certificate in ${keySource} (${subject}) (kubectl would fail: tls: private key does not match public key)` };
+    return { check: 'key-matches-certificate', ok: false, message: `the private key does not belong to the certificate in ${keySource} (${subject}) (kubectl would fail: ${keyMismatchError(cert.publicKey, input.privateKeys[0]!.key)})` };
   }
   return undefined;
 }
@@ -82,7 +85,7 @@ function bundledKeyMatch(input: Decoded): CheckResult | undefined {
   if (input.certs.length === 0 || input.privateKeys.length === 0) return undefined;
   const leaf = input.items.find((i): i is CertificateItem => i.kind === 'certificate')!;
   const ok = samePublicKey(input.certs[0]!.publicKey, input.privateKeys[0]!.key);
-  return { check: 'key-matches-certificate', ok, message: ok ? `the private key (block ${input.privateKeys[0]!.position}) belongs to certificate ${certName(leaf)}` : `the private key (block ${input.privateKeys[0]!.position}) does not belong to certificate ${certName(leaf)} (kubectl would fail: tls: private key does not match public key)` };
+  return { check: 'key-matches-certificate', ok, message: ok ? `the private key (block ${input.privateKeys[0]!.position}) belongs to certificate ${certName(leaf)}` : `the private key (block ${input.privateKeys[0]!.position}) does not belong to certificate ${certName(leaf)} (kubectl would fail: ${keyMismatchError(input.certs[0]!.publicKey, input.privateKeys[0]!.key)})` };
 }
 
 /** After a --ca verdict, the leaf's kube identity says it without the "when trusted" condition, or is refused with the reason. */
@@ -138,9 +141,12 @@ export function inspectInput(bytes: Buffer, options: InspectOptions = {}): Inspe
       else {
         let doc: unknown;
         try {
+          // The yaml package stops alias bombs (maxAliasCount 100) and duplicate keys with an error of its own.
           doc = parseYaml(text);
-        } catch {
+        } catch (err) {
           doc = undefined;
+          // Text that names a kubeconfig's fields but is not YAML: say the YAML error, not "none of these".
+          if (KUBECONFIG_KEYS.test(text) && err instanceof Error) throw new Error(`a kubeconfig that is not valid YAML: ${err.message.split('\n')[0]}`);
         }
         if (isKubeconfigDocument(doc)) {
           report.encoding = 'kubeconfig';
@@ -205,7 +211,9 @@ export function inspectInput(bytes: Buffer, options: InspectOptions = {}): Inspe
         if (certs.length === 0 || !leaf) continue;
         const check = verifyToCa(certs, ca.certs, caName, now);
         report.checks.push({ ...check, message: `user ${JSON.stringify(u.name)}'s client certificate ${check.message}` });
-        settleIdentity(leaf, certs[0]!, check);
+        // A pair kubectl cannot load stays refused (kubeconfig.ts said why), however well its chain verifies.
+        const loadable = u.clientKeySource !== '' && u.keyMatchesCertificate !== false;
+        if (loadable || !check.ok) settleIdentity(leaf, certs[0]!, check);
       }
     }
     if (decoded.certs.length === 0 && !decoded.items.some((i) => i.kind === 'kubeconfig')) {

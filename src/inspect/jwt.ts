@@ -32,8 +32,64 @@ function segment(text: string, what: string): Record<string, unknown> {
   return value;
 }
 
+/** The largest time a JavaScript Date holds, in ms (ECMA-262 21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+/** A NumericDate (seconds) as a Date, clamped to the dates JavaScript can hold. */
+function dateOf(seconds: number): Date {
+  const ms = Math.trunc(seconds) * 1000;
+  return new Date(Number.isNaN(ms) ? 0 : Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, ms)));
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const ref = (v: unknown): { name: string; uid: string } | undefined => (isRecord(v) ? { name: str(v.name), uid: str(v.uid) } : undefined);
+
+/** The JWS algorithms go-jose verifies with the keys kube-apiserver holds for ServiceAccount tokens (RSA and ECDSA). */
+const ASYMMETRIC_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
+
+/** Go's int64 range: go-jose turns a NumericDate into time.Unix(int64(f), 0), and a float beyond it has no defined value. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * Why kube-apiserver cannot read a ServiceAccount token's header or public claims at all, whatever its signature:
+ * go-jose (gopkg.in/go-jose/go-jose.v2, the version pkg/serviceaccount/jwt.go imports) verifies only with the
+ * algorithms of the key's type, so "none" and HMAC never verify with kube's public keys; and jwt.Claims fails to
+ * unmarshal (tok.Claims returns an error, the token is refused) when a time is not a number (NumericDate.UnmarshalJSON
+ * parses a float), when aud is neither a string nor a list of strings, or when iss, sub or jti is not a string.
+ */
+function claimTypeProblem(header: Record<string, unknown>, claims: Record<string, unknown>): string | undefined {
+  const alg = header.alg;
+  if (typeof alg !== 'string' || !ASYMMETRIC_ALGORITHMS.has(alg)) return `its header's alg ${JSON.stringify(alg ?? null)} is not one kube's ServiceAccount keys verify (RS*, PS*, ES*): no key can verify it`;
+  for (const name of ['exp', 'nbf', 'iat'] as const) {
+    const v = claims[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `its ${name} claim ${JSON.stringify(v) ?? String(v)} is not a number of seconds (go-jose/go-jose/jwt: expected number value to unmarshal NumericDate)`;
+    if (Math.abs(v) >= INT64_LIMIT) return `its ${name} claim ${v} is beyond Go's int64 seconds: what go-jose makes of it depends on the CPU, so kube-apiserver cannot be counted on to accept it`;
+  }
+  for (const name of ['iss', 'sub', 'jti'] as const) {
+    const v = claims[name];
+    if (v !== undefined && v !== null && typeof v !== 'string') return `its ${name} claim is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}, not a string (go-jose cannot unmarshal the claims)`;
+  }
+  // The private claims decode into typed structs too (pkg/serviceaccount/claims.go privateClaims, legacy.go legacyPrivateClaims).
+  const notString = (v: unknown): boolean => v !== undefined && v !== null && typeof v !== 'string';
+  const k = claims['kubernetes.io'];
+  if (k !== undefined && k !== null) {
+    if (!isRecord(k)) return 'its kubernetes.io claim is not an object (json: cannot unmarshal into privateClaims)';
+    if (notString(k.namespace)) return 'its kubernetes.io.namespace claim is not a string (json: cannot unmarshal into privateClaims)';
+    for (const r of ['serviceaccount', 'pod', 'node', 'secret'] as const) {
+      const v = k[r];
+      if (v === undefined || v === null) continue;
+      if (!isRecord(v) || notString(v.name) || notString(v.uid)) return `its kubernetes.io.${r} claim is not {"name": string, "uid": string} (json: cannot unmarshal into privateClaims)`;
+    }
+    if (k.warnafter !== undefined && k.warnafter !== null && typeof k.warnafter !== 'number') return 'its kubernetes.io.warnafter claim is not a number (go-jose/go-jose/jwt: expected number value to unmarshal NumericDate)';
+  }
+  for (const name of Object.keys(claims)) {
+    if (name.startsWith('kubernetes.io/serviceaccount/') && notString(claims[name])) return `its ${name} claim is not a string (json: cannot unmarshal into legacyPrivateClaims)`;
+  }
+  const aud = claims.aud;
+  if (aud !== undefined && aud !== null && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) return 'its aud claim is neither a string nor a list of strings (go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience)';
+  return undefined;
+}
 
 /** The kube claims of a bound (TokenRequest) or legacy (Secret) ServiceAccount token, if it is one. */
 function serviceAccountClaims(claims: Record<string, unknown>): ServiceAccountClaims | undefined {
@@ -47,7 +103,7 @@ function serviceAccountClaims(claims: Record<string, unknown>): ServiceAccountCl
     if (pod) out.pod = pod;
     if (node) out.node = node;
     if (secret) out.secret = secret;
-    if (typeof k.warnafter === 'number') out.warnAfter = rfc3339(new Date(k.warnafter * 1000));
+    if (typeof k.warnafter === 'number') out.warnAfter = rfc3339(dateOf(k.warnafter));
     return out;
   }
   const ns = claims['kubernetes.io/serviceaccount/namespace'];
@@ -64,7 +120,8 @@ function serviceAccountClaims(claims: Record<string, unknown>): ServiceAccountCl
 }
 
 /** What kube-apiserver's ServiceAccount token authenticator would answer, were the signature and the objects good. */
-function serviceAccountIdentity(sa: ServiceAccountClaims, jti: string): KubeIdentity {
+function serviceAccountIdentity(sa: ServiceAccountClaims, jti: string, audiences: readonly string[] = []): KubeIdentity {
+  const audience = audiences.length === 0 ? 'it has no aud, so the server\'s own --api-audiences stand in' : `one of its audiences (${audiences.join(', ')}) is in the server's --api-audiences (by default its --service-account-issuer)`;
   const authenticator = sa.generation === 'bound' ? 'ServiceAccount token (TokenRequest, bound)' : 'ServiceAccount token (legacy, from a Secret)';
   if (sa.namespace === '' || sa.serviceAccount === '') return { outcome: 'refused', authenticator, reason: 'its kube claims name no namespace or ServiceAccount' };
   const info: ServiceAccountInfo = { namespace: sa.namespace, name: sa.serviceAccount, uid: sa.serviceAccountUid };
@@ -88,7 +145,9 @@ function serviceAccountIdentity(sa: ServiceAccountClaims, jti: string): KubeIden
     uid: user.uid,
     groups: user.groups,
     extra: user.extra,
-    condition: `when the server's --service-account-issuer names its issuer, one of its keys signed it, it is in time, and ${objects.join(', ')} still exist${objects.length === 1 ? 's' : ''} with the same uid`,
+    // pkg/serviceaccount/jwt.go AuthenticateToken: issuer, then a key of the token's kid, then the audiences (a token
+    // without aud, as legacy ones are, gets the server's own), then the validator's time and object checks.
+    condition: `when the server's --service-account-issuer names its issuer, one of its keys signed it, ${audience}, it is in time, and ${objects.join(', ')} still exist${objects.length === 1 ? 's' : ''} with the same uid`,
   };
 }
 
@@ -111,7 +170,13 @@ export function jwtItem(position: number, token: string, now: Date): JwtItem {
   const date = (name: 'exp' | 'iat' | 'nbf'): Date | undefined => {
     const v = claims[name];
     if (typeof v !== 'number') return undefined;
-    const d = new Date(Math.trunc(v) * 1000);
+    const d = dateOf(v);
+    // A JavaScript Date ends in the year 275760 (Go's time goes further): say so rather than fail on toISOString,
+    // and reckon validity with the last date there is, which is on the same side of now.
+    if (d.getTime() !== Math.trunc(v) * 1000) {
+      times.push({ name, at: '', words: `${v}: ${v > 0 ? 'after' : 'before'} any date this tool can show` });
+      return d;
+    }
     const rel = relativeWords(d, now);
     const words = name === 'exp' ? (d >= now ? `expires ${rel}` : `expired ${rel}`) : name === 'iat' ? `issued ${rel}` : d > now ? `not valid until ${rel}` : `valid since ${rel}`;
     times.push({ name, at: rfc3339(d), words });
@@ -124,8 +189,11 @@ export function jwtItem(position: number, token: string, now: Date): JwtItem {
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
   const sa = serviceAccountClaims(claims);
   let kube: KubeIdentity;
-  if (sa !== undefined) {
-    kube = serviceAccountIdentity(sa, str(claims.jti));
+  const unreadable = sa === undefined ? undefined : claimTypeProblem(header, claims);
+  if (sa !== undefined && unreadable !== undefined) {
+    kube = { outcome: 'refused', authenticator: serviceAccountIdentity(sa, '').authenticator, reason: unreadable };
+  } else if (sa !== undefined) {
+    kube = serviceAccountIdentity(sa, str(claims.jti), audiences);
     // The validators' time checks, with kube's 60 s leeway (pkg/serviceaccount/claims.go, legacy.go).
     const num = (v: unknown): number | undefined => (typeof v === 'number' ? Math.trunc(v) : undefined);
     const problem = timeValidation({ iss: '', sub: '', aud: [], exp: num(claims.exp), nbf: num(claims.nbf), iat: num(claims.iat), jti: '' }, now.getTime() / 1000);

@@ -130,3 +130,20 @@ export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
   const spki = (k: KeyObject): Buffer => (k.type === 'private' ? createPublicKey(k) : k).export({ type: 'spki', format: 'der' });
   return spki(a).equals(spki(b));
 }
+
+/**
+ * What Go's tls.X509KeyPair says for a key that is not the certificate's (crypto/tls tls.go): a key of another
+ * type ("tls: private key type does not match public key type") or another key of the same type. Go 1.26's tls.go
+ * compares RSA keys with PublicKey.Equal (N and E); older Go compared only N, so a key with the right modulus and
+ * another exponent loaded there, and failed at the handshake.
+ */
+export function keyMismatchError(certKey: KeyObject, privateKey: KeyObject): string {
+  const family = (k: KeyObject): string => (k.asymmetricKeyType === 'rsa-pss' ? 'rsa' : (k.asymmetricKeyType ?? ''));
+  if (family(certKey) !== family(privateKey)) return 'tls: private key type does not match public key type';
+  if (family(certKey) === 'rsa') {
+    const jwk = (k: KeyObject): { n?: string; e?: string } => (k.type === 'private' ? createPublicKey(k) : k).export({ format: 'jwk' });
+    const [a, b] = [jwk(certKey), jwk(privateKey)];
+    if (a.n === b.n && a.e !== b.e) return 'tls: private key does not match public key, with a recent Go (PublicKey.Equal); a kubectl built with an older Go compared only the RSA modulus, loads the pair, and the server then finds the handshake signature invalid';
+  }
+  return 'tls: private key does not match public key';
+}

@@ -4,13 +4,13 @@
 // fields win over files, as client-go's validation warns (tools/clientcmd/validation.go). This reads leniently, for
 // explaining: a field of the wrong type is a problem listed beside the entry, not a failure of the whole file.
 import type { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isRecord } from '../apimachinery/json-value.js';
 import { decodePem, type Decoded } from './decode.js';
 import { JwtError, jwtItem, looksLikeJwt } from './jwt.js';
-import { samePublicKey } from './keys.js';
-import type { JwtItem, KubeconfigCluster, KubeconfigContext, KubeconfigItem, KubeconfigUser } from './types.js';
+import { keyMismatchError, samePublicKey } from './keys.js';
+import { readFailure, readFileLimited } from './read-limited.js';
+import type { CertificateItem, JwtItem, KubeconfigCluster, KubeconfigContext, KubeconfigItem, KubeconfigUser } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,11 +31,99 @@ export function isKubeconfigDocument(doc: unknown): doc is Obj {
 
 const str = (o: Obj, k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
 
+/** A URL with its password (https://user:secret@host, common in proxy-url) replaced: a report never holds a secret. */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password === '') return text;
+    // Replace in the text as written (URL.toString() would add a trailing slash the kubeconfig does not have).
+    return text.replace(/^([^:/]+:\/\/[^:/@]*:)[^/]*@/, '$1REDACTED@');
+  } catch {
+    return text;
+  }
+}
+
 /** The named list's entries: [name, inner object]. */
 function named(doc: Obj, list: string, inner: string): [string, Obj][] {
   const v = doc[list];
   if (!Array.isArray(v)) return [];
   return v.filter(isRecord).map((e) => [str(e, 'name'), isRecord(e[inner]) ? e[inner] : {}]);
+}
+
+/** A flag whose value is a secret: --token, --password, --client-secret, --api-key and the like. */
+const SECRET_FLAG = /^--?[\w-]*(token|password|passwd|secret|api-?key)[\w-]*$/i;
+
+/**
+ * An exec plugin's args with the values of secret-looking flags (--token X, --password=X) replaced: plugins are
+ * sometimes given a credential on their command line, and a report never holds one.
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    const eq = /^(--?[\w-]+)=/.exec(arg);
+    if (eq && SECRET_FLAG.test(eq[1]!)) return `${eq[1]}=REDACTED`;
+    const previous = args[i - 1];
+    if (previous !== undefined && !previous.includes('=') && SECRET_FLAG.test(previous) && !arg.startsWith('-')) return 'REDACTED';
+    return arg;
+  });
+}
+
+/** A field's expected JSON type in client-go's v1.Config (tools/clientcmd/api/v1/types.go). */
+type Shape = 'string' | 'bool' | 'strings' | { list: Readonly<Record<string, Shape>> } | { map: Readonly<Record<string, Shape>> } | 'object';
+
+const CLUSTER: Readonly<Record<string, Shape>> = {
+  server: 'string', 'tls-server-name': 'string', 'certificate-authority': 'string', 'certificate-authority-data': 'string',
+  'proxy-url': 'string', 'insecure-skip-tls-verify': 'bool', 'disable-compression': 'bool', extensions: 'object',
+};
+const EXEC: Readonly<Record<string, Shape>> = {
+  command: 'string', apiVersion: 'string', installHint: 'string', interactiveMode: 'string', args: 'strings',
+  env: { list: { name: 'string', value: 'string' } }, provideClusterInfo: 'bool',
+};
+const USER: Readonly<Record<string, Shape>> = {
+  'client-certificate': 'string', 'client-certificate-data': 'string', 'client-key': 'string', 'client-key-data': 'string',
+  token: 'string', tokenFile: 'string', as: 'string', 'as-uid': 'string', 'as-groups': 'strings', 'as-user-extra': 'object',
+  username: 'string', password: 'string', exec: { map: EXEC }, 'auth-provider': 'object', extensions: 'object',
+};
+const CONTEXT: Readonly<Record<string, Shape>> = { cluster: 'string', user: 'string', namespace: 'string', extensions: 'object' };
+const CONFIG: Readonly<Record<string, Shape>> = {
+  kind: 'string', apiVersion: 'string', 'current-context': 'string', preferences: 'object', extensions: 'object',
+  clusters: { list: { name: 'string', cluster: { map: CLUSTER } } },
+  users: { list: { name: 'string', user: { map: USER } } },
+  contexts: { list: { name: 'string', context: { map: CONTEXT } } },
+};
+
+const jsonType = (v: unknown): string => (Array.isArray(v) ? 'a list' : isRecord(v) ? 'a map' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : `a ${typeof v}`);
+
+/**
+ * Where the document's types differ from v1.Config's. client-go decodes a kubeconfig as JSON into typed structs
+ * (clientcmd.Load, runtime.Decode), so one number where a string belongs ("json: cannot unmarshal number into Go
+ * struct field ... of type string") makes kubectl refuse the whole file; null is Go's zero value and is fine.
+ */
+export function typeProblems(doc: Obj, shape: Readonly<Record<string, Shape>> = CONFIG, path = ''): string[] {
+  const out: string[] = [];
+  for (const [key, want] of Object.entries(shape)) {
+    const v = doc[key];
+    if (v === undefined || v === null) continue;
+    const where = path === '' ? key : `${path}.${key}`;
+    const bad = (expected: string): void => {
+      out.push(`${where} is ${jsonType(v)}, not ${expected}: kubectl cannot load this kubeconfig`);
+    };
+    if (want === 'string') { if (typeof v !== 'string') bad('a string'); }
+    else if (want === 'bool') { if (typeof v !== 'boolean') bad('true or false'); }
+    else if (want === 'object') { if (!isRecord(v) && !Array.isArray(v)) bad('a map or list'); }
+    else if (want === 'strings') {
+      if (!Array.isArray(v)) bad('a list of strings');
+      else if (!v.every((e) => typeof e === 'string' || e === null)) out.push(`${where} holds ${jsonType(v.find((e) => typeof e !== 'string' && e !== null))}, not only strings: kubectl cannot load this kubeconfig`);
+    } else if ('list' in want) {
+      if (!Array.isArray(v)) bad('a list');
+      else v.forEach((e, i) => {
+        if (e === null) return;
+        if (!isRecord(e)) out.push(`${where}[${i}] is ${jsonType(e)}, not a map: kubectl cannot load this kubeconfig`);
+        else out.push(...typeProblems(e, want.list, `${where}[${i}]`));
+      });
+    } else if (!isRecord(v)) bad('a map');
+    else out.push(...typeProblems(v, want.map, where));
+  }
+  return out;
 }
 
 /** The PEM text of a *-data field or a file field, and where it came from; undefined when neither is set. */
@@ -53,9 +141,9 @@ function material(entry: Obj, dataKey: string, fileKey: string, baseDir: string,
   if (file === '') return undefined;
   const path = isAbsolute(file) ? file : join(baseDir, file);
   try {
-    return { text: readFileSync(path, 'utf8'), source: path };
+    return { text: readFileLimited(path, { regularOnly: true }).toString('utf8'), source: path };
   } catch (err) {
-    problems.push(`${fileKey} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    problems.push(`${fileKey} ${path} cannot be read: ${readFailure(err)}`);
     return undefined;
   }
 }
@@ -76,12 +164,12 @@ function cluster(name: string, c: Obj, baseDir: string, now: Date, problems: str
   const decoded = ca === undefined ? undefined : decodeOrProblem(ca.text, `cluster ${JSON.stringify(name)}'s CA`, now, problems);
   const out: KubeconfigCluster = {
     name,
-    server: str(c, 'server'),
+    server: redactUrl(str(c, 'server')),
     caSource: ca?.source ?? '',
     ca: decoded?.items ?? [],
     insecureSkipTlsVerify: c['insecure-skip-tls-verify'] === true,
     tlsServerName: str(c, 'tls-server-name'),
-    proxyUrl: str(c, 'proxy-url'),
+    proxyUrl: redactUrl(str(c, 'proxy-url')),
   };
   if (out.server === '') problems.push(`cluster ${JSON.stringify(name)} has no server`);
   return out;
@@ -127,9 +215,20 @@ function user(name: string, u: Obj, baseDir: string, now: Date): KubeconfigUser 
       const privateKey = decodedKey?.privateKeys[0]?.key;
       if (leaf !== undefined && privateKey !== undefined) {
         out.keyMatchesCertificate = samePublicKey(leaf.publicKey, privateKey);
-        if (!out.keyMatchesCertificate) problems.push('the client key does not belong to the client certificate: kubectl fails with "tls: private key does not match public key"');
+        if (!out.keyMatchesCertificate) problems.push(`the client key does not belong to the client certificate: kubectl fails with "${keyMismatchError(leaf.publicKey, privateKey)}"`);
+      } else if (decodedKey !== undefined && decodedKey.items.some((i) => i.kind === 'private-key' && i.encrypted)) {
+        out.keyMatchesCertificate = false;
+        problems.push('the client key is encrypted: kubectl cannot use it (Go\'s tls.X509KeyPair: tls: failed to parse private key)');
       }
     }
+    // A pair kubectl cannot load (tls.X509KeyPair fails) never reaches the server: the certificate's user is nobody.
+    if (out.keyMatchesCertificate === false || key === undefined) {
+      const leafItem = out.clientCertificate.find((i): i is CertificateItem => i.kind === 'certificate');
+      if (leafItem?.kube !== undefined) leafItem.kube = { outcome: 'refused', authenticator: leafItem.kube.authenticator, reason: 'kubectl never sends this certificate: its key is missing, unreadable or not its own (see the problems below)' };
+    }
+  } else if (str(u, 'client-certificate') !== '' || str(u, 'client-key') !== '' || str(u, 'client-key-data') !== '') {
+    // Named but unreadable: client-go fails to load it (validation.go: unable to read client-cert ...), it is no anonymous request.
+    methods.push('client certificate (unreadable: kubectl stops here)');
   }
   let token = str(u, 'token');
   let tokenSource = 'token';
@@ -138,9 +237,9 @@ function user(name: string, u: Obj, baseDir: string, now: Date): KubeconfigUser 
     const path = isAbsolute(tokenFile) ? tokenFile : join(baseDir, tokenFile);
     tokenSource = path;
     try {
-      token = readFileSync(path, 'utf8').trim();
+      token = readFileLimited(path, { regularOnly: true }).toString('utf8').trim();
     } catch (err) {
-      problems.push(`tokenFile ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      problems.push(`tokenFile ${path} cannot be read: ${readFailure(err)}`);
     }
   }
   if (token !== '') {
@@ -153,7 +252,7 @@ function user(name: string, u: Obj, baseDir: string, now: Date): KubeconfigUser 
     out.basicAuth = { username: str(u, 'username'), passwordLength: str(u, 'password').length };
   }
   if (isRecord(u.exec)) {
-    const args = Array.isArray(u.exec.args) ? u.exec.args.filter((a): a is string => typeof a === 'string') : [];
+    const args = redactArgs(Array.isArray(u.exec.args) ? u.exec.args.filter((a): a is string => typeof a === 'string') : []);
     out.exec = { command: str(u.exec, 'command'), args, apiVersion: str(u.exec, 'apiVersion') };
     methods.push(`exec plugin ${JSON.stringify(out.exec.command)} (kubectl runs it for a credential)`);
   }
@@ -173,7 +272,7 @@ function user(name: string, u: Obj, baseDir: string, now: Date): KubeconfigUser 
 
 /** Explains a kubeconfig document read from `baseDir` (its folder, for relative paths). */
 export function kubeconfigItem(doc: Obj, baseDir: string, now: Date): KubeconfigItem {
-  const problems: string[] = [];
+  const problems: string[] = typeProblems(doc);
   const currentContext = str(doc, 'current-context');
   const clusters = named(doc, 'clusters', 'cluster').map(([n, c]) => cluster(n, c, baseDir, now, problems));
   const users = named(doc, 'users', 'user').map(([n, u]) => user(n, u, baseDir, now));
@@ -181,7 +280,7 @@ export function kubeconfigItem(doc: Obj, baseDir: string, now: Date): Kubeconfig
     const ctxProblems: string[] = [];
     if (!clusters.some((cl) => cl.name === str(c, 'cluster'))) ctxProblems.push(`cluster ${JSON.stringify(str(c, 'cluster'))} is not in this kubeconfig`);
     if (!users.some((us) => us.name === str(c, 'user'))) ctxProblems.push(`user ${JSON.stringify(str(c, 'user'))} is not in this kubeconfig`);
-    return { name: n, cluster: str(c, 'cluster'), user: str(c, 'user'), namespace: str(c, 'namespace'), current: n === currentContext, problems: ctxProblems };
+    return { name: n, cluster: str(c, 'cluster'), user: str(c, 'user'), namespace: str(c, 'namespace'), current: currentContext !== '' && n === currentContext, problems: ctxProblems };
   });
   if (currentContext === '') problems.push('no current-context: kubectl needs --context');
   else if (!contexts.some((c) => c.current)) problems.push(`current-context ${JSON.stringify(currentContext)} is not in this kubeconfig (kubectl: context was not found for specified context: ${currentContext})`);

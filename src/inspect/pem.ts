@@ -12,6 +12,13 @@ export interface PemBlock {
 /** Input that looks like PEM but is not well formed: a BEGIN without END, or a body that is not base64. */
 export class PemError extends Error {}
 
+/**
+ * The most PEM blocks or DER elements read from one input. A system CA bundle holds some 150 certificates; every
+ * certificate is parsed and its issuer looked for, so ten thousand identical-looking ones are refused, not ground through.
+ */
+export const MAX_BLOCKS = 1000;
+const TOO_MANY = `more than ${MAX_BLOCKS} PEM blocks or DER elements: not a file of certificates or keys this tool reads`;
+
 /** Whether the input holds a PEM BEGIN line at all. */
 export function looksLikePem(text: string): boolean {
   return /-----BEGIN [^-\r\n]*-----/.test(text);
@@ -23,6 +30,7 @@ export function pemBlocks(text: string): PemBlock[] {
   const begin = /-----BEGIN ([^-\r\n]*)-----/g;
   let m: RegExpExecArray | null;
   while ((m = begin.exec(text)) !== null) {
+    if (blocks.length === MAX_BLOCKS) throw new PemError(TOO_MANY);
     const label = m[1]!;
     const endLine = `-----END ${label}-----`;
     const end = text.indexOf(endLine, m.index + m[0].length);
@@ -51,6 +59,7 @@ export function derElements(bytes: Buffer): Buffer[] | undefined {
   const out: Buffer[] = [];
   try {
     for (let offset = 0; offset < bytes.length; ) {
+      if (out.length === MAX_BLOCKS) throw new PemError(TOO_MANY);
       const der = readDer(bytes, offset);
       // Every top-level structure the inspector reads is a SEQUENCE.
       if (der.tag !== 0x30) return undefined;

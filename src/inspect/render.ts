@@ -9,6 +9,15 @@ function field(indent: string, label: string, value: string): string {
   return `${indent}${label.padEnd(LABEL_WIDTH - 1)} ${value.split('\n').join(`\n${pad}`)}`;
 }
 
+/** The longest JSON a JWT header or claim shows in text: a token is fed in by anyone, and a 5 MB header is no help. */
+const MAX_JSON_TEXT = 512;
+
+/** JSON for a person, cut at MAX_JSON_TEXT characters with the length said (-o json keeps it all). */
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length <= MAX_JSON_TEXT ? text : `${text.slice(0, MAX_JSON_TEXT)}... (${text.length} characters in all; -o json has it whole)`;
+}
+
 function list(values: readonly string[], none = 'none'): string {
   return values.length === 0 ? none : values.join(', ');
 }
@@ -77,7 +86,7 @@ function renderCsr(indent: string, c: CsrItem): string[] {
 function renderJwt(indent: string, j: JwtItem): string[] {
   const lines = [
     `${indent}[${j.position}] JWT${j.serviceAccount ? `, a ${j.serviceAccount.generation} ServiceAccount token` : ''}`,
-    field(`${indent}    `, 'header', JSON.stringify(j.header)),
+    field(`${indent}    `, 'header', shortJson(j.header)),
     field(`${indent}    `, 'issuer', `${j.issuer || '(none)'}  (who signed it)`),
     field(`${indent}    `, 'subject', `${j.subject || '(none)'}  (whom it is about)`),
     field(`${indent}    `, 'audiences', `${list(j.audiences)}  (who may accept it)`),
@@ -94,7 +103,7 @@ function renderJwt(indent: string, j: JwtItem): string[] {
     if (sa.warnAfter) lines.push(field(`${indent}    `, 'warn after', `${sa.warnAfter} (kube warns the token is stale after this)`));
   }
   const otherClaims = Object.keys(j.claims).filter((k) => !['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'kubernetes.io'].includes(k) && !k.startsWith('kubernetes.io/'));
-  if (otherClaims.length > 0) lines.push(field(`${indent}    `, 'other claims', otherClaims.map((k) => `${k}: ${JSON.stringify(j.claims[k])}`).join('\n')));
+  if (otherClaims.length > 0) lines.push(field(`${indent}    `, 'other claims', otherClaims.map((k) => `${k}: ${shortJson(j.claims[k])}`).join('\n')));
   if (j.signature) lines.push(field(`${indent}    `, 'signature', `${j.signature.ok ? 'ok' : 'FAIL'}: ${j.signature.message}`));
   else lines.push(field(`${indent}    `, 'signature', 'not checked (give --key, --jwks or --server)'));
   lines.push(...renderIdentity(`${indent}    `, j.kube));

@@ -1,8 +1,9 @@
 // Builds the certificates, keys and kubeconfig of one broken-certificate scenario (catalog.ts says what each
 // reproduces). Everything is issued fresh from the PKI a kube-auth-mock server uses, so the one thing wrong in each
 // kubeconfig is the thing the scenario is about: the rest is what a working kubeconfig would hold.
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import {
@@ -16,7 +17,6 @@ import {
   type IssuedCert,
   type Pki,
 } from '../pki/index.js';
-import { writeSecretFile } from '../util/secret-file.js';
 import { SCENARIO_NAMES, scenarioInfo, type ScenarioInfo, type ScenarioName } from './catalog.js';
 
 /** One file of a scenario: its name in the output folder and its text. Every file is written 0600. */
@@ -248,25 +248,57 @@ export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
-/** Throws a ScenarioError unless the URL is an https URL (the scenarios are about TLS). */
-export function checkServerUrl(server: string): void {
+/**
+ * The server URL as the kubeconfigs hold it; throws a ScenarioError unless it is an https URL (the scenarios are about
+ * TLS). "HOST:PORT" without a scheme is https://HOST:PORT, as client-go reads it for a TLS cluster (rest/url_utils.go
+ * DefaultServerURL); a path stays (client-go prefixes every request with it). A user:password part is refused (it
+ * would be a credential in a file written for sharing, and Go's HTTP client would send it as basic auth), and so are
+ * a query and a fragment, which no API server URL has.
+ */
+export function checkServerUrl(server: string): string {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`;
   let url: URL;
   try {
-    url = new URL(server);
+    url = new URL(text);
   } catch {
     throw new ScenarioError(`invalid server URL ${JSON.stringify(server)}: expected https://HOST:PORT`);
   }
   if (url.protocol !== 'https:') throw new ScenarioError(`invalid server URL ${JSON.stringify(server)}: the scenarios are about TLS, use https://`);
+  if (url.hostname === '') throw new ScenarioError(`invalid server URL ${JSON.stringify(server)}: expected https://HOST:PORT`);
+  if (url.username !== '' || url.password !== '') throw new ScenarioError('invalid server URL: it holds a user name or password; put credentials in the kubeconfig\'s user, not in the URL');
+  if (url.search !== '' || url.hash !== '') throw new ScenarioError(`invalid server URL ${JSON.stringify(server)}: a server URL has no query or fragment`);
+  return text;
+}
+
+/**
+ * Writes a scenario file 0600 by a new file renamed over the old: a file of that name already in the folder is
+ * replaced, never written through (a symlink there would otherwise carry a private key to wherever it points), and
+ * no moment passes with a key in a file of a wider mode.
+ */
+async function writeReplacing(path: string, content: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(tmp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    await chmod(tmp, 0o600);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Builds one scenario's files and kubeconfig against the PKI a server uses, writing them to opts.dir when given. */
 export async function buildScenario(name: string, opts: BuildScenarioOptions): Promise<BuiltScenario> {
   if (!isScenarioName(name)) throw new ScenarioError(`unknown scenario ${JSON.stringify(name)}: one of ${SCENARIO_NAMES.join(', ')}`);
-  checkServerUrl(opts.server);
+  const server = checkServerUrl(opts.server);
+  if (opts.dir !== undefined) {
+    const existing = await stat(resolve(opts.dir)).catch(() => undefined);
+    if (existing !== undefined && !existing.isDirectory()) throw new ScenarioError(`${resolve(opts.dir)}: exists and is not a folder (-o names the folder to write into)`);
+  }
   const pki = typeof opts.pki === 'string' ? await loadOrInitPki(opts.pki) : opts.pki;
   const info = scenarioInfo(name);
-  const parts = await buildParts(name, pki, opts.server);
-  const kubeconfig = kubeconfigText(name, opts.server, parts, pki);
+  const parts = await buildParts(name, pki, server);
+  const kubeconfig = kubeconfigText(name, server, parts, pki);
   const files: ScenarioFile[] = [{ name: `${name}.kubeconfig`, description: 'the kubeconfig that fails', content: kubeconfig }];
   if (parts.servingPair) {
     files.push(
@@ -286,7 +318,7 @@ export async function buildScenario(name: string, opts: BuildScenarioOptions): P
     await mkdir(dir, { recursive: true });
     for (const file of files) {
       file.path = join(dir, file.name);
-      await writeSecretFile(file.path, file.content);
+      await writeReplacing(file.path, file.content);
     }
     built.kubeconfigFile = join(dir, `${name}.kubeconfig`);
     if (parts.servingPair) built.serveArgs = ['--tls-cert-file', join(dir, `${name}.crt`), '--tls-private-key-file', join(dir, `${name}.key`)];

@@ -154,3 +154,45 @@ test('a ServiceAccount token from a running server: decoded, and its signature c
   assert.equal(gone.stdout, '');
   assert.match(gone.stderr, /^kube-auth-mock inspect: Get "https:\/\/127\.0\.0\.1:\d+\/openid\/v1\/jwks": .*connect: connection refused\n$/);
 });
+
+test('hostile files through the CLI: one line on stderr each, exit 1, no stack, no hang (review table)', async () => {
+  const { writeFile: write } = await import('node:fs/promises');
+  const { randomBytes } = await import('node:crypto');
+  const b64u = (v: string): string => Buffer.from(v).toString('base64url');
+  const files: [string, string | Buffer, RegExp][] = [
+    ['random.bin', randomBytes(4096), /binary data that is not DER/],
+    ['garbled.pem', `-----BEGIN CERTIFICATE-----\n${Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), randomBytes(60)]).toString('base64')}\n-----END CERTIFICATE-----\n`, /PEM block 1: a damaged certificate/],
+    ['huge-length.pem', `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.concat([Buffer.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff]), Buffer.alloc(30)]).toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`, /PEM block 1: a damaged certificate signing request/],
+    ['not-json.jwt', `${b64u('{"alg":')}.${b64u('{}')}.c2ln`, /not a valid JWT: its header is not JSON/],
+    ['bomb.yaml', `a: &a [x,x,x,x,x,x,x,x,x]\n${'bcdefghijk'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghijk'[i]}`).join(',')}]`).join('\n')}\nkind: Config\n`, /a kubeconfig that is not valid YAML: Excessive alias count/],
+    ['not-utf8.txt', Buffer.from([0xff, 0xfe, 0x80, 0x81, 0x20, 0xc3, 0x28]), /not a certificate, key, CSR, kubeconfig or JWT/],
+  ];
+  const paths: string[] = [];
+  for (const [name, content] of files) {
+    const path = join(tmp.dir, name);
+    await write(path, content);
+    paths.push(path);
+  }
+  const run = await cli('inspect', ...paths, '/dev/zero', tmp.dir);
+  assert.equal(run.code, 1);
+  assert.doesNotMatch(run.stderr, /^\s+at /m);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, files.length + 2, run.stderr);
+  files.forEach(([name, , reason], i) => assert.match(lines[i]!, reason, name));
+  assert.match(lines[files.length]!, /\/dev\/zero: cannot be read: larger than 16 MiB/);
+  assert.match(lines[files.length + 1]!, /cannot be read: EISDIR/);
+  // -o json says the same, as data.
+  const json = await cli('inspect', ...paths, '-o', 'json');
+  assert.equal(json.code, 1);
+  const reports = JSON.parse(json.stdout) as InspectReport[];
+  files.forEach(([name, , reason], i) => assert.match(reports[i]!.error ?? '', reason, name));
+});
+
+test('help names the exit codes (inspect and pki scenario)', async () => {
+  const inspectHelp = await cli('inspect', '--help');
+  assert.equal(inspectHelp.code, 0);
+  assert.match(inspectHelp.stdout, /Exit codes: 0 every file read and every check passed; 1 .*; 2 usage/);
+  const scenarioHelp = await cli('pki', 'scenario', '--help');
+  assert.equal(scenarioHelp.code, 0);
+  assert.match(scenarioHelp.stdout, /Exit codes: 0 written; 1 .*; 2 usage/);
+});
