@@ -2,6 +2,7 @@
 // same machine: certificates are public, user names and groups are what kube logs; a bearer token or a password
 // never leaves the server (a token is its kind and the first hex digits of its SHA-256, a password is not named).
 import { createHash } from 'node:crypto';
+import { bearerToken } from '../authn/bearer-token.js';
 import type { AuthnStep } from '../authn/types.js';
 
 /** One certificate in a row, as summarizeCertificate gives it (the page asks the server for the full explanation). */
@@ -116,7 +117,10 @@ export function credentialsOfAuthorization(header: string | undefined): { creden
   if (header === undefined || header.trim() === '') return { credential: undefined, secrets: [] };
   const [scheme = '', ...rest] = header.trim().split(' ');
   const value = rest.join(' ').trim();
-  if (scheme.toLowerCase() === 'bearer' && value !== '') return { credential: describeToken(value), secrets: [value] };
+  // The token exactly as the authenticators read it (kube's bearertoken.go: "Bearer a b" is the token "a", its
+  // bytes decoded from UTF-8): the hash is that token's, and a reason quoting it is recognised.
+  const token = bearerToken({ headers: { authorization: header }, peerCertificates: [] });
+  if (token !== null) return { credential: describeToken(token), secrets: [token, ...(value !== token ? [value] : [])] };
   if (scheme.toLowerCase() === 'basic' && value !== '') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -128,10 +132,40 @@ export function credentialsOfAuthorization(header: string | undefined): { creden
   return { credential: describeToken(value === '' ? scheme : value), secrets: [header.trim(), value].filter((s) => s !== '') };
 }
 
-/** Replaces every secret in a text by "[redacted]": an authenticator's reason must not carry the credential back. */
+/** The shortest run of a secret's characters that is redacted wherever it appears on its own (a quoted part of a token). */
+export const MIN_SECRET_FRAGMENT = 10;
+
+/**
+ * Replaces every secret in a text by "[redacted]": an authenticator's reason must not carry the credential back. Also
+ * the secret as JSON or Go quoting escapes it (a webhook's error quoting the TokenReview it was sent), and any run of
+ * MIN_SECRET_FRAGMENT or more of its characters (an error quoting the first part of a token, or one JWT segment).
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  // Only the beginning of a huge text is ever shown (boundedRequest), so only that is searched: a 403 message quoting
+  // a 900 KB path costs no more than a short one. A secret cut at the end is still caught by its fragments.
+  let out = secrets.length === 0 ? text : clipText(text, MAX_EVENT_CHARS);
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
+    if (secret.length >= MIN_SECRET_FRAGMENT) out = redactFragments(out, secret);
+  }
+  return out;
+}
+
+/** Each maximal run of the text, MIN_SECRET_FRAGMENT characters or more, that occurs in the secret, redacted. */
+function redactFragments(text: string, secret: string): string {
+  const seeds = new Set<string>();
+  for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i++) seeds.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (i + MIN_SECRET_FRAGMENT <= text.length && seeds.has(text.slice(i, i + MIN_SECRET_FRAGMENT))) {
+      let end = i + MIN_SECRET_FRAGMENT;
+      while (end < text.length && secret.includes(text.slice(i, end + 1))) end++;
+      out += '[redacted]';
+      i = end;
+    } else out += text[i++];
+  }
   return out;
 }
 
@@ -141,4 +175,50 @@ export function liveStep(step: AuthnStep, secrets: readonly string[]): LiveAuthn
   if (result === null) return { authenticator: step.authenticator, outcome: 'not-mine', detail: '' };
   if (result.ok) return { authenticator: step.authenticator, outcome: 'authenticated', detail: scrub(result.user.name, secrets) };
   return { authenticator: step.authenticator, outcome: 'failed', detail: scrub(result.reason, secrets) };
+}
+
+/** How big one recorded request may be once serialized: 200 of them (the ring) fit a page's stream buffer. */
+export const MAX_EVENT_CHARS = 32 * 1024;
+
+// Successively tighter limits: a string's length and an array's (or an object's) number of entries. The API accepts
+// up to 1 MiB of headers (src/server/tls.ts maxHeaderSize), so a 900 KB path or a thousand Impersonate-Group values
+// are one request; the live view keeps and sends the beginning of each, never the whole. Enum values (an outcome, a
+// decision) are shorter than the tightest limit and are never cut.
+const LIMITS: readonly { text: number; entries: number }[] = [
+  { text: 2048, entries: 64 },
+  { text: 256, entries: 16 },
+  { text: 64, entries: 4 },
+];
+
+function clipText(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}... [${s.length - max} more characters]`;
+}
+
+function clipValue(v: unknown, limit: { text: number; entries: number }): unknown {
+  if (typeof v === 'string') return clipText(v, limit.text);
+  if (Array.isArray(v)) {
+    const kept = v.slice(0, limit.entries).map((x) => clipValue(x, limit));
+    // A list of strings says how many were left out; a list of objects (a certificate chain) keeps its first ones,
+    // whose indexes still name the PEM the server keeps.
+    if (v.length > limit.entries && v.every((x) => typeof x === 'string')) kept.push(`... [${v.length - limit.entries} more]`);
+    return kept;
+  }
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v);
+    return Object.fromEntries(entries.slice(0, Math.max(limit.entries, 32)).map(([k, x]) => [clipText(k, limit.text), clipValue(x, limit)]));
+  }
+  return v;
+}
+
+/**
+ * The request as the live view keeps and sends it: every string and list cut to a length that keeps one row under
+ * MAX_EVENT_CHARS, however big the request was (the row says how much was left out).
+ */
+export function boundedRequest(request: LiveRequest): LiveRequest {
+  let out = request;
+  for (const limit of LIMITS) {
+    out = clipValue(request, limit) as LiveRequest;
+    if (JSON.stringify(out).length <= MAX_EVENT_CHARS) return out;
+  }
+  return out;
 }

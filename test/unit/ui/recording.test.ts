@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
-import { credentialsOfAuthorization, describeToken, liveStep, scrub, type LiveRequest } from '../../../src/ui/event.js';
+import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_CHARS, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
 import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
 import type { Explanation } from '../../../src/authz/rbac/explain.js';
@@ -106,4 +106,47 @@ test('impersonationRequested: every value of a repeated header as sent (a comma 
     impersonationRequested({ 'impersonate-user': ['jane'], 'impersonate-group': ['dev', 'qa, ops'], 'impersonate-extra-scopes': ['view'], accept: ['*/*'] }),
     ['User: jane', 'Group: dev', 'Group: qa, ops', 'Extra scopes: view'],
   );
+});
+
+test('credentials: the bearer token is the one kube reads ("Bearer a b" is "a"; UTF-8 bytes decoded), hashed and scrubbed as such', () => {
+  const { credential, secrets } = credentialsOfAuthorization('Bearer tok-abcdef-0123 trailing');
+  assert.deepEqual(credential, describeToken('tok-abcdef-0123'), 'the hash is of the token the authenticators saw');
+  assert.ok(secrets.includes('tok-abcdef-0123'));
+  assert.equal(scrub('token "tok-abcdef-0123" unknown', secrets), 'token "[redacted]" unknown');
+  // node:http gives header bytes one char each (latin1); the authenticators decode the token from UTF-8.
+  const utf8 = credentialsOfAuthorization(Buffer.from('Bearer tökén-geheim-42', 'utf8').toString('latin1'));
+  assert.ok(utf8.secrets.includes('tökén-geheim-42'));
+  assert.equal(scrub('webhook: tökén-geheim-42 is revoked', utf8.secrets), 'webhook: [redacted] is revoked');
+});
+
+test('scrub: a part of a token, or the token as JSON quotes it, is redacted too (a webhook error quoting its review)', () => {
+  const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+  assert.equal(scrub('an error on the server ("unknown token eyJhbGciOiJSUzI1NiJ9.eyJzdWIi...") has prevented', [token]), 'an error on the server ("unknown token [redacted]...") has prevented');
+  assert.equal(scrub('bad signature c2lnbmF0dXJlLXNpZ25hdHVyZQ', [token]), 'bad signature [redacted]');
+  const quoted = 'abc"def\\ghi-secret';
+  assert.equal(scrub(`{"spec":{"token":${JSON.stringify(quoted)}}}`, [quoted]), '{"spec":{"token":"[redacted]"}}');
+  assert.equal(scrub('User "jane" cannot list pods', [token]), 'User "jane" cannot list pods', 'nothing else is touched');
+});
+
+test('boundedRequest: one request with a huge path, User-Agent and thousands of groups is one small row; decisions are never cut', () => {
+  const huge: LiveRequest = {
+    ...row(1),
+    uri: `/api/${'a'.repeat(900 * 1024)}`,
+    userAgent: 'u'.repeat(100_000),
+    user: { name: 'n'.repeat(50_000), groups: Array.from({ length: 5000 }, (_, i) => `group-${i}-${'g'.repeat(200)}`), uid: '', extra: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, ['v'.repeat(1000)]])) },
+    impersonation: { requested: Array.from({ length: 3000 }, (_, i) => `Group: g${i}`) },
+    authorization: { decision: 'forbid', reason: 'r'.repeat(100_000), explainable: true },
+    response: { status: 403, reason: 'Forbidden', message: 'm'.repeat(300_000) },
+  };
+  const b = boundedRequest(huge);
+  assert.ok(JSON.stringify(b).length <= MAX_EVENT_CHARS, `${JSON.stringify(b).length}`);
+  assert.ok(b.uri.startsWith('/api/aaaa'));
+  assert.match(b.uri, /\.\.\. \[\d+ more characters\]$/);
+  assert.equal(b.authorization?.decision, 'forbid');
+  assert.equal(b.authorization?.explainable, true);
+  assert.equal(b.response.status, 403);
+  assert.equal(b.response.reason, 'Forbidden');
+  assert.match(b.user!.groups.at(-1)!, /^\.\.\. \[\d+ more\]$/);
+  const small = row(2);
+  assert.deepEqual(boundedRequest(small), small, 'an ordinary request is kept whole');
 });

@@ -1,0 +1,40 @@
+// The live view's filter (src/ui/capture.ts) in a bare Koa chain: RBAC's explanation of a request, which walks every
+// binding, is made after the response is written, never on the API's response path.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Koa from 'koa';
+import request from 'supertest';
+import type { Explanation } from '../../../src/authz/rbac/explain.js';
+import type { KubeState } from '../../../src/request/state.js';
+import { liveViewCapture } from '../../../src/ui/capture.js';
+import { LiveRecorder } from '../../../src/ui/recorder.js';
+
+test('RBAC explains a request only once its response is written: the client never waits for the live view', async () => {
+  const recorder = new LiveRecorder();
+  let responseEndedWhenExplained: boolean | undefined;
+  let res: import('node:http').ServerResponse | undefined;
+  const explanation: Explanation = { user: { name: 'jane', groups: [] }, request: { verb: 'get', isResourceRequest: false, path: '/x', namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' }, bindings: [], decision: 'noOpinion', reason: '' };
+  const app = new Koa<KubeState>();
+  app.use(
+    liveViewCapture({
+      recorder,
+      explain: (attrs) => {
+        responseEndedWhenExplained = res?.writableEnded;
+        assert.equal(attrs.user.name, 'jane');
+        return Promise.resolve(explanation);
+      },
+    }),
+  );
+  app.use((ctx) => {
+    res = ctx.res;
+    ctx.state.requestInfo = { isResourceRequest: false, path: '/x', verb: 'get', apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] } as unknown as NonNullable<KubeState['requestInfo']>;
+    ctx.state.user = { name: 'jane', uid: '', groups: [], extra: {} };
+    ctx.state.authorization = { decision: 'allow', reason: '', authorizerReason: '' };
+    ctx.body = 'ok';
+  });
+  const recorded = new Promise<void>((resolve) => recorder.subscribe(() => resolve()));
+  await request(app.callback()).get('/x').expect(200, 'ok');
+  await recorded;
+  assert.equal(responseEndedWhenExplained, true, 'explain ran after the response was written');
+  assert.equal(recorder.history()[0]?.authorization?.explainable, true);
+});
