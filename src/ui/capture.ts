@@ -193,8 +193,12 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       // Cut to size when kept, after the rule is added: one request of 1 MiB of headers is one row of at most
       // MAX_EVENT_CHARS, in the ring and on every page's stream.
       const keep = (): void => {
-        entry.request = boundedRequest(request);
-        recorder.record(entry);
+        try {
+          entry.request = boundedRequest(request);
+          recorder.record(entry);
+        } catch {
+          // Recording must never end the server: this may run outside the request, where a throw is unhandled.
+        }
       };
       if (!explainable || opts.explain === undefined || attrs === undefined) {
         keep();
@@ -204,16 +208,18 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       // out with its rule. Not now: this runs before the response is sent, and the client must not wait for it.
       const explainer = opts.explain;
       const explained = new Promise<void>((resolve) => setImmediate(resolve)).then(() => explainer(attrs));
-      entry.explanation = explained.then(
-        (e) => explanationText(e, attrs),
-        (err: unknown) => `RBAC could not explain this request: ${(err as Error).message}\n`,
-      );
+      // Neither promise may reject: nothing awaits them until a page asks, and an unhandled rejection ends node.
+      entry.explanation = explained
+        .then((e) => explanationText(e, attrs))
+        .catch((err: unknown) => `RBAC could not explain this request: ${err instanceof Error ? err.message : String(err)}\n`);
       void explained.then(
         (e) => {
           if (request.authorization?.decision === 'allow') Object.assign(request.authorization, allowingRule(e, state.authorization?.authorizerReason));
         },
         () => undefined,
-      ).finally(keep);
+      )
+        .catch(() => undefined)
+        .finally(keep);
     }
   };
 }

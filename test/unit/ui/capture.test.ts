@@ -38,3 +38,32 @@ test('RBAC explains a request only once its response is written: the client neve
   assert.equal(responseEndedWhenExplained, true, 'explain ran after the response was written');
   assert.equal(recorder.history()[0]?.authorization?.explainable, true);
 });
+
+test('an explanation that cannot be rendered is reported on the row, never an unhandled rejection that ends the server', async () => {
+  const recorder = new LiveRecorder();
+  const app = new Koa<KubeState>();
+  // A malformed explanation: rendering it and reading its bindings both throw.
+  app.use(liveViewCapture({ recorder, explain: () => Promise.resolve({} as Explanation) }));
+  app.use((ctx) => {
+    ctx.state.requestInfo = { isResourceRequest: false, path: '/x', verb: 'get', apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] } as unknown as NonNullable<KubeState['requestInfo']>;
+    ctx.state.user = { name: 'jane', uid: '', groups: [], extra: {} };
+    ctx.state.authorization = { decision: 'allow', reason: 'RBAC: allowed by x', authorizerReason: 'RBAC: allowed by x' };
+    ctx.body = 'ok';
+  });
+  const rejections: unknown[] = [];
+  const onRejection = (err: unknown): void => void rejections.push(err);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const recorded = new Promise<void>((resolve) => recorder.subscribe(() => resolve()));
+    await request(app.callback()).get('/x').expect(200, 'ok');
+    await recorded;
+    const text = await recorder.find(1)!.explanation!;
+    assert.match(text, /^RBAC could not explain this request: /);
+    // Let any stray rejection surface before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+});
