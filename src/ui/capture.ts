@@ -111,6 +111,13 @@ export function explanationText(explanation: Explanation, attrs: Attributes): st
   return text;
 }
 
+/** The most of one explanation a row keeps (a policy of thousands of bindings walks to megabytes of text). */
+export const MAX_EXPLANATION_CHARS = 256 * 1024;
+
+function clipExplanation(text: string): string {
+  return text.length <= MAX_EXPLANATION_CHARS ? text : `${text.slice(0, MAX_EXPLANATION_CHARS)}\n... [${text.length - MAX_EXPLANATION_CHARS} more characters: ask kube-auth-mock's /debug/explain for the whole walk]\n`;
+}
+
 /** The live view's filter. */
 export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
   const { recorder } = opts;
@@ -158,7 +165,11 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       // An impersonation refused leaves the requestor as the user and the decision about the impersonate check:
       // RBAC's explanation of the request itself would answer another question.
       const impersonationRefused = requested.length > 0 && state.impersonator === undefined && state.authorization?.decision === 'forbid';
-      const explainable = opts.explain !== undefined && attrs !== undefined && state.authorization !== undefined && !impersonationRefused;
+      // RBAC is asked for every request it decided (an allow's row shows the binding and rule), but only a refusal's
+      // step-by-step text is kept for the page to ask for: an allow needs none, and the walk of a large policy is
+      // long text that 200 rows would otherwise hold.
+      const explainable = opts.explain !== undefined && attrs !== undefined && state.authorization?.decision === 'forbid' && !impersonationRefused;
+      const rbacDecided = opts.explain !== undefined && attrs !== undefined && state.authorization !== undefined && !impersonationRefused;
       const authorization: LiveAuthorization | undefined = state.authorization && {
         decision: state.authorization.decision,
         // The authorizer's own words where it gave some (RBAC's "allowed by ..."; empty when nothing allowed it); the
@@ -200,7 +211,7 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
           // Recording must never end the server: this may run outside the request, where a throw is unhandled.
         }
       };
-      if (!explainable || opts.explain === undefined || attrs === undefined) {
+      if (!rbacDecided || opts.explain === undefined || attrs === undefined) {
         keep();
         return;
       }
@@ -209,9 +220,11 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       const explainer = opts.explain;
       const explained = new Promise<void>((resolve) => setImmediate(resolve)).then(() => explainer(attrs));
       // Neither promise may reject: nothing awaits them until a page asks, and an unhandled rejection ends node.
-      entry.explanation = explained
-        .then((e) => explanationText(e, attrs))
-        .catch((err: unknown) => `RBAC could not explain this request: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (explainable) {
+        entry.explanation = explained
+          .then((e) => clipExplanation(explanationText(e, attrs)))
+          .catch((err: unknown) => `RBAC could not explain this request: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
       void explained.then(
         (e) => {
           if (request.authorization?.decision === 'allow') Object.assign(request.authorization, allowingRule(e, state.authorization?.authorizerReason));

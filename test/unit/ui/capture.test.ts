@@ -6,7 +6,7 @@ import Koa from 'koa';
 import request from 'supertest';
 import type { Explanation } from '../../../src/authz/rbac/explain.js';
 import type { KubeState } from '../../../src/request/state.js';
-import { liveViewCapture } from '../../../src/ui/capture.js';
+import { liveViewCapture, MAX_EXPLANATION_CHARS } from '../../../src/ui/capture.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
 
 test('RBAC explains a request only once its response is written: the client never waits for the live view', async () => {
@@ -29,7 +29,7 @@ test('RBAC explains a request only once its response is written: the client neve
     res = ctx.res;
     ctx.state.requestInfo = { isResourceRequest: false, path: '/x', verb: 'get', apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] } as unknown as NonNullable<KubeState['requestInfo']>;
     ctx.state.user = { name: 'jane', uid: '', groups: [], extra: {} };
-    ctx.state.authorization = { decision: 'allow', reason: '', authorizerReason: '' };
+    ctx.state.authorization = { decision: 'forbid', reason: 'forbidden', authorizerReason: '' };
     ctx.body = 'ok';
   });
   const recorded = new Promise<void>((resolve) => recorder.subscribe(() => resolve()));
@@ -47,7 +47,7 @@ test('an explanation that cannot be rendered is reported on the row, never an un
   app.use((ctx) => {
     ctx.state.requestInfo = { isResourceRequest: false, path: '/x', verb: 'get', apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] } as unknown as NonNullable<KubeState['requestInfo']>;
     ctx.state.user = { name: 'jane', uid: '', groups: [], extra: {} };
-    ctx.state.authorization = { decision: 'allow', reason: 'RBAC: allowed by x', authorizerReason: 'RBAC: allowed by x' };
+    ctx.state.authorization = { decision: 'forbid', reason: 'forbidden', authorizerReason: '' };
     ctx.body = 'ok';
   });
   const rejections: unknown[] = [];
@@ -66,4 +66,33 @@ test('an explanation that cannot be rendered is reported on the row, never an un
   } finally {
     process.off('unhandledRejection', onRejection);
   }
+});
+
+test('only a refusal keeps its explanation for the page, cut to MAX_EXPLANATION_CHARS; an allow keeps none (its rule is on the row)', async () => {
+  const recorder = new LiveRecorder();
+  const app = new Koa<KubeState>();
+  let decision: 'allow' | 'forbid' = 'forbid';
+  const huge: Explanation = { user: { name: `jane${'x'.repeat(400_000)}`, groups: [] }, request: { verb: 'get', isResourceRequest: false, path: '/x', namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' }, bindings: [], decision: 'noOpinion', reason: '' };
+  app.use(liveViewCapture({ recorder, explain: () => Promise.resolve(huge) }));
+  app.use((ctx) => {
+    ctx.state.requestInfo = { isResourceRequest: false, path: '/x', verb: 'get', apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', parts: [] } as unknown as NonNullable<KubeState['requestInfo']>;
+    ctx.state.user = { name: 'jane', uid: '', groups: [], extra: {} };
+    ctx.state.authorization = decision === 'allow' ? { decision, reason: '', authorizerReason: '' } : { decision, reason: 'forbidden', authorizerReason: '' };
+    ctx.body = 'ok';
+  });
+  for (const d of ['forbid', 'allow'] as const) {
+    decision = d;
+    const recorded = new Promise<void>((resolve) => {
+      const stop = recorder.subscribe(() => (stop(), resolve()));
+    });
+    await request(app.callback()).get('/x').expect(200);
+    await recorded;
+  }
+  const [refused, allowed] = [recorder.find(1)!, recorder.find(2)!];
+  assert.equal(refused.request.authorization?.explainable, true);
+  const text = await refused.explanation!;
+  assert.ok(text.length < MAX_EXPLANATION_CHARS + 200, `${text.length}`);
+  assert.match(text, /more characters: ask kube-auth-mock's \/debug\/explain/);
+  assert.equal(allowed.request.authorization?.explainable, false);
+  assert.equal(allowed.explanation, undefined);
 });
