@@ -35,6 +35,11 @@ export type LiveCredential =
   | { kind: 'bearer-token'; tokenKind: 'jwt' | 'bootstrap' | 'opaque'; sha256Prefix: string }
   /** The user name of HTTP basic auth (not a secret; the password is never sent). */
   | { kind: 'basic'; username: string }
+  /**
+   * An Authorization header no authenticator reads: another scheme ("Negotiate ..."), or one kube's bearertoken.go
+   * ignores ("Bearer  tok" with two spaces, "Bearer" alone). Its scheme only; the value is never sent.
+   */
+  | { kind: 'unread-authorization'; scheme: string }
   | { kind: 'none' };
 
 /** What one authenticator said: not its kind of credential, the user, or why it refused. */
@@ -112,6 +117,9 @@ export function describeToken(token: string): Extract<LiveCredential, { kind: 'b
   return { kind: 'bearer-token', tokenKind, sha256Prefix: createHash('sha256').update(token).digest('hex').slice(0, 8) };
 }
 
+// The IANA HTTP authentication scheme registry's names (and kubectl-era habits): only these are ever named on the page.
+const KNOWN_SCHEMES = ['Basic', 'Bearer', 'Digest', 'DPoP', 'HOBA', 'Mutual', 'Negotiate', 'NTLM', 'OAuth', 'SCRAM-SHA-1', 'SCRAM-SHA-256', 'vapid', 'AWS4-HMAC-SHA256', 'Token'];
+
 /** The credentials of a request's Authorization header, and the secret strings in it (to scrub from reasons). */
 export function credentialsOfAuthorization(header: string | undefined): { credential: LiveCredential | undefined; secrets: string[] } {
   if (header === undefined || header.trim() === '') return { credential: undefined, secrets: [] };
@@ -128,8 +136,11 @@ export function credentialsOfAuthorization(header: string | undefined): { creden
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
     return { credential: { kind: 'basic', username }, secrets: [value, ...(password !== '' ? [password] : [])] };
   }
-  // Another scheme: named, its value never sent.
-  return { credential: describeToken(value === '' ? scheme : value), secrets: [header.trim(), value].filter((s) => s !== '') };
+  // Another scheme, or a bearer header kube ignores: shown as such (never as a token the server looked at), its
+  // value never sent. The scheme is what the client wrote, cut short: it could be the secret itself ("Authorization: s3cret").
+  const known = KNOWN_SCHEMES.find((k) => k.toLowerCase() === scheme.toLowerCase());
+  const shown = known !== undefined && value !== '' ? known : known !== undefined ? `${known} without a value` : 'not a known scheme';
+  return { credential: { kind: 'unread-authorization', scheme: shown }, secrets: [header.trim(), value, scheme].filter((s) => s !== '') };
 }
 
 /** The shortest run of a secret's characters that is redacted wherever it appears on its own (a quoted part of a token). */
@@ -147,7 +158,8 @@ export function scrub(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
-    if (secret.length >= MIN_SECRET_FRAGMENT) out = redactFragments(out, secret);
+    // A secret with a space in it is a whole header; its value is a secret of its own, searched by fragment.
+    if (secret.length >= MIN_SECRET_FRAGMENT && !/\s/.test(secret)) out = redactFragments(out, secret);
   }
   return out;
 }

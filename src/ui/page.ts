@@ -110,6 +110,7 @@ export const PAGE_SCRIPT = `'use strict';
     if (c.kind === 'client-certificate') return chip('client certificate ' + cn(c.subject));
     if (c.kind === 'bearer-token') return chip(c.tokenKind + ' bearer token sha256:' + c.sha256Prefix + '...');
     if (c.kind === 'basic') return chip('basic auth as ' + c.username + ' (password not shown)');
+    if (c.kind === 'unread-authorization') return chip('Authorization header no authenticator reads (' + c.scheme + ', value not shown)');
     return chip('none');
   }
 

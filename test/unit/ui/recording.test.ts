@@ -150,3 +150,18 @@ test('boundedRequest: one request with a huge path, User-Agent and thousands of 
   const small = row(2);
   assert.deepEqual(boundedRequest(small), small, 'an ordinary request is kept whole');
 });
+
+test('credentials: an Authorization header no authenticator reads is said so, never shown as a bearer token', () => {
+  const cases: [string, string][] = [
+    ['Negotiate YIIGhgYJKoZIhvcSAQICAQBuggZ1MIIGcaADAgEF', 'Negotiate'],
+    ['Bearer  two-spaces-token-123', 'Bearer'], // kube's bearertoken.go ignores it, with a warning
+    ['Bearer', 'Bearer without a value'],
+    ['s3cret-token-without-scheme', 'not a known scheme'],
+    ['s3cret-token-part1 s3cret-part2', 'not a known scheme'],
+  ];
+  for (const [header, scheme] of cases) {
+    const { credential, secrets } = credentialsOfAuthorization(header);
+    assert.deepEqual(credential, { kind: 'unread-authorization', scheme }, header);
+    for (const word of header.split(' ').filter((w) => w.length >= 10)) assert.equal(scrub(`said ${word}`, secrets), 'said [redacted]', header);
+  }
+});
