@@ -14,6 +14,7 @@ import { MAX_EVENT_CHARS } from '../../src/ui/event.js';
 import { MAX_EVENT_STREAMS } from '../../src/ui/server.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { liveEvents, type LiveEvents } from '../helpers/live-view.js';
+import { issueOddCert } from '../helpers/odd-certs.js';
 import { JANE_READS_PODS_IN_DEV } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
@@ -309,4 +310,26 @@ test('no CORS: a foreign origin gets no Access-Control-* header, and a preflight
   assert.equal(pre.status, 405);
   assert.equal(pre.headers['access-control-allow-origin'], undefined);
   for (const method of ['post', 'put', 'delete', 'patch'] as const) await ui()[method]('/requests').expect(405);
+});
+
+test('a client presenting a chain of 17 certificates: the API answers as usual, the row keeps at most 16 and each is clickable', async () => {
+  const root = await issueOddCert({ issuer: 'self', commonName: 'long-chain-root', ca: {} });
+  let issuer = root;
+  const intermediates = [];
+  for (let i = 1; i <= 15; i++) {
+    issuer = await issueOddCert({ issuer, commonName: `long-chain-${i}`, ca: {} });
+    intermediates.unshift(issuer);
+  }
+  const leaf = await issueOddCert({ issuer, commonName: 'long-chain-leaf', organizations: ['dev'] });
+  const chainPem = [leaf.certPem, ...intermediates.map((c) => c.certPem), root.certPem].join('');
+  const res = await client(server()).get('/api').cert(chainPem).key(leaf.keyPem).set('User-Agent', 'live-long-chain');
+  // Not our client CA: x509 refuses it (kube: "x509: certificate signed by unknown authority"), a 401.
+  assert.equal(res.status, 401);
+  const r = await events.waitFor((e) => e.userAgent === 'live-long-chain');
+  assert.equal(r.response.status, 401);
+  assert.ok(r.clientChain.length >= 1 && r.clientChain.length <= 16, `${r.clientChain.length}`);
+  assert.equal(r.clientChain[0]?.subject, 'CN=long-chain-leaf,O=dev');
+  for (let i = 0; i < r.clientChain.length; i++) await ui().get(`/certificate?request=${r.id}&index=${i}`).expect(200);
+  await ui().get(`/certificate?request=${r.id}&index=${r.clientChain.length}`).expect(404);
+  assert.ok(r.authentication.steps.some((s) => s.authenticator === 'x509' && s.outcome === 'failed' && /unknown authority/.test(s.detail)));
 });
