@@ -83,7 +83,9 @@ export const PAGE_SCRIPT = `'use strict';
     dl.appendChild(dd);
   }
   function chip(text) { return el('span', 'chip', text); }
-  function cn(dn) { var m = /(?:^|,)CN=([^,]*)/.exec(dn); return m ? m[1] : dn; }
+  // The CN of an RFC 2253 name, escapes kept: a CN of "x,O=system:masters" is printed "CN=x\\,O=system:masters" and is
+  // shown whole, not cut at its escaped comma into something that looks like a shorter, other name.
+  function cn(dn) { var m = /(?:^|,)CN=((?:\\\\.|[^,\\\\])*)/.exec(dn); return m ? m[1] : dn; }
 
   function certButton(r, index, label, cert) {
     var b = el('button', 'cert', label + ': ' + cert.subject);

@@ -99,6 +99,13 @@ test('hostile paths, headers and certificate names are shown as text: nothing ex
   await imp.waitFor();
   assert.ok(!(await imp.innerText()).includes('\u202E'));
 
+  // A CN with a comma in it is shown whole on the credential, not cut at its escaped comma.
+  const comma = credentialsOf(await s.kubeconfig({ user: 'carol,O=system:masters', auth: 'cert' }));
+  await send(s.url, s.caCert, '/api', { 'User-Agent': 'comma' }, { cert: comma.cert!, key: comma.key! });
+  const commaRow = page.locator('.req[data-user="carol,O=system:masters"]').first();
+  await commaRow.waitFor();
+  assert.match(await commaRow.innerText(), /client certificate carol\\,O=system:masters/);
+
   // No SSE frame was forged by the CN.
   assert.equal(await page.locator('.req[data-id="424242"]').count(), 0);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no injected script ran');
