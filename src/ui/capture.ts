@@ -202,7 +202,7 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       };
       const entry: RecordedRequest = { request, clientChainPem: connection?.chainPem ?? [], ...(connection?.server ? { serverCertificatePem: connection.server.pem } : {}) };
       // Cut to size when kept, after the rule is added: one request of 1 MiB of headers is one row of at most
-      // MAX_EVENT_CHARS, in the ring and on every page's stream.
+      // MAX_EVENT_BYTES, in the ring and on every page's stream.
       const keep = (): void => {
         try {
           entry.request = boundedRequest(request);

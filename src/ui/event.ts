@@ -154,7 +154,7 @@ export const MIN_SECRET_FRAGMENT = 10;
 export function scrub(text: string, secrets: readonly string[]): string {
   // Only the beginning of a huge text is ever shown (boundedRequest), so only that is searched: a 403 message quoting
   // a 900 KB path costs no more than a short one. A secret cut at the end is still caught by its fragments.
-  let out = secrets.length === 0 ? text : clipText(text, MAX_EVENT_CHARS);
+  let out = secrets.length === 0 ? text : clipText(text, MAX_EVENT_BYTES);
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
@@ -189,8 +189,8 @@ export function liveStep(step: AuthnStep, secrets: readonly string[]): LiveAuthn
   return { authenticator: step.authenticator, outcome: 'failed', detail: scrub(result.reason, secrets) };
 }
 
-/** How big one recorded request may be once serialized: 200 of them (the ring) fit a page's stream buffer. */
-export const MAX_EVENT_CHARS = 32 * 1024;
+/** How big one recorded request may be once serialized (UTF-8 bytes): 200 of them (the ring) fit a page's stream buffer. */
+export const MAX_EVENT_BYTES = 32 * 1024;
 
 // Successively tighter limits: a string's length and an array's (or an object's) number of entries. The API accepts
 // up to 1 MiB of headers (src/server/tls.ts maxHeaderSize), so a 900 KB path or a thousand Impersonate-Group values
@@ -200,6 +200,7 @@ const LIMITS: readonly { text: number; entries: number }[] = [
   { text: 2048, entries: 64 },
   { text: 256, entries: 16 },
   { text: 64, entries: 4 },
+  { text: 16, entries: 2 },
 ];
 
 function clipText(s: string, max: number): string {
@@ -224,13 +225,13 @@ function clipValue(v: unknown, limit: { text: number; entries: number }): unknow
 
 /**
  * The request as the live view keeps and sends it: every string and list cut to a length that keeps one row under
- * MAX_EVENT_CHARS, however big the request was (the row says how much was left out).
+ * MAX_EVENT_BYTES, however big the request was (the row says how much was left out).
  */
 export function boundedRequest(request: LiveRequest): LiveRequest {
   let out = request;
   for (const limit of LIMITS) {
     out = clipValue(request, limit) as LiveRequest;
-    if (JSON.stringify(out).length <= MAX_EVENT_CHARS) return out;
+    if (Buffer.byteLength(JSON.stringify(out)) <= MAX_EVENT_BYTES) return out;
   }
   return out;
 }

@@ -57,7 +57,7 @@ function allowedHosts(host: string, port: number): Set<string> {
   return new Set([`${h}:${port}`, `localhost:${port}`]);
 }
 
-/** What a page's event stream may have waiting for it before it is closed (the whole history fits: event.ts MAX_EVENT_CHARS). */
+/** What a page's event stream may have waiting for it before it is closed (the whole history fits: event.ts MAX_EVENT_BYTES). */
 const MAX_BUFFERED_EVENTS_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -99,12 +99,14 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
   let hosts = new Set<string>();
 
   // Each request is serialized once, however many pages listen (a recorded request is never changed after).
-  const frames = new WeakMap<LiveRequest, string>();
-  const frame = (r: LiveRequest): string => {
+  // As bytes: a socket counts a string's characters in its writableLength, a Buffer's bytes, and the bound below is
+  // meant in bytes (a row of CJK text is three times its length).
+  const frames = new WeakMap<LiveRequest, Buffer>();
+  const frame = (r: LiveRequest): Buffer => {
     let f = frames.get(r);
     if (f === undefined) {
       // JSON.stringify escapes every newline, so no value can end the frame or start another ("\n\ndata: ...").
-      f = `event: request\ndata: ${JSON.stringify(r)}\n\n`;
+      f = Buffer.from(`event: request\ndata: ${JSON.stringify(r)}\n\n`, 'utf8');
       frames.set(r, f);
     }
     return f;

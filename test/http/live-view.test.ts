@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
 import { startServer } from '../../src/index.js';
+import { get as getHttp } from 'node:http';
 import { connect } from 'node:net';
 import { LiveRecorder, startLiveView } from '../../src/ui/index.js';
-import { MAX_EVENT_CHARS } from '../../src/ui/event.js';
+import { boundedRequest, MAX_EVENT_BYTES } from '../../src/ui/event.js';
 import { MAX_EVENT_STREAMS } from '../../src/ui/server.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { liveEvents, type LiveEvents } from '../helpers/live-view.js';
@@ -201,10 +202,10 @@ test('a huge request (600 KB of path, User-Agent and Impersonate-Group headers) 
   assert.ok(res.status < 500, `the API answered ${res.status}`);
   const r = await events.waitFor((e) => e.userAgent.startsWith('huge-'));
   assert.equal(r.response.status, res.status, 'the row has the status the API sent');
-  assert.ok(JSON.stringify(r).length <= MAX_EVENT_CHARS, `a row of ${JSON.stringify(r).length} characters`);
+  assert.ok(Buffer.byteLength(JSON.stringify(r)) <= MAX_EVENT_BYTES, `a row of ${Buffer.byteLength(JSON.stringify(r))} bytes`);
   assert.match(r.uri, /more characters\]$/);
   const history = (await ui().get('/requests').expect(200)).text;
-  assert.ok(history.length < 200 * MAX_EVENT_CHARS);
+  assert.ok(history.length < 200 * MAX_EVENT_BYTES);
 });
 
 test('a TokenReview, a wrong basic password and Impersonate-* headers: no token or password reaches the page', async () => {
@@ -332,4 +333,41 @@ test('a client presenting a chain of 17 certificates: the API answers as usual, 
   for (let i = 0; i < r.clientChain.length; i++) await ui().get(`/certificate?request=${r.id}&index=${i}`).expect(200);
   await ui().get(`/certificate?request=${r.id}&index=${r.clientChain.length}`).expect(404);
   assert.ok(r.authentication.steps.some((s) => s.authenticator === 'x509' && s.outcome === 'failed' && /unknown authority/.test(s.detail)));
+});
+
+test('a page opened on a full history of the largest rows (non-ASCII, 3 bytes a character) still receives all of it', async () => {
+  const recorder = new LiveRecorder();
+  const view = await startLiveView({ recorder });
+  try {
+    const wide = '語'.repeat(200_000);
+    for (let id = 1; id <= recorder.capacity; id++) {
+      const request = boundedRequest({ id, time: '', method: 'GET', uri: wide, userAgent: wide, remote: '', tls: null, clientChain: [], credentials: [{ kind: 'none' }], authentication: { steps: [], failure: wide }, user: { name: wide, uid: wide, groups: Array.from({ length: 6 }, () => wide), extra: { k: [wide, wide] } }, response: { status: 401, message: wide } });
+      recorder.record({ request, clientChainPem: [] });
+    }
+    // Read the stream to its "ready" event, or to its end if the server cut it off.
+    const outcome = await new Promise<{ ready: boolean; requests: number }>((resolve, reject) => {
+      const req = getHttp(new URL('events', view.url), (res) => {
+        let buffer = '';
+        let requests = 0;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('event: request')) requests++;
+            if (block.startsWith('event: ready')) {
+              req.destroy();
+              return resolve({ ready: true, requests });
+            }
+          }
+        });
+        res.on('close', () => resolve({ ready: false, requests }));
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual(outcome, { ready: true, requests: recorder.capacity });
+  } finally {
+    await view.stop();
+  }
 });

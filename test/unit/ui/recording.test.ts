@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
-import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_CHARS, scrub, type LiveRequest } from '../../../src/ui/event.js';
+import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_BYTES, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
 import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
 import type { Explanation } from '../../../src/authz/rbac/explain.js';
@@ -139,7 +139,7 @@ test('boundedRequest: one request with a huge path, User-Agent and thousands of 
     response: { status: 403, reason: 'Forbidden', message: 'm'.repeat(300_000) },
   };
   const b = boundedRequest(huge);
-  assert.ok(JSON.stringify(b).length <= MAX_EVENT_CHARS, `${JSON.stringify(b).length}`);
+  assert.ok(Buffer.byteLength(JSON.stringify(b)) <= MAX_EVENT_BYTES, `${Buffer.byteLength(JSON.stringify(b))}`);
   assert.ok(b.uri.startsWith('/api/aaaa'));
   assert.match(b.uri, /\.\.\. \[\d+ more characters\]$/);
   assert.equal(b.authorization?.decision, 'forbid');
@@ -164,4 +164,11 @@ test('credentials: an Authorization header no authenticator reads is said so, ne
     assert.deepEqual(credential, { kind: 'unread-authorization', scheme }, header);
     for (const word of header.split(' ').filter((w) => w.length >= 10)) assert.equal(scrub(`said ${word}`, secrets), 'said [redacted]', header);
   }
+});
+
+test('boundedRequest measures bytes: a row of three-byte characters is held to MAX_EVENT_BYTES too', () => {
+  const wide = '語'.repeat(200_000);
+  const b = boundedRequest({ ...row(1), uri: wide, userAgent: wide, authentication: { steps: [], failure: wide }, user: { name: wide, uid: wide, groups: Array.from({ length: 6 }, () => wide), extra: { k: [wide, wide] } }, response: { status: 401, message: wide } });
+  assert.ok(Buffer.byteLength(JSON.stringify(b)) <= MAX_EVENT_BYTES, `${Buffer.byteLength(JSON.stringify(b))} bytes`);
+  assert.equal(b.response.status, 401);
 });
