@@ -51,10 +51,14 @@ export function checkLiveViewHost(host: string): void {
   }
 }
 
-/** The Host headers a request to our own address may carry: the address or localhost, with the port. */
-function allowedHosts(host: string, port: number): Set<string> {
+/**
+ * The Host headers a request to our own address may carry: the address or localhost, with the port; without it too
+ * on port 80, where a browser leaves the default port out (RFC 9110 7.2). Compared lower-cased, nothing else.
+ */
+export function allowedHosts(host: string, port: number): Set<string> {
   const h = host.includes(':') ? `[${host}]` : host;
-  return new Set([`${h}:${port}`, `localhost:${port}`]);
+  const names = [h.toLowerCase(), 'localhost'];
+  return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
 }
 
 /** What a page's event stream may have waiting for it before it is closed (the whole history fits: event.ts MAX_EVENT_BYTES). */

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
 import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_BYTES, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
+import { allowedHosts } from '../../../src/ui/server.js';
 import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
 import type { Explanation } from '../../../src/authz/rbac/explain.js';
 
@@ -171,4 +172,10 @@ test('boundedRequest measures bytes: a row of three-byte characters is held to M
   const b = boundedRequest({ ...row(1), uri: wide, userAgent: wide, authentication: { steps: [], failure: wide }, user: { name: wide, uid: wide, groups: Array.from({ length: 6 }, () => wide), extra: { k: [wide, wide] } }, response: { status: 401, message: wide } });
   assert.ok(Buffer.byteLength(JSON.stringify(b)) <= MAX_EVENT_BYTES, `${Buffer.byteLength(JSON.stringify(b))} bytes`);
   assert.equal(b.response.status, 401);
+});
+
+test('allowedHosts: the bound address or localhost with the port; on port 80 also without it, as browsers send it', () => {
+  assert.deepEqual([...allowedHosts('127.0.0.1', 8080)].sort(), ['127.0.0.1:8080', 'localhost:8080']);
+  assert.deepEqual([...allowedHosts('::1', 8080)].sort(), ['[::1]:8080', 'localhost:8080']);
+  assert.deepEqual([...allowedHosts('127.0.0.1', 80)].sort(), ['127.0.0.1', '127.0.0.1:80', 'localhost', 'localhost:80']);
 });
