@@ -146,20 +146,28 @@ export function credentialsOfAuthorization(header: string | undefined): { creden
 /** The shortest run of a secret's characters that is redacted wherever it appears on its own (a quoted part of a token). */
 export const MIN_SECRET_FRAGMENT = 10;
 
+/** The longest secret searched for by fragment. */
+export const MAX_FRAGMENT_SECRET = 16 * 1024;
+
 /**
  * Replaces every secret in a text by "[redacted]": an authenticator's reason must not carry the credential back. Also
  * the secret as JSON or Go quoting escapes it (a webhook's error quoting the TokenReview it was sent), and any run of
  * MIN_SECRET_FRAGMENT or more of its characters (an error quoting the first part of a token, or one JWT segment).
  */
 export function scrub(text: string, secrets: readonly string[]): string {
-  // Only the beginning of a huge text is ever shown (boundedRequest), so only that is searched: a 403 message quoting
-  // a 900 KB path costs no more than a short one. A secret cut at the end is still caught by its fragments.
-  let out = secrets.length === 0 ? text : clipText(text, MAX_EVENT_BYTES);
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
-    // A secret with a space in it is a whole header; its value is a secret of its own, searched by fragment.
-    if (secret.length >= MIN_SECRET_FRAGMENT && !/\s/.test(secret)) out = redactFragments(out, secret);
+  const usable = secrets.filter((secret) => secret.length >= 4);
+  if (usable.length === 0) return text;
+  // Whole secrets first, over the whole text (a split is linear, whatever their sizes).
+  let out = text;
+  for (const secret of usable) for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) out = out.split(form).join('[redacted]');
+  // Then only the beginning of a huge text, which is all a row ever shows (boundedRequest): a 403 message quoting a
+  // 900 KB path costs no more than a short one to search by fragment.
+  out = clipText(out, MAX_EVENT_BYTES);
+  for (const secret of usable) {
+    // A secret with a space in it is a whole header; its value is a secret of its own, searched by fragment. Of a
+    // secret longer than MAX_FRAGMENT_SECRET (the API takes 1 MiB of headers; a JWT is a few KiB), fragments of its
+    // beginning are searched, which keeps the search itself off the request's cost.
+    if (secret.length >= MIN_SECRET_FRAGMENT && !/\s/.test(secret)) out = redactFragments(out, secret.slice(0, MAX_FRAGMENT_SECRET));
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowingRule, impersonationRequested, ruleText } from '../../../src/ui/capture.js';
-import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_BYTES, scrub, type LiveRequest } from '../../../src/ui/event.js';
+import { boundedRequest, credentialsOfAuthorization, describeToken, liveStep, MAX_EVENT_BYTES, MAX_FRAGMENT_SECRET, scrub, type LiveRequest } from '../../../src/ui/event.js';
 import { LiveRecorder } from '../../../src/ui/recorder.js';
 import { allowedHosts } from '../../../src/ui/server.js';
 import { PAGE_HTML, PAGE_SCRIPT } from '../../../src/ui/page.js';
@@ -178,4 +178,14 @@ test('allowedHosts: the bound address or localhost with the port; on port 80 als
   assert.deepEqual([...allowedHosts('127.0.0.1', 8080)].sort(), ['127.0.0.1:8080', 'localhost:8080']);
   assert.deepEqual([...allowedHosts('::1', 8080)].sort(), ['[::1]:8080', 'localhost:8080']);
   assert.deepEqual([...allowedHosts('127.0.0.1', 80)].sort(), ['127.0.0.1', '127.0.0.1:80', 'localhost', 'localhost:80']);
+});
+
+test('scrub: a 1 MiB token (the API takes that much header) is redacted whole, and by fragments of its first MAX_FRAGMENT_SECRET characters', () => {
+  const huge = `${'T0123456789'.repeat(MAX_FRAGMENT_SECRET / 8)}${'x'.repeat(1024 * 1024)}`;
+  const { credential, secrets } = credentialsOfAuthorization(`Bearer ${huge}`);
+  assert.equal(credential?.kind, 'bearer-token');
+  assert.equal(scrub(`token ${huge} unknown`, secrets), 'token [redacted] unknown');
+  assert.equal(scrub(`token ${huge.slice(0, 12_000)}...`, secrets), 'token [redacted]...', 'a quoted beginning');
+  const jwt = `${'h'.repeat(40)}.${'p'.repeat(400)}.${'s'.repeat(300)}`;
+  assert.equal(scrub(`bad ${'s'.repeat(20)}`, [jwt]), 'bad [redacted]');
 });
