@@ -11,7 +11,7 @@ import type { Attributes } from '../authz/types.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import { summarizeCertificate, type CertificateSummary } from '../tls/certificate-summary.js';
 import { presentedChain, tlsConnectionFacts } from '../tls/connection-facts.js';
-import { credentialsOfAuthorization, liveStep, scrub, type LiveAuthorization, type LiveCertificate, type LiveCredential, type LiveRequest, type LiveTls } from './event.js';
+import { boundedRequest, credentialsOfAuthorization, liveStep, scrub, type LiveAuthorization, type LiveCertificate, type LiveCredential, type LiveRequest, type LiveTls } from './event.js';
 import type { LiveRecorder, RecordedRequest } from './recorder.js';
 
 /** What the filter records into, and RBAC's explanation when RBAC is one of the modes. */
@@ -30,8 +30,30 @@ function isTls(socket: Socket): socket is TLSSocket {
   return (socket as Partial<TLSSocket>).encrypted === true;
 }
 
+/** What the live view records of one TLS connection. */
+interface ConnectionRecord {
+  tls: LiveTls;
+  remote: string;
+  chain: LiveCertificate[];
+  chainPem: string[];
+  server?: { cert: LiveCertificate; pem: string };
+}
+
+// A connection's facts and certificates do not change between its requests (TLS 1.3 has no renegotiation, and node
+// refuses a client's): they are read and summarized once per connection, not on every request of a keep-alive one.
+const connections = new WeakMap<TLSSocket, ConnectionRecord>();
+
+function connectionOf(socket: TLSSocket): ConnectionRecord {
+  let record = connections.get(socket);
+  if (record === undefined) {
+    record = tlsOf(socket);
+    connections.set(socket, record);
+  }
+  return record;
+}
+
 /** The facts of the connection, read from connection-facts.ts; fields another module adds later are read when present. */
-function tlsOf(socket: TLSSocket): { tls: LiveTls; chain: LiveCertificate[]; chainPem: string[]; server?: { cert: LiveCertificate; pem: string } } {
+function tlsOf(socket: TLSSocket): ConnectionRecord {
   const facts = tlsConnectionFacts(socket);
   const extra = facts as unknown as { keyExchangeGroup?: unknown; verdict?: unknown };
   const tls: LiveTls = {
@@ -45,7 +67,7 @@ function tlsOf(socket: TLSSocket): { tls: LiveTls; chain: LiveCertificate[]; cha
   };
   const chainPem = presentedChain(socket).map((c) => c.toString());
   const own = typeof socket.getX509Certificate === 'function' ? socket.getX509Certificate() : undefined;
-  return { tls, chain: facts.clientChain.map(liveCertificate), chainPem, ...(own ? { server: { cert: liveCertificate(summarizeCertificate(own)), pem: own.toString() } } : {}) };
+  return { tls, remote: facts.remote, chain: facts.clientChain.map(liveCertificate), chainPem, ...(own ? { server: { cert: liveCertificate(summarizeCertificate(own)), pem: own.toString() } } : {}) };
 }
 
 /** The Impersonate-* headers as "User: jane", "Group: dev" (every value of a repeated one), read before the impersonation filter clears them. */
@@ -89,6 +111,13 @@ export function explanationText(explanation: Explanation, attrs: Attributes): st
   return text;
 }
 
+/** The most of one explanation a row keeps (a policy of thousands of bindings walks to megabytes of text). */
+export const MAX_EXPLANATION_CHARS = 256 * 1024;
+
+function clipExplanation(text: string): string {
+  return text.length <= MAX_EXPLANATION_CHARS ? text : `${text.slice(0, MAX_EXPLANATION_CHARS)}\n... [${text.length - MAX_EXPLANATION_CHARS} more characters: ask kube-auth-mock's /debug/explain for the whole walk]\n`;
+}
+
 /** The live view's filter. */
 export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
   const { recorder } = opts;
@@ -118,7 +147,7 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
 
     function finish(): void {
       const { credential, secrets } = credentialsOfAuthorization(authorizationHeader);
-      const connection = isTls(socket) ? tlsOf(socket) : undefined;
+      const connection = isTls(socket) ? connectionOf(socket) : undefined;
       const credentials: LiveCredential[] = [];
       if (connection && connection.chain.length > 0) credentials.push({ kind: 'client-certificate', subject: connection.chain[0]!.subject });
       if (credential) credentials.push(credential);
@@ -136,7 +165,11 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
       // An impersonation refused leaves the requestor as the user and the decision about the impersonate check:
       // RBAC's explanation of the request itself would answer another question.
       const impersonationRefused = requested.length > 0 && state.impersonator === undefined && state.authorization?.decision === 'forbid';
-      const explainable = opts.explain !== undefined && attrs !== undefined && state.authorization !== undefined && !impersonationRefused;
+      // RBAC is asked for every request it decided (an allow's row shows the binding and rule), but only a refusal's
+      // step-by-step text is kept for the page to ask for: an allow needs none, and the walk of a large policy is
+      // long text that 200 rows would otherwise hold.
+      const explainable = opts.explain !== undefined && attrs !== undefined && state.authorization?.decision === 'forbid' && !impersonationRefused;
+      const rbacDecided = opts.explain !== undefined && attrs !== undefined && state.authorization !== undefined && !impersonationRefused;
       const authorization: LiveAuthorization | undefined = state.authorization && {
         decision: state.authorization.decision,
         // The authorizer's own words where it gave some (RBAC's "allowed by ..."; empty when nothing allowed it); the
@@ -152,7 +185,7 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
         uri: ctx.originalUrl,
         ...(state.requestInfo ? { verb: state.requestInfo.verb } : {}),
         userAgent: ctx.get('User-Agent'),
-        remote: connection ? tlsConnectionFacts(socket as TLSSocket).remote : `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+        remote: connection ? connection.remote : `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
         tls: connection?.tls ?? null,
         clientChain: connection?.chain ?? [],
         ...(connection?.server ? { serverCertificate: connection.server.cert } : {}),
@@ -168,23 +201,38 @@ export function liveViewCapture(opts: CaptureOptions): KubeMiddleware {
         response,
       };
       const entry: RecordedRequest = { request, clientChainPem: connection?.chainPem ?? [], ...(connection?.server ? { serverCertificatePem: connection.server.pem } : {}) };
-      if (!explainable || opts.explain === undefined || attrs === undefined) {
-        recorder.record(entry);
+      // Cut to size when kept, after the rule is added: one request of 1 MiB of headers is one row of at most
+      // MAX_EVENT_BYTES, in the ring and on every page's stream.
+      const keep = (): void => {
+        try {
+          entry.request = boundedRequest(request);
+          recorder.record(entry);
+        } catch {
+          // Recording must never end the server: this may run outside the request, where a throw is unhandled.
+        }
+      };
+      if (!rbacDecided || opts.explain === undefined || attrs === undefined) {
+        keep();
         return;
       }
-      // RBAC's walk is made once, now (the policy may change later), and the row goes out with its rule; the
-      // response is already on its way, so the client never waits for it.
-      const explained = opts.explain(attrs);
-      entry.explanation = explained.then(
-        (e) => explanationText(e, attrs),
-        (err: unknown) => `RBAC could not explain this request: ${(err as Error).message}\n`,
-      );
+      // RBAC's walk is made once, right after the response is written (the policy may change later), and the row goes
+      // out with its rule. Not now: this runs before the response is sent, and the client must not wait for it.
+      const explainer = opts.explain;
+      const explained = new Promise<void>((resolve) => setImmediate(resolve)).then(() => explainer(attrs));
+      // Neither promise may reject: nothing awaits them until a page asks, and an unhandled rejection ends node.
+      if (explainable) {
+        entry.explanation = explained
+          .then((e) => clipExplanation(explanationText(e, attrs)))
+          .catch((err: unknown) => `RBAC could not explain this request: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
       void explained.then(
         (e) => {
           if (request.authorization?.decision === 'allow') Object.assign(request.authorization, allowingRule(e, state.authorization?.authorizerReason));
         },
         () => undefined,
-      ).finally(() => recorder.record(entry));
+      )
+        .catch(() => undefined)
+        .finally(keep);
     }
   };
 }

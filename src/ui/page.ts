@@ -61,25 +61,36 @@ export const PAGE_SCRIPT = `'use strict';
   var detailTitle = document.getElementById('detail-title');
   var count = 0;
 
+  // Every value is attacker-controlled (a path, a header, a certificate's CN) and goes in as text, never as HTML.
+  // Characters that are invisible or reorder what follows them (C0/C1 controls, bidi overrides and isolates, zero
+  // width marks, the line and paragraph separators) are shown as \\uXXXX escapes: a CN ending in U+202E must not
+  // turn ",O=dev" into "ved=O," on screen, nor a newline split a name. The detail pane keeps its own newlines.
+  var INVISIBLE = /[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]/g;
+  var INVISIBLE_BUT_LINES = /[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]/g;
+  function escapeChar(c) { return '\\\\u' + ('000' + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4); }
+  function visible(text) { return String(text).replace(INVISIBLE, escapeChar); }
+  function visibleLines(text) { return String(text).replace(INVISIBLE_BUT_LINES, escapeChar); }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
+    if (text !== undefined) e.textContent = visible(text);
     return e;
   }
   function row(dl, label, content) {
     dl.appendChild(el('dt', '', label));
     var dd = el('dd');
-    (Array.isArray(content) ? content : [content]).forEach(function (c) { dd.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    (Array.isArray(content) ? content : [content]).forEach(function (c) { dd.appendChild(typeof c === 'string' ? document.createTextNode(visible(c)) : c); });
     dl.appendChild(dd);
   }
   function chip(text) { return el('span', 'chip', text); }
-  function cn(dn) { var m = /(?:^|,)CN=([^,]*)/.exec(dn); return m ? m[1] : dn; }
+  // The CN of an RFC 2253 name, escapes kept: a CN of "x,O=system:masters" is printed "CN=x\\,O=system:masters" and is
+  // shown whole, not cut at its escaped comma into something that looks like a shorter, other name.
+  function cn(dn) { var m = /(?:^|,)CN=((?:\\\\.|[^,\\\\])*)/.exec(dn); return m ? m[1] : dn; }
 
   function certButton(r, index, label, cert) {
     var b = el('button', 'cert', label + ': ' + cert.subject);
     b.type = 'button';
-    b.title = 'issued by ' + cert.issuer + ', valid until ' + cert.notAfter + ', SHA-256 ' + cert.sha256;
+    b.title = visible('issued by ' + cert.issuer + ', valid until ' + cert.notAfter + ', SHA-256 ' + cert.sha256);
     b.dataset.request = String(r.id);
     b.dataset.index = String(index);
     b.addEventListener('click', function () { show('Certificate: ' + cert.subject, '/certificate?request=' + r.id + '&index=' + index); });
@@ -87,11 +98,11 @@ export const PAGE_SCRIPT = `'use strict';
   }
 
   function show(title, url) {
-    detailTitle.textContent = title;
+    detailTitle.textContent = visible(title);
     detail.textContent = 'loading...';
     detail.dataset.state = 'loading';
     fetch(url).then(function (res) { return res.text(); }).then(function (t) {
-      detail.textContent = t;
+      detail.textContent = visibleLines(t);
       detail.dataset.state = 'loaded';
       detail.dataset.url = url;
     }, function (err) { detail.textContent = 'failed: ' + err; detail.dataset.state = 'failed'; });
@@ -101,6 +112,7 @@ export const PAGE_SCRIPT = `'use strict';
     if (c.kind === 'client-certificate') return chip('client certificate ' + cn(c.subject));
     if (c.kind === 'bearer-token') return chip(c.tokenKind + ' bearer token sha256:' + c.sha256Prefix + '...');
     if (c.kind === 'basic') return chip('basic auth as ' + c.username + ' (password not shown)');
+    if (c.kind === 'unread-authorization') return chip('Authorization header no authenticator reads (' + c.scheme + ', value not shown)');
     return chip('none');
   }
 
@@ -117,7 +129,9 @@ export const PAGE_SCRIPT = `'use strict';
     head.appendChild(el('span', 'method', r.verb ? r.verb : r.method));
     head.appendChild(el('span', 'uri', r.uri));
     var badge;
-    if (r.authorization && r.authorization.explainable && status === 403) {
+    // Only a refusal that authorization made is RBAC's to explain: a 403 after an allow (RBAC's escalation check on a
+    // RoleBinding, a refused impersonation is not this case) would open an explanation that says "allowed".
+    if (r.authorization && r.authorization.explainable && r.authorization.decision === 'forbid' && status === 403) {
       badge = el('button', 'badge s4 explain', '403 Forbidden: why?');
       badge.type = 'button';
       badge.dataset.request = String(r.id);
@@ -157,6 +171,9 @@ export const PAGE_SCRIPT = `'use strict';
         if (a.rule) parts.push(el('div', 'mono', 'rule: ' + a.rule));
       } else if (a.reason) parts.push(': ' + a.reason);
       else if (a.decision === 'forbid') parts.push(': no authorizer allowed it' + (a.explainable ? ' (click the 403 to see why)' : ''));
+      // Authorization allowed it, the API still refused it (escalation prevention, admission, a handler's own check):
+      // the row says so, so "allowed" is never read as the outcome.
+      if (a.decision === 'allow' && status >= 400) parts.push(el('div', 'forbid', 'but the request was refused after authorization: see Response'));
       row(dl, 'Authorization', parts);
     }
     row(dl, 'Response', String(status) + (r.response.reason ? ' ' + r.response.reason : '') + (r.response.message ? ': ' + r.response.message : ''));

@@ -15,6 +15,7 @@ import { describeCertificatePem } from '../inspect/index.js';
 export type DescribeCertificate = (pem: string) => string;
 import { PAGE_HTML, PAGE_SCRIPT } from './page.js';
 import type { LiveRecorder } from './recorder.js';
+import type { LiveRequest } from './event.js';
 
 /** Where the live view listens and what it explains certificates with. */
 export interface LiveViewOptions {
@@ -50,14 +51,25 @@ export function checkLiveViewHost(host: string): void {
   }
 }
 
-/** The Host headers a request to our own address may carry: the address or localhost, with the port. */
-function allowedHosts(host: string, port: number): Set<string> {
+/**
+ * The Host headers a request to our own address may carry: the address or localhost, with the port; without it too
+ * on port 80, where a browser leaves the default port out (RFC 9110 7.2). Compared lower-cased, nothing else.
+ */
+export function allowedHosts(host: string, port: number): Set<string> {
   const h = host.includes(':') ? `[${host}]` : host;
-  return new Set([`${h}:${port}`, `localhost:${port}`]);
+  const names = [h.toLowerCase(), 'localhost'];
+  return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
 }
 
-/** What a page's event stream may have waiting for it before it is closed. */
+/** What a page's event stream may have waiting for it before it is closed (the whole history fits: event.ts MAX_EVENT_BYTES). */
 const MAX_BUFFERED_EVENTS_BYTES = 8 * 1024 * 1024;
+
+/**
+ * How many event streams may be open at once. Each is told every request on the API's own event loop, and each may
+ * hold MAX_BUFFERED_EVENTS_BYTES: a loop opening streams (any local process can) must not make either grow without
+ * bound. A teacher's few tabs are far below it; one more is a 503, which EventSource does not retry.
+ */
+export const MAX_EVENT_STREAMS = 32;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
@@ -90,13 +102,29 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
   const streams = new Set<ServerResponse>();
   let hosts = new Set<string>();
 
+  // Each request is serialized once, however many pages listen (a recorded request is never changed after).
+  // As bytes: a socket counts a string's characters in its writableLength, a Buffer's bytes, and the bound below is
+  // meant in bytes (a row of CJK text is three times its length).
+  const frames = new WeakMap<LiveRequest, Buffer>();
+  const frame = (r: LiveRequest): Buffer => {
+    let f = frames.get(r);
+    if (f === undefined) {
+      // JSON.stringify escapes every newline, so no value can end the frame or start another ("\n\ndata: ...").
+      f = Buffer.from(`event: request\ndata: ${JSON.stringify(r)}\n\n`, 'utf8');
+      frames.set(r, f);
+    }
+    return f;
+  };
+
   const events = (req: IncomingMessage, res: ServerResponse): void => {
+    if (streams.size >= MAX_EVENT_STREAMS) return text(res, 503, `the live view already has ${MAX_EVENT_STREAMS} pages open: close one\n`);
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-    const push = (r: unknown): void => {
+    const push = (r: LiveRequest): void => {
+      if (res.destroyed) return;
       // A page that stops reading (a hidden tab under heavy traffic) is cut off rather than buffered without bound;
       // its EventSource reconnects and starts again from the history.
       if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return void res.destroy();
-      res.write(`event: request\ndata: ${JSON.stringify(r)}\n\n`);
+      res.write(frame(r));
     };
     // History first, then each request as it is answered; "ready" tells the page (and tests) the history is in.
     for (const r of recorder.history()) push(r);

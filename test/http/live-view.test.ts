@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
 import { startServer } from '../../src/index.js';
+import { get as getHttp } from 'node:http';
+import { connect } from 'node:net';
 import { LiveRecorder, startLiveView } from '../../src/ui/index.js';
+import { boundedRequest, MAX_EVENT_BYTES } from '../../src/ui/event.js';
+import { MAX_EVENT_STREAMS } from '../../src/ui/server.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { liveEvents, type LiveEvents } from '../helpers/live-view.js';
+import { issueOddCert } from '../helpers/odd-certs.js';
 import { JANE_READS_PODS_IN_DEV } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
 
@@ -184,5 +189,187 @@ test('without ui the server has no live view', async () => {
     assert.equal(plain.uiUrl, undefined);
   } finally {
     await plain.stop();
+  }
+});
+
+test('a huge request (600 KB of path, User-Agent and Impersonate-Group headers) is answered as usual and kept as one small row', async () => {
+  const groups = Array.from({ length: 300 }, (_, i) => `g${i}-${'x'.repeat(1000)}`);
+  const res = await client(server())
+    .get(`/api/v1/namespaces/${'a'.repeat(200_000)}/pods`)
+    .cert(admin.cert)
+    .key(admin.key)
+    .set('User-Agent', `huge-${'u'.repeat(100_000)}`)
+    .set('Impersonate-User', 'jane')
+    .set('Impersonate-Group', groups as unknown as string); // node sends an array as repeated headers
+  assert.ok(res.status < 500, `the API answered ${res.status}`);
+  const r = await events.waitFor((e) => e.userAgent.startsWith('huge-'));
+  assert.equal(r.response.status, res.status, 'the row has the status the API sent');
+  assert.ok(Buffer.byteLength(JSON.stringify(r)) <= MAX_EVENT_BYTES, `a row of ${Buffer.byteLength(JSON.stringify(r))} bytes`);
+  assert.match(r.uri, /more characters\]$/);
+  const history = (await ui().get('/requests').expect(200)).text;
+  assert.ok(history.length < 200 * MAX_EVENT_BYTES);
+});
+
+test('a TokenReview, a wrong basic password and Impersonate-* headers: no token or password reaches the page', async () => {
+  const wrong = 'wrong-password-0123456789';
+  await client(server()).get('/api').auth(basic.username, wrong).set('User-Agent', 'live-wrong-password').expect(401);
+  const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: janeToken } };
+  await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').cert(admin.cert).key(admin.key).set('User-Agent', 'live-tokenreview').send(review).expect(201);
+  const bad = { ...review, spec: { token: `${janeToken}-not` } };
+  await client(server()).post('/apis/authentication.k8s.io/v1/tokenreviews').cert(admin.cert).key(admin.key).set('User-Agent', 'live-tokenreview-bad').send(bad).expect(201);
+  const w = await events.waitFor((e) => e.userAgent === 'live-wrong-password');
+  assert.deepEqual(w.credentials, [{ kind: 'basic', username: basic.username }]);
+  assert.equal(w.response.status, 401);
+  const tr = await events.waitFor((e) => e.userAgent === 'live-tokenreview');
+  assert.equal(tr.user?.name, 'root', 'the review\'s token is not the request\'s credential');
+  assert.ok(!tr.authentication.steps.some((s) => s.detail === 'jane'), 'the review\'s authentication is not the request\'s');
+  await events.waitFor((e) => e.userAgent === 'live-tokenreview-bad');
+  const everything = (await ui().get('/requests').expect(200)).text + JSON.stringify(events.seen());
+  for (const secret of [wrong, janeToken, janeToken.slice(0, 12), janeToken.slice(-12), basic.password]) assert.ok(!everything.includes(secret), `a secret reached the page: ${secret.slice(0, 4)}...`);
+});
+
+test('event streams are capped: one more page than MAX_EVENT_STREAMS is a 503, and a closed one frees its place', async () => {
+  const recorder = new LiveRecorder();
+  const view = await startLiveView({ recorder });
+  const open: LiveEvents[] = [];
+  try {
+    for (let i = 0; i < MAX_EVENT_STREAMS; i++) open.push(liveEvents(view.url));
+    await Promise.all(open.map((e) => e.ready));
+    const refused = await request(view.url.replace(/\/$/, '')).get('/events').expect(503);
+    assert.match(refused.text, /already has \d+ pages open/);
+    const closed = new Promise<void>((resolve) => {
+      const stop = recorder.subscribe(() => undefined);
+      const check = (): void => (recorder.listenerCount <= MAX_EVENT_STREAMS ? (stop(), resolve()) : void setImmediate(check));
+      open.pop()!.close();
+      check();
+    });
+    await closed;
+    const again = liveEvents(view.url);
+    open.push(again);
+    await again.ready;
+  } finally {
+    for (const e of open) e.close();
+    await view.stop();
+  }
+});
+
+test('a page that never reads its stream is cut off, not buffered without bound', async () => {
+  const recorder = new LiveRecorder(10);
+  const view = await startLiveView({ recorder });
+  const socket = connect(view.port, '127.0.0.1');
+  try {
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Headers in, then never read a byte: the kernel's buffers fill, then the server's.
+    socket.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${view.port}\r\n\r\n`);
+    socket.pause();
+    await new Promise<void>((resolve) => {
+      const check = (): void => (recorder.listenerCount === 1 ? resolve() : void setImmediate(check));
+      check();
+    });
+    const big = 'b'.repeat(30_000);
+    // Until the server drops the stream (a paused client would not see the close before reading what it was sent).
+    for (let id = 1; recorder.listenerCount > 0; id++) {
+      recorder.record({ request: { id, time: '', method: 'GET', uri: big, userAgent: '', remote: '', tls: null, clientChain: [], credentials: [{ kind: 'none' }], authentication: { steps: [] }, response: { status: 200 } }, clientChainPem: [] });
+      assert.ok(id < 100_000, 'the stream was never cut off');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    socket.destroy();
+    await view.stop();
+  }
+});
+
+test('Host headers: the bound address or localhost with the port, any case; nothing else (trailing dot, no port, another address)', async () => {
+  const port = server().uiUrl!.match(/:(\d+)\/$/)![1]!;
+  const cases: [string, number][] = [
+    [`127.0.0.1:${port}`, 200],
+    [`LOCALHOST:${port}`, 200],
+    [`localhost.:${port}`, 403],
+    [`127.0.0.1.:${port}`, 403],
+    ['127.0.0.1', 403],
+    [`[::1]:${port}`, 403],
+    [`127.0.0.2:${port}`, 403],
+    [`127.0.0.1:${port}.evil.example`, 403],
+    [`evil.example:${port}`, 403],
+  ];
+  for (const [host, status] of cases) await ui().get('/requests').set('Host', host).expect(status);
+  const v6 = await startLiveView({ recorder: new LiveRecorder(), host: '::1' }).catch((err: NodeJS.ErrnoException) => err);
+  if (!(v6 instanceof Error)) {
+    try {
+      await request(v6.url.replace(/\/$/, '')).get('/').set('Host', `[::1]:${v6.port}`).expect(200);
+      await request(v6.url.replace(/\/$/, '')).get('/').set('Host', `127.0.0.1:${v6.port}`).expect(403);
+    } finally {
+      await v6.stop();
+    }
+  }
+});
+
+test('no CORS: a foreign origin gets no Access-Control-* header, and a preflight is refused', async () => {
+  for (const path of ['/', '/requests', '/certificate?request=1&index=0']) {
+    const res = await ui().get(path).set('Origin', 'http://evil.example');
+    assert.equal(res.headers['access-control-allow-origin'], undefined, path);
+  }
+  const pre = await ui().options('/requests').set('Origin', 'http://evil.example').set('Access-Control-Request-Method', 'GET');
+  assert.equal(pre.status, 405);
+  assert.equal(pre.headers['access-control-allow-origin'], undefined);
+  for (const method of ['post', 'put', 'delete', 'patch'] as const) await ui()[method]('/requests').expect(405);
+});
+
+test('a client presenting a chain of 17 certificates: the API answers as usual, the row keeps at most 16 and each is clickable', async () => {
+  const root = await issueOddCert({ issuer: 'self', commonName: 'long-chain-root', ca: {} });
+  let issuer = root;
+  const intermediates = [];
+  for (let i = 1; i <= 15; i++) {
+    issuer = await issueOddCert({ issuer, commonName: `long-chain-${i}`, ca: {} });
+    intermediates.unshift(issuer);
+  }
+  const leaf = await issueOddCert({ issuer, commonName: 'long-chain-leaf', organizations: ['dev'] });
+  const chainPem = [leaf.certPem, ...intermediates.map((c) => c.certPem), root.certPem].join('');
+  const res = await client(server()).get('/api').cert(chainPem).key(leaf.keyPem).set('User-Agent', 'live-long-chain');
+  // Not our client CA: x509 refuses it (kube: "x509: certificate signed by unknown authority"), a 401.
+  assert.equal(res.status, 401);
+  const r = await events.waitFor((e) => e.userAgent === 'live-long-chain');
+  assert.equal(r.response.status, 401);
+  assert.ok(r.clientChain.length >= 1 && r.clientChain.length <= 16, `${r.clientChain.length}`);
+  assert.equal(r.clientChain[0]?.subject, 'CN=long-chain-leaf,O=dev');
+  for (let i = 0; i < r.clientChain.length; i++) await ui().get(`/certificate?request=${r.id}&index=${i}`).expect(200);
+  await ui().get(`/certificate?request=${r.id}&index=${r.clientChain.length}`).expect(404);
+  assert.ok(r.authentication.steps.some((s) => s.authenticator === 'x509' && s.outcome === 'failed' && /unknown authority/.test(s.detail)));
+});
+
+test('a page opened on a full history of the largest rows (non-ASCII, 3 bytes a character) still receives all of it', async () => {
+  const recorder = new LiveRecorder();
+  const view = await startLiveView({ recorder });
+  try {
+    const wide = '語'.repeat(200_000);
+    for (let id = 1; id <= recorder.capacity; id++) {
+      const request = boundedRequest({ id, time: '', method: 'GET', uri: wide, userAgent: wide, remote: '', tls: null, clientChain: [], credentials: [{ kind: 'none' }], authentication: { steps: [], failure: wide }, user: { name: wide, uid: wide, groups: Array.from({ length: 6 }, () => wide), extra: { k: [wide, wide] } }, response: { status: 401, message: wide } });
+      recorder.record({ request, clientChainPem: [] });
+    }
+    // Read the stream to its "ready" event, or to its end if the server cut it off.
+    const outcome = await new Promise<{ ready: boolean; requests: number }>((resolve, reject) => {
+      const req = getHttp(new URL('events', view.url), (res) => {
+        let buffer = '';
+        let requests = 0;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('event: request')) requests++;
+            if (block.startsWith('event: ready')) {
+              req.destroy();
+              return resolve({ ready: true, requests });
+            }
+          }
+        });
+        res.on('close', () => resolve({ ready: false, requests }));
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual(outcome, { ready: true, requests: recorder.capacity });
+  } finally {
+    await view.stop();
   }
 });
