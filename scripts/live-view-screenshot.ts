@@ -5,26 +5,17 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../src/index.js';
+import { openPage } from '../test/helpers/browser.js';
 import { kubectlBinaries } from '../test/helpers/clients.js';
 import { driveKubectl, writeTrafficPolicy } from '../test/helpers/live-view-traffic.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images', 'live-view.png');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const dir = await mkdtemp(join(tmpdir(), 'kam-screenshot-'));
 const server = await startServer({ port: 0, policyPaths: [await writeTrafficPolicy(dir)], ui: true });
-const context = await chromium.launchPersistentContext(await mkdtemp(join(dir, 'profile-')), {
-  executablePath: CHROMIUM,
-  args: ARGS,
-  headless: true,
-  viewport: { width: 1500, height: 780 },
-  deviceScaleFactor: 1,
-});
+const { context, page } = await openPage(dir, { width: 1500, height: 780 });
 try {
-  const page = await context.newPage();
   await page.goto(server.uiUrl!);
   await page.waitForSelector('body[data-ready="true"]');
   await driveKubectl(server, kubectlBinaries().at(-1)!.path, dir);

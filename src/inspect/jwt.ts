@@ -8,6 +8,7 @@ import jsonwebtoken from 'jsonwebtoken';
 import { isRecord } from '../apimachinery/json-value.js';
 import { timeValidation } from '../authn/serviceaccount/claims-json.js';
 import { credentialIdForJti, serviceAccountUser, splitServiceAccountUsername, type ServiceAccountInfo } from '../authn/serviceaccount/service-account-info.js';
+import { algorithmsFor } from '../authn/serviceaccount/jwt.js';
 import { keyIdFromPublicKey } from '../authn/serviceaccount/key-id.js';
 import { relativeWords, rfc3339, validity } from './time-words.js';
 import type { CheckResult, JwtItem, KubeIdentity, ServiceAccountClaims } from './types.js';
@@ -223,16 +224,6 @@ export function jwtItem(position: number, token: string, now: Date): JwtItem {
   };
   TOKENS.set(item, token.trim());
   return item;
-}
-
-/** The algorithms go-jose verifies with a key of this type: RS/PS for RSA, the one ES algorithm of an EC key's curve, EdDSA. */
-function algorithmsFor(key: KeyObject): jsonwebtoken.Algorithm[] {
-  if (key.asymmetricKeyType === 'rsa') return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve === 'prime256v1') return ['ES256'];
-  if (curve === 'secp384r1') return ['ES384'];
-  if (curve === 'secp521r1') return ['ES512'];
-  return [];
 }
 
 /** A verification key and where it came from ("sa.pub", "the JWKS of https://...", with its kid). */

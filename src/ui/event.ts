@@ -4,17 +4,10 @@
 import { createHash } from 'node:crypto';
 import { bearerToken } from '../authn/bearer-token.js';
 import type { AuthnStep } from '../authn/types.js';
+import type { CertificateSummary } from '../tls/certificate-summary.js';
 
 /** One certificate in a row, as summarizeCertificate gives it (the page asks the server for the full explanation). */
-export interface LiveCertificate {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  sha256: string;
-  isCA: boolean;
-}
+export type LiveCertificate = Pick<CertificateSummary, 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter' | 'sha256' | 'isCA'>;
 
 /** The negotiated parameters of the connection the request came on (src/tls/connection-facts.ts). */
 export interface LiveTls {

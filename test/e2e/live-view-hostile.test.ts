@@ -6,18 +6,16 @@
 // not cause (RBAC escalation prevention after an allow) is not offered as "why was it forbidden (RBAC)".
 // Skipped only when /usr/bin/chromium is absent (CI installs it: .ci/run).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_SKIP, openPage } from '../helpers/browser.js';
 import { credentialsOf, useServer } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent: install Debian's chromium to run the live view's browser test`;
+const skip = CHROMIUM_SKIP;
 
 // jane may create RoleBindings in dev (and only that): binding cluster-admin is then refused by RBAC's escalation check
 // (kube: pkg/registry/rbac/rolebinding/policybased/storage.go), a 403 from the API after authorization allowed it.
@@ -46,18 +44,12 @@ const EVIL_CN = `mallory${XSS}\n\nevent: request\ndata: {"id":424242}\n\n\u202Es
 
 let context: BrowserContext | undefined;
 let page: Page;
-const pageErrors: string[] = [];
-const dialogs: string[] = [];
+let pageErrors: string[] = [];
+let dialogs: string[] = [];
 before(async () => {
   if (skip) return;
   await server.ready();
-  context = await chromium.launchPersistentContext(await mkdtemp(join(dir, 'profile-')), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  ({ context, page, pageErrors, dialogs } = await openPage(dir));
 });
 after(async () => {
   await context?.close();

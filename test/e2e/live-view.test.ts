@@ -3,19 +3,17 @@
 // answered (waited for by selector, never by time), and clicking a certificate and a 403 shows their explanations.
 // Skipped only when /usr/bin/chromium is absent (CI installs it: .ci/run).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_SKIP, openPage } from '../helpers/browser.js';
 import { kubectlBinaries } from '../helpers/clients.js';
 import { driveKubectl, writeTrafficPolicy } from '../helpers/live-view-traffic.js';
 import { useServer } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent: install Debian's chromium to run the live view's browser test`;
+const skip = CHROMIUM_SKIP;
 
 const dir = await mkdtemp(join(tmpdir(), 'kam-live-view-e2e-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -23,14 +21,11 @@ const server = useServer(async () => ({ policyPaths: [await writeTrafficPolicy(d
 
 let context: BrowserContext | undefined;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 before(async () => {
   if (skip) return;
   await server.ready();
-  // A new, empty profile for every run: nothing cached, nothing remembered.
-  context = await chromium.launchPersistentContext(await mkdtemp(join(dir, 'profile-')), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ({ context, page, pageErrors } = await openPage(dir));
 });
 after(async () => {
   await context?.close();

@@ -52,7 +52,7 @@ type JwsAlgorithm = jsonwebtoken.Algorithm;
 const MAX_CACHED_TOKEN_LENGTH = 8 * 1024;
 
 /** The algorithms go-jose verifies with a key of this type (an EC key: only its curve's). */
-function algorithmsFor(key: KeyObject): JwsAlgorithm[] {
+export function algorithmsFor(key: KeyObject): JwsAlgorithm[] {
   if (key.asymmetricKeyType === 'rsa') return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (curve === 'prime256v1') return ['ES256'];
