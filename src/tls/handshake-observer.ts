@@ -6,11 +6,17 @@
 // (JSStreamSocket), which is slower: this is only done while tracing.
 //
 // Which TLS socket a Duplex became is learnt from the server's 'keylog' event, which names the TLS socket and the
-// connection's client random, read from the ClientHello on the way in: public API only.
+// connection's client random, read from the ClientHello on the way in: public API only. The random is the client's
+// choice, so two connections may send the same one (a replayed ClientHello): OpenSSL logs keys while it reads the
+// bytes a Duplex hands it ('data', synchronously), so the Duplex handing bytes over at that moment is the one,
+// and a random shared by connections is never enough on its own to give one of them another's address or facts.
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { HandshakeObserver, type ObservedHandshake } from './handshake-records.js';
+
+/** The stream whose bytes are being handed to OpenSSL right now, if any (see ObservedConnection.emit). */
+let feeding: ObservedConnection | undefined;
 
 /** A TCP socket as the TLS server sees it while tracing: the same bytes, with the handshake read on the way. */
 class ObservedConnection extends Duplex {
@@ -51,6 +57,18 @@ class ObservedConnection extends Duplex {
     raw.on('close', () => this.destroy());
   }
 
+  /** Marks this stream as the one whose bytes OpenSSL is reading while its 'data' listeners (node's JSStreamSocket) run. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'data') return super.emit(event, ...args);
+    const outer = feeding;
+    feeding = this;
+    try {
+      return super.emit(event, ...args);
+    } finally {
+      feeding = outer;
+    }
+  }
+
   override _read(): void {
     this.raw.resume();
   }
@@ -81,15 +99,20 @@ export function observeHandshakes(server: TlsServer): boolean {
   const listeners = server.listeners('connection');
   if (listeners.length !== 1) return false;
   const startTls = listeners[0] as (this: TlsServer, socket: Duplex) => void;
-  // Connections whose ClientHello was read, by client random, until the key log names their TLS socket.
-  const byRandom = new Map<string, ObservedConnection>();
+  // Connections whose ClientHello was read, by client random, until the key log names their TLS socket; several
+  // when clients sent the same random. An entry leaves when its connection is named or closes.
+  const byRandom = new Map<string, Set<ObservedConnection>>();
+  const forget = (random: string, connection: ObservedConnection): void => {
+    const pending = byRandom.get(random);
+    if (pending?.delete(connection) === true && pending.size === 0) byRandom.delete(random);
+  };
   server.removeListener('connection', startTls);
   server.prependListener('connection', (raw: Socket) => {
     const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
-      byRandom.set(random, connection);
-      connection.once('close', () => {
-        if (byRandom.get(random) === connection) byRandom.delete(random);
-      });
+      const pending = byRandom.get(random) ?? new Set();
+      pending.add(connection);
+      byRandom.set(random, pending);
+      connection.once('close', () => forget(random, connection));
     });
     startTls.call(server, connection);
   });
@@ -97,9 +120,12 @@ export function observeHandshakes(server: TlsServer): boolean {
     if (connections.has(socket)) return;
     // "LABEL <client random hex> <secret hex>" (NSS key log format).
     const random = line.toString('latin1').split(' ', 2)[1]?.toLowerCase();
-    const connection = random === undefined ? undefined : byRandom.get(random);
+    const pending = random === undefined ? undefined : byRandom.get(random);
+    if (pending === undefined) return;
+    // The connection OpenSSL is reading; failing that (never seen), the only one that sent this random.
+    const connection = feeding !== undefined && pending.has(feeding) ? feeding : pending.size === 1 ? [...pending][0]! : undefined;
     if (connection === undefined) return;
-    byRandom.delete(random!);
+    forget(random!, connection);
     connections.set(socket, connection);
     // A TLS socket over a stream has no peer address of its own; the request log, audit and trace read these.
     for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort'] as const) {
