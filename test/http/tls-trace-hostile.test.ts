@@ -37,7 +37,8 @@ function lineWhere(match: (l: Line) => boolean): Promise<Line> {
   });
 }
 
-const server = useServer({ tlsTrace: true, log: createLogger('json', sink) });
+// Everyone may do anything: a body is read (and found too large) only once the request is authorized.
+const server = useServer({ tlsTrace: true, authorizationMode: 'AlwaysAllow', log: createLogger('json', sink) });
 const port = (): number => Number(new URL(server().url).port);
 
 /** A real ClientHello (one record) as node's TLS client writes it, captured by a TCP server that answers nothing. */
@@ -188,4 +189,50 @@ test('a second connection replaying the first one\'s ClientHello does not take o
   relay.close();
   const request = await lineWhere((l) => l.msg === 'HTTP' && l.srcIP !== undefined && [upstreamPort, replayPort].some((p) => l.srcIP === `127.0.0.1:${p}`));
   assert.equal(request.srcIP, `127.0.0.1:${upstreamPort}`, 'the request is the relayed connection\'s, not the replaying one\'s');
+});
+
+test('a TLS 1.2 client that renegotiates: the server stays up and later connections are traced as before', async () => {
+  const socket: TLSSocket = await new Promise((resolve, reject) => {
+    const c = connect({ host: '127.0.0.1', port: port(), ca: server().caCert, servername: 'localhost', maxVersion: 'TLSv1.2' }, () => resolve(c));
+    c.once('error', reject);
+  });
+  socket.on('error', () => {});
+  // node's server allows a few client renegotiations (tls.CLIENT_RENEG_LIMIT); the new ClientHello is encrypted, never read.
+  await new Promise<void>((resolve) => {
+    if (!socket.renegotiate({}, () => resolve())) resolve();
+  });
+  socket.destroy();
+  const { event, request } = await tracedRequest();
+  assert.equal(event.protocol, 'TLSv1.3');
+  assert.equal(request.srcIP, event.remote);
+});
+
+test('a 3 MiB + 1 upload through the observing stream gets kube\'s 413 (backpressure both ways)', async () => {
+  const { request } = await import('node:https');
+  const size = 3 * 1024 * 1024 + 1;
+  const result = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+    const req = request(`${server().url}/apis/authentication.k8s.io/v1/selfsubjectreviews`, { method: 'POST', ca: server().caCert, agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': String(size) } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        resolve({ status: res.statusCode, body });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const write = (): void => {
+      while (sent < size) {
+        const n = Math.min(chunk.length, size - sent);
+        sent += n;
+        if (!req.write(chunk.subarray(0, n))) return void req.once('drain', write);
+      }
+      req.end();
+    };
+    write();
+  });
+  assert.equal(result.status, 413);
+  assert.equal((JSON.parse(result.body) as { message: string }).message, 'Request entity too large: limit is 3145728');
 });
