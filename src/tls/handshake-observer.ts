@@ -5,11 +5,14 @@
 // plaintext can be read as it passes (handshake-records.ts). node runs TLS over such a stream in JavaScript
 // (JSStreamSocket), which is slower: this is only done while tracing.
 //
-// Which TLS socket a Duplex became is learnt from the server's 'keylog' event, which names the TLS socket and the
-// connection's client random, read from the ClientHello on the way in: public API only. The random is the client's
-// choice, so two connections may send the same one (a replayed ClientHello): OpenSSL logs keys while it reads the
-// bytes a Duplex hands it ('data', synchronously), so the Duplex handing bytes over at that moment is the one,
-// and a random shared by connections is never enough on its own to give one of them another's address or facts.
+// Which TLS socket a Duplex became: the TLS server builds the socket (and OpenSSL's state) synchronously when handed
+// the Duplex, so that is done inside an AsyncLocalStorage context naming the Duplex; every callback of that TLS
+// socket (its key log lines, its failure, its secureConnection) runs in it. When that context is missing, the
+// server's 'keylog' event still names the TLS socket and the connection's client random, read from the ClientHello
+// on the way in. The random is the client's choice, so two connections may send the same one (a replayed
+// ClientHello): OpenSSL logs keys while it reads the bytes a Duplex hands it ('data', synchronously), so the Duplex
+// handing bytes over at that moment is the one, and a shared random never gives one connection another's facts.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
@@ -90,6 +93,8 @@ class ObservedConnection extends Duplex {
 }
 
 const connections = new WeakMap<TLSSocket, ObservedConnection>();
+/** Connections already paired with their TLS socket: one each. */
+const paired = new WeakSet<ObservedConnection>();
 
 /**
  * Makes `server` read each connection's handshake (observedHandshake then says what it saw). Returns false, and
@@ -106,6 +111,24 @@ export function observeHandshakes(server: TlsServer): boolean {
     const pending = byRandom.get(random);
     if (pending?.delete(connection) === true && pending.size === 0) byRandom.delete(random);
   };
+  // What runs for a TLS socket knows its connection until the two are paired (a holder, so that whatever the
+  // context spreads to, a timer created during a request say, keeps no connection alive).
+  const contexts = new AsyncLocalStorage<{ connection?: ObservedConnection }>();
+  const pair = (socket: TLSSocket, connection: ObservedConnection): void => {
+    if (connections.has(socket) || paired.has(connection)) return;
+    paired.add(connection);
+    connections.set(socket, connection);
+    // A TLS socket over a stream has no peer address of its own; the request log, audit and trace read these.
+    for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort'] as const) {
+      Object.defineProperty(socket, name, { value: connection[name], configurable: true });
+    }
+  };
+  const pairInContext = (socket: TLSSocket): void => {
+    const context = contexts.getStore();
+    if (context?.connection === undefined) return;
+    pair(socket, context.connection);
+    delete context.connection;
+  };
   server.removeListener('connection', startTls);
   server.prependListener('connection', (raw: Socket) => {
     const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
@@ -114,9 +137,15 @@ export function observeHandshakes(server: TlsServer): boolean {
       byRandom.set(random, pending);
       connection.once('close', () => forget(random, connection));
     });
-    startTls.call(server, connection);
+    const context: { connection?: ObservedConnection } = { connection };
+    connection.once('close', () => delete context.connection);
+    contexts.run(context, () => startTls.call(server, connection));
   });
-  server.on('keylog', (line: Buffer, socket: TLSSocket) => {
+  // First, before the trace and the listener read the socket's address.
+  server.prependListener('secureConnection', pairInContext);
+  server.prependListener('tlsClientError', (_err: Error, socket: TLSSocket) => pairInContext(socket));
+  server.prependListener('keylog', (line: Buffer, socket: TLSSocket) => {
+    pairInContext(socket);
     if (connections.has(socket)) return;
     // "LABEL <client random hex> <secret hex>" (NSS key log format).
     const random = line.toString('latin1').split(' ', 2)[1]?.toLowerCase();
@@ -126,11 +155,7 @@ export function observeHandshakes(server: TlsServer): boolean {
     const connection = feeding !== undefined && pending.has(feeding) ? feeding : pending.size === 1 ? [...pending][0]! : undefined;
     if (connection === undefined) return;
     forget(random!, connection);
-    connections.set(socket, connection);
-    // A TLS socket over a stream has no peer address of its own; the request log, audit and trace read these.
-    for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort'] as const) {
-      Object.defineProperty(socket, name, { value: connection[name], configurable: true });
-    }
+    pair(socket, connection);
   });
   return true;
 }

@@ -236,3 +236,15 @@ test('a 3 MiB + 1 upload through the observing stream gets kube\'s 413 (backpres
   assert.equal(result.status, 413);
   assert.equal((JSON.parse(result.body) as { message: string }).message, 'Request entity too large: limit is 3145728');
 });
+
+test('a failed handshake is traced with the client\'s address, though the TLS socket runs over a stream of ours', async () => {
+  // kube-apiserver's minimum is TLS 1.2: a TLS 1.1 client is refused before any key is logged.
+  const before = lines.length;
+  const c = connect({ host: '127.0.0.1', port: port(), ca: server().caCert, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
+  c.on('error', () => {});
+  await once(c, 'connect');
+  const remote = `127.0.0.1:${c.localPort}`;
+  const failed = await lineWhere((l) => l.msg === 'TLS handshake failed' && l.code === 'ERR_SSL_UNSUPPORTED_PROTOCOL' && lines.indexOf(l) >= before);
+  assert.equal(failed.remote, remote);
+  c.destroy();
+});
