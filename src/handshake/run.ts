@@ -117,14 +117,24 @@ interface Target {
   pathPrefix: string;
 }
 
+/** A URL with the password of its user info replaced by "xxxxx", as Go's url.URL.Redacted prints it. */
+export function redactedUrl(url: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(url);
+  if (m === null) return url;
+  // The user info ends at the authority's last "@" (Go's url.Parse); the password after its first ":".
+  const at = m[2]!.lastIndexOf('@');
+  const colon = at < 0 ? -1 : m[2]!.slice(0, at).indexOf(':');
+  return colon < 0 ? url : `${m[1]}${m[2]!.slice(0, colon)}:xxxxx${m[2]!.slice(at)}${m[3]}`;
+}
+
 function parseTarget(server: string): Target | string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(server);
-  if (m === null) return `server ${JSON.stringify(server)} is not a URL`;
+  if (m === null) return `server ${JSON.stringify(redactedUrl(server))} is not a URL`;
   const scheme = m[1]!.toLowerCase();
-  if (scheme !== 'https' && scheme !== 'http') return `server ${JSON.stringify(server)}: unsupported scheme ${JSON.stringify(scheme)}`;
+  if (scheme !== 'https' && scheme !== 'http') return `server ${JSON.stringify(redactedUrl(server))}: unsupported scheme ${JSON.stringify(scheme)}`;
   const hostPort = m[2]!.replace(/^[^@]*@/, '');
   const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostPort);
-  if (hp === null || hp[1] === '') return `server ${JSON.stringify(server)} has no host`;
+  if (hp === null || hp[1] === '') return `server ${JSON.stringify(redactedUrl(server))} has no host`;
   const host = hp[1]!.replace(/^\[|\]$/g, '');
   const port = hp[2] !== undefined && hp[2] !== '' ? Number(hp[2]) : scheme === 'https' ? 443 : 80;
   return { scheme, host, port, hostPort, pathPrefix: m[3]!.replace(/\/+$/, '') };
@@ -178,7 +188,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     context: read.context,
     cluster: read.cluster,
     user: read.user,
-    server: config.server,
+    server: redactedUrl(config.server),
     steps: n.steps,
     verdict: n.verdict ?? { authenticated: true, kind: 'authenticated' },
     ...(identity !== undefined ? { identity } : {}),
@@ -201,8 +211,8 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
   const stoppedBeforeConnect = n.verdict !== undefined;
 
   // 1. Resolve and connect.
-  const connectLines: string[] = [`server ${config.server}: host ${JSON.stringify(target.host)}, port ${target.port}${tls ? '' : ' (plain HTTP: no TLS)'}`];
-  if (config.proxyUrl !== undefined) connectLines.push(`proxy-url ${config.proxyUrl} is set: kubectl would go through it; this narration connects directly`);
+  const connectLines: string[] = [`server ${redactedUrl(config.server)}: host ${JSON.stringify(target.host)}, port ${target.port}${tls ? '' : ' (plain HTTP: no TLS)'}`];
+  if (config.proxyUrl !== undefined) connectLines.push(`proxy-url ${redactedUrl(config.proxyUrl)} is set: kubectl would go through it; this narration connects directly`);
   if (stoppedBeforeConnect) connectLines.push('(kubectl stops before connecting, see the verdict; the connection is made anyway to show the server)');
   let addresses: string[];
   try {

@@ -98,6 +98,12 @@ const cases: { name: string; server: () => NetServer; error: RegExp }[] = [
   },
   { name: 'no answer to the request (HTTP/1.1)', server: () => https((req) => req.resume()), error: /did not answer within 0.3 s/ },
   { name: 'no answer to the request (HTTP/2)', server: () => h2((req) => req.resume()), error: /did not answer within 0.3 s/ },
+  {
+    // OpenSSL's client takes at most 100 KiB of certificates (SSL_CTX_set_max_cert_list's default): the rest is refused.
+    name: 'a certificate chain of 400 KiB',
+    server: () => createHttpsServer({ cert: serving.certPem + ca.certPem.repeat(Math.ceil((400 * 1024) / ca.cert.raw.length)), key: serving.keyPem }, () => {}),
+    error: /^tls: .*excessive message size/,
+  },
   { name: 'no answer to the ClientHello', server: () => createNetServer(() => {}), error: /^net\/http: TLS handshake timeout$/ },
   {
     name: 'escape sequences and a forged verdict in the Status message',
@@ -127,4 +133,19 @@ test('hostile server: a user name with escape sequences and line breaks is quote
   const { report, text } = await handshakeTo(port, 'escapes-in-user');
   assert.equal(report.verdict.authenticated, true);
   assert.match(text, /user: eve\\u001b\]0;pwned\\u0007\\u000aVerdict/);
+});
+
+test('a password in the server or proxy URL is never printed (Go\'s url.Redacted)', async () => {
+  const port = await listening(https((req, res) => (req.resume(), res.writeHead(401), res.end('{"kind":"Status","code":401,"message":"Unauthorized","reason":"Unauthorized"}'))));
+  const file = await tmp.write('userinfo.kubeconfig', stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+    clusters: [{ name: 'c', cluster: { server: `https://admin:s3cr%40t-pw@127.0.0.1:${port}`, 'proxy-url': 'http://proxyuser:pr0xy-pw@127.0.0.1:1', 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') } }],
+    users: [{ name: 'u', user: { token: TOKEN } }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+  }));
+  const report = await runHandshake({ kubeconfig: file, probeClientCertRequest: false });
+  const all = `${renderReport(report)}${JSON.stringify(report)}`;
+  assert.doesNotMatch(all, /s3cr|pr0xy-pw/);
+  assert.equal(report.server, `https://admin:xxxxx@127.0.0.1:${port}`);
+  assert.match(all, /proxy-url http:\/\/proxyuser:xxxxx@127\.0\.0\.1:1 is set/);
 });
