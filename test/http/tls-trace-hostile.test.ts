@@ -128,16 +128,24 @@ test('a ClientHello OpenSSL refuses: the server closes the TCP connection itself
   assert.equal(answer[0], 21, 'a TLS alert');
 });
 
-test('a stalled handshake does not hold stop(), with the observer on', async () => {
+test('a stalled handshake and an idle keep-alive connection do not hold stop(), with the observer on', async () => {
   const s = await startServer({ port: 0, tlsTrace: true, log: createLogger('json', new Writable({ write: (_c, _e, d) => d() })) });
   const hello = await capturedClientHello();
   const stalled = netConnect(Number(new URL(s.url).port), '127.0.0.1');
   await once(stalled, 'connect');
   stalled.on('error', () => {});
   stalled.write(hello.subarray(0, hello.length - 10));
-  const closed = new Promise((resolve) => stalled.once('close', resolve));
+  // And an established keep-alive connection, idle after its request: its TCP socket is under our stream.
+  const idle: TLSSocket = await new Promise((resolve, reject) => {
+    const c = connect({ host: '127.0.0.1', port: Number(new URL(s.url).port), ca: s.caCert, servername: 'localhost' }, () => resolve(c));
+    c.once('error', reject);
+  });
+  idle.on('error', () => {});
+  idle.write('GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  await once(idle, 'data');
+  const closed = [stalled, idle].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
   await s.stop();
-  await closed;
+  await Promise.all(closed);
 });
 
 test('a second connection replaying the first one\'s ClientHello does not take over its address or facts', async () => {
