@@ -16,7 +16,7 @@ import { summarizeCertificate, type CertificateSummary } from '../tls/certificat
 import { presentedChain } from '../tls/connection-facts.js';
 import { ConfigError } from '../util/errors.js';
 import { describeCredential, type CredentialFacts } from './credential.js';
-import { escapeControls } from './render.js';
+import { escapeControls } from './escape.js';
 import { explain, goDialError, goRemoteAlert, verifyErrorKind, type Failure } from './explanations.js';
 import { hostnameInSni } from './go-hostname.js';
 import { serverRequestsClientCertificate } from './probe.js';
