@@ -24,7 +24,9 @@ export type FailureKind =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
-  | 'status';
+  | 'status'
+  | 'request'
+  | 'answer';
 
 /** What is known about the failure: Go's error text and the context the fix depends on. */
 export interface Failure {
@@ -159,6 +161,19 @@ export const EXPLANATIONS: Readonly<Record<FailureKind, Row>> = {
     kubectl: () => 'error: the selfsubjectreviews API is not enabled in the cluster',
     why: () => 'the server does not serve authentication.k8s.io/v1 selfsubjectreviews (kube-apiserver before 1.28, or the API disabled).',
     fix: () => 'use a kube-apiserver of 1.28 or later, or enable the API (--runtime-config=authentication.k8s.io/v1=true).',
+  },
+  // The connection was made and judged, then the request's answer did not come whole: Go's transport error is an
+  // *url.Error, which kubectl prints as it prints any failure to connect.
+  request: {
+    kubectl: connect,
+    why: (f) => `the TLS connection was made, but the answer to the request did not come whole: ${f.error}.`,
+    fix: () => 'check the server\'s logs; a proxy or load balancer in between may hold or cut answers.',
+  },
+  // A success status whose body is not a SelfSubjectReview: client-go fails to decode it, and kubectl prints the error.
+  answer: {
+    kubectl: (f) => `error: ${f.error}`,
+    why: () => 'the server answered with a success status but not with a SelfSubjectReview: it is not a kube-apiserver, or something in between answered for it.',
+    fix: () => 'check that the kubeconfig\'s server URL points at the API server itself (scheme, host, port and path).',
   },
   status: {
     kubectl: (f) => (f.reason ? `Error from server (${f.reason}): ${f.error}` : `Error from server: ${f.error}`),

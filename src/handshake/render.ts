@@ -1,4 +1,5 @@
 // The report in words, one numbered section per step, then the verdict in kubectl's words and the fix.
+import { escapeControls } from './escape.js';
 import type { HandshakeReport } from './run.js';
 
 const MARK = { ok: 'ok', warning: 'WARNING', failed: 'FAILED', skipped: 'skipped' } as const;
@@ -15,9 +16,9 @@ export function renderReport(r: HandshakeReport): string {
   out.push('');
   const v = r.verdict;
   if (v.authenticated) {
-    out.push(`Verdict: authenticated as ${JSON.stringify(r.identity?.username ?? '')}${r.identity !== undefined && r.identity.groups.length > 0 ? ` (groups ${r.identity.groups.join(', ')})` : ''}; kubectl would connect and be this user.`);
+    out.push(`Verdict: authenticated as ${JSON.stringify(r.identity?.username ?? '')}${r.identity !== undefined && r.identity.groups.length > 0 ? ` (groups ${r.identity.groups.map((g) => escapeControls(g)).join(', ')})` : ''}; kubectl would connect and be this user.`);
   } else {
     out.push('Verdict: kubectl would fail with', `   ${v.kubectl ?? v.error ?? ''}`, `Why: ${v.why ?? ''}`, `Fix: ${v.fix ?? ''}`);
   }
-  return `${out.join('\n')}\n`;
+  return `${out.flatMap((line) => line.split('\n')).map((line) => escapeControls(line)).join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import { summarizeCertificate, type CertificateSummary } from '../tls/certificat
 import { presentedChain } from '../tls/connection-facts.js';
 import { ConfigError } from '../util/errors.js';
 import { describeCredential, type CredentialFacts } from './credential.js';
+import { escapeControls } from './escape.js';
 import { explain, goDialError, goRemoteAlert, verifyErrorKind, type Failure } from './explanations.js';
 import { hostnameInSni } from './go-hostname.js';
 import { serverRequestsClientCertificate } from './probe.js';
@@ -75,12 +76,33 @@ export interface HandshakeOptions {
   systemRootsPem?: string;
   /** Skip the second connection that observes a CertificateRequest (the answer is then "unknown"). */
   probeClientCertRequest?: boolean;
+  /** Shorter time limits (tests); each defaults to the one below. */
+  timeouts?: Partial<Timeouts>;
+}
+
+/** How long each step may take: every wait on the server has an end. */
+export interface Timeouts {
+  /** The TCP connection, per address (client-go's net.Dialer: 30 s). */
+  dialMs: number;
+  /** The TLS handshake (Go's http.Transport TLSHandshakeTimeout, as client-go sets it: 10 s). */
+  tlsHandshakeMs: number;
+  /**
+   * The whole answer to the SelfSubjectReview, headers and body. client-go sets no limit of its own (kubectl's
+   * --request-timeout is 0 by default); a narration that never ends explains nothing, so 30 s.
+   */
+  responseMs: number;
 }
 
 const USER_AGENT = 'kube-auth-mock-handshake';
 /** client-go's Go defaults: dial timeout 30 s (utilnet SetTransportDefaults' net.Dialer), TLS handshake 10 s. */
-const DIAL_TIMEOUT_MS = 30_000;
-const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUTS: Timeouts = { dialMs: 30_000, tlsHandshakeMs: 10_000, responseMs: 30_000 };
+/**
+ * The most of an answer that is read: a SelfSubjectReview or a Status is well under a kilobyte; a server sending
+ * more is not answering this question, and reading on would only cost memory.
+ */
+export const MAX_RESPONSE_BYTES = 1 << 20;
+/** The most of a server's message that is quoted in the narration and the verdict. */
+const MAX_MESSAGE_CHARS = 2048;
 const SSR_PATH = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 
 /** The server URL's parts as Go's url.Parse and net/http see them. */
@@ -95,14 +117,24 @@ interface Target {
   pathPrefix: string;
 }
 
+/** A URL with the password of its user info replaced by "xxxxx", as Go's url.URL.Redacted prints it. */
+export function redactedUrl(url: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(url);
+  if (m === null) return url;
+  // The user info ends at the authority's last "@" (Go's url.Parse); the password after its first ":".
+  const at = m[2]!.lastIndexOf('@');
+  const colon = at < 0 ? -1 : m[2]!.slice(0, at).indexOf(':');
+  return colon < 0 ? url : `${m[1]}${m[2]!.slice(0, colon)}:xxxxx${m[2]!.slice(at)}${m[3]}`;
+}
+
 function parseTarget(server: string): Target | string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(server);
-  if (m === null) return `server ${JSON.stringify(server)} is not a URL`;
+  if (m === null) return `server ${JSON.stringify(redactedUrl(server))} is not a URL`;
   const scheme = m[1]!.toLowerCase();
-  if (scheme !== 'https' && scheme !== 'http') return `server ${JSON.stringify(server)}: unsupported scheme ${JSON.stringify(scheme)}`;
+  if (scheme !== 'https' && scheme !== 'http') return `server ${JSON.stringify(redactedUrl(server))}: unsupported scheme ${JSON.stringify(scheme)}`;
   const hostPort = m[2]!.replace(/^[^@]*@/, '');
   const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostPort);
-  if (hp === null || hp[1] === '') return `server ${JSON.stringify(server)} has no host`;
+  if (hp === null || hp[1] === '') return `server ${JSON.stringify(redactedUrl(server))} has no host`;
   const host = hp[1]!.replace(/^\[|\]$/g, '');
   const port = hp[2] !== undefined && hp[2] !== '' ? Number(hp[2]) : scheme === 'https' ? 443 : 80;
   return { scheme, host, port, hostPort, pathPrefix: m[3]!.replace(/\/+$/, '') };
@@ -139,6 +171,7 @@ const TITLES: Record<StepName, string> = {
 /** Runs the handshake and the request; never throws for a broken kubeconfig, server or network. */
 export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeReport> {
   const now = opts.now?.() ?? new Date();
+  const limits: Timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const n = new Narration();
   let read: KubeconfigClient;
   try {
@@ -155,7 +188,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     context: read.context,
     cluster: read.cluster,
     user: read.user,
-    server: config.server,
+    server: redactedUrl(config.server),
     steps: n.steps,
     verdict: n.verdict ?? { authenticated: true, kind: 'authenticated' },
     ...(identity !== undefined ? { identity } : {}),
@@ -178,8 +211,8 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
   const stoppedBeforeConnect = n.verdict !== undefined;
 
   // 1. Resolve and connect.
-  const connectLines: string[] = [`server ${config.server}: host ${JSON.stringify(target.host)}, port ${target.port}${tls ? '' : ' (plain HTTP: no TLS)'}`];
-  if (config.proxyUrl !== undefined) connectLines.push(`proxy-url ${config.proxyUrl} is set: kubectl would go through it; this narration connects directly`);
+  const connectLines: string[] = [`server ${redactedUrl(config.server)}: host ${JSON.stringify(target.host)}, port ${target.port}${tls ? '' : ' (plain HTTP: no TLS)'}`];
+  if (config.proxyUrl !== undefined) connectLines.push(`proxy-url ${redactedUrl(config.proxyUrl)} is set: kubectl would go through it; this narration connects directly`);
   if (stoppedBeforeConnect) connectLines.push('(kubectl stops before connecting, see the verdict; the connection is made anyway to show the server)');
   let addresses: string[];
   try {
@@ -198,7 +231,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
   for (const address of addresses) {
     const started = performance.now();
     try {
-      tcp = await tcpConnect(address, target.port);
+      tcp = await tcpConnect(address, target.port, limits.dialMs);
       connectMs = performance.now() - started;
       used = address;
       break;
@@ -222,7 +255,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     credentialStep(n, credential, ['over plain HTTP client-go sends no credential (getUserIdentificationPartialConfig is read only for https)']);
     n.skip('negotiated', TITLES.negotiated, 'plain HTTP: no TLS');
     try {
-      return report(await authenticatedRequest(n, target, config, credential, { socket: tcp, alpn: false, anonymous: true }));
+      return report(await authenticatedRequest(n, target, config, credential, { socket: tcp, alpn: false, anonymous: true, timeoutMs: limits.responseMs }));
     } finally {
       tcp.destroy();
     }
@@ -241,7 +274,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
 
   let socket: TLSSocket;
   try {
-    socket = await tlsHandshake(tcp, {
+    socket = await tlsHandshake(tcp, limits.tlsHandshakeMs, {
       servername: sni,
       ...(sendCert ? { cert: config.certPem!, key: config.keyPem! } : {}),
     });
@@ -249,7 +282,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
     const hostPort = (a: string | undefined, p: number | undefined): string => `${a?.includes(':') ? `[${a}]` : (a ?? '')}:${p ?? ''}`;
     let error = goTlsError(err as NodeJS.ErrnoException, { local: hostPort(localAddress, localPort), remote: hostPort(used, target.port) });
     // net/http transport.go: a reply to the ClientHello that starts "HTTP/" is a plain HTTP server.
-    if (error === 'tls: first record does not look like a TLS handshake' && (await firstReplyBytes(used, target.port, sni)) === 'HTTP/') error = 'http: server gave HTTP response to HTTPS client';
+    if (error === 'tls: first record does not look like a TLS handshake' && (await firstReplyBytes(used, target.port, sni, limits.tlsHandshakeMs)) === 'HTTP/') error = 'http: server gave HTTP response to HTTPS client';
     tcp.destroy();
     n.step('server-chain', TITLES['server-chain'], 'failed', [`the TLS handshake failed: ${error}`], { error });
     n.fail({ kind: 'tls', error, host: target.hostPort });
@@ -304,7 +337,7 @@ export async function runHandshake(opts: HandshakeOptions): Promise<HandshakeRep
       n.skip('request', TITLES.request, 'not sent: kubectl stops at the failure above');
       return report();
     }
-    const identity = await authenticatedRequest(n, target, config, credential, { socket, alpn, anonymous: false, serverAskedForCert: asked });
+    const identity = await authenticatedRequest(n, target, config, credential, { socket, alpn, anonymous: false, serverAskedForCert: asked, timeoutMs: limits.responseMs });
     if (identity !== undefined && credential.kind === 'plugin') {
       n.steps.at(-1)!.lines.push(`!!! this is who we are WITHOUT the ${credential.plugin!.kind} credential: kubectl would run it and send what it returns`);
       n.steps.at(-1)!.status = 'warning';
@@ -342,10 +375,10 @@ function chainLines(chain: CertificateSummary[]): string[] {
   ]);
 }
 
-function tcpConnect(address: string, port: number): Promise<Socket> {
+function tcpConnect(address: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolvePromise, reject) => {
     const s = netConnect({ host: address, port });
-    s.setTimeout(DIAL_TIMEOUT_MS, () => {
+    s.setTimeout(timeoutMs, () => {
       s.destroy();
       reject(Object.assign(new Error('i/o timeout'), { code: 'ETIMEDOUT' }));
     });
@@ -358,7 +391,7 @@ function tcpConnect(address: string, port: number): Promise<Socket> {
   });
 }
 
-function tlsHandshake(tcp: Socket, o: { servername: string; cert?: string; key?: string }): Promise<TLSSocket> {
+function tlsHandshake(tcp: Socket, timeoutMs: number, o: { servername: string; cert?: string; key?: string }): Promise<TLSSocket> {
   return new Promise((resolvePromise, reject) => {
     const s = tlsConnect({
       socket: tcp,
@@ -369,7 +402,7 @@ function tlsHandshake(tcp: Socket, o: { servername: string; cert?: string; key?:
       ALPNProtocols: ['h2', 'http/1.1'],
       ...(o.cert !== undefined && o.key !== undefined ? { cert: o.cert, key: o.key } : {}),
     });
-    s.setTimeout(TLS_HANDSHAKE_TIMEOUT_MS, () => {
+    s.setTimeout(timeoutMs, () => {
       s.destroy();
       reject(Object.assign(new Error('net/http: TLS handshake timeout'), { code: 'TLS_TIMEOUT' }));
     });
@@ -385,7 +418,7 @@ function tlsHandshake(tcp: Socket, o: { servername: string; cert?: string; key?:
  * The first five bytes a server answers a ClientHello with, read on a second connection through a recording stream
  * (OpenSSL only says "wrong version number"; Go looks at the record header).
  */
-function firstReplyBytes(address: string, port: number, servername: string): Promise<string> {
+function firstReplyBytes(address: string, port: number, servername: string, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise) => {
     const tcp = netConnect({ host: address, port });
     let first = Buffer.alloc(0);
@@ -405,7 +438,7 @@ function firstReplyBytes(address: string, port: number, servername: string): Pro
       resolvePromise(first.toString('latin1'));
     };
     tcp.on('error', finish);
-    tcp.setTimeout(TLS_HANDSHAKE_TIMEOUT_MS, finish);
+    tcp.setTimeout(timeoutMs, finish);
     const s = tlsConnect({ socket: tap, rejectUnauthorized: false, ...(servername !== '' ? { servername } : {}) });
     s.on('error', finish);
     s.on('secureConnect', finish);
@@ -432,7 +465,7 @@ interface Answer {
 }
 
 /** POST a SelfSubjectReview on the established connection; HTTP/2 when ALPN chose it, as Go's transport would. */
-async function authenticatedRequest(n: Narration, target: Target, config: KubeconfigClient['config'], credential: CredentialFacts, conn: { socket: Socket; alpn: string | false; anonymous: boolean; serverAskedForCert?: boolean | undefined }): Promise<Identity | undefined> {
+async function authenticatedRequest(n: Narration, target: Target, config: KubeconfigClient['config'], credential: CredentialFacts, conn: { socket: Socket; alpn: string | false; anonymous: boolean; serverAskedForCert?: boolean | undefined; timeoutMs: number }): Promise<Identity | undefined> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
   const lines: string[] = [];
   if (!conn.anonymous) {
@@ -449,11 +482,11 @@ async function authenticatedRequest(n: Narration, target: Target, config: Kubeco
   lines.unshift(`POST ${path} (${conn.alpn === 'h2' ? 'HTTP/2' : 'HTTP/1.1'}) with ${headers.authorization !== undefined ? headers.authorization.split(' ')[0] + ' authorization' : 'no Authorization header'}`);
   let answer: Answer;
   try {
-    answer = conn.alpn === 'h2' ? await h2Request(conn.socket as TLSSocket, target, path, headers, body, config) : await h1Request(conn.socket, target, path, headers, body, config);
+    answer = await answerWithin(conn.timeoutMs, conn.alpn === 'h2' ? (signal) => h2Request(conn.socket as TLSSocket, target, path, headers, body, config, signal) : (signal) => h1Request(conn.socket, target, path, headers, body, config, signal));
   } catch (err) {
-    const error = (err as Error).message;
+    const error = quoted((err as Error).message);
     n.step('request', TITLES.request, 'failed', [...lines, `the request failed: ${error}`], { path, error });
-    n.fail({ kind: 'tls', error, host: target.hostPort });
+    n.fail({ kind: 'request', error, host: target.hostPort });
     return undefined;
   }
   lines.push(`HTTP ${answer.status}`);
@@ -463,21 +496,32 @@ async function authenticatedRequest(n: Narration, target: Target, config: Kubeco
   } catch {
     parsed = undefined;
   }
-  const obj = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const obj = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  const userInfo = (obj.status as Record<string, unknown> | undefined)?.userInfo;
+  if ((answer.status === 200 || answer.status === 201) && (obj.kind !== 'SelfSubjectReview' || typeof userInfo !== 'object' || userInfo === null || typeof (userInfo as Record<string, unknown>).username !== 'string')) {
+    // kubectl decodes the answer into a SelfSubjectReview (client-go's Into): what does not decode is an error, not a user.
+    const error = parsed === undefined ? `the server's answer is not JSON: ${quoted(answer.text)}` : `the server's answer is not a SelfSubjectReview with a user: ${quoted(answer.text)}`;
+    n.step('request', TITLES.request, 'failed', [...lines, error], { path, status: answer.status, error });
+    n.fail({ kind: 'answer', error, host: target.hostPort });
+    return undefined;
+  }
   if (answer.status === 200 || answer.status === 201) {
-    const userInfo = ((obj.status as Record<string, unknown> | undefined)?.userInfo ?? {}) as Record<string, unknown>;
-    const identity: Identity = { username: typeof userInfo.username === 'string' ? userInfo.username : '', groups: Array.isArray(userInfo.groups) ? userInfo.groups.map(String) : [] };
-    if (typeof userInfo.uid === 'string' && userInfo.uid !== '') identity.uid = userInfo.uid;
-    if (typeof userInfo.extra === 'object' && userInfo.extra !== null && Object.keys(userInfo.extra).length > 0) identity.extra = userInfo.extra as Record<string, string[]>;
-    lines.push(`user: ${identity.username}`);
-    if (identity.uid !== undefined) lines.push(`uid: ${identity.uid}`);
-    lines.push(`groups: ${identity.groups.join(', ') || '(none)'}`);
-    for (const [k, v] of Object.entries(identity.extra ?? {})) lines.push(`extra ${k}: ${v.join(', ')}`);
+    const info = userInfo as Record<string, unknown>;
+    const identity: Identity = { username: String(info.username), groups: Array.isArray(info.groups) ? info.groups.map(String) : [] };
+    if (typeof info.uid === 'string' && info.uid !== '') identity.uid = info.uid;
+    if (typeof info.extra === 'object' && info.extra !== null && !Array.isArray(info.extra) && Object.keys(info.extra).length > 0) {
+      identity.extra = Object.fromEntries(Object.entries(info.extra as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]));
+    }
+    // The server's words, quoted: a user name may hold anything, a line break that forges a verdict included.
+    lines.push(`user: ${quoted(identity.username)}`);
+    if (identity.uid !== undefined) lines.push(`uid: ${quoted(identity.uid)}`);
+    lines.push(`groups: ${quoted(identity.groups.join(', ')) || '(none)'}`);
+    for (const [k, v] of Object.entries(identity.extra ?? {})) lines.push(`extra ${quoted(k)}: ${quoted(v.join(', '))}`);
     n.step('request', TITLES.request, 'ok', lines, { path, status: answer.status, identity });
     return identity;
   }
-  const message = typeof obj.message === 'string' ? obj.message : answer.text.trim();
-  const reason = typeof obj.reason === 'string' ? obj.reason : undefined;
+  const message = quoted(typeof obj.message === 'string' ? obj.message : answer.text.trim());
+  const reason = typeof obj.reason === 'string' ? quoted(obj.reason) : undefined;
   lines.push(`the server said: ${message}`);
   n.step('request', TITLES.request, 'failed', lines, { path, status: answer.status, reason: reason ?? null, message });
   const common = {
@@ -506,17 +550,24 @@ function impersonationHeaders(config: KubeconfigClient['config']): [string, stri
   return out;
 }
 
-function h1Request(socket: Socket, target: Target, path: string, headers: Record<string, string>, body: string, config: KubeconfigClient['config']): Promise<Answer> {
+function h1Request(socket: Socket, target: Target, path: string, headers: Record<string, string>, body: string, config: KubeconfigClient['config'], signal: AbortSignal): Promise<Answer> {
   return new Promise((resolvePromise, reject) => {
     // node:http over the socket handed in, TLS or not: the connection is already made and judged.
     const req = httpRequest({ method: 'POST', host: target.host, port: target.port, path, createConnection: () => socket, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), host: target.hostPort } });
     for (const [k, v] of groupHeaders(impersonationHeaders(config))) req.setHeader(k, v);
-    req.setTimeout(30_000, () => req.destroy(new Error('the server did not answer within 30 s')));
+    signal.addEventListener('abort', () => req.destroy(signal.reason as Error), { once: true });
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      const body = new BoundedBody();
+      res.on('data', (c: Buffer) => {
+        if (!body.add(c)) req.destroy(body.tooLarge());
+      });
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text: body.text() }));
+      // The server closed the connection before the whole answer came (node says "aborted", Go "unexpected EOF").
+      const cut = (): void => {
+        if (!res.complete) reject(new Error('the server closed the connection before the whole answer came (unexpected EOF)'));
+      };
+      res.on('error', cut);
+      res.on('close', cut);
     });
     req.on('error', reject);
     req.end(body);
@@ -530,27 +581,76 @@ function groupHeaders(pairs: [string, string][]): [string, string[]][] {
   return [...m];
 }
 
-function h2Request(socket: TLSSocket, target: Target, path: string, headers: Record<string, string>, body: string, config: KubeconfigClient['config']): Promise<Answer> {
+function h2Request(socket: TLSSocket, target: Target, path: string, headers: Record<string, string>, body: string, config: KubeconfigClient['config'], signal: AbortSignal): Promise<Answer> {
   return new Promise((resolvePromise, reject) => {
     const session = http2Connect(`https://${target.hostPort}`, { createConnection: () => socket });
     session.on('error', reject);
     const h: Record<string, string | string[]> = { [h2.HTTP2_HEADER_METHOD]: 'POST', [h2.HTTP2_HEADER_PATH]: path, ...headers };
     for (const [k, v] of groupHeaders(impersonationHeaders(config))) h[k.toLowerCase()] = v;
     const stream = session.request(h);
-    stream.setTimeout(30_000, () => stream.close(h2.NGHTTP2_CANCEL));
+    const stop = (err: Error): void => {
+      reject(err);
+      stream.close(h2.NGHTTP2_CANCEL);
+      session.destroy();
+    };
+    signal.addEventListener('abort', () => stop(signal.reason as Error), { once: true });
     let status = 0;
     let resHeaders: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
+    const answer = new BoundedBody();
+    let ended = false;
     stream.on('response', (hs) => {
       status = Number(hs[h2.HTTP2_HEADER_STATUS]);
       resHeaders = hs as IncomingHttpHeaders;
     });
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: Buffer) => {
+      if (!answer.add(c)) stop(answer.tooLarge());
+    });
     stream.on('end', () => {
+      ended = true;
       session.close();
-      resolvePromise({ status, headers: resHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      resolvePromise({ status, headers: resHeaders, text: answer.text() });
     });
     stream.on('error', reject);
+    // A stream reset or a session gone (GOAWAY, a closed connection) before the end: no 'end' will come.
+    stream.on('close', () => {
+      if (!ended) reject(new Error(`the server ended the HTTP/2 stream before the whole answer came (code ${stream.rstCode ?? 'none'})`));
+    });
     stream.end(body);
   });
+}
+
+/** An answer's body, read up to MAX_RESPONSE_BYTES. */
+class BoundedBody {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  /** False once the body is over the limit (the caller stops reading). */
+  add(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_RESPONSE_BYTES) return false;
+    this.chunks.push(chunk);
+    return true;
+  }
+  tooLarge(): Error {
+    return new Error(`the server's answer is larger than ${MAX_RESPONSE_BYTES} bytes; a SelfSubjectReview is well under a kilobyte, so reading stopped`);
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** Runs `request` with a signal that aborts it after `ms`: the answer, or why there was none, always comes. */
+async function answerWithin(ms: number, request: (signal: AbortSignal) => Promise<Answer>): Promise<Answer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`the server did not answer within ${ms / 1000} s`)), ms);
+  try {
+    return await request(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A server's text as the narration quotes it: control characters escaped, cut to MAX_MESSAGE_CHARS. */
+function quoted(text: string): string {
+  const cut = text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}... (${text.length - MAX_MESSAGE_CHARS} more characters)` : text;
+  return escapeControls(cut);
 }

@@ -5,12 +5,21 @@
 // plaintext can be read as it passes (handshake-records.ts). node runs TLS over such a stream in JavaScript
 // (JSStreamSocket), which is slower: this is only done while tracing.
 //
-// Which TLS socket a Duplex became is learnt from the server's 'keylog' event, which names the TLS socket and the
-// connection's client random, read from the ClientHello on the way in: public API only.
+// Which TLS socket a Duplex became: the TLS server builds the socket (and OpenSSL's state) synchronously when handed
+// the Duplex, so that is done inside an AsyncLocalStorage context naming the Duplex; every callback of that TLS
+// socket (its key log lines, its failure, its secureConnection) runs in it. When that context is missing, the
+// server's 'keylog' event still names the TLS socket and the connection's client random, read from the ClientHello
+// on the way in. The random is the client's choice, so two connections may send the same one (a replayed
+// ClientHello): OpenSSL logs keys while it reads the bytes a Duplex hands it ('data', synchronously), so the Duplex
+// handing bytes over at that moment is the one, and a shared random never gives one connection another's facts.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { HandshakeObserver, type ObservedHandshake } from './handshake-records.js';
+
+/** The stream whose bytes are being handed to OpenSSL right now, if any (see ObservedConnection.emit). */
+let feeding: ObservedConnection | undefined;
 
 /** A TCP socket as the TLS server sees it while tracing: the same bytes, with the handshake read on the way. */
 class ObservedConnection extends Duplex {
@@ -51,6 +60,18 @@ class ObservedConnection extends Duplex {
     raw.on('close', () => this.destroy());
   }
 
+  /** Marks this stream as the one whose bytes OpenSSL is reading while its 'data' listeners (node's JSStreamSocket) run. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'data') return super.emit(event, ...args);
+    const outer = feeding;
+    feeding = this;
+    try {
+      return super.emit(event, ...args);
+    } finally {
+      feeding = outer;
+    }
+  }
+
   override _read(): void {
     this.raw.resume();
   }
@@ -72,6 +93,8 @@ class ObservedConnection extends Duplex {
 }
 
 const connections = new WeakMap<TLSSocket, ObservedConnection>();
+/** Connections already paired with their TLS socket: one each. */
+const paired = new WeakSet<ObservedConnection>();
 
 /**
  * Makes `server` read each connection's handshake (observedHandshake then says what it saw). Returns false, and
@@ -81,30 +104,58 @@ export function observeHandshakes(server: TlsServer): boolean {
   const listeners = server.listeners('connection');
   if (listeners.length !== 1) return false;
   const startTls = listeners[0] as (this: TlsServer, socket: Duplex) => void;
-  // Connections whose ClientHello was read, by client random, until the key log names their TLS socket.
-  const byRandom = new Map<string, ObservedConnection>();
-  server.removeListener('connection', startTls);
-  server.prependListener('connection', (raw: Socket) => {
-    const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
-      byRandom.set(random, connection);
-      connection.once('close', () => {
-        if (byRandom.get(random) === connection) byRandom.delete(random);
-      });
-    });
-    startTls.call(server, connection);
-  });
-  server.on('keylog', (line: Buffer, socket: TLSSocket) => {
-    if (connections.has(socket)) return;
-    // "LABEL <client random hex> <secret hex>" (NSS key log format).
-    const random = line.toString('latin1').split(' ', 2)[1]?.toLowerCase();
-    const connection = random === undefined ? undefined : byRandom.get(random);
-    if (connection === undefined) return;
-    byRandom.delete(random!);
+  // Connections whose ClientHello was read, by client random, until the key log names their TLS socket; several
+  // when clients sent the same random. An entry leaves when its connection is named or closes.
+  const byRandom = new Map<string, Set<ObservedConnection>>();
+  const forget = (random: string, connection: ObservedConnection): void => {
+    const pending = byRandom.get(random);
+    if (pending?.delete(connection) === true && pending.size === 0) byRandom.delete(random);
+  };
+  // What runs for a TLS socket knows its connection until the two are paired (a holder, so that whatever the
+  // context spreads to, a timer created during a request say, keeps no connection alive).
+  const contexts = new AsyncLocalStorage<{ connection?: ObservedConnection }>();
+  const pair = (socket: TLSSocket, connection: ObservedConnection): void => {
+    if (connections.has(socket) || paired.has(connection)) return;
+    paired.add(connection);
     connections.set(socket, connection);
     // A TLS socket over a stream has no peer address of its own; the request log, audit and trace read these.
     for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort'] as const) {
       Object.defineProperty(socket, name, { value: connection[name], configurable: true });
     }
+  };
+  const pairInContext = (socket: TLSSocket): void => {
+    const context = contexts.getStore();
+    if (context?.connection === undefined) return;
+    pair(socket, context.connection);
+    delete context.connection;
+  };
+  server.removeListener('connection', startTls);
+  server.prependListener('connection', (raw: Socket) => {
+    const connection: ObservedConnection = new ObservedConnection(raw, (random) => {
+      const pending = byRandom.get(random) ?? new Set();
+      pending.add(connection);
+      byRandom.set(random, pending);
+      connection.once('close', () => forget(random, connection));
+    });
+    const context: { connection?: ObservedConnection } = { connection };
+    connection.once('close', () => delete context.connection);
+    contexts.run(context, () => startTls.call(server, connection));
+  });
+  // First, before the trace and the listener read the socket's address.
+  server.prependListener('secureConnection', pairInContext);
+  server.prependListener('tlsClientError', (_err: Error, socket: TLSSocket) => pairInContext(socket));
+  server.prependListener('keylog', (line: Buffer, socket: TLSSocket) => {
+    pairInContext(socket);
+    if (connections.has(socket)) return;
+    // "LABEL <client random hex> <secret hex>" (NSS key log format).
+    const random = line.toString('latin1').split(' ', 2)[1]?.toLowerCase();
+    const pending = random === undefined ? undefined : byRandom.get(random);
+    if (pending === undefined) return;
+    // The connection OpenSSL is reading; failing that (never seen), the only one that sent this random.
+    const connection = feeding !== undefined && pending.has(feeding) ? feeding : pending.size === 1 ? [...pending][0]! : undefined;
+    if (connection === undefined) return;
+    forget(random!, connection);
+    pair(socket, connection);
   });
   return true;
 }

@@ -92,8 +92,8 @@ function range(from: number, to: number): number[] {
  * records, a record may hold several), handing each to the callbacks until one of them says it has seen enough.
  */
 export class HandshakeReader {
-  private records: Buffer = Buffer.alloc(0);
-  private messages: Buffer = Buffer.alloc(0);
+  private readonly records = new ByteQueue();
+  private readonly messages = new ByteQueue();
   private seen = 0;
   /** True once the reader stopped: everything it needs was read, the bytes are not TLS, or they are encrypted now. */
   done = false;
@@ -112,37 +112,71 @@ export class HandshakeReader {
     if (this.done) return;
     this.seen += chunk.length;
     if (this.seen > MAX_BYTES) return this.stop();
-    this.records = this.records.length === 0 ? chunk : Buffer.concat([this.records, chunk]);
+    this.records.push(chunk);
     while (!this.done && this.records.length >= 5) {
-      const type = this.records[0]!;
-      const length = this.records.readUInt16BE(3);
+      const header = this.records.peek(5);
+      const type = header[0]!;
+      const length = header.readUInt16BE(3);
       // A record header must say TLS (major version 3); a plain HTTP request on the TLS port does not.
-      if (this.records[1] !== 3 || length > MAX_RECORD) return this.stop();
+      if (header[1] !== 3 || length > MAX_RECORD) return this.stop();
       if (this.records.length < 5 + length) return;
-      const payload = this.records.subarray(5, 5 + length);
-      this.records = this.records.subarray(5 + length);
+      const payload = this.records.take(5 + length).subarray(5);
       if (!this.onRecord(type)) return this.stop();
       if (type === HANDSHAKE) this.readMessages(payload);
     }
   }
 
   private readMessages(payload: Buffer): void {
-    this.messages = this.messages.length === 0 ? payload : Buffer.concat([this.messages, payload]);
+    this.messages.push(payload);
     while (!this.done && this.messages.length >= 4) {
-      const length = this.messages.readUIntBE(1, 3);
+      const header = this.messages.peek(4);
+      const length = header.readUIntBE(1, 3);
       if (length > MAX_BYTES) return this.stop();
       if (this.messages.length < 4 + length) return;
-      const type = this.messages[0]!;
-      const body = this.messages.subarray(4, 4 + length);
-      this.messages = this.messages.subarray(4 + length);
-      if (!this.onMessage(type, body)) return this.stop();
+      const message = this.messages.take(4 + length);
+      if (!this.onMessage(message[0]!, message.subarray(4))) return this.stop();
     }
   }
 
   private stop(): void {
     this.done = true;
-    this.records = Buffer.alloc(0);
-    this.messages = Buffer.alloc(0);
+    this.records.clear();
+    this.messages.clear();
+  }
+}
+
+/**
+ * Bytes that arrive in pieces, joined only when a whole record or message is taken: a peer sending a message in
+ * one-byte records would otherwise have every record copy all the bytes before it (quadratic work per connection).
+ */
+export class ByteQueue {
+  private parts: Buffer[] = [];
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.parts.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** A buffer starting with the first `n` bytes (n <= length), without consuming them. */
+  peek(n: number): Buffer {
+    if (this.parts[0]!.length < n) this.parts = [Buffer.concat(this.parts, this.length)];
+    return this.parts[0]!;
+  }
+
+  /** Removes and returns the first `n` bytes (n <= length). */
+  take(n: number): Buffer {
+    const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.length);
+    const rest = all.subarray(n);
+    this.parts = rest.length === 0 ? [] : [rest];
+    this.length = rest.length;
+    return all.subarray(0, n);
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.length = 0;
   }
 }
 

@@ -22,6 +22,8 @@ const KUBECTL: [Failure, string][] = [
   [{ kind: 'not-found', error: 'the server could not find the requested resource' }, 'error: the selfsubjectreviews API is not enabled in the cluster'],
   [{ kind: 'status', error: 'etcdserver: request timed out', reason: 'InternalError' }, 'Error from server (InternalError): etcdserver: request timed out'],
   [{ kind: 'status', error: 'boom' }, 'Error from server: boom'],
+  [{ kind: 'request', error: 'the server did not answer within 30 s' }, 'Unable to connect to the server: the server did not answer within 30 s'],
+  [{ kind: 'answer', error: 'the server\'s answer is not JSON: <html>' }, 'error: the server\'s answer is not JSON: <html>'],
 ];
 
 for (const [failure, kubectl] of KUBECTL) {
@@ -33,7 +35,7 @@ for (const [failure, kubectl] of KUBECTL) {
 }
 
 test('every kind of failure has a row', () => {
-  const kinds: FailureKind[] = ['kubeconfig', 'insecure-with-ca', 'ca-unparseable', 'key-pair', 'connection-refused', 'dial', 'unknown-authority', 'hostname', 'expired', 'not-yet-valid', 'incompatible-usage', 'verify-other', 'tls', 'unauthorized', 'forbidden', 'not-found', 'status'];
+  const kinds: FailureKind[] = ['kubeconfig', 'insecure-with-ca', 'ca-unparseable', 'key-pair', 'connection-refused', 'dial', 'unknown-authority', 'hostname', 'expired', 'not-yet-valid', 'incompatible-usage', 'verify-other', 'tls', 'unauthorized', 'forbidden', 'not-found', 'status', 'request', 'answer'];
   assert.deepEqual(Object.keys(EXPLANATIONS).sort(), [...kinds].sort());
 });
 

@@ -2,7 +2,7 @@
 // on hand-built records: RFC 8446 §4.1.2-4.1.3 and §4.2.8 (TLS 1.3), RFC 5246 §7.4 and RFC 8422 §5.4 (TLS 1.2).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clientHelloServerName, groupName, HandshakeObserver, parseServerHello, serverKeyExchangeCurve, type ObservedHandshake } from '../../../src/tls/handshake-records.js';
+import { clientHelloServerName, groupName, HandshakeObserver, HandshakeReader, parseServerHello, serverKeyExchangeCurve, type ObservedHandshake } from '../../../src/tls/handshake-records.js';
 
 const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 const u24 = (n: number): Buffer => Buffer.from([n >> 16, (n >> 8) & 0xff, n & 0xff]);
@@ -184,4 +184,26 @@ test('client flight: the server name (SNI) the ClientHello asked for', () => {
     observer.fromClient(record(22, hello));
     assert.equal(observer.facts.serverName, expected, name);
   }
+});
+
+test('a message in one-byte records costs work in proportion to its bytes, not their square', () => {
+  // A hostile client: a ClientHello declaring 120000 bytes, sent as 6-byte records of one byte each, in TCP-sized reads.
+  const declared = 120000;
+  const parts: Buffer[] = [Buffer.from([22, 3, 1, 0, 4, 1, declared >> 16, (declared >> 8) & 255, declared & 255])];
+  for (let i = 0; i < 40000; i++) parts.push(Buffer.from([22, 3, 1, 0, 1, 0x41]));
+  const wire = Buffer.concat(parts);
+  let copied = 0;
+  const concat = Buffer.concat;
+  Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
+    const joined = concat(list, total);
+    copied += joined.length;
+    return joined;
+  }) as typeof Buffer.concat;
+  try {
+    const reader = new HandshakeReader(() => true, () => false);
+    for (let at = 0; at < wire.length; at += 1400) reader.feed(wire.subarray(at, at + 1400));
+  } finally {
+    Buffer.concat = concat;
+  }
+  assert.ok(copied < 4 * wire.length, `${copied} bytes copied for ${wire.length} read`);
 });
