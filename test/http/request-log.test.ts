@@ -3,7 +3,6 @@
 // Audit-ID and asserts the line logged for it, field by field; latency only as a number.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -14,34 +13,14 @@ import { distinguishedName } from '../../src/tls/certificate-summary.js';
 import { createLogger } from '../../src/util/log.js';
 import { janeEditsConfigMaps } from '../helpers/policies.js';
 import { client, credentialsOf, useServer } from '../helpers/server.js';
+import { jsonLogLines, type LogLine } from '../helpers/log-lines.js';
 
-type Line = Record<string, unknown>;
+type Line = LogLine;
 
 /** Every line the server logs, as JSON; `lineFor` waits for the request line of one Audit-ID. */
-const lines: Line[] = [];
-const logged = new EventEmitter();
-const jsonSink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      const line = JSON.parse(text) as Line;
-      lines.push(line);
-      logged.emit('line', line);
-    }
-    done();
-  },
-});
+const { sink: jsonSink, lines, lineWhere } = jsonLogLines();
 function lineFor(auditId: string): Promise<Line> {
-  const isIt = (l: Line): boolean => l.msg === 'HTTP' && l['audit-ID'] === auditId;
-  const found = lines.find(isIt);
-  if (found) return Promise.resolve(found);
-  return new Promise((resolve) => {
-    const listener = (l: Line): void => {
-      if (!isIt(l)) return;
-      logged.off('line', listener);
-      resolve(l);
-    };
-    logged.on('line', listener);
-  });
+  return lineWhere((l) => l.msg === 'HTTP' && l['audit-ID'] === auditId);
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'kam-request-log-'));

@@ -10,32 +10,10 @@ import { connect, type TLSSocket } from 'node:tls';
 import { startServer } from '../../src/index.js';
 import { createLogger } from '../../src/util/log.js';
 import { useServer } from '../helpers/server.js';
+import { jsonLogLines, type LogLine } from '../helpers/log-lines.js';
 
-type Line = Record<string, unknown>;
-const lines: Line[] = [];
-const logged = new EventEmitter();
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      const line = JSON.parse(text) as Line;
-      lines.push(line);
-      logged.emit('line', line);
-    }
-    done();
-  },
-});
-function lineWhere(match: (l: Line) => boolean): Promise<Line> {
-  const found = lines.find(match);
-  if (found) return Promise.resolve(found);
-  return new Promise((resolve) => {
-    const listener = (l: Line): void => {
-      if (!match(l)) return;
-      logged.off('line', listener);
-      resolve(l);
-    };
-    logged.on('line', listener);
-  });
-}
+type Line = LogLine;
+const { sink, lines, lineWhere } = jsonLogLines();
 
 // Everyone may do anything: a body is read (and found too large) only once the request is authorized.
 const server = useServer({ tlsTrace: true, authorizationMode: 'AlwaysAllow', log: createLogger('json', sink) });

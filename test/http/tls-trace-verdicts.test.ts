@@ -3,44 +3,19 @@
 // Go's rules behind each refusal: staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go (Verify with
 // ExtKeyUsageClientAuth) and requestheader.go (the proxy's CA is its own, and a proxy certificate names no user).
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createInMemoryPki, type Pki } from '../../src/index.js';
 import { createLogger } from '../../src/util/log.js';
 import { resign, tlv } from '../helpers/der-edit.js';
 import { issueOddCert } from '../helpers/odd-certs.js';
 import { useServer } from '../helpers/server.js';
+import { jsonLogLines } from '../helpers/log-lines.js';
 
-type Line = Record<string, unknown>;
-const lines: Line[] = [];
-const logged = new EventEmitter();
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      const line = JSON.parse(text) as Line;
-      lines.push(line);
-      logged.emit('line', line);
-    }
-    done();
-  },
-});
-function lineWhere(match: (l: Line) => boolean): Promise<Line> {
-  const found = lines.find(match);
-  if (found) return Promise.resolve(found);
-  return new Promise((resolve) => {
-    const listener = (l: Line): void => {
-      if (!match(l)) return;
-      logged.off('line', listener);
-      resolve(l);
-    };
-    logged.on('line', listener);
-  });
-}
+const { sink, lineWhere } = jsonLogLines();
 
 let pki: Pki;
 let dir: string;

@@ -4,7 +4,6 @@
 // force the version and the group (ecdhCurve) so each field is known beforehand.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
@@ -12,34 +11,10 @@ import { distinguishedName } from '../../src/tls/certificate-summary.js';
 import { createLogger } from '../../src/util/log.js';
 import { credentialsOf, useServer } from '../helpers/server.js';
 import { issueOddCert } from '../helpers/odd-certs.js';
+import { jsonLogLines, type LogLine } from '../helpers/log-lines.js';
 
-type Line = Record<string, unknown>;
-const lines: Line[] = [];
-const logged = new EventEmitter();
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      const line = JSON.parse(text) as Line;
-      lines.push(line);
-      logged.emit('line', line);
-    }
-    done();
-  },
-});
-
-/** The first logged line that matches, now or when it comes. */
-function lineWhere(match: (l: Line) => boolean): Promise<Line> {
-  const found = lines.find(match);
-  if (found) return Promise.resolve(found);
-  return new Promise((resolve) => {
-    const listener = (l: Line): void => {
-      if (!match(l)) return;
-      logged.off('line', listener);
-      resolve(l);
-    };
-    logged.on('line', listener);
-  });
-}
+type Line = LogLine;
+const { sink, lines, lineWhere } = jsonLogLines();
 
 const server = useServer({ tlsTrace: true, log: createLogger('json', sink) });
 
