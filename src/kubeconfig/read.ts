@@ -11,12 +11,13 @@
 //   validation.go      validateAuthInfo, validateClusterInfo, errConfigurationInvalid ("invalid configuration: ...")
 //   merged_client_builder.go  an empty config falls back to in-cluster config, never possible here
 // exec plugins and auth-providers are refused (kube-auth-mock runs neither); everything else kube reads is returned.
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { goFileError, type WebhookClientConfig } from '../authn/webhook/client.js';
 import { aggregateMessage } from '../apimachinery/aggregate.js';
 import { goQuote } from '../apimachinery/validation.js';
+import { readFileBounded } from '../util/bounded-read.js';
 import { ConfigError } from '../util/errors.js';
 
 /**
@@ -210,10 +211,10 @@ async function loadConfig(file: string): Promise<Config> {
   const loading = (reason: string): DecodeError => new DecodeError(`error loading config file ${JSON.stringify(file)}: ${reason}`);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readFileBounded(file)).toString('utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw loading(goFileError(e.code === 'EISDIR' ? 'read' : 'open', file, e));
+    throw loading(goFileError(e.code === 'EISDIR' || e.syscall === 'read' ? 'read' : 'open', file, e));
   }
   let doc: unknown;
   try {
@@ -269,7 +270,8 @@ const EMPTY_CONFIG = 'no configuration has been provided, try setting KUBERNETES
 /** os.Open as validation.go uses it: the error text, or undefined when the file opens. */
 async function openError(path: string): Promise<string | undefined> {
   try {
-    await readFile(path);
+    // Opened and closed, not read: the file is read later, and a device such as /dev/zero never ends.
+    await (await open(path, 'r')).close();
     return undefined;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -452,7 +454,7 @@ export async function readKubeconfigClient(file: string, options: { context?: st
   } else if (user.tokenFile !== '') {
     let content: string;
     try {
-      content = await readFile(user.tokenFile, 'utf8');
+      content = (await readFileBounded(user.tokenFile)).toString('utf8');
     } catch (err) {
       return fail(goFileError('open', user.tokenFile, err as NodeJS.ErrnoException));
     }
@@ -464,11 +466,11 @@ export async function readKubeconfigClient(file: string, options: { context?: st
     if (data.length > 0) return data.toString('utf8');
     if (path === '') return undefined;
     try {
-      return await readFile(path, 'utf8');
+      return (await readFileBounded(path)).toString('utf8');
     } catch (err) {
       // rest.LoadTLSFiles: os.ReadFile's error.
       const e = err as NodeJS.ErrnoException;
-      return fail(goFileError(e.code === 'EISDIR' ? 'read' : 'open', path, e));
+      return fail(goFileError(e.code === 'EISDIR' || e.syscall === 'read' ? 'read' : 'open', path, e));
     }
   };
   if (user.clientCertificate !== '' || user.clientCertificateData.length > 0) {

@@ -7,7 +7,7 @@
 //   apimachinery pkg/api/errors/errors.go      NewGenericServerResponse, SuggestsClientDelay
 //   apimachinery pkg/util/wait/backoff.go      ExponentialBackoffWithContext, Backoff.Step, Jitter
 // The kubeconfig itself is read by src/kubeconfig (readClientConfig, a layer beside this one): callers pass its result.
-import { readFileSync } from 'node:fs';
+import { readFileBoundedSync } from '../../util/bounded-read.js';
 import { isIP, type Socket } from 'node:net';
 import { posix } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
@@ -229,7 +229,7 @@ function bearerSource(config: WebhookClientConfig, options: ClientTransportOptio
   return () => {
     if (cached !== undefined && cached.expires - TOKEN_FILE_LEEWAY_MS > now()) return cached.token;
     try {
-      const token = readFileSync(file, 'utf8').trim();
+      const token = readFileBoundedSync(file).toString('utf8').trim();
       if (token === '') throw new Error(`read empty token from file ${goQuote(file)}`);
       cached = { token, expires: now() + TOKEN_FILE_PERIOD_MS };
     } catch (err) {
@@ -250,6 +250,8 @@ export function goFileError(op: string, path: string, err: NodeJS.ErrnoException
     EISDIR: 'is a directory',
     ELOOP: 'too many levels of symbolic links',
     ENAMETOOLONG: 'file name too long',
+    // Go has no ceiling (os.ReadFile reads to the end); ours (util/bounded-read.ts) says so in syscall.EFBIG's words.
+    EFBIG: 'file too large',
   };
   return `${op} ${path}: ${(err.code !== undefined ? texts[err.code] : undefined) ?? err.message}`;
 }

@@ -163,3 +163,16 @@ test('a kubeconfig that is missing: the os.Stat error, naming the file', async (
   const file = `${tmp.dir}/nowhere.kubeconfig`;
   await assert.rejects(readClientConfig(file), { name: 'ConfigError', message: `${file}: stat ${file}: no such file or directory` });
 });
+
+// Go's os.ReadFile reads a device to its end; ours stops at 16 MiB (src/util/bounded-read.ts) with EFBIG in Go's words,
+// so a kubeconfig that is, or names, /dev/zero is an error naming the file instead of gigabytes of memory.
+test('a kubeconfig that is /dev/zero: a bounded read, "file too large"', async () => {
+  await assert.rejects(readClientConfig('/dev/zero'), { name: 'ConfigError', message: '/dev/zero: error loading config file "/dev/zero": read /dev/zero: file too large' });
+});
+
+for (const [field, path] of [['certificate-authority', 'certificate-authority: /dev/zero'], ['client-certificate', 'client-certificate: /dev/zero, client-key: /dev/zero'], ['tokenFile', 'tokenFile: /dev/zero']] as const) {
+  test(`a kubeconfig whose ${field} is /dev/zero: a bounded read, "file too large"`, async () => {
+    const file = await tmp.write('zero.kubeconfig', field === 'certificate-authority' ? doc(`${HTTPS}, ${path}`, 'token: t') : doc(HTTPS, path));
+    await assert.rejects(readClientConfig(file), (err: Error) => err.name === 'ConfigError' && err.message.includes('/dev/zero: file too large'));
+  });
+}
