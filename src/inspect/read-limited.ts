@@ -2,7 +2,8 @@
 // more): /dev/zero, /dev/urandom, a 100 MB log or a pipe that never ends must give a one-line error, not a hang or
 // gigabytes of memory. The largest honest input is a CA bundle or a kubeconfig with many embedded chains, well under
 // a megabyte; 16 MiB leaves room and bounds the work.
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readFileBoundedSync } from '../util/bounded-read.js';
 import type { Readable } from 'node:stream';
 
 /** The most bytes inspect reads from one file, stdin or pipe. */
@@ -27,25 +28,11 @@ export function readFileLimited(path: string, opts: { limit?: number; regularOnl
     const before = statSync(path);
     if (!before.isFile() && !before.isDirectory()) throw Object.assign(new Error('not a regular file'), { code: 'NOT_A_REGULAR_FILE' });
   }
-  const fd = openSync(path, 'r');
   try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
-    if (opts.regularOnly && !stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'NOT_A_REGULAR_FILE' });
-    if (stat.isFile() && stat.size > limit) throw tooLarge(limit);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > limit) throw tooLarge(limit);
-      chunks.push(chunk.subarray(0, n));
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    closeSync(fd);
+    return readFileBoundedSync(path, limit);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EFBIG') throw tooLarge(limit);
+    throw err;
   }
 }
 
