@@ -3,6 +3,11 @@
 // against the lines the doc shows under it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newestKubectl, tempDir } from './clients.js';
 
 /** One command of a doc and the output the doc shows for it. */
 export interface DocCommand {
@@ -116,4 +121,65 @@ export async function runCommands(commands: readonly DocCommand[], cwd: string, 
     const exit = new RegExp(`\\n${MARK}exit (\\d+)\\n`).exec(section);
     return { command: commands[i]!, output: exit ? section.slice(0, exit.index) : section, exitCode: exit ? Number(exit[1]) : -1 };
   });
+}
+
+/** The port the docs show; each run swaps it for a free one, so a server a developer runs on 6443 does not collide. */
+export const DOC_PORT = '6443';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** How one doc page ran: each command with what it printed, and the commands left out. */
+export interface DocPageRun {
+  results: CommandResult[];
+  /** Commands not run because they sit at or after `skipFrom`. */
+  skipped: DocCommand[];
+}
+
+/**
+ * Runs every console command of a markdown page as a reader would: in a fresh empty folder, one bash session, with
+ * `kube-auth-mock` (this checkout's src/cli/main.ts) and the newest kubectl on PATH, HOME in the temporary folder and
+ * no KUBECONFIG. The page's port 6443 becomes a free port. Commands from the first line starting with `skipFrom`
+ * (a heading) on are left out, for sections the machine cannot run (a capture that needs root).
+ */
+export async function runDocPage(markdownPath: string, opts: { skipFrom?: string } = {}): Promise<DocPageRun> {
+  const folder = await tempDir('kam-doc-');
+  try {
+    const bin = join(folder.dir, '.bin');
+    await mkdir(bin);
+    // kube-auth-mock as a user would run it, from this checkout's sources.
+    await writeFile(join(bin, 'kube-auth-mock'), `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${MAIN}" "$@"\n`);
+    await chmod(join(bin, 'kube-auth-mock'), 0o755);
+    await symlink(newestKubectl().path, join(bin, 'kubectl'));
+    const port = String(await freePort());
+    const markdown = await readFile(markdownPath, 'utf8');
+    const skipLine = opts.skipFrom === undefined ? 0 : markdown.split('\n').findIndex((l) => l.startsWith(opts.skipFrom!)) + 1;
+    const all = consoleCommands(markdown);
+    const runs = (c: DocCommand): boolean => skipLine === 0 || c.line < skipLine;
+    const commands = all.filter(runs).map((c) => ({
+      ...c,
+      command: c.command.replaceAll(DOC_PORT, port),
+      expected: c.expected.map((l) => l.replaceAll(DOC_PORT, port)),
+    }));
+    const work = join(folder.dir, 'work');
+    await mkdir(work);
+    const results = await runCommands(commands, work, { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: folder.dir, KUBECONFIG: '' });
+    return { results, skipped: all.filter((c) => !runs(c)) };
+  } finally {
+    await folder.remove();
+  }
+}
+
+/** One failure message per command whose output is not what the page shows; empty when the page holds. */
+export function docMismatches(page: string, results: readonly CommandResult[]): string[] {
+  return results
+    .filter((r) => !outputMatches(r.output, r.command.expected))
+    .map((r) => `${page}:${r.command.line}: $ ${r.command.command}\n--- the page shows:\n${r.command.expected.join('\n')}\n--- it printed (exit ${r.exitCode}):\n${r.output}`);
 }
