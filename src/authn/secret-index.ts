@@ -21,6 +21,18 @@ export class SecretIndex<T> {
     return this.entries.get(digest(secret));
   }
 
+  /** Removes every entry whose value matches; returns how many went (a user minted again loses its old secrets). */
+  deleteWhere(match: (value: T) => boolean): number {
+    let n = 0;
+    for (const [key, value] of this.entries) {
+      if (match(value)) {
+        this.entries.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
+
   get size(): number {
     return this.entries.size;
   }

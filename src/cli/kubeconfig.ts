@@ -13,7 +13,7 @@ import { SERVICE_ACCOUNT_FLAGS, serviceAccountKubeconfigCommand } from './servic
 import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'user', type: 'string', help: 'user name' },
+  { name: 'user', type: 'string', help: 'user name; minting a user again with --auth token or basic replaces its line in the file (new groups and uid too), so its old token or password stops working' },
   { name: 'group', type: 'string', multiple: true, help: 'group' },
   { name: 'uid', type: 'string', help: 'user uid, for every kind (a certificate carries it as the subject attribute 1.3.6.1.4.1.57683.2); empty is none' },
   { name: 'auth', type: 'string', default: 'cert', help: 'cert, token or basic' },

@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { parse, stringify, YAMLError } from 'yaml';
 import { renderKubeconfig, type KubeconfigCredentials } from '../kubeconfig/kubeconfig.js';
-import { appendSecretLine } from '../kubeconfig/file-store.js';
+import { putSecretLine } from '../kubeconfig/file-store.js';
 import { randomSecret } from '../kubeconfig/mint.js';
 import { staticUserLine } from '../authn/static-users.js';
 import { ConfigError } from '../util/errors.js';
@@ -52,7 +52,7 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
       file: join(kubeconfigDir, `${TOKEN_DEMO.name}.kubeconfig`),
       credentials: async () => {
         const token = randomSecret();
-        await appendSecretLine(tokenFile, staticUserLine(token, TOKEN_DEMO));
+        await putSecretLine(tokenFile, TOKEN_DEMO.name, staticUserLine(token, TOKEN_DEMO));
         return { kind: 'token', token };
       },
     },
@@ -62,7 +62,7 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
       file: join(kubeconfigDir, `${BASIC_DEMO.name}.kubeconfig`),
       credentials: async () => {
         const password = randomSecret(18);
-        await appendSecretLine(passwordFile, staticUserLine(password, BASIC_DEMO));
+        await putSecretLine(passwordFile, BASIC_DEMO.name, staticUserLine(password, BASIC_DEMO));
         return { kind: 'basic', username: BASIC_DEMO.name, password };
       },
     },

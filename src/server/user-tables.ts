@@ -34,9 +34,12 @@ export async function openUserTables(config: CompletedConfig, closers: (() => vo
   }
   const minted: IdentityStore = {
     issueClientCertificate: async (user) => issueClient(config.pki, clientCertOptions(user)),
+    // One token per minted user, as in the files (kubeconfig/file-store.ts): minting a user again retires its old token.
     addToken: async (token, user) => {
+      mintedTokens.tokens.deleteWhere((u) => u.name === user.name);
       mintedTokens.tokens.set(token, { name: user.name, uid: user.uid, groups: [...user.groups], extra: {} });
     },
+    // Keyed by user name, as kube's password file was: a second mint replaces the password.
     addPassword: async (password, user) => {
       mintedPasswords.users.set(user.name, { password: Buffer.from(password, 'utf8'), user: { name: user.name, uid: user.uid, groups: [...user.groups], extra: {} } });
     },
