@@ -28,7 +28,7 @@ const EXAMPLES = [
 
 /** `kube-auth-mock explain`: asks the running server which bindings and rules decide a request, and why. */
 export async function explainCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, FLAGS);
+  const { values } = parseFlags(argv, FLAGS, { command: 'explain' });
   const user = stringFlag(values, 'user');
   const verb = stringFlag(values, 'verb');
   if (values.help || user === undefined || verb === undefined) {

@@ -17,7 +17,7 @@ const EXAMPLES = [
 
 /** Exit code 0 when the server authenticated us, 1 otherwise (2 for bad usage). */
 export async function handshakeCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, FLAGS);
+  const { values } = parseFlags(argv, FLAGS, { command: 'handshake' });
   const kubeconfig = stringFlag(values, 'kubeconfig');
   if (values.help || kubeconfig === undefined) {
     process.stdout.write(helpText('kube-auth-mock handshake --kubeconfig FILE [--context NAME] [--json]', EXAMPLES, FLAGS));

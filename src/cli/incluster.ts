@@ -1,7 +1,6 @@
 // `kube-auth-mock incluster --serviceaccount NS/NAME -o DIR`: what a pod's in-cluster config reads, for code
 // under test that calls client-go's rest.InClusterConfig, client-node's loadFromCluster or python's
 // load_incluster_config (docs/serviceaccounts.md says how to point each at DIR).
-import { ApiError } from './api-client.js';
 import { helpText, parseFlags, type FlagSpec } from './flags.js';
 import { inClusterCommand, SERVICE_ACCOUNT_FLAGS } from './serviceaccount.js';
 
@@ -17,11 +16,10 @@ const EXAMPLES = [
 ];
 
 export async function inClusterMain(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, FLAGS);
+  const { values } = parseFlags(argv, FLAGS, { command: 'incluster' });
   if (values.help || argv.length === 0) {
     process.stdout.write(helpText('kube-auth-mock incluster --serviceaccount NAMESPACE/NAME -o DIR [--audience A]... [--duration D] [--create]', EXAMPLES, FLAGS));
     return values.help ? 0 : 2;
   }
-  if (positionals.length > 0) throw new ApiError(`unexpected arguments: ${positionals.join(' ')}`);
   return inClusterCommand(values);
 }

@@ -66,7 +66,7 @@ const succeeded = (r: InspectReport): boolean => r.error === undefined && r.chec
 
 /** `kube-auth-mock inspect`. */
 export async function inspectCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, FLAGS);
+  const { values, positionals } = parseFlags(argv, FLAGS, { command: 'inspect', positionals: true });
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${helpText(USAGE, EXAMPLES, FLAGS)}\n${EXIT_CODES}`);
     return values.help ? 0 : 2;

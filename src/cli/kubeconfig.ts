@@ -10,7 +10,7 @@ import { mintCredentials } from '../kubeconfig/mint.js';
 import { loadOrInitPki } from '../pki/index.js';
 import { AUTH_FILE_NAMES, defaultAuthFiles } from '../server/demo-identities.js';
 import { SERVICE_ACCOUNT_FLAGS, serviceAccountKubeconfigCommand } from './serviceaccount.js';
-import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+import { helpText, listFlag, parseFlags, stringFlag, UsageError, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'user name; minting a user again with --auth token or basic replaces its line in the file (new groups and uid too), so its old token or password stops working' },
@@ -45,12 +45,14 @@ async function defaultServer(pkiDir: string): Promise<string> {
 /** `kube-auth-mock kubeconfig`: mints an identity the running server accepts at once and writes its kubeconfig. */
 export async function kubeconfigCommand(argv: readonly string[]): Promise<number> {
   if (argv.some((a) => a === '--serviceaccount' || a.startsWith('--serviceaccount='))) return serviceAccountKubeconfig(argv);
-  const { values } = parseFlags(argv, FLAGS);
+  const { values } = parseFlags(argv, FLAGS, { command: 'kubeconfig' });
   const user = stringFlag(values, 'user');
-  if (values.help || user === undefined) {
+  if (values.help) {
     process.stdout.write(helpText('kube-auth-mock kubeconfig --user NAME [--group G]... [--uid U] --auth cert|token|basic [--server URL] [-o FILE]', EXAMPLES, FLAGS));
-    return values.help ? 0 : 2;
+    return 0;
   }
+  // Say what is missing rather than print the help: a script calling us sees why on stderr (cobra: required flag(s) "user" not set).
+  if (user === undefined) throw new UsageError('kubeconfig', 'required flag --user NAME not set (or --serviceaccount NAMESPACE/NAME for a ServiceAccount)');
   const auth = stringFlag(values, 'auth', 'cert');
   if (auth !== 'cert' && auth !== 'token' && auth !== 'basic') throw new ConfigError({ file: '--auth', reason: `${JSON.stringify(auth)} is not cert, token or basic`, code: 'FLAG_INVALID' });
   const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
@@ -82,8 +84,7 @@ const SERVICE_ACCOUNT_KUBECONFIG_FLAGS: readonly FlagSpec[] = [
 
 /** `kubeconfig --serviceaccount NS/NAME`: a kubeconfig carrying a TokenRequest token, asked of the running server. */
 async function serviceAccountKubeconfig(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, SERVICE_ACCOUNT_KUBECONFIG_FLAGS);
-  if (positionals.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected arguments: ${positionals.join(' ')}`, code: 'FLAG_INVALID' });
+  const { values } = parseFlags(argv, SERVICE_ACCOUNT_KUBECONFIG_FLAGS, { command: 'kubeconfig' });
   if (values.help) {
     process.stdout.write(
       helpText('kube-auth-mock kubeconfig --serviceaccount NAMESPACE/NAME [--audience A]... [--duration D] [--create] [-o FILE]', ['kube-auth-mock kubeconfig --serviceaccount dev/builder -o builder.kubeconfig', 'kubectl --kubeconfig builder.kubeconfig auth whoami'], SERVICE_ACCOUNT_KUBECONFIG_FLAGS),

@@ -2,6 +2,7 @@
 // Routes argv to one file per subcommand; no logic of its own.
 import { ConfigError, ListenError, PkiError } from '../util/errors.js';
 import { ApiError } from './api-client.js';
+import { UsageError } from './flags.js';
 import { explainCommand } from './explain.js';
 import { inspectCommand } from './inspect.js';
 import { kubeconfigCommand } from './kubeconfig.js';
@@ -58,6 +59,11 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (err) {
+    // A usage mistake: one line naming the command as typed, and where its flags are listed; exit 2 like cobra.
+    if (err instanceof UsageError) {
+      process.stderr.write(`kube-auth-mock ${err.command}: ${oneLine(err.message)} (see kube-auth-mock ${err.command} --help)\n`);
+      return 2;
+    }
     // Configuration, PKI and listen errors name the file (or address) and what is wrong: show that, not a stack.
     if (err instanceof ConfigError || err instanceof PkiError || err instanceof ListenError || err instanceof ApiError) {
       process.stderr.write(`kube-auth-mock ${command}: ${oneLine(err.message)}\n`);

@@ -48,7 +48,7 @@ export async function pkiCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function pkiInit(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, INIT_FLAGS);
+  const { values } = parseFlags(argv, INIT_FLAGS, { command: 'pki init' });
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock pki init [flags]', ['kube-auth-mock pki init', 'kube-auth-mock pki init --pki-dir /tmp/pki --tls-san 10.0.0.5'], INIT_FLAGS));
     return 0;
@@ -61,7 +61,7 @@ async function pkiInit(argv: readonly string[]): Promise<number> {
 }
 
 async function pkiCert(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, CERT_FLAGS);
+  const { values } = parseFlags(argv, CERT_FLAGS, { command: 'pki cert' });
   const user = stringFlag(values, 'user');
   if (values.help || user === undefined) {
     process.stdout.write(helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane', 'kube-auth-mock pki cert --user jane --uid 4a5c1e0f -o jane', 'kube-auth-mock pki cert --front-proxy --user front-proxy-client -o proxy'], CERT_FLAGS));
@@ -98,7 +98,7 @@ function scenarioReport(built: BuiltScenario, pkiDir: string): string {
 }
 
 async function pkiScenario(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, SCENARIO_FLAGS);
+  const { values, positionals } = parseFlags(argv, SCENARIO_FLAGS, { command: 'pki scenario', positionals: true });
   if (values.list) {
     process.stdout.write(scenarioList());
     return 0;

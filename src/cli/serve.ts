@@ -79,7 +79,7 @@ const EXAMPLES = [
 
 /** `kube-auth-mock serve`: starts the server and stays up until SIGINT or SIGTERM. */
 export async function serveCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, SERVE_FLAGS);
+  const { values } = parseFlags(argv, SERVE_FLAGS, { command: 'serve' });
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock serve [flags]   (npm start -- [flags] is the same)', EXAMPLES, SERVE_FLAGS));
     return 0;

@@ -98,8 +98,7 @@ const SERVICE_ACCOUNT_TOKEN_FLAGS: readonly FlagSpec[] = [...SERVICE_ACCOUNT_FLA
 export async function tokenCommand(argv: readonly string[]): Promise<number> {
   const [mode, verb, ...rest] = argv;
   if (mode !== 'bootstrap' && argv.some((a) => a === '--serviceaccount' || a.startsWith('--serviceaccount='))) {
-    const { values, positionals } = parseFlags(argv, SERVICE_ACCOUNT_TOKEN_FLAGS);
-    if (positionals.length > 0) throw new ApiError(`unexpected arguments: ${positionals.join(' ')}`);
+    const { values } = parseFlags(argv, SERVICE_ACCOUNT_TOKEN_FLAGS, { command: 'token' });
     if (values.help) {
       process.stdout.write(helpText('kube-auth-mock token --serviceaccount NAMESPACE/NAME [--audience A]... [--duration D] [--bound-object-kind K --bound-object-name N [--bound-object-uid U]] [--create]', SERVICE_ACCOUNT_EXAMPLES, SERVICE_ACCOUNT_TOKEN_FLAGS));
       return 0;
@@ -134,7 +133,7 @@ function goJsonStrings(values: readonly string[]): GoValue {
 
 /** `token bootstrap create [TOKEN]`: RunCreateToken. */
 async function bootstrapCreate(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, CREATE_FLAGS);
+  const { values, positionals } = parseFlags(argv, CREATE_FLAGS, { command: 'token bootstrap create', positionals: true });
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock token bootstrap create [TOKEN] [--ttl D] [--usages U,...] [--groups G,...] [--description TEXT] [--kubeconfig FILE]', [
       'kube-auth-mock token bootstrap create',
@@ -292,7 +291,7 @@ function formatBootstrapToken(t: ListedToken, now: number): string {
 
 /** `token bootstrap list`: RunListTokens with kubeadm's text printer. */
 async function bootstrapList(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, CLIENT_FLAGS);
+  const { values, positionals } = parseFlags(argv, CLIENT_FLAGS, { command: 'token bootstrap list', positionals: true });
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock token bootstrap list [--kubeconfig FILE]', ['kube-auth-mock token bootstrap list'], CLIENT_FLAGS));
     return 0;
@@ -324,7 +323,7 @@ export function tokenTable(tokens: readonly ListedToken[], now: number): string 
 
 /** `token bootstrap delete TOKEN|ID...`: RunDeleteTokens. */
 async function bootstrapDelete(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, CLIENT_FLAGS);
+  const { values, positionals } = parseFlags(argv, CLIENT_FLAGS, { command: 'token bootstrap delete', positionals: true });
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock token bootstrap delete TOKEN|ID... [--kubeconfig FILE]', ['kube-auth-mock token bootstrap delete abcdef', 'kube-auth-mock token bootstrap delete abcdef.0123456789abcdef'], CLIENT_FLAGS));
     return 0;

@@ -41,13 +41,12 @@ A script:
 /** `kube-auth-mock webhook serve`. */
 export async function webhookCommand(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  const { values, positionals } = parseFlags(rest, FLAGS);
+  const { values } = parseFlags(rest, FLAGS, { command: 'webhook serve', positionals: verb !== 'serve' });
   if (verb !== 'serve' || values.help) {
     process.stdout.write(helpText('kube-auth-mock webhook serve --script FILE [--port N] [--out-dir DIR]', EXAMPLES, FLAGS) + SCRIPT_EXAMPLE);
     // Help asked for (or no verb) is a success; an unknown verb is a usage error.
     return values.help || verb === undefined || verb === '--help' || verb === '-h' ? 0 : 2;
   }
-  if (positionals.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected arguments: ${positionals.join(' ')}`, code: 'FLAG_INVALID' });
   const scriptFile = stringFlag(values, 'script');
   if (scriptFile === undefined) throw new ConfigError({ file: '--script', reason: 'is required: the YAML or JSON file the webhook answers from', code: 'FLAG_INVALID' });
   let text: string;

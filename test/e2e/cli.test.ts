@@ -345,3 +345,35 @@ test('serve --help lists kube-apiserver\'s flag names with their defaults', asyn
   }
   assert.match(res.stdout, /\(default 6443\)/);
 });
+
+// Usage mistakes: one line on stderr naming the command and pointing at its --help, exit 2 (cobra's usage exit),
+// nothing on stdout, never a stack or parseArgs' wording. pflag (spf13/pflag flag.go) reads a boolean's value only
+// after "=", so "--anonymous-auth false" leaves "false" as a stray argument, which is refused with the spelling to use.
+const usageCases: { args: string[]; stderr: string }[] = [
+  { args: ['serve', '--anonymous-auth', 'false'], stderr: 'kube-auth-mock serve: unexpected argument "false" after --anonymous-auth: a boolean flag takes its value after "=", as in --anonymous-auth=false (see kube-auth-mock serve --help)\n' },
+  { args: ['serve', '--enable-bootstrap-token-auth', 'true'], stderr: 'kube-auth-mock serve: unexpected argument "true" after --enable-bootstrap-token-auth: a boolean flag takes its value after "=", as in --enable-bootstrap-token-auth=true (see kube-auth-mock serve --help)\n' },
+  { args: ['serve', 'extra', 'words'], stderr: 'kube-auth-mock serve: unexpected arguments "extra" "words": serve takes flags only (see kube-auth-mock serve --help)\n' },
+  { args: ['serve', '--bogus'], stderr: 'kube-auth-mock serve: unknown flag --bogus (see kube-auth-mock serve --help)\n' },
+  { args: ['serve', '--secure-port'], stderr: 'kube-auth-mock serve: flag needs an argument: --secure-port (see kube-auth-mock serve --help)\n' },
+  { args: ['pki', 'init', 'now'], stderr: 'kube-auth-mock pki init: unexpected argument "now": pki init takes flags only (see kube-auth-mock pki init --help)\n' },
+  { args: ['pki', 'cert', '--user', 'jane', '-z'], stderr: 'kube-auth-mock pki cert: unknown flag -z (see kube-auth-mock pki cert --help)\n' },
+  { args: ['pki', 'scenario', '--bogus'], stderr: 'kube-auth-mock pki scenario: unknown flag --bogus (see kube-auth-mock pki scenario --help)\n' },
+  { args: ['kubeconfig'], stderr: 'kube-auth-mock kubeconfig: required flag --user NAME not set (or --serviceaccount NAMESPACE/NAME for a ServiceAccount) (see kube-auth-mock kubeconfig --help)\n' },
+  { args: ['kubeconfig', '--group', 'dev', '--auth', 'token'], stderr: 'kube-auth-mock kubeconfig: required flag --user NAME not set (or --serviceaccount NAMESPACE/NAME for a ServiceAccount) (see kube-auth-mock kubeconfig --help)\n' },
+  { args: ['kubeconfig', '--user', 'jane', 'dev'], stderr: 'kube-auth-mock kubeconfig: unexpected argument "dev": kubeconfig takes flags only (see kube-auth-mock kubeconfig --help)\n' },
+  { args: ['kubeconfig', '--serviceaccount', 'dev/builder', 'x'], stderr: 'kube-auth-mock kubeconfig: unexpected argument "x": kubeconfig takes flags only (see kube-auth-mock kubeconfig --help)\n' },
+  { args: ['explain', '--user', 'jane', '--verb', 'get', '--no-user'], stderr: 'kube-auth-mock explain: unknown flag --no-user (see kube-auth-mock explain --help)\n' },
+  { args: ['handshake', '--kubeconfig', 'k', 'extra'], stderr: 'kube-auth-mock handshake: unexpected argument "extra": handshake takes flags only (see kube-auth-mock handshake --help)\n' },
+  { args: ['token', '--serviceaccount', 'dev/builder', 'x'], stderr: 'kube-auth-mock token: unexpected argument "x": token takes flags only (see kube-auth-mock token --help)\n' },
+  { args: ['token', 'bootstrap', 'create', '--bogus'], stderr: 'kube-auth-mock token bootstrap create: unknown flag --bogus (see kube-auth-mock token bootstrap create --help)\n' },
+  { args: ['token', 'bootstrap', 'delete', '--kubeconfig'], stderr: 'kube-auth-mock token bootstrap delete: flag needs an argument: --kubeconfig (see kube-auth-mock token bootstrap delete --help)\n' },
+  { args: ['incluster', '--serviceaccount', 'dev/builder', 'x'], stderr: 'kube-auth-mock incluster: unexpected argument "x": incluster takes flags only (see kube-auth-mock incluster --help)\n' },
+  { args: ['webhook', 'serve', '--script', 'hook.yaml', 'x'], stderr: 'kube-auth-mock webhook serve: unexpected argument "x": webhook serve takes flags only (see kube-auth-mock webhook serve --help)\n' },
+  { args: ['inspect', '--nope', 'ca.crt'], stderr: 'kube-auth-mock inspect: unknown flag --nope (see kube-auth-mock inspect --help)\n' },
+];
+for (const c of usageCases) {
+  test(`usage error: kube-auth-mock ${c.args.join(' ')}`, async () => {
+    const res = await cli(...c.args);
+    assert.deepEqual({ code: res.code, stdout: res.stdout, stderr: res.stderr }, { code: 2, stdout: '', stderr: c.stderr });
+  });
+}
