@@ -1,5 +1,6 @@
 import type { KubeContext } from '../request/state.js';
 import { encodeJson } from '../apimachinery/json-value.js';
+import { wantsPretty } from './pretty.js';
 
 /**
  * Sends a JSON body with kube-apiserver's headers straight to node's response: Koa's own response step
@@ -32,7 +33,14 @@ function hasEightBitHeader(res: KubeContext['res']): boolean {
   return (Array.isArray(warning) ? warning : [String(warning)]).some((v) => /[\x80-\xff]/.test(v));
 }
 
-/** Answers the request with an API object as JSON, with this status (kubectl's Accept always allows JSON). */
-export function writeObject(ctx: KubeContext, status: number, body: unknown): void {
-  sendJson(ctx, status, `${encodeJson(body)}\n`);
+/**
+ * Answers the request with an API object as JSON, with this status (kubectl's Accept always allows JSON):
+ * responsewriters.WriteObjectNegotiated. Every API object and Status goes through here, so this is where
+ * the pretty form is chosen (see pretty.ts). apimachinery runtime/serializer/json/json.go doEncode: the
+ * compact form is json.Encoder.Encode (a final newline), the pretty one json.MarshalIndent(obj, "", "  ")
+ * written as is (two-space indent, no final newline).
+ */
+export function writeObject(ctx: KubeContext, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const pretty = wantsPretty({ querystring: ctx.querystring, userAgent: ctx.get('User-Agent') || undefined, accept: ctx.get('Accept') || undefined });
+  sendJson(ctx, status, pretty ? encodeJson(body, '  ') : `${encodeJson(body)}\n`, headers);
 }

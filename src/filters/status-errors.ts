@@ -1,6 +1,6 @@
 // kube-apiserver answers every error with a metav1.Status (responsewriters.ErrorNegotiated) and turns a
 // panic into a 500 Status (WithPanicRecovery); this is the one place errors become responses.
-import { sendJson } from '../api/respond.js';
+import { writeObject } from '../api/respond.js';
 import { internalError, PlainTextError, StatusError } from '../apimachinery/status.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import type { Logger } from '../util/log.js';
@@ -20,7 +20,8 @@ export function writeStatus(ctx: KubeContext, err: StatusError): void {
     res.end(ctx.method === 'HEAD' ? undefined : text);
     return;
   }
-  sendJson(ctx, err.code, `${JSON.stringify(err.status)}\n`, err.headers);
+  // ErrorNegotiated writes the Status through WriteObjectNegotiated: pretty for curl, like any object.
+  writeObject(ctx, err.code, err.status, err.headers);
 }
 
 /** Catches everything below it: StatusErrors become their Status, anything else a logged 500. */
