@@ -8,6 +8,7 @@ import { peerCertificates } from '../request/peer-certificates.js';
 import type { KubeContext, KubeMiddleware } from '../request/state.js';
 import { distinguishedName } from '../tls/certificate-summary.js';
 import type { Logger } from '../util/log.js';
+import { bracketHost, joinHostPort } from '../util/host-port.js';
 
 /** The message of every request line, as kube's ("HTTP"). */
 export const REQUEST_LOG_MESSAGE = 'HTTP';
@@ -92,8 +93,7 @@ export function credentialProof(ctx: KubeContext): CredentialProof | undefined {
 /** Go's RemoteAddr: host:port, an IPv6 host in brackets. */
 function remoteAddr(ctx: KubeContext): string {
   const { remoteAddress = '', remotePort } = ctx.req.socket;
-  const host = remoteAddress.includes(':') ? `[${remoteAddress}]` : remoteAddress;
-  return remotePort === undefined ? host : `${host}:${remotePort}`;
+  return remotePort === undefined ? bracketHost(remoteAddress) : joinHostPort(remoteAddress, remotePort);
 }
 
 /** A media type without its parameters, lower-cased. */

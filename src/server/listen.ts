@@ -12,6 +12,7 @@ import { serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
 import type { KeyLog } from './tls-keylog.js';
 import { traceTlsConnections, type FrontProxyTrust } from './tls-trace.js';
+import { bracketHost, joinHostPort } from '../util/host-port.js';
 
 /** Where and with what certificates to listen. */
 export interface ListenConfig {
@@ -88,7 +89,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     await new Promise<void>((resolve, reject) => {
       // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
       const failed = (err: NodeJS.ErrnoException): void =>
-        reject(new ListenError(`failed to create listener: failed to listen on ${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${config.port}: ${err.message}`, err.code));
+        reject(new ListenError(`failed to create listener: failed to listen on ${joinHostPort(bindAddress, config.port)}: ${err.message}`, err.code));
       server.once('error', failed);
       server.listen(config.port, bindAddress, () => {
         server.off('error', failed);
@@ -101,7 +102,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
+  const host = bindAddress === '0.0.0.0' ? '127.0.0.1' : bracketHost(bindAddress);
 
   let stopping: Promise<void> | undefined;
   return {

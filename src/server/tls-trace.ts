@@ -8,6 +8,7 @@ import type { CertificateSummary } from '../tls/certificate-summary.js';
 import { presentedChain, tlsConnectionFacts } from '../tls/connection-facts.js';
 import { observeHandshakes } from '../tls/handshake-observer.js';
 import type { Logger } from '../util/log.js';
+import { joinHostPort } from '../util/host-port.js';
 
 /** The message of the event per connection. */
 export const TLS_CONNECTION_MESSAGE = 'TLS connection';
@@ -117,7 +118,7 @@ export function traceTlsConnections(server: TlsServer, opts: TlsTraceOptions): v
   });
   server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
     const host = socket.remoteAddress;
-    const remote = host === undefined ? {} : { remote: `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? ''}` };
+    const remote = host === undefined ? {} : { remote: joinHostPort(host, socket.remotePort ?? '') };
     log.trace({ ...remote, error: err.message, ...(err.code !== undefined ? { code: err.code } : {}) }, TLS_HANDSHAKE_FAILED_MESSAGE);
   });
 }

@@ -6,6 +6,7 @@ import { summarizeCertificate, type CertificateSummary } from './certificate-sum
 import type { X509Certificate } from 'node:crypto';
 import { groupName } from './handshake-records.js';
 import { observedHandshake } from './handshake-observer.js';
+import { joinHostPort } from '../util/host-port.js';
 
 /** One connection's negotiated parameters and the client's certificate chain. */
 export interface TlsConnectionFacts {
@@ -75,7 +76,7 @@ export function tlsConnectionFacts(socket: TLSSocket): TlsConnectionFacts {
     sni: observed?.serverName !== undefined ? (observed.serverName ?? false) : typeof socket.servername === 'string' && socket.servername !== '' ? socket.servername : false,
     resumed: socket.isSessionReused(),
     clientChain: presentedChain(socket).map(summarizeCertificate),
-    remote: `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? ''}`,
+    remote: joinHostPort(host, socket.remotePort ?? ''),
   };
   facts.set(socket, read);
   return read;

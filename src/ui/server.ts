@@ -16,6 +16,7 @@ export type DescribeCertificate = (pem: string) => string;
 import { PAGE_HTML, PAGE_SCRIPT } from './page.js';
 import type { LiveRecorder } from './recorder.js';
 import type { LiveRequest } from './event.js';
+import { bracketHost, joinHostPort } from '../util/host-port.js';
 
 /** Where the live view listens and what it explains certificates with. */
 export interface LiveViewOptions {
@@ -56,7 +57,7 @@ export function checkLiveViewHost(host: string): void {
  * on port 80, where a browser leaves the default port out (RFC 9110 7.2). Compared lower-cased, nothing else.
  */
 export function allowedHosts(host: string, port: number): Set<string> {
-  const h = host.includes(':') ? `[${host}]` : host;
+  const h = bracketHost(host);
   const names = [h.toLowerCase(), 'localhost'];
   return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
 }
@@ -195,7 +196,7 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
     }
   });
   await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException): void => reject(new ListenError(`live view: failed to listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${err.message}`, err.code));
+    const failed = (err: NodeJS.ErrnoException): void => reject(new ListenError(`live view: failed to listen on ${joinHostPort(host, port)}: ${err.message}`, err.code));
     server.once('error', failed);
     server.listen(port, host, () => {
       server.off('error', failed);
@@ -204,7 +205,7 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
   });
   const bound = (server.address() as AddressInfo).port;
   hosts = allowedHosts(host, bound);
-  const shown = host.includes(':') ? `[${host}]` : host;
+  const shown = bracketHost(host);
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shown}:${bound}/`,

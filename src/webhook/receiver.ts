@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { isRecord } from '../apimachinery/json-value.js';
 import { createCa, issueServingCert } from '../pki/index.js';
 import { parseWebhookScript, type AuthorizeRule, type Fault, type WebhookScript } from './script.js';
+import { joinHostPort } from '../util/host-port.js';
 
 export interface WebhookOptions {
   /** The script, as text (YAML or JSON) or parsed. */
@@ -210,7 +211,7 @@ export async function startWebhook(options: WebhookOptions): Promise<KubeAuthMoc
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `https://${joinHostPort(host, port)}`;
   return {
     url,
     caCert: ca.certPem,

@@ -15,6 +15,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { goQuote } from '../../apimachinery/validation.js';
 import { connectTunnel, dialProxy, proxyAuthorization, ProxyError, proxyHostPort, socksTunnel } from './proxy.js';
+import { joinHostPort } from '../../util/host-port.js';
 
 /**
  * What the client needs of a kubeconfig's current context (client-go's rest.Config as clientcmd fills it);
@@ -441,7 +442,7 @@ function roundTripOnce(config: WebhookClientConfig, bearer: () => string | undef
       proxy.protocol === 'socks5:'
         ? socksTunnel(proxy, host, port, track).then((socket) => ({ socket }))
         : https
-          ? connectTunnel(proxy, `${host.includes(':') ? `[${host}]` : host}:${port}`, tls, track).then((socket) => ({ socket }))
+          ? connectTunnel(proxy, joinHostPort(host, port), tls, track).then((socket) => ({ socket }))
           : dialProxy(proxy, tls, track).then((socket) => ({ socket, absoluteForm: true }));
     established.then(startSafely, (err: unknown) => fail(proxyFailure(method, goUrl, proxy, err))).catch((err: unknown) => fail(urlError((err as Error).message)));
   });

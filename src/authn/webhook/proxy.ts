@@ -5,6 +5,7 @@
 // is asked to connect to the target (golang.org/x/net/internal/socks, RFC 1928, user/password per RFC 1929).
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { joinHostPort } from '../../util/host-port.js';
 
 /** Where the connection to the proxy failed, and what the proxy said: a Go-worded error tail for url.Error. */
 export class ProxyError extends Error {
@@ -154,7 +155,7 @@ export async function socksTunnel(proxy: URL, host: string, port: number, onSock
   const reader = bufferedReader(socket);
   const fail = (message: string): never => {
     socket.destroy();
-    throw new ProxyError(`socks connect tcp ${proxyHostPort(proxy)}->${host.includes(':') ? `[${host}]` : host}:${port}: ${message}`);
+    throw new ProxyError(`socks connect tcp ${proxyHostPort(proxy)}->${joinHostPort(host, port)}: ${message}`);
   };
   try {
     socket.write(Buffer.from(withAuth ? [5, 2, 0, 2] : [5, 1, 0]));
