@@ -1,0 +1,206 @@
+package kamtest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestServerStopsWithTheTest(t *testing.T) {
+	var env *Env
+	t.Run("env", func(t *testing.T) {
+		env = Start(t, Options{})
+		if processGone(env.cmd.Process.Pid) {
+			t.Fatal("the server is not running")
+		}
+	})
+	// The subtest's Cleanup has run: the server was stopped and waited for.
+	if !processGone(env.cmd.Process.Pid) {
+		t.Fatalf("server %d still runs after the env's cleanup", env.cmd.Process.Pid)
+	}
+	if !env.cmd.ProcessState.Success() {
+		t.Errorf("the server did not stop cleanly: %v\n%s", env.cmd.ProcessState, env.Output())
+	}
+}
+
+// childEnv makes TestHelperStartsEnvThenWaits act: it runs only as the child of TestServerDiesWithKilledTestProcess.
+const childEnv = "KAMTEST_HELPER_CHILD"
+
+const pidPrefix = "kamtest-server-pid "
+
+func TestHelperStartsEnvThenWaits(t *testing.T) {
+	if os.Getenv(childEnv) != "1" {
+		t.Skip("the child of TestServerDiesWithKilledTestProcess")
+	}
+	env := Start(t, Options{})
+	fmt.Printf("%s%d\n", pidPrefix, env.cmd.Process.Pid)
+	// Wait to be killed; should the parent test die instead, its end of stdin closes and this returns.
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+}
+
+// A test process killed by SIGKILL runs no Cleanup: the server must notice by itself that its parent is gone.
+func TestServerDiesWithKilledTestProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("watches the server's pid through /proc")
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestHelperStartsEnvThenWaits$", "-test.count=1")
+	// The child's t.TempDir, which its killed Cleanup never removes, goes under ours.
+	child.Env = append(os.Environ(), childEnv+"=1", "TMPDIR="+t.TempDir())
+	var stderr bytes.Buffer
+	child.Stderr = &stderr
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := 0
+	var seen []string
+	for lines := bufio.NewScanner(stdout); pid == 0 && lines.Scan(); {
+		seen = append(seen, lines.Text())
+		if rest, ok := strings.CutPrefix(lines.Text(), pidPrefix); ok {
+			pid, _ = strconv.Atoi(rest)
+		}
+	}
+	if pid == 0 {
+		_ = child.Process.Kill()
+		_ = child.Wait()
+		t.Fatalf("the child test printed no server pid:\n%s\n%s", strings.Join(seen, "\n"), stderr.String())
+	}
+	if processGone(pid) {
+		t.Fatalf("server %d is not running before the kill", pid)
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	// Poll /proc until the server is gone; the bound only keeps a server that never exits from hanging the run.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	bound := time.After(time.Minute)
+	for !processGone(pid) {
+		select {
+		case <-tick.C:
+		case <-bound:
+			t.Fatalf("server %d still runs a minute after its test process was killed", pid)
+		}
+	}
+}
+
+// processGone tells whether pid has exited: no /proc entry, or a zombie nobody has reaped yet (an orphan's
+// exit in a container whose init does not reap).
+func processGone(pid int) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return true
+	}
+	// "pid (comm) S ...": the state follows the last ')', since comm may hold anything.
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	return len(fields) > 0 && (fields[0] == "Z" || fields[0] == "X")
+}
+
+func TestCertUserCannotCarryExtra(t *testing.T) {
+	env := &Env{}
+	msg := fatalMessage(func(tb testing.TB) {
+		env.AddUser(tb, User{Name: "jane", Extra: map[string][]string{"team": {"a"}}}, Cert)
+	})
+	const want = `kamtest: AddUser "jane" with Cert cannot carry Extra: kube's x509 authenticator reads only CN (name), O (groups) and the UID attribute; use kamtest.Token`
+	if msg != want {
+		t.Errorf("got  %s\nwant %s", msg, want)
+	}
+}
+
+func TestFindServer(t *testing.T) {
+	t.Run("KUBE_AUTH_MOCK_BIN missing", func(t *testing.T) {
+		t.Setenv(BinaryEnv, "/nonexistent/kube-auth-mock")
+		_, err := findServer()
+		if want := "KUBE_AUTH_MOCK_BIN=/nonexistent/kube-auth-mock: no such file or directory"; err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
+	})
+	t.Run("checkout without dist", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "kube-auth-mock"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(filepath.Join(dir, "go"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv(BinaryEnv, "")
+		t.Chdir(filepath.Join(dir, "go"))
+		_, err := findServer()
+		if err == nil || !strings.Contains(err.Error(), "without dist/cli/main.js: run npm run build there") {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("nothing installed", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Setenv(BinaryEnv, "")
+		t.Setenv("PATH", dir)
+		t.Chdir(dir)
+		_, err := findServer()
+		want := "kube-auth-mock not found from " + dir + ": npm install --save-dev kube-auth-mock (in this folder or a parent), or set KUBE_AUTH_MOCK_BIN"
+		if err == nil || err.Error() != want {
+			t.Errorf("got  %v\nwant %s", err, want)
+		}
+	})
+	t.Run("node_modules/.bin nearest wins", func(t *testing.T) {
+		dir := t.TempDir()
+		bin := filepath.Join(dir, "node_modules", ".bin", "kube-auth-mock")
+		if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		sub := filepath.Join(dir, "pkg", "controller")
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv(BinaryEnv, "")
+		t.Chdir(sub)
+		got, err := findServer()
+		if err != nil || len(got) != 1 || got[0] != bin {
+			t.Errorf("got %v, %v; want [%s]", got, err, bin)
+		}
+	})
+}
+
+// fatalMessage runs f with a testing.TB whose Fatalf records its message and ends f, as the real one would.
+func fatalMessage(f func(testing.TB)) string {
+	rec := &fatalRecorder{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(rec)
+	}()
+	<-done
+	return rec.msg
+}
+
+type fatalRecorder struct {
+	testing.TB // nil: any other method panics, which would show a use this test did not expect
+	msg        string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
