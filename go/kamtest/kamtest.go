@@ -47,6 +47,9 @@ type Env struct {
 	PKIDir string
 	// CAFile is the CA that signed the serving certificate and that client certificates must chain to.
 	CAFile string
+	// PID is the server's own process id, from its ready line: when KUBE_AUTH_MOCK_BIN is a wrapper (a shell
+	// script, npx) it is not the pid of the process kamtest started.
+	PID int
 
 	caPEM   []byte
 	admin   *rest.Config
@@ -64,6 +67,7 @@ type readyLine struct {
 	URL         string            `json:"url"`
 	CAFile      string            `json:"caFile"`
 	PKIDir      string            `json:"pkiDir"`
+	PID         int               `json:"pid"`
 	Kubeconfigs map[string]string `json:"kubeconfigs"`
 }
 
@@ -133,7 +137,7 @@ func Start(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatalf("kamtest: %s did not start: %v\n--- its output ---\n%s", strings.Join(cmd.Args, " "), err, output.String())
 	}
-	env.URL, env.CAFile = ready.URL, ready.CAFile
+	env.URL, env.CAFile, env.PID = ready.URL, ready.CAFile, ready.PID
 	if env.caPEM, err = os.ReadFile(ready.CAFile); err != nil {
 		t.Fatalf("kamtest: %v", err)
 	}
@@ -172,13 +176,17 @@ func (e *Env) waitReady(file string, timeout time.Duration) (*readyLine, error) 
 	}
 }
 
-// stop ends the server: SIGTERM is a clean stop; closing stdin covers a wrapper that does not pass SIGTERM on.
+// stop ends the server: SIGTERM is a clean stop, sent to the server itself too when a wrapper started it, since
+// npm passes no signal on; closing stdin is what --exit-with-parent watches, should a signal go astray.
 func (e *Env) stop(t testing.TB) {
 	if e.stopped {
 		return
 	}
 	e.stopped = true
 	_ = e.cmd.Process.Signal(syscall.SIGTERM)
+	if e.PID > 0 && e.PID != e.cmd.Process.Pid {
+		_ = syscall.Kill(e.PID, syscall.SIGTERM)
+	}
 	_ = e.stdin.Close()
 	select {
 	case <-e.exited:

@@ -18,17 +18,45 @@ func TestServerStopsWithTheTest(t *testing.T) {
 	var env *Env
 	t.Run("env", func(t *testing.T) {
 		env = Start(t, Options{})
-		if processGone(env.cmd.Process.Pid) {
-			t.Fatal("the server is not running")
+		if env.PID != env.cmd.Process.Pid || processGone(env.PID) {
+			t.Fatalf("the ready line's pid %d is not the running server %d", env.PID, env.cmd.Process.Pid)
 		}
 	})
 	// The subtest's Cleanup has run: the server was stopped and waited for.
-	if !processGone(env.cmd.Process.Pid) {
-		t.Fatalf("server %d still runs after the env's cleanup", env.cmd.Process.Pid)
+	if !processGone(env.PID) {
+		t.Fatalf("server %d still runs after the env's cleanup", env.PID)
 	}
 	if !env.cmd.ProcessState.Success() {
 		t.Errorf("the server did not stop cleanly: %v\n%s", env.cmd.ProcessState, env.Output())
 	}
+}
+
+// Through a wrapper that runs the server as its child (a shell script, npx), SIGTERM to the wrapper alone would
+// leave the server running: the env signals the server's own pid, from its ready line.
+func TestServerStartedThroughAWrapperStops(t *testing.T) {
+	command, err := findServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted := make([]string, len(command))
+	for i, arg := range command {
+		quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+	}
+	wrapper := filepath.Join(t.TempDir(), "kube-auth-mock")
+	// No exec: the shell stays the parent, as npm does.
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.Join(quoted, " ")+` "$@"`+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(BinaryEnv, wrapper)
+	var env *Env
+	t.Run("env", func(t *testing.T) {
+		env = Start(t, Options{})
+		if env.PID == env.cmd.Process.Pid {
+			t.Fatalf("the server runs as the wrapper's process %d", env.PID)
+		}
+	})
+	// Not our child, so not waited for: its exit is seen through /proc.
+	waitGone(t, env.PID, "its env's cleanup")
 }
 
 // childEnv makes TestHelperStartsEnvThenWaits act: it runs only as the child of TestServerDiesWithKilledTestProcess.
@@ -41,7 +69,7 @@ func TestHelperStartsEnvThenWaits(t *testing.T) {
 		t.Skip("the child of TestServerDiesWithKilledTestProcess")
 	}
 	env := Start(t, Options{})
-	fmt.Printf("%s%d\n", pidPrefix, env.cmd.Process.Pid)
+	fmt.Printf("%s%d\n", pidPrefix, env.PID)
 	// Wait to be killed; should the parent test die instead, its end of stdin closes and this returns.
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
 }
@@ -89,7 +117,12 @@ func TestServerDiesWithKilledTestProcess(t *testing.T) {
 	}
 	_ = child.Wait()
 
-	// Poll /proc until the server is gone; the bound only keeps a server that never exits from hanging the run.
+	waitGone(t, pid, "its test process was killed")
+}
+
+// waitGone polls /proc until pid has exited; the bound only keeps a server that never exits from hanging the run.
+func waitGone(t *testing.T, pid int, after string) {
+	t.Helper()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	bound := time.After(time.Minute)
@@ -97,7 +130,7 @@ func TestServerDiesWithKilledTestProcess(t *testing.T) {
 		select {
 		case <-tick.C:
 		case <-bound:
-			t.Fatalf("server %d still runs a minute after its test process was killed", pid)
+			t.Fatalf("server %d still runs a minute after %s", pid, after)
 		}
 	}
 }
