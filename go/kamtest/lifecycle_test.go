@@ -237,3 +237,20 @@ func (r *fatalRecorder) Fatalf(format string, args ...any) {
 	r.msg = fmt.Sprintf(format, args...)
 	runtime.Goexit()
 }
+
+// The README's complete test is readme_test.go, apart from its package name.
+func TestREADMEExampleIsReadmeTestGo(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile("readme_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, _ := strings.Cut(string(readme), "```go\npackage rbac_test\n")
+	block, _, _ = strings.Cut(block, "```")
+	if want := strings.TrimPrefix(string(file), "package kamtest_test\n"); block != want {
+		t.Errorf("go/README.md's complete test differs from kamtest/readme_test.go: copy one onto the other")
+	}
+}
