@@ -122,9 +122,11 @@ func Start(t testing.TB, opts Options) *Env {
 		_ = cmd.Wait()
 		close(env.exited)
 	}()
+	started := false
 	t.Cleanup(func() {
 		env.stop(t)
-		if t.Failed() {
+		// A failed start has shown the output already.
+		if started && t.Failed() {
 			t.Logf("kube-auth-mock output:\n%s", output.String())
 		}
 	})
@@ -147,6 +149,7 @@ func Start(t testing.TB, opts Options) *Env {
 		t.Fatalf("kamtest: reading the admin kubeconfig %s: %v", adminFile, err)
 	}
 	env.admin = withTestRates(admin)
+	started = true
 	return env
 }
 

@@ -65,13 +65,40 @@ const childEnv = "KAMTEST_HELPER_CHILD"
 const pidPrefix = "kamtest-server-pid "
 
 func TestHelperStartsEnvThenWaits(t *testing.T) {
-	if os.Getenv(childEnv) != "1" {
-		t.Skip("the child of TestServerDiesWithKilledTestProcess")
+	switch os.Getenv(childEnv) {
+	case "1":
+	case "bad-flag":
+		Start(t, Options{Args: []string{"--authorization-mode=Bogus"}})
+		return
+	default:
+		t.Skip("the child of TestServerDiesWithKilledTestProcess and TestFailedStartShowsTheServersError")
 	}
 	env := Start(t, Options{})
 	fmt.Printf("%s%d\n", pidPrefix, env.PID)
 	// Wait to be killed; should the parent test die instead, its end of stdin closes and this returns.
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+}
+
+// A server that cannot start fails the test with one line saying so, then the server's own error.
+func TestFailedStartShowsTheServersError(t *testing.T) {
+	child := exec.Command(os.Args[0], "-test.run=^TestHelperStartsEnvThenWaits$", "-test.count=1")
+	child.Env = append(os.Environ(), childEnv+"=bad-flag", "TMPDIR="+t.TempDir())
+	out, err := child.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child test passed:\n%s", out)
+	}
+	for _, want := range []string{
+		" did not start: the server exited before it was ready (exit status 1)\n",
+		"--- its output ---\n",
+		`kube-auth-mock serve: --authorization-mode: authorization-mode "Bogus" is not a valid mode`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the child's output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(string(out), "is not a valid mode"); n != 1 {
+		t.Errorf("the server's error is shown %d times, want once:\n%s", n, out)
+	}
 }
 
 // A test process killed by SIGKILL runs no Cleanup: the server must notice by itself that its parent is gone.
