@@ -23,6 +23,7 @@ import (
 	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -198,8 +199,7 @@ func (w *tokenWebhook) review(rw http.ResponseWriter, r *http.Request) {
 	w.mu.Lock()
 	u, ok := w.users[review.Spec.Token]
 	w.mu.Unlock()
-	answer := authenticationv1.TokenReview{TypeMeta: review.TypeMeta}
-	answer.APIVersion, answer.Kind = "authentication.k8s.io/v1", "TokenReview"
+	answer := authenticationv1.TokenReview{TypeMeta: metav1.TypeMeta{APIVersion: "authentication.k8s.io/v1", Kind: "TokenReview"}}
 	if ok {
 		answer.Status.Authenticated = true
 		answer.Status.User = authenticationv1.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups}
