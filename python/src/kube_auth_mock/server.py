@@ -98,6 +98,8 @@ class KubeAuthMock:
         self.pki_dir: str = ready["pkiDir"]
         self.admin_kubeconfig: str = ready["kubeconfigs"]["admin"]
         """A kubeconfig of the admin user (client certificate, group system:masters)."""
+        self.pid: int = ready.get("pid", process.pid)
+        """The server's own process id: the ready line names it, since what was started may be a wrapper (a shell)."""
 
     @classmethod
     def start(cls, workdir: PathLike, args: Sequence[str] = (), command: Optional[Sequence[str]] = None, timeout: float = 60.0) -> "KubeAuthMock":
@@ -128,11 +130,6 @@ class KubeAuthMock:
                 process.wait()
                 raise KubeAuthMockError(f"kube-auth-mock serve was not ready after {timeout:g}s:\n{_tail(log_file)}")
             time.sleep(_POLL)
-
-    @property
-    def pid(self) -> int:
-        """The server's process id (the server itself, not a wrapper)."""
-        return self._process.pid
 
     @property
     def log_file(self) -> Path:
@@ -237,7 +234,11 @@ class KubeAuthMock:
     def stop(self, timeout: float = 30.0) -> Optional[int]:
         """Stops the server (SIGTERM to the server process itself) and waits for it; returns its exit code, 0 on a clean stop."""
         if self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
+            # The server itself: a signal to a wrapper around it may not reach it.
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             try:
                 self._process.wait(timeout)
             except subprocess.TimeoutExpired:
