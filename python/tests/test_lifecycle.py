@@ -136,3 +136,14 @@ def test_a_checkout_without_dist_says_to_build(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "tests").mkdir()
     with pytest.raises(KubeAuthMockError, match=r"is not built: run `npm run build` there"):
         find_command(tmp_path / "tests")
+
+
+def test_the_fixture_fails_with_the_reason_when_there_is_no_server_to_start(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile("def test_needs_a_server(kube_auth_mock):\n    pass\n")
+    monkeypatch.setenv(BIN_ENV, str(tmp_path / "missing" / "kube-auth-mock"))
+
+    result = pytester.runpytest("-p", "kube_auth_mock.plugin")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{BIN_ENV}={tmp_path}/missing/kube-auth-mock is not a file*"])
+    result.stdout.no_fnmatch_line("*Traceback*")

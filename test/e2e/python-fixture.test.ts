@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,10 @@ async function pypiVenv(): Promise<string> {
   const building = await mkdtemp(join(cache, `${name}.building-`));
   const created = await run('python3', ['-m', 'venv', building]);
   assert.equal(created.code, 0, `python3 -m venv failed (Debian: apt-get install python3-venv):\n${created.output}`);
-  const installed = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', PYTHON_DIR, 'kubernetes', 'pytest']);
+  // pip builds a local folder in place (build/, *.egg-info): build a copy, so the checkout stays as it was.
+  const source = join(tmp, 'package');
+  await cp(PYTHON_DIR, source, { recursive: true, filter: (path) => !/(^|\/)(\.venv|build|__pycache__|[^/]*\.egg-info)$/.test(path) });
+  const installed = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', source, 'kubernetes', 'pytest']);
   assert.equal(installed.code, 0, `pip install failed:\n${installed.output}`);
   for (const old of await readdir(cache)) {
     if (/^kam-python-venv-[0-9a-f]{16}$/.test(old) && old !== name) await rm(join(cache, old), { recursive: true, force: true });

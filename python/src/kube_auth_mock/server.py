@@ -65,7 +65,7 @@ def find_command(start: Optional[PathLike] = None) -> List[str]:
 
 def _is_checkout(d: Path) -> bool:
     try:
-        return json.loads((d / "package.json").read_text()).get("name") == "kube-auth-mock"
+        return bool(json.loads((d / "package.json").read_text()).get("name") == "kube-auth-mock")
     except (OSError, ValueError, AttributeError):
         return False
 
