@@ -99,7 +99,7 @@ def test_watch_sees_the_added_configmap(kube_auth_mock: KubeAuthMock) -> None:
     assert event["object"].data == {"mode": "test"}
 
 
-@pytest.mark.parametrize("auth", ["token", "cert"])
+@pytest.mark.parametrize("auth", ["token", "cert", "basic"])
 def test_minted_user_has_its_groups_and_uid(kube_auth_mock_session: KubeAuthMock, auth: str, whoami) -> None:
     kubeconfig = kube_auth_mock_session.kubeconfig(user=f"py-{auth}", groups=["dev", "qa"], uid="42", auth=auth)
     assert whoami(api(kubeconfig)) == {"username": f"py-{auth}", "uid": "42", "groups": ["dev", "qa", "system:authenticated"]}

@@ -112,6 +112,7 @@ class KubeAuthMock:
         work = Path(workdir).resolve()
         work.mkdir(parents=True, exist_ok=True)
         ready_file, log_file = work / "ready.json", work / "server.log"
+        ready_file.unlink(missing_ok=True)  # a folder used before holds the last server's ready line
         argv = [*command, "serve", "--secure-port", "0", "--pki-dir", str(work / "pki"), "--ready-file", str(ready_file), "--exit-with-parent", *args]
         # stdin is a pipe only this process holds: when it dies, even by SIGKILL, the server sees end-of-file and
         # stops. The log goes to a file, since a pipe nobody reads would block the server once it is full.
@@ -128,6 +129,8 @@ class KubeAuthMock:
             if time.monotonic() > deadline:
                 process.kill()
                 process.wait()
+                if process.stdin:  # what a killed wrapper started sees end-of-file and stops too
+                    process.stdin.close()
                 raise KubeAuthMockError(f"kube-auth-mock serve was not ready after {timeout:g}s:\n{_tail(log_file)}")
             time.sleep(_POLL)
 
