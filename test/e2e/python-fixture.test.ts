@@ -2,7 +2,6 @@
 // with the current `kubernetes` client and pytest from PyPI in a virtual environment, and with Debian's
 // python3-kubernetes and python3-pytest on the system python3. Both use this checkout's CLI from source.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -10,27 +9,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { DEBIAN_PYTHON } from '../helpers/clients.js';
+import { DEBIAN_PYTHON, runClient } from '../helpers/clients.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON_DIR = join(ROOT, 'python');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
-interface Run {
-  code: number;
-  output: string;
-}
-
-/** Runs a command to completion (pip and a whole pytest run take minutes, not runClient's one). */
-function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: 15 * 60_000, maxBuffer: 20 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; killed?: boolean }) | null;
-      if (e?.killed) reject(new Error(`${file} ${args.join(' ')} timed out:\n${stdout}${stderr}`));
-      else if (e && typeof e.code !== 'number') reject(e);
-      else resolve({ code: e ? Number(e.code) : 0, output: `${stdout}${stderr}` });
-    });
-  });
+/** pip and a whole pytest run take minutes, not runClient's one; the output is stdout and stderr together. */
+async function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; output: string }> {
+  const res = await runClient(file, args, { ...opts, timeoutMs: 15 * 60_000 });
+  return { code: res.code, output: `${res.stdout}${res.stderr}` };
 }
 
 /** Every file of the package (not its tests): the venv is rebuilt when any of them changes. */
