@@ -132,7 +132,7 @@ async function goFixture(): Promise<void> {
     rows.push({ rank: 3, metric: 'kamtest.Start() (Go), to ready', ours: ours.medianMs, digits: 0, unit: 'ms', goal: { kind: 'max', value: 5000, unit: 'ms' } });
     notes.push(
       `Go fixture: kamtest.Start() until ready, median of ${ours.starts} (mean ${fmt(ours.meanMs, 0)} ms; compiling the test binary took ${fmt(ours.compileMs / 1000, 1)} s, not included); ` +
-        `${envtestReported}, the goal is under its low end; no same-run baseline: npm run parity:build -- kube-apiserver etcd builds the etcd + kube-apiserver envtest runs, and the next bench times them too`,
+        `${envtestReported}, the goal is under its low end; no same-run baseline: npm run parity:build builds the etcd + kube-apiserver envtest runs (many minutes the first time), and the next bench times them too`,
     );
   }
 }
