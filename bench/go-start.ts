@@ -1,31 +1,25 @@
 // Start-up of the Go fixture (go/kamtest's Start, until the server is ready) and, as its baseline, of what envtest
 // starts: etcd and a real kube-apiserver, until /readyz answers, from the binaries `npm run parity:build` makes.
 // Both are child processes; this module only spawns, times and parses.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrInitPki } from '../src/pki/index.js';
+import { runClient } from '../test/helpers/clients.js';
 import { readManifest } from '../test/parity/manifest.js';
 import { startReference } from '../test/parity/reference-server.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const GO_DIR = join(REPO, 'go');
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.once('error', (err) => reject(new Error(`cannot run ${command}: ${err.message}`)));
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} ${signal !== null ? `killed (${signal}) after ${timeoutMs / 1000} s` : `exited ${code}`}:\n${output.trim().split('\n').slice(-20).join('\n')}`));
-    });
-  });
+/** Runs a command to its end, or throws with the end of its output. */
+async function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+  const r = await runClient(command, args, { cwd, timeoutMs });
+  const output = `${r.stdout}${r.stderr}`;
+  if (r.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.code}:\n${output.trim().split('\n').slice(-20).join('\n')}`);
+  return output;
 }
 
 export interface KamtestStart {

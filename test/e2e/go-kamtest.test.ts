@@ -1,13 +1,12 @@
 // The Go package go/kamtest (issue 12): `go vet ./...` and `go test ./...` in go/ pass, their servers run from this
 // checkout's source rather than a dist/ that may be stale, and none is left running afterwards.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { tempDir } from '../helpers/clients.js';
+import { runClient, tempDir } from '../helpers/clients.js';
 
 const GO_DIR = fileURLToPath(new URL('../../go', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -27,15 +26,12 @@ after(async () => {
   await tmp?.remove();
 });
 
-function go(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('go', args, { cwd: GO_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.once('error', (err) => reject(new Error(`cannot run go (${err.message}): install Go 1.26 (go.dev/dl)`)));
-    child.once('close', (code) => resolve({ code, output }));
+async function go(args: string[]): Promise<{ code: number; output: string }> {
+  // A cold Go build cache compiles client-go first: a minute or two on two cores.
+  const r = await runClient('go', args, { cwd: GO_DIR, env, timeoutMs: 280_000 }).catch((err: unknown) => {
+    throw new Error(`cannot run go (${err instanceof Error ? err.message : String(err)}): install Go 1.26 (go.dev/dl)`);
   });
+  return { code: r.code, output: `${r.stdout}${r.stderr}` };
 }
 
 /** Processes whose command line names our temporary folder: servers kamtest started and did not stop. */
