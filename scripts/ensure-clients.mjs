@@ -1,5 +1,5 @@
 // pretest: makes sure the real clients the end-to-end tests drive are installed, installing what it can
-// (Debian's python3-kubernetes via apt-get when root), and otherwise fails naming what to install.
+// (Debian's python3-kubernetes and python3-pytest via apt-get when root), and otherwise fails naming what to install.
 // The tests never skip a missing client.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -30,20 +30,30 @@ else {
   else process.stderr.write(built.stdout);
 }
 
-// Debian's python3-kubernetes, for the system python3.
+// Debian's python3-kubernetes and python3-pytest, for the system python3 (the pytest plugin's tests run with both).
 const python = '/usr/bin/python3';
-const hasPythonClient = () => existsSync(python) && spawnSync(python, ['-c', 'import kubernetes'], { stdio: 'ignore' }).status === 0;
-if (!hasPythonClient()) {
+const debianPython = [
+  { pkg: 'python3-kubernetes', module: 'kubernetes' },
+  { pkg: 'python3-pytest', module: 'pytest' },
+];
+const missingPython = () => debianPython.filter((p) => !existsSync(python) || spawnSync(python, ['-c', `import ${p.module}`], { stdio: 'ignore' }).status !== 0);
+if (missingPython().length > 0) {
+  const pkgs = missingPython().map((p) => p.pkg);
   if (process.getuid?.() === 0) {
-    process.stderr.write('pretest: installing python3-kubernetes with apt-get\n');
+    process.stderr.write(`pretest: installing ${pkgs.join(' ')} with apt-get\n`);
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-      execFileSync('apt-get', ['install', '-y', '-qq', 'python3-kubernetes'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     } catch (err) {
-      problems.push(`apt-get install python3-kubernetes failed: ${err.message}`);
+      problems.push(`apt-get install ${pkgs.join(' ')} failed: ${err.message}`);
     }
   }
-  if (!hasPythonClient()) problems.push('Debian\'s python3-kubernetes is missing: sudo apt-get install python3-kubernetes');
+  for (const p of missingPython()) problems.push(`Debian's ${p.pkg} is missing: sudo apt-get install ${p.pkg}`);
+}
+
+// python3 on PATH with venv and pip: the pytest plugin's tests install the current kubernetes client from PyPI in a venv.
+if (spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status !== 0) {
+  problems.push('python3 on PATH cannot create a virtual environment with pip: install python3 (Debian: sudo apt-get install python3-venv)');
 }
 
 // npm's @kubernetes/client-node (a devDependency).
@@ -81,4 +91,4 @@ if (problems.length > 0) {
   process.stderr.write(`pretest: the end-to-end tests need real clients that are not installed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stderr.write(`pretest: real clients present (kubectl at ${kubectl}, python3-kubernetes, @kubernetes/client-node 1.x, and 2.x with the LTS Node in test/node-lts)\n`);
+process.stderr.write(`pretest: real clients present (kubectl at ${kubectl}, python3-kubernetes, python3-pytest, python3 venv, @kubernetes/client-node 1.x, and 2.x with the LTS Node in test/node-lts)\n`);

@@ -3,7 +3,7 @@ import { EXPLAIN_PATH } from '../api/explain.js';
 import { ConfigError } from '../util/errors.js';
 import { loadApiClient } from './api-client.js';
 import { AUTH_FILE_NAMES } from '../server/demo-identities.js';
-import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+import { helpText, listFlag, parseFlags, requiredFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'the user to explain for' },
@@ -29,12 +29,11 @@ const EXAMPLES = [
 /** `kube-auth-mock explain`: asks the running server which bindings and rules decide a request, and why. */
 export async function explainCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, { command: 'explain' });
-  const user = stringFlag(values, 'user');
-  const verb = stringFlag(values, 'verb');
-  if (values.help || user === undefined || verb === undefined) {
+  if (values.help) {
     process.stdout.write(helpText('kube-auth-mock explain --user NAME [--group G]... --verb VERB (--resource R [-n NS] [--name N] | --path /url)', EXAMPLES, FLAGS));
-    return values.help ? 0 : 2;
+    return 0;
   }
+  const [user, verb] = requiredFlags('explain', values, [['user', 'NAME'], ['verb', 'VERB']]);
   const output = stringFlag(values, 'output', 'text');
   if (output !== 'text' && output !== 'json') throw new ConfigError({ file: '--output', reason: `${JSON.stringify(output)} is not text or json`, code: 'FLAG_INVALID' });
   const kubeconfig = stringFlag(values, 'kubeconfig') ?? join(resolve(stringFlag(values, 'pki-dir', 'pki')!), AUTH_FILE_NAMES.kubeconfigDir, 'admin.kubeconfig');

@@ -83,6 +83,17 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   return { values: values as Record<string, string | string[] | boolean | undefined>, positionals };
 }
 
+/**
+ * Cobra's required-flag check, in our words: one UsageError naming every required flag not given, each with its
+ * placeholder ("required flags --user NAME, --verb VERB not set"), so a script calling us sees what is missing.
+ * Returns their values, in the order asked for.
+ */
+export function requiredFlags<const R extends readonly (readonly [name: string, placeholder: string])[]>(command: string, values: Record<string, unknown>, required: R, alternative?: string): { [K in keyof R]: string } {
+  const missing = required.filter(([name]) => stringFlag(values, name) === undefined).map(([name, placeholder]) => `--${name} ${placeholder}`);
+  if (missing.length > 0) throw new UsageError(command, `required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set${alternative === undefined ? '' : ` (${alternative})`}`);
+  return required.map(([name]) => stringFlag(values, name)!) as { [K in keyof R]: string };
+}
+
 /** The --help text: usage and examples first, then every flag with its default. */
 export function helpText(usage: string, examples: readonly string[], specs: readonly FlagSpec[]): string {
   const rows = specs.map((s) => {

@@ -1,7 +1,7 @@
 // `kube-auth-mock handshake`: act as the client of a kubeconfig and narrate each step of the connection.
 import { renderReport } from '../handshake/render.js';
 import { runHandshake } from '../handshake/run.js';
-import { helpText, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+import { helpText, parseFlags, requiredFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'kubeconfig', type: 'string', help: 'the kubeconfig to act as the client of (any server, not only kube-auth-mock)' },
@@ -18,11 +18,11 @@ const EXAMPLES = [
 /** Exit code 0 when the server authenticated us, 1 otherwise (2 for bad usage). */
 export async function handshakeCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, { command: 'handshake' });
-  const kubeconfig = stringFlag(values, 'kubeconfig');
-  if (values.help || kubeconfig === undefined) {
+  if (values.help) {
     process.stdout.write(helpText('kube-auth-mock handshake --kubeconfig FILE [--context NAME] [--json]', EXAMPLES, FLAGS));
-    return values.help ? 0 : 2;
+    return 0;
   }
+  const [kubeconfig] = requiredFlags('handshake', values, [['kubeconfig', 'FILE']]);
   const context = stringFlag(values, 'context');
   const report = await runHandshake({ kubeconfig, ...(context !== undefined ? { context } : {}) });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));

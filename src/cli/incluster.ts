@@ -1,7 +1,7 @@
 // `kube-auth-mock incluster --serviceaccount NS/NAME -o DIR`: what a pod's in-cluster config reads, for code
 // under test that calls client-go's rest.InClusterConfig, client-node's loadFromCluster or python's
 // load_incluster_config (docs/serviceaccounts.md says how to point each at DIR).
-import { helpText, parseFlags, type FlagSpec } from './flags.js';
+import { helpText, parseFlags, requiredFlags, type FlagSpec } from './flags.js';
 import { inClusterCommand, SERVICE_ACCOUNT_FLAGS } from './serviceaccount.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -17,9 +17,10 @@ const EXAMPLES = [
 
 export async function inClusterMain(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, { command: 'incluster' });
-  if (values.help || argv.length === 0) {
+  if (values.help) {
     process.stdout.write(helpText('kube-auth-mock incluster --serviceaccount NAMESPACE/NAME -o DIR [--audience A]... [--duration D] [--create]', EXAMPLES, FLAGS));
-    return values.help ? 0 : 2;
+    return 0;
   }
+  requiredFlags('incluster', values, [['serviceaccount', 'NAMESPACE/NAME'], ['out', 'DIR']]);
   return inClusterCommand(values);
 }

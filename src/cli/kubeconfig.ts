@@ -10,7 +10,7 @@ import { mintCredentials } from '../kubeconfig/mint.js';
 import { loadOrInitPki } from '../pki/index.js';
 import { AUTH_FILE_NAMES, defaultAuthFiles } from '../server/demo-identities.js';
 import { SERVICE_ACCOUNT_FLAGS, serviceAccountKubeconfigCommand } from './serviceaccount.js';
-import { helpText, listFlag, parseFlags, stringFlag, UsageError, type FlagSpec } from './flags.js';
+import { helpText, listFlag, parseFlags, requiredFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'user', type: 'string', help: 'user name; minting a user again with --auth token or basic replaces its line in the file (new groups and uid too), so its old token or password stops working' },
@@ -46,13 +46,11 @@ async function defaultServer(pkiDir: string): Promise<string> {
 export async function kubeconfigCommand(argv: readonly string[]): Promise<number> {
   if (argv.some((a) => a === '--serviceaccount' || a.startsWith('--serviceaccount='))) return serviceAccountKubeconfig(argv);
   const { values } = parseFlags(argv, FLAGS, { command: 'kubeconfig' });
-  const user = stringFlag(values, 'user');
   if (values.help) {
     process.stdout.write(helpText('kube-auth-mock kubeconfig --user NAME [--group G]... [--uid U] --auth cert|token|basic [--server URL] [-o FILE]', EXAMPLES, FLAGS));
     return 0;
   }
-  // Say what is missing rather than print the help: a script calling us sees why on stderr (cobra: required flag(s) "user" not set).
-  if (user === undefined) throw new UsageError('kubeconfig', 'required flag --user NAME not set (or --serviceaccount NAMESPACE/NAME for a ServiceAccount)');
+  const [user] = requiredFlags('kubeconfig', values, [['user', 'NAME']], 'or --serviceaccount NAMESPACE/NAME for a ServiceAccount');
   const auth = stringFlag(values, 'auth', 'cert');
   if (auth !== 'cert' && auth !== 'token' && auth !== 'basic') throw new ConfigError({ file: '--auth', reason: `${JSON.stringify(auth)} is not cert, token or basic`, code: 'FLAG_INVALID' });
   const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);

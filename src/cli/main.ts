@@ -49,6 +49,22 @@ function oneLine(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/** What to change when a port cannot be had, naming the flag that sets it. */
+function listenHint(err: ListenError): string {
+  const where = err.listener;
+  if (where === undefined) return '';
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return ` (another process holds port ${where.port}: stop it, or choose another with --${where.portFlag}; --${where.portFlag} 0 picks a free one)`;
+    case 'EACCES':
+      return ` (port ${where.port} needs privileges this process lacks: choose a port above 1023 with --${where.portFlag})`;
+    case 'EADDRNOTAVAIL':
+      return where.addressFlag === undefined ? '' : ` (${where.address} is not an address of this host: choose another with --${where.addressFlag})`;
+    default:
+      return '';
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const run = command === undefined ? undefined : COMMANDS[command];
@@ -65,7 +81,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     // Configuration, PKI and listen errors name the file (or address) and what is wrong: show that, not a stack.
-    if (err instanceof ConfigError || err instanceof PkiError || err instanceof ListenError || err instanceof ApiError) {
+    if (err instanceof ListenError) {
+      process.stderr.write(`kube-auth-mock ${command}: ${oneLine(err.message)}${listenHint(err)}\n`);
+      return 1;
+    }
+    if (err instanceof ConfigError || err instanceof PkiError || err instanceof ApiError) {
       process.stderr.write(`kube-auth-mock ${command}: ${oneLine(err.message)}\n`);
       return 1;
     }

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { issueClient, loadOrInitPki } from '../pki/index.js';
 import { ensureDemoIdentities } from '../server/demo-identities.js';
-import { helpText, listFlag, parseFlags, stringFlag, type FlagSpec } from './flags.js';
+import { helpText, listFlag, parseFlags, requiredFlags, stringFlag, UsageError, type FlagSpec } from './flags.js';
 import { identityTable } from './table.js';
 import { buildScenario, checkServerUrl, isScenarioName, SCENARIO_NAMES, SCENARIOS, ScenarioError, type BuiltScenario } from '../scenarios/index.js';
 import { ConfigError } from '../util/errors.js';
@@ -62,11 +62,11 @@ async function pkiInit(argv: readonly string[]): Promise<number> {
 
 async function pkiCert(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(argv, CERT_FLAGS, { command: 'pki cert' });
-  const user = stringFlag(values, 'user');
-  if (values.help || user === undefined) {
+  if (values.help) {
     process.stdout.write(helpText(CERT_USAGE, ['kube-auth-mock pki cert --user jane --group dev --group qa -o jane', 'kube-auth-mock pki cert --user jane --uid 4a5c1e0f -o jane', 'kube-auth-mock pki cert --front-proxy --user front-proxy-client -o proxy'], CERT_FLAGS));
-    return values.help ? 0 : 2;
+    return 0;
   }
+  const [user] = requiredFlags('pki cert', values, [['user', 'NAME']]);
   // An empty --uid is no uid, as for `kubeconfig --uid`: kube refuses a certificate whose UID attribute is empty.
   const uid = stringFlag(values, 'uid') || undefined;
   const pki = await loadOrInitPki(resolve(stringFlag(values, 'pki-dir', 'pki')!));
@@ -104,10 +104,11 @@ async function pkiScenario(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [name, ...extra] = positionals;
-  if (values.help || name === undefined) {
+  if (values.help) {
     process.stdout.write(`${helpText(SCENARIO_USAGE, SCENARIO_EXAMPLES, SCENARIO_FLAGS)}\nScenarios:\n${scenarioList()}\nExit codes: 0 written; 1 a bad flag or an unwritable folder; 2 usage.\n`);
-    return values.help ? 0 : 2;
+    return 0;
   }
+  if (name === undefined) throw new UsageError('pki scenario', 'a scenario NAME or all is required (--list names them)');
   if (extra.length > 0) throw new ConfigError({ file: 'command line', reason: `unexpected argument ${JSON.stringify(extra[0])}: one scenario name, or all`, code: 'FLAG_INVALID' });
   if (name !== 'all' && !isScenarioName(name)) {
     throw new ConfigError({ file: 'command line', reason: `unknown scenario ${JSON.stringify(name)}: one of ${SCENARIO_NAMES.join(', ')}, or all (see --list)`, code: 'FLAG_INVALID' });

@@ -5,11 +5,12 @@ import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
 import { parseGoDuration } from '../apimachinery/go-time.js';
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../server/service-accounts.js';
 import { AUTHORIZATION_MODES, DEFAULT_AUTHORIZATION_MODE } from '../authz/config.js';
-import { startServer, type StartServerOptions } from '../server/start.js';
+import { startServer, type KubeAuthMockServer, type StartServerOptions } from '../server/start.js';
 import { createLogger, type LogFormat } from '../util/log.js';
 import { ConfigError } from '../util/errors.js';
 import { helpText, listFlag, parseFlags, portFlag, stringFlag, type FlagSpec } from './flags.js';
 import { identityTable } from './table.js';
+import { parentWatchMode, watchParent } from './parent-watch.js';
 
 /** kube-apiserver's flag names, plus our own --pki-dir, --ready-file, --log-format and --kubernetes-version. */
 export const SERVE_FLAGS: readonly FlagSpec[] = [
@@ -64,12 +65,14 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   { name: 'kubernetes-version', type: 'string', default: DEFAULT_KUBERNETES_VERSION, help: 'the version /version reports' },
   { name: 'log-format', type: 'string', default: 'text', help: 'text or json (one line per request, on stderr)' },
   { name: 'ready-file', type: 'string', help: 'write the ready line (JSON) to this file instead of stdout' },
+  { name: 'exit-with-parent', type: 'boolean', help: 'stop when the process that started the server exits or closes its standard input (a test fixture holds a pipe to stdin open). Without the flag, a server started through npm start or npx stops when npm exits; --exit-with-parent=false keeps it running' },
   { name: 'help', type: 'boolean', short: 'h', help: 'show this help' },
 ];
 
 const EXAMPLES = [
   'kube-auth-mock serve',
   'kube-auth-mock serve --secure-port 0 --ready-file /tmp/ready.json',
+  'kube-auth-mock serve --secure-port 0 --ready-file /tmp/ready.json --exit-with-parent < some-pipe',
   'kube-auth-mock serve --anonymous-auth=false --authorization-mode RBAC,AlwaysDeny',
   'kube-auth-mock serve --policy-dir ./rbac --rbac-file extra-bindings.yaml',
   'kube-auth-mock serve --token-auth-file tokens.csv --log-format json',
@@ -89,53 +92,78 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const log = createLogger(logFormat as LogFormat);
   const pkiDir = resolve(stringFlag(values, 'pki-dir', 'pki')!);
   const audiences = listFlag(values, 'api-audiences');
-  const server = await startServer({
-    port: portFlag(values, 'secure-port', 6443),
-    bindAddress: stringFlag(values, 'bind-address', '127.0.0.1')!,
-    pkiDir,
-    tlsSans: listFlag(values, 'tls-san'),
-    ...optional('tlsCertFile', stringFlag(values, 'tls-cert-file')),
-    ...optional('tlsPrivateKeyFile', stringFlag(values, 'tls-private-key-file')),
-    ...optional('clientCaFile', stringFlag(values, 'client-ca-file')),
-    ...optional('requestheaderClientCaFile', stringFlag(values, 'requestheader-client-ca-file')),
-    ...requestHeaderFlags(values),
-    ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
-    ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
-    anonymousAuth: values['anonymous-auth'] !== false,
-    enableBootstrapTokenAuth: values['enable-bootstrap-token-auth'] === true,
-    authorizationMode: stringFlag(values, 'authorization-mode', DEFAULT_AUTHORIZATION_MODE)!,
-    policyPaths: await policyPaths(values),
-    bootstrapPolicy: values['bootstrap-policy'] !== false,
-    kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
-    ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
-    ...serviceAccountFlags(values),
-    ...webhookFlags(values),
-    ...optional('auditPolicyFile', stringFlag(values, 'audit-policy-file')),
-    ...optional('auditLogPath', stringFlag(values, 'audit-log-path')),
-    ...optional('auditLogFormat', stringFlag(values, 'audit-log-format')),
-    ...optional('auditLogMaxAge', intFlag(values, 'audit-log-maxage')),
-    ...optional('auditLogMaxBackup', intFlag(values, 'audit-log-maxbackup')),
-    ...optional('auditLogMaxSize', intFlag(values, 'audit-log-maxsize')),
-    ...(values['audit-log-compress'] === true ? { auditLogCompress: true } : {}),
-    ...optional('auditLogMode', stringFlag(values, 'audit-log-mode')),
-    ...uiFlags(values),
-    ...(values['tls-trace'] === true ? { tlsTrace: true } : {}),
-    ...(stringFlag(values, 'tls-keylog') !== undefined ? { tlsKeylog: resolve(stringFlag(values, 'tls-keylog')!) } : {}),
-    log,
+  // Stop requests are taken from the start: a parent may send SIGTERM, or die, while the PKI is still being made,
+  // and a signal that arrives with no listener would kill the process half-way through writing its files.
+  let stopRequested: Record<string, string> | undefined;
+  let whenStopRequested: () => void = () => undefined;
+  const stopRequest = new Promise<void>((resolveRequest) => {
+    whenStopRequested = resolveRequest;
   });
-  // Signal handlers go in before the ready line: a parent may send SIGTERM the moment it reads it, and a
-  // signal that arrives with no listener kills the process at once.
-  const stopped = new Promise<void>((resolveStop) => {
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void server.stop().then(resolveStop);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  const stop = (why: Record<string, string>): void => {
+    if (stopRequested !== undefined) return;
+    stopRequested = why;
+    log.info(why, 'shutting down');
+    whenStopRequested();
+  };
+  const onSigint = (): void => stop({ signal: 'SIGINT' });
+  const onSigterm = (): void => stop({ signal: 'SIGTERM' });
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  const exitWithParent = values['exit-with-parent'];
+  const unwatch = watchParent({ ...parentWatchMode(typeof exitWithParent === 'boolean' ? exitWithParent : undefined, process.env), onGone: (reason) => stop({ reason }) });
+  try {
+    const server = await startServer({
+      port: portFlag(values, 'secure-port', 6443),
+      bindAddress: stringFlag(values, 'bind-address', '127.0.0.1')!,
+      pkiDir,
+      tlsSans: listFlag(values, 'tls-san'),
+      ...optional('tlsCertFile', stringFlag(values, 'tls-cert-file')),
+      ...optional('tlsPrivateKeyFile', stringFlag(values, 'tls-private-key-file')),
+      ...optional('clientCaFile', stringFlag(values, 'client-ca-file')),
+      ...optional('requestheaderClientCaFile', stringFlag(values, 'requestheader-client-ca-file')),
+      ...requestHeaderFlags(values),
+      ...optional('tokenAuthFile', stringFlag(values, 'token-auth-file')),
+      ...optional('basicAuthFile', stringFlag(values, 'basic-auth-file')),
+      anonymousAuth: values['anonymous-auth'] !== false,
+      enableBootstrapTokenAuth: values['enable-bootstrap-token-auth'] === true,
+      authorizationMode: stringFlag(values, 'authorization-mode', DEFAULT_AUTHORIZATION_MODE)!,
+      policyPaths: await policyPaths(values),
+      bootstrapPolicy: values['bootstrap-policy'] !== false,
+      kubernetesVersion: stringFlag(values, 'kubernetes-version', DEFAULT_KUBERNETES_VERSION)!,
+      ...(audiences.length > 0 ? { apiAudiences: audiences } : {}),
+      ...serviceAccountFlags(values),
+      ...webhookFlags(values),
+      ...optional('auditPolicyFile', stringFlag(values, 'audit-policy-file')),
+      ...optional('auditLogPath', stringFlag(values, 'audit-log-path')),
+      ...optional('auditLogFormat', stringFlag(values, 'audit-log-format')),
+      ...optional('auditLogMaxAge', intFlag(values, 'audit-log-maxage')),
+      ...optional('auditLogMaxBackup', intFlag(values, 'audit-log-maxbackup')),
+      ...optional('auditLogMaxSize', intFlag(values, 'audit-log-maxsize')),
+      ...(values['audit-log-compress'] === true ? { auditLogCompress: true } : {}),
+      ...optional('auditLogMode', stringFlag(values, 'audit-log-mode')),
+      ...uiFlags(values),
+      ...(values['tls-trace'] === true ? { tlsTrace: true } : {}),
+      ...(stringFlag(values, 'tls-keylog') !== undefined ? { tlsKeylog: resolve(stringFlag(values, 'tls-keylog')!) } : {}),
+      log,
+    });
+    if (stopRequested === undefined) await announceReady(server, values, pkiDir);
+    await stopRequest;
+    await server.stop();
+    return 0;
+  } finally {
+    unwatch();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+/** The ready line (stdout, or --ready-file) and the table of demo identities; an unwritable ready file stops the server. */
+async function announceReady(server: KubeAuthMockServer, values: Record<string, unknown>, pkiDir: string): Promise<void> {
   const ready = {
     ready: true,
     url: server.url,
+    // The server's own pid: started through a wrapper (npx, a shell), the pid a caller holds is the wrapper's.
+    pid: process.pid,
     caFile: join(pkiDir, 'ca.crt'),
     pkiDir,
     kubeconfigs: Object.fromEntries(server.demoIdentities.map((d) => [d.user, d.kubeconfig])),
@@ -152,9 +180,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     }
   } else process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n${server.uiUrl !== undefined ? `live view: ${server.uiUrl}\n` : ''}\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
-
-  await stopped;
-  return 0;
 }
 
 /** --policy-dir (its default only when the folder exists) and every --rbac-file. */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../util/errors.js';
 import { parseWebhookScript, WebhookScriptError } from '../webhook/script.js';
 import { startWebhook } from '../webhook/receiver.js';
-import { helpText, parseFlags, portFlag, stringFlag, type FlagSpec } from './flags.js';
+import { helpText, parseFlags, portFlag, requiredFlags, stringFlag, type FlagSpec } from './flags.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'script', type: 'string', help: 'YAML or JSON: tokens (token -> user or error), authorize (rules -> allow, deny, noOpinion), default; faults on purpose (delayMs, status)' },
@@ -47,8 +47,7 @@ export async function webhookCommand(argv: readonly string[]): Promise<number> {
     // Help asked for (or no verb) is a success; an unknown verb is a usage error.
     return values.help || verb === undefined || verb === '--help' || verb === '-h' ? 0 : 2;
   }
-  const scriptFile = stringFlag(values, 'script');
-  if (scriptFile === undefined) throw new ConfigError({ file: '--script', reason: 'is required: the YAML or JSON file the webhook answers from', code: 'FLAG_INVALID' });
+  const [scriptFile] = requiredFlags('webhook serve', values, [['script', 'FILE']]);
   let text: string;
   try {
     text = await readFile(scriptFile, 'utf8');

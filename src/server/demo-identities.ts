@@ -25,12 +25,32 @@ export interface DemoIdentity {
 const TOKEN_DEMO = { name: 'alice', uid: 'alice', groups: ['developers'] };
 const BASIC_DEMO = { name: 'bob', uid: 'bob', groups: ['testers'] };
 
+/** The demo identities of a PKI folder, their secrets in the token and password files, their kubeconfigs not yet written. */
+export interface PreparedDemoIdentities {
+  readonly identities: readonly DemoIdentity[];
+  /**
+   * Writes the kubeconfigs that are missing and points every kubeconfig in the folder at the server. Called once
+   * the server answers: a start-up that fails later must not leave them naming a port where nothing listens.
+   */
+  publish(server: string): Promise<void>;
+}
+
 /**
  * Makes sure the demo identities exist: the token and password files get their demo user on first start
  * (never rewritten later), and each kubeconfig in pki/kubeconfigs is written once, then only has its
  * server URL brought up to date, so a restart on another port keeps them working.
  */
 export async function ensureDemoIdentities(pki: StoredPki, server: string): Promise<DemoIdentity[]> {
+  const prepared = await prepareDemoIdentities(pki);
+  await prepared.publish(server);
+  return [...prepared.identities];
+}
+
+/**
+ * The first half of ensureDemoIdentities, for a server still starting: the secrets go into the files the
+ * authenticators are about to read, and every kubeconfig already in the folder is checked to parse.
+ */
+export async function prepareDemoIdentities(pki: StoredPki): Promise<PreparedDemoIdentities> {
   const tokenFile = join(pki.dir, AUTH_FILE_NAMES.tokenFile);
   const passwordFile = join(pki.dir, AUTH_FILE_NAMES.passwordFile);
   const kubeconfigDir = join(pki.dir, AUTH_FILE_NAMES.kubeconfigDir);
@@ -67,13 +87,22 @@ export async function ensureDemoIdentities(pki: StoredPki, server: string): Prom
       },
     },
   ];
+  await readKubeconfigs(kubeconfigDir);
+  const missing: { demo: (typeof demos)[number]; credentials: KubeconfigCredentials }[] = [];
   for (const demo of demos) {
-    if (existsSync(demo.file)) continue;
-    const credentials = await demo.credentials();
-    await writeFile(demo.file, renderKubeconfig({ server, caPem: pki.ca.certPem, userName: demo.user.name, credentials }), { mode: 0o600 });
+    if (!existsSync(demo.file)) missing.push({ demo, credentials: await demo.credentials() });
   }
-  await pointKubeconfigsAt(kubeconfigDir, server);
-  return demos.map((d) => ({ user: d.user.name, groups: d.user.groups, how: d.how, kubeconfig: d.file }));
+  return {
+    identities: demos.map((d) => ({ user: d.user.name, groups: d.user.groups, how: d.how, kubeconfig: d.file })),
+    async publish(server) {
+      // Read and check every file before writing any, so that a broken one leaves all of them as they were.
+      const existing = await readKubeconfigs(kubeconfigDir);
+      for (const { demo, credentials } of missing) {
+        await writeFile(demo.file, renderKubeconfig({ server, caPem: pki.ca.certPem, userName: demo.user.name, credentials }), { mode: 0o600 });
+      }
+      await pointKubeconfigsAt(existing, server);
+    },
+  };
 }
 
 /** Folder of credentials (kubeconfigs hold keys, tokens and passwords): 0700 whatever the umask, tightened if an older start left it open. */
@@ -84,14 +113,17 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   if (((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, PRIVATE_DIR_MODE);
 }
 
-/** Rewrites the server URL of every kubeconfig in the folder that points elsewhere; a file it cannot read or parse stops start-up naming it. */
-async function pointKubeconfigsAt(dir: string, server: string): Promise<void> {
+type ParsedKubeconfig = ReturnType<typeof parseKubeconfig> & { file: string };
+
+/** Every *.kubeconfig in the folder, parsed; a file it cannot read or parse stops start-up naming it. */
+async function readKubeconfigs(dir: string): Promise<ParsedKubeconfig[]> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (err) {
     throw unreadable(dir, err);
   }
+  const parsed: ParsedKubeconfig[] = [];
   for (const name of names.sort()) {
     if (!name.endsWith('.kubeconfig')) continue;
     const file = join(dir, name);
@@ -101,7 +133,14 @@ async function pointKubeconfigsAt(dir: string, server: string): Promise<void> {
     } catch (err) {
       throw unreadable(file, err);
     }
-    const doc = parseKubeconfig(file, text);
+    parsed.push({ file, ...parseKubeconfig(file, text) });
+  }
+  return parsed;
+}
+
+/** Rewrites the server URL of every kubeconfig that points elsewhere. */
+async function pointKubeconfigsAt(kubeconfigs: readonly ParsedKubeconfig[], server: string): Promise<void> {
+  for (const doc of kubeconfigs) {
     let changed = false;
     for (const entry of doc.clusters) {
       if (entry.cluster.server !== server) {
@@ -109,7 +148,7 @@ async function pointKubeconfigsAt(dir: string, server: string): Promise<void> {
         changed = true;
       }
     }
-    if (changed) await writeFile(file, stringify(doc.raw), { mode: 0o600 });
+    if (changed) await writeFile(doc.file, stringify(doc.raw), { mode: 0o600 });
   }
 }
 

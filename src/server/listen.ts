@@ -5,7 +5,7 @@ import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ListenError } from '../util/errors.js';
+import { goListenMessage, ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { keepPeerChain } from '../tls/connection-facts.js';
 import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
@@ -91,7 +91,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     await new Promise<void>((resolve, reject) => {
       // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
       const failed = (err: NodeJS.ErrnoException): void =>
-        reject(new ListenError(`failed to create listener: failed to listen on ${joinHostPort(bindAddress, config.port)}: ${err.message}`, err.code));
+        reject(new ListenError(`failed to create listener: failed to listen on ${joinHostPort(bindAddress, config.port)}: ${goListenMessage(joinHostPort(bindAddress, config.port), err)}`, err.code, { portFlag: 'secure-port', port: config.port, addressFlag: 'bind-address', address: bindAddress }));
       server.once('error', failed);
       server.listen(config.port, bindAddress, () => {
         server.off('error', failed);

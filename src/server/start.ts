@@ -12,7 +12,7 @@ import { chainListener } from './chain.js';
 import { completeConfig } from './config.js';
 import { publishAuthenticationTrust } from '../api/groups/core/authentication-trust.js';
 import { startControllers } from './controllers.js';
-import { ensureDemoIdentities, type DemoIdentity } from './demo-identities.js';
+import { prepareDemoIdentities, type DemoIdentity } from './demo-identities.js';
 import { listen, type Listener } from './listen.js';
 import type { StartServerOptions } from './options.js';
 import { rbacStoreOf } from './rbac-store.js';
@@ -66,7 +66,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
   try {
     // Listen first: the demo kubeconfigs and discovery name the port. Until the chain is set, nothing is answered.
     listener = await listen(config.listen);
-    const demoIdentities = config.storedPki ? await ensureDemoIdentities(config.storedPki, listener.url) : [];
+    // The demo secrets go in before the user tables open; their kubeconfigs are written once the server answers.
+    const demos = config.storedPki ? await prepareDemoIdentities(config.storedPki) : undefined;
     const users = await openUserTables(config, closers);
     // The store comes before the authenticators: ServiceAccount and bootstrap tokens are checked against its objects.
     const store = createApiStore();
@@ -103,6 +104,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     listener.serve(chainListener({ log, ...(audit ? { audit } : {}), ...(liveView ? { liveView: liveView.capture } : {}), authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
+    await demos?.publish(url);
+    const demoIdentities: readonly DemoIdentity[] = demos?.identities ?? [];
     const running = listener;
     const ui = liveView;
     const serviceAccounts = serviceAccountAccess(store, tokenRequest, { url, caPem: pki.ca.certPem });

@@ -55,10 +55,27 @@ export class PkiError extends Error {
 /** The server could not listen on its address (in use, not on this host, not permitted); the message names it. */
 export class ListenError extends Error {
   readonly code: string | undefined;
+  /** Which listener failed, as the CLI flags that place it name it, so the CLI can say what to change. */
+  readonly listener: { portFlag: string; port: number; addressFlag?: string; address: string } | undefined;
 
-  constructor(message: string, code: string | undefined) {
+  constructor(message: string, code: string | undefined, listener?: ListenError['listener']) {
     super(message);
     this.name = 'ListenError';
     this.code = code;
+    this.listener = listener;
   }
+}
+
+// Go's syscall.Errno texts for what listen(2) and bind(2) fail with (zerrors_linux.go), so that the message reads
+// as kube-apiserver's: "listen tcp 127.0.0.1:6443: bind: address already in use".
+const GO_BIND_ERRNO: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'cannot assign requested address',
+  EACCES: 'permission denied',
+};
+
+/** A failed listen in Go's net.OpError words when the errno is one Go names, else node's own message. */
+export function goListenMessage(hostPort: string, err: NodeJS.ErrnoException): string {
+  const text = err.code === undefined ? undefined : GO_BIND_ERRNO[err.code];
+  return text === undefined ? err.message : `listen tcp ${hostPort}: bind: ${text}`;
 }

@@ -78,5 +78,5 @@ test('a wrong script is one line naming the file and the field; no --script says
   assert.equal(res.code, 1);
   assert.equal(res.stderr, `kube-auth-mock webhook: ${bad}: authorize[0].decision: must be one of allow, deny, noOpinion\n`);
   const none = await cli('webhook', 'serve');
-  assert.equal(none.stderr, 'kube-auth-mock webhook: --script: is required: the YAML or JSON file the webhook answers from\n');
+  assert.deepEqual({ code: none.code, stderr: none.stderr }, { code: 2, stderr: 'kube-auth-mock webhook serve: required flag --script FILE not set (see kube-auth-mock webhook serve --help)\n' });
 });

@@ -15,6 +15,8 @@ export function cli(...args: string[]): Promise<RunResult> {
 export interface ReadyLine {
   ready: true;
   url: string;
+  /** The server's own pid (a wrapper's child when started through npm or a shell). */
+  pid: number;
   caFile: string;
   pkiDir: string;
   kubeconfigs: Record<string, string>;

@@ -43,10 +43,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command with a time limit; a non-zero exit is a result, not an exception. */
-export async function runClient(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
+/** Runs a command with a time limit (a minute unless said); a non-zero exit is a result, not an exception. */
+export async function runClient(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   try {
-    const { stdout, stderr } = await run(file, [...args], { timeout: 60_000, env: { ...process.env, ...opts.env }, maxBuffer: 10 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, [...args], { timeout: opts.timeoutMs ?? 60_000, cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 10 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string; killed?: boolean };

@@ -1,0 +1,123 @@
+// The pytest plugin in python/ runs its own tests (403s, a watch, reviews, apply, no server left behind) two ways:
+// with the current `kubernetes` client and pytest from PyPI in a virtual environment, and with Debian's
+// python3-kubernetes and python3-pytest on the system python3. Both use this checkout's CLI from source.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { DEBIAN_PYTHON, runClient } from '../helpers/clients.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PYTHON_DIR = join(ROOT, 'python');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/** pip and a whole pytest run take minutes, not runClient's one; the output is stdout and stderr together. */
+async function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; output: string }> {
+  const res = await runClient(file, args, { ...opts, timeoutMs: 15 * 60_000 });
+  return { code: res.code, output: `${res.stdout}${res.stderr}` };
+}
+
+/** Every file of the package (not its tests): the venv is rebuilt when any of them changes. */
+function packageHash(python: string): string {
+  const hash = createHash('sha256').update(python);
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, name.name);
+      if (name.isDirectory()) {
+        if (name.name !== '__pycache__' && !name.name.endsWith('.egg-info')) walk(path);
+      } else hash.update(relative(PYTHON_DIR, path)).update(readFileSync(path));
+    }
+  };
+  hash.update(readFileSync(join(PYTHON_DIR, 'pyproject.toml')));
+  walk(join(PYTHON_DIR, 'src'));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A virtual environment with the plugin (installed as a user would, not editable), the current `kubernetes` and pytest
+ * from PyPI; cached under node_modules/.cache, keyed by the python and the package's files, so reruns are quick.
+ */
+async function pypiVenv(): Promise<string> {
+  const version = await run('python3', ['--version']);
+  assert.equal(version.code, 0, `python3 is needed to create a virtual environment: ${version.output}`);
+  const cache = join(ROOT, 'node_modules', '.cache');
+  const name = `kam-python-venv-${packageHash(version.output.trim())}`;
+  const venv = join(cache, name);
+  if (existsSync(join(venv, 'bin', 'python'))) return venv;
+  await mkdir(cache, { recursive: true });
+  // Built beside its final name and renamed at the end: an interrupted build is never mistaken for a ready venv.
+  // (Only `bin/python -m ...` is used: a venv's scripts name their folder, its python does not.)
+  const building = await mkdtemp(join(cache, `${name}.building-`));
+  const created = await run('python3', ['-m', 'venv', building]);
+  assert.equal(created.code, 0, `python3 -m venv failed (Debian: apt-get install python3-venv):\n${created.output}`);
+  // pip builds a local folder in place (build/, *.egg-info): build a copy, so the checkout stays as it was.
+  const source = join(tmp, 'package');
+  await cp(PYTHON_DIR, source, { recursive: true, filter: (path) => !/(^|\/)(\.venv|build|__pycache__|[^/]*\.egg-info)$/.test(path) });
+  const installed = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', source, 'kubernetes', 'pytest']);
+  assert.equal(installed.code, 0, `pip install failed:\n${installed.output}`);
+  for (const old of await readdir(cache)) {
+    if (/^kam-python-venv-[0-9a-f]{16}$/.test(old) && old !== name) await rm(join(cache, old), { recursive: true, force: true });
+  }
+  try {
+    await rename(building, venv);
+  } catch (err) {
+    // Another run finished the same venv first: use that one.
+    if (!existsSync(join(venv, 'bin', 'python'))) throw err;
+    await rm(building, { recursive: true, force: true });
+  }
+  return venv;
+}
+
+/** Live processes whose command line mentions text (servers started under a pytest run's temp folder). */
+function processesMentioning(text: string): string[] {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return cmdline.includes(text) && state !== 'Z' ? [`${pid} ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'kam-python-fixture-'));
+  // The CLI from this checkout's source, as the other end-to-end tests run it; exec keeps the server's pid the
+  // one the plugin started. tsx by URL, since the server runs in a temp folder where `--import tsx` would not resolve.
+  const bin = join(tmp, 'kube-auth-mock');
+  const tsx = import.meta.resolve('tsx');
+  await writeFile(bin, `#!/bin/sh\nexec '${process.execPath}' --import '${tsx}' '${MAIN}' "$@"\n`);
+  await chmod(bin, 0o755);
+  env = { KUBE_AUTH_MOCK_BIN: bin, PYTHONDONTWRITEBYTECODE: '1' };
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function pytest(python: string, args: string[], extraEnv: NodeJS.ProcessEnv): Promise<void> {
+  const basetemp = await mkdtemp(join(tmp, 'basetemp-'));
+  const res = await run(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--basetemp=${basetemp}`, ...args], { cwd: PYTHON_DIR, env: { ...env, ...extraEnv } });
+  assert.equal(res.code, 0, res.output);
+  assert.match(res.output, /\d+ passed/);
+  assert.doesNotMatch(res.output, /skipped|xfail/, res.output);
+  assert.deepEqual(processesMentioning(basetemp), [], 'servers left running');
+}
+
+test('pytest plugin: its tests pass with the current kubernetes and pytest from PyPI (a venv)', async () => {
+  const venv = await pypiVenv();
+  await pytest(join(venv, 'bin', 'python'), [], {});
+});
+
+test("pytest plugin: its tests pass with Debian's python3-kubernetes and python3-pytest (the plugin on PYTHONPATH)", async () => {
+  await pytest(DEBIAN_PYTHON, ['-p', 'kube_auth_mock.plugin'], { PYTHONPATH: join(PYTHON_DIR, 'src') });
+});
