@@ -1,6 +1,6 @@
 // The second Node.js the package is tested on: the current LTS, installed from the npm registry's `node` package
 // into test/node-lts (the pretest step runs npm ci there) together with @kubernetes/client-node 2.x, which needs
-// Node 22 or newer. The whole suite runs on the machine's Node (20); this file runs the tests that show Node-version
+// Node 22.19 or newer. The whole suite runs on the machine's Node (20); this file runs the tests that show Node-version
 // differences on the LTS: the unit and HTTP tests (TLS, X.509, crypto), the CLI end to end, and the client-node
 // end-to-end tests with 2.x instead of 1.x.
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LTS_DIR = join(ROOT, 'test', 'node-lts');
 const LTS_NODE = join(LTS_DIR, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-const INSTALL = 'npm ci --prefix test/node-lts (the pretest step runs it)';
+const INSTALL = 'cd test/node-lts && npm ci (the pretest step runs it)';
 
 function clientNode2(): { url: string; version: string } {
   const requireThere = createRequire(join(LTS_DIR, 'package.json'));
