@@ -2,9 +2,9 @@
 // (Debian's python3-kubernetes and python3-pytest via apt-get when root), and otherwise fails naming what to install.
 // The tests never skip a missing client.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const problems = [];
 
@@ -63,8 +63,32 @@ try {
   problems.push('@kubernetes/client-node is missing: npm install');
 }
 
+// The second Node (the current LTS, the npm registry's node package) and client-node 2.x, which needs it, in
+// test/node-lts: not root devDependencies, because the node package's binary would land in node_modules/.bin and
+// npm scripts would then run everything on it. Installed (npm ci) when missing or not what its lockfile names.
+{
+  const dir = 'test/node-lts';
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages;
+  const installed = (name) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return undefined;
+    }
+  };
+  const binary = join(dir, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  const current = () =>
+    ['node', '@kubernetes/client-node'].every((name) => installed(name) === lock[`node_modules/${name}`]?.version) &&
+    spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${lock['node_modules/node'].version}`;
+  if (!current()) {
+    process.stderr.write(`pretest: installing the LTS Node and client-node 2.x in ${dir} (npm ci)\n`);
+    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+    if (r.status !== 0 || !current()) problems.push(`the LTS Node and client-node 2.x could not be installed: cd ${dir} && npm ci`);
+  }
+}
+
 if (problems.length > 0) {
   process.stderr.write(`pretest: the end-to-end tests need real clients that are not installed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stderr.write(`pretest: real clients present (kubectl at ${kubectl}, python3-kubernetes, python3-pytest, python3 venv, @kubernetes/client-node)\n`);
+process.stderr.write(`pretest: real clients present (kubectl at ${kubectl}, python3-kubernetes, python3-pytest, python3 venv, @kubernetes/client-node 1.x, and 2.x with the LTS Node in test/node-lts)\n`);

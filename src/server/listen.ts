@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { goListenMessage, ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
+import { keepPeerChain } from '../tls/connection-facts.js';
 import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
 import { serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
@@ -61,6 +62,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
   if (config.tlsTrace) traceTlsConnections(server, { log, ...config.tlsTrace });
   else if (config.observeHandshakes === true) observeHandshakes(server);
   config.keyLog?.attach(server);
+  keepPeerChain(server);
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
   server.maxHeadersCount = 0;

@@ -1,6 +1,6 @@
 // What a TLS connection negotiated and what the client presented, read from node's TLSSocket once per connection.
 // The connection trace (--tls-trace), the request log and the live view all read it from here.
-import type { TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { summarizeCertificate, type CertificateSummary } from './certificate-summary.js';
 import type { X509Certificate } from 'node:crypto';
@@ -37,6 +37,33 @@ export interface TlsConnectionFacts {
 
 const facts = new WeakMap<Socket, TlsConnectionFacts>();
 const chains = new WeakMap<Socket, readonly X509Certificate[]>();
+
+/** What a TLS socket's native handle offers that keepPeerChain wraps (node's internal TLSWrap). */
+interface PeerCertificateHandle {
+  getPeerX509Certificate?: () => X509Certificate | undefined;
+}
+
+/**
+ * Keeps the intermediates a client sends readable. node 24.21 (and 26.8-26.9) reads the peer certificate itself
+ * once OpenSSL has verified the chain (onServerSocketSecure), and that read removes the client's intermediates from
+ * OpenSSL's list, so every later getPeerX509Certificate() has no issuerCertificate and a chain through an
+ * intermediate would be refused (nodejs/node#65579, fixed by #65602). The server's 'keylog' event names each TLS
+ * socket during its handshake, before that read; there the handle is made to hand every caller the first
+ * certificate read, taken while the chain is whole. A peer's chain does not change after its handshake, so on
+ * other versions this changes nothing.
+ */
+export function keepPeerChain(server: TlsServer): void {
+  const kept = new WeakSet<TLSSocket>();
+  server.prependListener('keylog', (_line: Buffer, socket: TLSSocket) => {
+    if (kept.has(socket)) return;
+    kept.add(socket);
+    const handle = (socket as unknown as { _handle?: PeerCertificateHandle | null })._handle;
+    const read = handle?.getPeerX509Certificate;
+    if (handle === undefined || handle === null || typeof read !== 'function') return;
+    let first: X509Certificate | undefined;
+    handle.getPeerX509Certificate = () => (first ??= read.call(handle));
+  });
+}
 
 /**
  * The client's chain as OpenSSL hands it over, linked through issuerCertificate, leaf first; read once per

@@ -1,18 +1,19 @@
-// npm's @kubernetes/client-node against an in-process server, through its own KubeConfig and typed API.
+// npm's @kubernetes/client-node against an in-process server, through its own KubeConfig and typed API
+// (1.x, or 2.x when test/e2e/node-lts.test.ts runs this file on the LTS Node: test/helpers/client-node.ts).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AuthenticationV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { k8s } from '../helpers/client-node.js';
 import { useServer } from '../helpers/server.js';
 
 const server = useServer();
 
 async function whoami(yaml: string): Promise<{ username?: string; groups?: string[] }> {
-  const kc = new KubeConfig();
+  const kc = new k8s.KubeConfig();
   kc.loadFromString(yaml);
-  const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
   return review.status?.userInfo ?? {};
 }
 
@@ -31,9 +32,9 @@ for (const c of cases) {
 }
 
 test('client-node VersionApi.getCode', async () => {
-  const kc = new KubeConfig();
+  const kc = new k8s.KubeConfig();
   kc.loadFromString(await (await server.ready()).kubeconfig({ user: 'v', auth: 'token' }));
-  const info = await kc.makeApiClient(VersionApi).getCode();
+  const info = await kc.makeApiClient(k8s.VersionApi).getCode();
   assert.equal(info.gitVersion, 'v1.33.0');
 });
 
@@ -50,10 +51,10 @@ test('client-node with a wrong token throws its ApiException with code 401', asy
 
 test('client-node with a ServiceAccount kubeconfig is the ServiceAccount, and reads its own namespace', async () => {
   const s = await server.ready();
-  const kc = new KubeConfig();
+  const kc = new k8s.KubeConfig();
   kc.loadFromString(await s.serviceAccountKubeconfig('default/default'));
   assert.equal(kc.getContextObject(kc.getCurrentContext())?.namespace, 'default');
-  const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
   assert.equal(review.status?.userInfo?.username, 'system:serviceaccount:default:default');
   assert.deepEqual(review.status?.userInfo?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
 });
@@ -66,7 +67,7 @@ test('client-node loadFromCluster reads the in-cluster files inCluster() writes,
     const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
     process.env.KUBERNETES_SERVICE_HOST = files.env.KUBERNETES_SERVICE_HOST;
     process.env.KUBERNETES_SERVICE_PORT = files.env.KUBERNETES_SERVICE_PORT;
-    const kc = new KubeConfig();
+    const kc = new k8s.KubeConfig();
     try {
       kc.loadFromCluster(prefix);
     } finally {
@@ -75,7 +76,7 @@ test('client-node loadFromCluster reads the in-cluster files inCluster() writes,
         else process.env[k] = v;
       }
     }
-    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const review = await kc.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
     assert.equal(review.status?.userInfo?.username, 'system:serviceaccount:kube-system:builder');
   } finally {
     await rm(prefix, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import { k8s } from '../helpers/client-node.js';
 import { kubectlBinaries, tempDir } from '../helpers/clients.js';
 import { useServer } from '../helpers/server.js';
 
@@ -13,7 +14,7 @@ let adminFile: string;
 let admin: KubeConfig;
 
 const kc = (yaml: string): KubeConfig => {
-  const k = new KubeConfig();
+  const k = new k8s.KubeConfig();
   k.loadFromString(yaml);
   return k;
 };
@@ -25,7 +26,7 @@ before(async () => {
   const yaml = await s.kubeconfig({ user: 'root', groups: ['system:masters'], auth: 'cert' });
   adminFile = await tmp.write('admin.kubeconfig', yaml);
   admin = kc(yaml);
-  await admin.makeApiClient(CoreV1Api).createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } } });
+  await admin.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } } });
 });
 after(async () => {
   await tmp?.remove();
@@ -61,7 +62,7 @@ function growingText(): { readonly text: string; add(piece: string): void; until
 
 for (const { name, path } of kubectlBinaries()) {
   test(`${name} get -w shows objects created while it watches`, async () => {
-    const core = admin.makeApiClient(CoreV1Api);
+    const core = admin.makeApiClient(k8s.CoreV1Api);
     const suffix = name.replace(/\./g, '-');
     const cm = `seen-by-${suffix}`;
     // An object that exists before kubectl starts: once kubectl prints it, its list is done, and the watch it
@@ -87,8 +88,8 @@ for (const { name, path } of kubectlBinaries()) {
 }
 
 test('client-node informer sees add, update and delete', async () => {
-  const core = admin.makeApiClient(CoreV1Api);
-  const informer = makeInformer(admin, '/api/v1/namespaces/watched/configmaps', () => core.listNamespacedConfigMap({ namespace: 'watched' }));
+  const core = admin.makeApiClient(k8s.CoreV1Api);
+  const informer = k8s.makeInformer(admin, '/api/v1/namespaces/watched/configmaps', () => core.listNamespacedConfigMap({ namespace: 'watched' }));
   const events = growingText();
   informer.on('add', (o) => events.add(`add ${o.metadata?.name}\n`));
   informer.on('update', (o) => events.add(`update ${o.metadata?.name} ${o.data?.k}\n`));
@@ -109,7 +110,7 @@ test('client-node informer sees add, update and delete', async () => {
 });
 
 test('client-node: RBAC objects created through the typed API allow and refuse as written', async () => {
-  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
   await rbac.createNamespacedRole({
     namespace: 'watched',
     body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-reader' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }] },
@@ -124,8 +125,8 @@ test('client-node: RBAC objects created through the typed API allow and refuse a
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'lee' }],
     },
   });
-  await admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'watched', body: configMap('for-lee', { k: 'v' }) });
-  const lee = kc(await server().kubeconfig({ user: 'lee', auth: 'token' })).makeApiClient(CoreV1Api);
+  await admin.makeApiClient(k8s.CoreV1Api).createNamespacedConfigMap({ namespace: 'watched', body: configMap('for-lee', { k: 'v' }) });
+  const lee = kc(await server().kubeconfig({ user: 'lee', auth: 'token' })).makeApiClient(k8s.CoreV1Api);
   const list = await lee.listNamespacedConfigMap({ namespace: 'watched' });
   assert.deepEqual(list.items.map((c) => [c.metadata?.name, c.data]), [['for-lee', { k: 'v' }]]);
   await assert.rejects(lee.listNamespacedSecret({ namespace: 'watched' }), (err: unknown) => {
