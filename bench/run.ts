@@ -29,8 +29,8 @@ const NEXT_STARTS = 20;
 const MORE_SERVERS = 10;
 const KAMTEST_STARTS = QUICK ? 2 : 5;
 const REFERENCE_STARTS = QUICK ? 1 : 3;
-/** The whole run is killed after this, whatever happens (the Go phase may compile client-go first: a minute when Go's cache is cold). */
-const WATCHDOG_MS = 290_000;
+/** The whole run is killed after this, whatever happens (the Go phase may compile client-go first: about two minutes when Go's cache is cold). */
+const WATCHDOG_MS = 400_000;
 
 // --- results -----------------------------------------------------------------------------------------
 type Goal = { kind: 'ratio-min'; value: number } | { kind: 'max'; value: number; unit: string };
