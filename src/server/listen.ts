@@ -1,7 +1,7 @@
 // The HTTPS server: its TLS and header limits, Go's HTTP/1 behaviour, the sockets it must end on stop, and
 // listening with kube-apiserver's error wording (staging/src/k8s.io/apiserver/pkg/server/options/serving.go).
 import type { X509Certificate } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -9,7 +9,7 @@ import { goListenMessage, ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { keepPeerChain } from '../tls/connection-facts.js';
 import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
-import { serveHttp1 } from './http1.js';
+import { isLingering, serveHttp1 } from './http1.js';
 import { servingOptions } from './tls.js';
 import type { KeyLog } from './tls-keylog.js';
 import { traceTlsConnections, type FrontProxyTrust } from './tls-trace.js';
@@ -77,6 +77,21 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     handshaking.add(raw);
     raw.once('close', () => handshaking.delete(raw));
   });
+  // Requests being answered, per connection: stop() ends every other connection at once. A client may open
+  // connections it never sends on (client-go's parallel dials), and they would hold stop() for its whole grace.
+  const inFlight = new Map<Socket, number>();
+  const track = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      if (left > 0) inFlight.set(socket, left);
+      else inFlight.delete(socket);
+    });
+  };
+  server.on('request', track);
+  server.on('checkContinue', track);
+  server.on('checkExpectation', track);
   server.on('secureConnection', (socket: TLSSocket) => {
     // node's TLSSocket keeps the TCP socket it wraps as _parent; one over an observing stream (--tls-trace) does not.
     const raw = observedTcpSocket(socket) ?? (socket as Socket & { _parent?: Socket | null })._parent;
@@ -118,6 +133,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const raw of handshaking) raw.destroy();
+        for (const socket of sockets) if (!inFlight.has(socket) && !isLingering(socket)) socket.destroy();
         server.closeIdleConnections();
         // Responses ended just now (watches) finish asynchronously; their connections turn idle a moment later.
         const idle = setInterval(() => server.closeIdleConnections(), 10);
