@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:https';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { startServer, type KubeAuthMockServer } from '../../src/index.js';
@@ -160,4 +161,38 @@ test('a chunked body over the limit gets its 413 and the connection is closed', 
   } finally {
     await server.stop();
   }
+});
+
+// client-go dials connections in parallel and may never send on some of them: stop() ends those at once, and gives
+// only connections with a request in flight its grace. The in-flight request still gets its answer afterwards.
+test('stop() ends a TLS connection that carries no request at once, and still answers one in flight', async () => {
+  // AlwaysAllow: anonymous may create the review, so the handler reads its body.
+  const server = await startServer({ authorizationMode: 'AlwaysAllow' });
+  const open = async () => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: server.port, ca: server.caCert, servername: 'localhost', ALPNProtocols: ['http/1.1'] });
+    socket.on('error', () => undefined);
+    await once(socket, 'secureConnect');
+    return socket;
+  };
+  const idle = await open();
+  const busy = await open();
+  const body = '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","spec":{"nonResourceAttributes":{"path":"/x","verb":"get"}}}';
+  // Expect: 100-continue makes the server say when its handler starts reading the body: the request is then in flight.
+  busy.write(`POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+  let answer = '';
+  const continued = new Promise<void>((resolve) => {
+    busy.setEncoding('utf8').on('data', (d: string) => {
+      answer += d;
+      if (answer.includes('\r\n\r\n')) resolve();
+    });
+  });
+  await continued;
+  assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n/);
+  answer = '';
+  const stopped = server.stop();
+  await once(idle, 'close');
+  busy.end(body);
+  await once(busy, 'end');
+  assert.match(answer, /^HTTP\/1\.1 \d{3} /);
+  await stopped;
 });
