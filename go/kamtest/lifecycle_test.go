@@ -39,16 +39,7 @@ func TestServerStartedThroughAWrapperStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quoted := make([]string, len(command))
-	for i, arg := range command {
-		quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
-	}
-	wrapper := filepath.Join(t.TempDir(), "kube-auth-mock")
-	// No exec: the shell stays the parent, as npm does.
-	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.Join(quoted, " ")+` "$@"`+"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(BinaryEnv, wrapper)
+	t.Setenv(BinaryEnv, shellWrapper(t, command))
 	var env *Env
 	t.Run("env", func(t *testing.T) {
 		env = Start(t, Options{})
@@ -176,8 +167,11 @@ func TestHelperStartsEnvThenWaits(t *testing.T) {
 	case "bad-flag":
 		Start(t, Options{Args: []string{"--authorization-mode=Bogus"}})
 		return
+	case "timeout":
+		Start(t, Options{StartTimeout: time.Nanosecond})
+		return
 	default:
-		t.Skip("the child of TestServerDiesWithKilledTestProcess and TestFailedStartShowsTheServersError")
+		t.Skip("the child of TestServerDiesWithKilledTestProcess, TestFailedStartShowsTheServersError and TestStartThatTimesOutLeavesNoProcess")
 	}
 	env := Start(t, Options{})
 	fmt.Printf("%s%d\n", pidPrefix, env.PID)
@@ -205,6 +199,77 @@ func TestFailedStartShowsTheServersError(t *testing.T) {
 	if n := strings.Count(string(out), "is not a valid mode"); n != 1 {
 		t.Errorf("the server's error is shown %d times, want once:\n%s", n, out)
 	}
+}
+
+// A start that gives up before the server is ready stops what it started, through a wrapper too: the process
+// runs by then, and only its cleanup closes its stdin.
+func TestStartThatTimesOutLeavesNoProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("looks for leftover processes in /proc")
+	}
+	command, err := findServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		wrapped bool
+	}{{"direct", false}, {"shell wrapper", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			child := exec.Command(os.Args[0], "-test.run=^TestHelperStartsEnvThenWaits$", "-test.count=1")
+			child.Env = append(os.Environ(), childEnv+"=timeout", "TMPDIR="+tmp)
+			if tc.wrapped {
+				child.Env = append(child.Env, BinaryEnv+"="+shellWrapper(t, command))
+			}
+			out, err := child.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the child test passed:\n%s", out)
+			}
+			if want := " did not start: the server was not ready after 1ns\n"; !strings.Contains(string(out), want) {
+				t.Errorf("the child's output lacks %q:\n%s", want, out)
+			}
+			// The child's cleanup waited for what it started, so anything still running is a leak.
+			if left := processesNaming(tmp); len(left) > 0 {
+				t.Errorf("still running after the child test ended:\n%s", strings.Join(left, "\n"))
+			}
+		})
+	}
+}
+
+// shellWrapper writes a shell script that runs command with its arguments without exec: the shell stays the
+// server's parent, as npm does.
+func shellWrapper(t *testing.T, command []string) string {
+	t.Helper()
+	quoted := make([]string, len(command))
+	for i, arg := range command {
+		quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+	}
+	wrapper := filepath.Join(t.TempDir(), "kube-auth-mock")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.Join(quoted, " ")+` "$@"`+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return wrapper
+}
+
+// processesNaming lists the running processes whose command line holds s, a folder only the test's servers name.
+func processesNaming(s string) []string {
+	var found []string
+	entries, _ := os.ReadDir("/proc")
+	for _, entry := range entries {
+		pid, err := strconv.Atoi(entry.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", entry.Name(), "cmdline"))
+		if err != nil || processGone(pid) { // exited meanwhile
+			continue
+		}
+		if line := strings.ReplaceAll(string(cmdline), "\x00", " "); strings.Contains(line, s) {
+			found = append(found, fmt.Sprintf("%d: %s", pid, line))
+		}
+	}
+	return found
 }
 
 // A test process killed by SIGKILL runs no Cleanup: the server must notice by itself that its parent is gone.
