@@ -48,7 +48,9 @@ type Env struct {
 	// CAFile is the CA that signed the serving certificate and that client certificates must chain to.
 	CAFile string
 	// PID is the server's own process id, from its ready line: when KUBE_AUTH_MOCK_BIN is a wrapper (a shell
-	// script, npx) it is not the pid of the process kamtest started.
+	// script, npx) it is not the pid of the process kamtest started. A wrapper that runs the server in another
+	// pid namespace (unshare --pid, docker, bwrap) reports a pid that means something else here; kamtest heeds
+	// it only when it is the process it started or a descendant of it.
 	PID int
 
 	caPEM   []byte
@@ -59,6 +61,8 @@ type Env struct {
 	output  *syncBuffer
 	stdin   io.WriteCloser
 	stopped bool
+	// server is the ready line's process when a wrapper started it as a descendant: stop waits for it too.
+	server *procIdentity
 }
 
 // readyLine is what `serve --ready-file` writes once the server listens.
@@ -140,6 +144,12 @@ func Start(t testing.TB, opts Options) *Env {
 		t.Fatalf("kamtest: %s did not start: %v\n--- its output ---\n%s", strings.Join(cmd.Args, " "), err, output.String())
 	}
 	env.URL, env.CAFile, env.PID = ready.URL, ready.CAFile, ready.PID
+	// Checked now, while the wrapper still runs: once it exits, the server's ppid chain no longer leads to it.
+	if ready.PID != cmd.Process.Pid {
+		if id, ok := descendant(ready.PID, cmd.Process.Pid); ok {
+			env.server = &id
+		}
+	}
 	if env.caPEM, err = os.ReadFile(ready.CAFile); err != nil {
 		t.Fatalf("kamtest: %v", err)
 	}
@@ -179,25 +189,58 @@ func (e *Env) waitReady(file string, timeout time.Duration) (*readyLine, error) 
 	}
 }
 
-// stop ends the server: SIGTERM is a clean stop, sent to the server itself too when a wrapper started it, since
-// npm passes no signal on; closing stdin is what --exit-with-parent watches, should a signal go astray.
+// Bounds of stop's steps. The server stops in well under a second once its standard input closes.
+const (
+	stdinStopBound   = 20 * time.Second
+	sigtermStopBound = 10 * time.Second
+)
+
+// stop ends the server by closing its standard input, which --exit-with-parent watches: this reaches the server
+// through any wrapper that passes stdin on (a shell, npx, unshare, docker run -i), where a signal may not, and
+// names no pid. Only if the process kamtest started has not exited by then does it get SIGTERM, then SIGKILL:
+// it and the ready line's server when that is its descendant, never a pid that may be another process's.
 func (e *Env) stop(t testing.TB) {
 	if e.stopped {
 		return
 	}
 	e.stopped = true
-	_ = e.cmd.Process.Signal(syscall.SIGTERM)
-	if e.PID > 0 && e.PID != e.cmd.Process.Pid {
-		_ = syscall.Kill(e.PID, syscall.SIGTERM)
-	}
 	_ = e.stdin.Close()
+	if !e.waitExited(stdinStopBound) {
+		e.signal(syscall.SIGTERM)
+		if !e.waitExited(sigtermStopBound) {
+			e.signal(syscall.SIGKILL)
+			<-e.exited // WaitDelay bounds this, should a process it left hold the output pipes
+			t.Errorf("kamtest: the server did not stop within %v of its standard input closing, nor %v of SIGTERM, and was killed", stdinStopBound, sigtermStopBound)
+			return
+		}
+		t.Errorf("kamtest: the server did not stop within %v of its standard input closing, and was sent SIGTERM", stdinStopBound)
+	}
+	// A wrapper may exit before the server it started: the server's exit is seen through /proc.
+	if e.server != nil && !e.server.waitGone(stdinStopBound) {
+		t.Errorf("kamtest: the server (pid %d) still runs %v after the process kamtest started (pid %d) exited", e.server.pid, stdinStopBound, e.cmd.Process.Pid)
+	}
+}
+
+// waitExited waits, for at most bound, for the process kamtest started to exit; it tells whether it has.
+func (e *Env) waitExited(bound time.Duration) bool {
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
 	select {
 	case <-e.exited:
-	case <-time.After(30 * time.Second):
-		_ = e.cmd.Process.Kill()
-		<-e.exited
-		t.Errorf("kamtest: the server did not stop within 30 s of SIGTERM and was killed")
+		return true
+	case <-timer.C:
+		return false
 	}
+}
+
+// signal sends sig to the ready line's server while it is still a descendant of the process kamtest started,
+// first, since a shell wrapper killed first would leave it orphaned; then to that process itself, which
+// os.Process signals safely: it cannot be reaped, nor its pid reused, until its Wait returns.
+func (e *Env) signal(sig syscall.Signal) {
+	if e.server != nil {
+		e.server.signalIfDescendant(e.cmd.Process.Pid, sig)
+	}
+	_ = e.cmd.Process.Signal(sig)
 }
 
 // Admin is a client config for the PKI folder's admin: a client certificate in system:masters, which RBAC

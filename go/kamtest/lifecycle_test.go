@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -32,8 +33,62 @@ func TestServerStopsWithTheTest(t *testing.T) {
 }
 
 // Through a wrapper that runs the server as its child (a shell script, npx), SIGTERM to the wrapper alone would
-// leave the server running: the env signals the server's own pid, from its ready line.
+// leave the server running: the env closes the server's standard input, which the wrapper passes on.
 func TestServerStartedThroughAWrapperStops(t *testing.T) {
+	command, err := findServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(BinaryEnv, shellWrapper(t, command))
+	var env *Env
+	t.Run("env", func(t *testing.T) {
+		env = Start(t, Options{})
+		if env.PID == env.cmd.Process.Pid {
+			t.Fatalf("the server runs as the wrapper's process %d", env.PID)
+		}
+		if env.server == nil || env.server.pid != env.PID {
+			t.Fatalf("the server %d is not seen as a descendant of the wrapper %d", env.PID, env.cmd.Process.Pid)
+		}
+	})
+	// Not our child, so not waited for: its exit is seen through /proc.
+	waitGone(t, env.PID, "its env's cleanup")
+	if !env.cmd.ProcessState.Success() {
+		t.Errorf("the wrapper did not exit cleanly: %v\n%s", env.cmd.ProcessState, env.Output())
+	}
+}
+
+// mislabellingWrapper runs the server with its ready file elsewhere, writes the server's pid to
+// $KAMTEST_SERVER_PID_FILE, and hands kamtest the ready line with "pid" replaced by $KAMTEST_READY_PID: what a
+// wrapper that runs the server in another pid namespace (unshare --pid --fork, docker, bwrap) reports, a pid
+// that here is init's or an unrelated process's. It stays the server's parent and passes its stdin on.
+const mislabellingWrapper = `#!/bin/sh
+prev=
+ready=
+for a do
+	shift
+	if [ "$prev" = --ready-file ]; then ready=$a; a=$a.real; fi
+	set -- "$@" "$a"
+	prev=$a
+done
+# An asynchronous command's stdin is /dev/null unless redirected: hand it ours through fd 3.
+exec 3<&0
+SERVER "$@" <&3 3<&- &
+server=$!
+exec 3<&-
+echo "$server" > "$KAMTEST_SERVER_PID_FILE"
+until [ -f "$ready.real" ] && [ "$(wc -l < "$ready.real")" -ge 1 ]; do
+	sleep 0.05
+done
+sed "s/\"pid\":[0-9]*/\"pid\":$KAMTEST_READY_PID/" "$ready.real" > "$ready.tmp" && mv "$ready.tmp" "$ready"
+wait "$server"
+`
+
+// A ready line's pid that is not the started process or its descendant is never signalled: here it names a
+// process the test started itself, which must outlive the env's cleanup, while the real server stops.
+func TestReadyLinePidOfAnUnrelatedProcessIsLeftAlone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("follows pids through /proc")
+	}
 	command, err := findServer()
 	if err != nil {
 		t.Fatal(err)
@@ -42,21 +97,63 @@ func TestServerStartedThroughAWrapperStops(t *testing.T) {
 	for i, arg := range command {
 		quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
 	}
-	wrapper := filepath.Join(t.TempDir(), "kube-auth-mock")
-	// No exec: the shell stays the parent, as npm does.
-	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.Join(quoted, " ")+` "$@"`+"\n"), 0o755); err != nil {
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "kube-auth-mock")
+	script := strings.Replace(mislabellingWrapper, "SERVER", strings.Join(quoted, " "), 1)
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	unrelated := exec.Command("sleep", "3600")
+	if err := unrelated.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	t.Cleanup(func() {
+		if !killed {
+			_ = unrelated.Process.Kill()
+			_ = unrelated.Wait()
+		}
+	})
+	serverPidFile := filepath.Join(dir, "server.pid")
 	t.Setenv(BinaryEnv, wrapper)
+	t.Setenv("KAMTEST_READY_PID", strconv.Itoa(unrelated.Process.Pid))
+	t.Setenv("KAMTEST_SERVER_PID_FILE", serverPidFile)
+
 	var env *Env
 	t.Run("env", func(t *testing.T) {
 		env = Start(t, Options{})
-		if env.PID == env.cmd.Process.Pid {
-			t.Fatalf("the server runs as the wrapper's process %d", env.PID)
+		if env.PID != unrelated.Process.Pid {
+			t.Fatalf("the env's PID is %d, not the ready line's %d", env.PID, unrelated.Process.Pid)
+		}
+		if env.server != nil {
+			t.Fatalf("process %d, which kamtest did not start, is taken for the server", env.PID)
 		}
 	})
-	// Not our child, so not waited for: its exit is seen through /proc.
-	waitGone(t, env.PID, "its env's cleanup")
+
+	if processGone(unrelated.Process.Pid) {
+		t.Errorf("process %d, named by the ready line but not started by kamtest, did not outlive the env's cleanup", unrelated.Process.Pid)
+	}
+	data, err := os.ReadFile(serverPidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatalf("%s: %v", serverPidFile, err)
+	}
+	// The wrapper waits for the server, so this holds already; the server is not our child, hence /proc.
+	waitGone(t, server, "its env's cleanup")
+	if !env.cmd.ProcessState.Success() {
+		t.Errorf("the wrapper did not exit cleanly: %v\n%s", env.cmd.ProcessState, env.Output())
+	}
+
+	// The first signal it got is the one it died of: ours, not one from the cleanup.
+	killed = true
+	_ = unrelated.Process.Kill()
+	_ = unrelated.Wait()
+	if ws, ok := unrelated.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Errorf("process %d ended with %v, not the test's SIGKILL", unrelated.Process.Pid, unrelated.ProcessState)
+	}
 }
 
 // childEnv makes TestHelperStartsEnvThenWaits act: it runs only as the child of TestServerDiesWithKilledTestProcess.
@@ -70,8 +167,11 @@ func TestHelperStartsEnvThenWaits(t *testing.T) {
 	case "bad-flag":
 		Start(t, Options{Args: []string{"--authorization-mode=Bogus"}})
 		return
+	case "timeout":
+		Start(t, Options{StartTimeout: time.Nanosecond})
+		return
 	default:
-		t.Skip("the child of TestServerDiesWithKilledTestProcess and TestFailedStartShowsTheServersError")
+		t.Skip("the child of TestServerDiesWithKilledTestProcess, TestFailedStartShowsTheServersError and TestStartThatTimesOutLeavesNoProcess")
 	}
 	env := Start(t, Options{})
 	fmt.Printf("%s%d\n", pidPrefix, env.PID)
@@ -99,6 +199,77 @@ func TestFailedStartShowsTheServersError(t *testing.T) {
 	if n := strings.Count(string(out), "is not a valid mode"); n != 1 {
 		t.Errorf("the server's error is shown %d times, want once:\n%s", n, out)
 	}
+}
+
+// A start that gives up before the server is ready stops what it started, through a wrapper too: the process
+// runs by then, and only its cleanup closes its stdin.
+func TestStartThatTimesOutLeavesNoProcess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("looks for leftover processes in /proc")
+	}
+	command, err := findServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		wrapped bool
+	}{{"direct", false}, {"shell wrapper", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			child := exec.Command(os.Args[0], "-test.run=^TestHelperStartsEnvThenWaits$", "-test.count=1")
+			child.Env = append(os.Environ(), childEnv+"=timeout", "TMPDIR="+tmp)
+			if tc.wrapped {
+				child.Env = append(child.Env, BinaryEnv+"="+shellWrapper(t, command))
+			}
+			out, err := child.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the child test passed:\n%s", out)
+			}
+			if want := " did not start: the server was not ready after 1ns\n"; !strings.Contains(string(out), want) {
+				t.Errorf("the child's output lacks %q:\n%s", want, out)
+			}
+			// The child's cleanup waited for what it started, so anything still running is a leak.
+			if left := processesNaming(tmp); len(left) > 0 {
+				t.Errorf("still running after the child test ended:\n%s", strings.Join(left, "\n"))
+			}
+		})
+	}
+}
+
+// shellWrapper writes a shell script that runs command with its arguments without exec: the shell stays the
+// server's parent, as npm does.
+func shellWrapper(t *testing.T, command []string) string {
+	t.Helper()
+	quoted := make([]string, len(command))
+	for i, arg := range command {
+		quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+	}
+	wrapper := filepath.Join(t.TempDir(), "kube-auth-mock")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.Join(quoted, " ")+` "$@"`+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return wrapper
+}
+
+// processesNaming lists the running processes whose command line holds s, a folder only the test's servers name.
+func processesNaming(s string) []string {
+	var found []string
+	entries, _ := os.ReadDir("/proc")
+	for _, entry := range entries {
+		pid, err := strconv.Atoi(entry.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", entry.Name(), "cmdline"))
+		if err != nil || processGone(pid) { // exited meanwhile
+			continue
+		}
+		if line := strings.ReplaceAll(string(cmdline), "\x00", " "); strings.Contains(line, s) {
+			found = append(found, fmt.Sprintf("%d: %s", pid, line))
+		}
+	}
+	return found
 }
 
 // A test process killed by SIGKILL runs no Cleanup: the server must notice by itself that its parent is gone.
@@ -160,18 +331,6 @@ func waitGone(t *testing.T, pid int, after string) {
 			t.Fatalf("server %d still runs a minute after %s", pid, after)
 		}
 	}
-}
-
-// processGone tells whether pid has exited: no /proc entry, or a zombie nobody has reaped yet (an orphan's
-// exit in a container whose init does not reap).
-func processGone(pid int) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return true
-	}
-	// "pid (comm) S ...": the state follows the last ')', since comm may hold anything.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	return len(fields) > 0 && (fields[0] == "Z" || fields[0] == "X")
 }
 
 func TestCertUserCannotCarryExtra(t *testing.T) {
