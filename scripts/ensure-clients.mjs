@@ -1,5 +1,5 @@
 // pretest: makes sure the real clients the end-to-end tests drive are installed, installing what it can
-// (Debian's python3-kubernetes and python3-pytest via apt-get when root), and otherwise fails naming what to install.
+// (Debian's python3-kubernetes, python3-pytest and python3-venv via apt-get when root), and otherwise fails naming what to install.
 // The tests never skip a missing client.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -37,9 +37,12 @@ const debianPython = [
   { pkg: 'python3-pytest', module: 'pytest' },
 ];
 const missingPython = () => debianPython.filter((p) => !existsSync(python) || spawnSync(python, ['-c', `import ${p.module}`], { stdio: 'ignore' }).status !== 0);
-if (missingPython().length > 0) {
-  const pkgs = missingPython().map((p) => p.pkg);
-  if (process.getuid?.() === 0) {
+// python3 on PATH with venv and pip: the pytest plugin's tests install the current kubernetes client from PyPI in a venv.
+const venvMissing = () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status !== 0;
+if (missingPython().length > 0 || venvMissing()) {
+  // python3-venv is Debian's ensurepip, for Debian's python3; another python3 on PATH needs its own.
+  const pkgs = [...missingPython().map((p) => p.pkg), ...(venvMissing() && existsSync(python) ? ['python3-venv'] : [])];
+  if (process.getuid?.() === 0 && pkgs.length > 0) {
     process.stderr.write(`pretest: installing ${pkgs.join(' ')} with apt-get\n`);
     try {
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
@@ -51,8 +54,7 @@ if (missingPython().length > 0) {
   for (const p of missingPython()) problems.push(`Debian's ${p.pkg} is missing: sudo apt-get install ${p.pkg}`);
 }
 
-// python3 on PATH with venv and pip: the pytest plugin's tests install the current kubernetes client from PyPI in a venv.
-if (spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status !== 0) {
+if (venvMissing()) {
   problems.push('python3 on PATH cannot create a virtual environment with pip: install python3 (Debian: sudo apt-get install python3-venv)');
 }
 

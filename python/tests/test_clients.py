@@ -1,13 +1,16 @@
 """The fixtures as a test suite uses them, through the official kubernetes client."""
 from __future__ import annotations
 
+import fnmatch
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from kubernetes import client, config, watch
 from kubernetes.client.rest import ApiException
 
-from kube_auth_mock import KubeAuthMock
+from kube_auth_mock import KubeAuthMock, KubeAuthMockError
 
 POD_READER = """
 apiVersion: v1
@@ -77,10 +80,60 @@ def test_apply_role_and_binding_then_token_and_cert_users_may_list(kube_auth_moc
 
 def test_apply_again_updates_the_object(kube_auth_mock_session: KubeAuthMock) -> None:
     manifest = POD_READER.replace("team-a", "team-b")
-    kube_auth_mock_session.apply(manifest)
-    kube_auth_mock_session.apply(manifest.replace("verbs: [get, list, watch]", "verbs: [get]"))
     jane = api(kube_auth_mock_session.kubeconfig(user="jane-b", groups=["dev"], auth="cert"))
+    kube_auth_mock_session.apply(manifest)
+    assert can_list_pods(jane, "team-b")
+
+    kube_auth_mock_session.apply(manifest.replace("verbs: [get, list, watch]", "verbs: [get]"))
+
     assert not can_list_pods(jane, "team-b")
+
+
+def test_apply_takes_what_kubectl_get_prints(kube_auth_mock_session: KubeAuthMock) -> None:
+    # `kubectl get -o yaml` output carries resourceVersion, uid and creationTimestamp, which a create must not.
+    stored = kube_auth_mock_session.apply(POD_READER.replace("team-a", "team-c"))
+    got = yaml.safe_dump_all(stored)
+    assert "resourceVersion" in got and "uid" in got
+    rbac = client.RbacAuthorizationV1Api(api(kube_auth_mock_session.admin_kubeconfig))
+    rbac.delete_namespaced_role("pod-reader", "team-c")
+
+    again = kube_auth_mock_session.apply(got)
+
+    assert [o["metadata"]["name"] for o in again] == ["team-c", "pod-reader", "dev-reads-pods"]
+    assert rbac.read_namespaced_role("pod-reader", "team-c").rules[0].verbs == ["get", "list", "watch"]
+
+
+@pytest.mark.parametrize("manifest, message", [
+    ("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
+     "apply Widget: the server does not serve the API group version example.com/v1 (GET /apis/example.com/v1: 404)"),
+    ("apiVersion: v1\nkind: List\nitems: [3]\n", "apply: item 0 of the List in YAML document 1 is a int, not an object"),
+    ("apiVersion: v1\nkind: [\n", "apply: the YAML does not parse: *"),
+    ("apiVersion: v1\nkind: Secret\nmetadata: {namespace: default}\ndata: {password: c2VjcmV0}\n",
+     "apply: object 1 (kind Secret) needs apiVersion, kind and metadata.name"),
+])
+def test_apply_of_what_cannot_be_applied_says_why_in_one_line(kube_auth_mock_session: KubeAuthMock, manifest: str, message: str) -> None:
+    with pytest.raises(KubeAuthMockError) as err:
+        kube_auth_mock_session.apply(manifest)
+    assert fnmatch.fnmatchcase(str(err.value), message), str(err.value)
+    assert "\n" not in str(err.value)
+    assert "c2VjcmV0" not in str(err.value)
+
+
+def test_users_minted_into_the_token_file_given_to_serve(tmp_path: Path, whoami) -> None:
+    (tmp_path / "tokens.csv").write_text("")
+    with KubeAuthMock.start(tmp_path, args=["--token-auth-file", "tokens.csv"]) as server:
+        jane = api(server.kubeconfig(user="jane", groups=["dev"]))
+        assert whoami(jane)["username"] == "jane"
+        assert ",jane,,dev" in (tmp_path / "tokens.csv").read_text()
+
+
+def test_a_token_user_is_minted_when_every_request_is_denied(tmp_path: Path) -> None:
+    # AlwaysDeny answers the minted user's SelfSubjectReview 403, not 401: that is the sign the token is known.
+    with KubeAuthMock.start(tmp_path, args=["--authorization-mode", "AlwaysDeny"]) as server:
+        jane = client.CoreV1Api(api(server.kubeconfig(user="jane")))
+        with pytest.raises(ApiException) as err:
+            jane.list_namespaced_pod("default")
+        assert err.value.status == 403
 
 
 def test_watch_sees_the_added_configmap(kube_auth_mock: KubeAuthMock) -> None:

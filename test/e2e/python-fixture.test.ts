@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,18 +37,57 @@ function packageHash(python: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Whether a cached venv has what the tests import: a venv whose build was cut short, or that pip left half-done, does not. */
+async function usable(venv: string): Promise<boolean> {
+  const python = join(venv, 'bin', 'python');
+  if (!existsSync(python)) return false;
+  try {
+    // Away from the checkout, with no PYTHONPATH, so the import can only come from the venv itself.
+    const res = await run(python, ['-c', 'import kube_auth_mock, kubernetes, pytest'], { cwd: tmpdir(), env: { PYTHONPATH: '' } });
+    return res.code === 0;
+  } catch {
+    return false;
+  }
+}
+
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * Removes what no run needs: this checkout's venvs of other package versions, builds interrupted over an hour ago,
+ * and other checkouts' venvs unused for a week. node_modules (and so this cache) may be shared by several checkouts,
+ * each with its own venv (the name starts with a hash of the checkout's path); one in use is touched on each run.
+ */
+async function pruneVenvs(cache: string, checkout: string, keep: string): Promise<void> {
+  const now = Date.now();
+  for (const old of await readdir(cache)) {
+    if (old === keep || !old.startsWith('kam-python-venv-')) continue;
+    const path = join(cache, old);
+    const modified = (await stat(path).catch(() => undefined))?.mtimeMs;
+    if (modified === undefined) continue; // another run removed it
+    const age = now - modified;
+    const stale = old.includes('.building-') ? age > HOUR_MS : old.startsWith(`kam-python-venv-${checkout}-`) || age > 7 * 24 * HOUR_MS;
+    if (stale) await rm(path, { recursive: true, force: true });
+  }
+}
+
 /**
  * A virtual environment with the plugin (installed as a user would, not editable), the current `kubernetes` and pytest
- * from PyPI; cached under node_modules/.cache, keyed by the python and the package's files, so reruns are quick.
+ * from PyPI; cached under node_modules/.cache, keyed by the checkout, the python and the package's files, so reruns are quick.
  */
 async function pypiVenv(): Promise<string> {
   const version = await run('python3', ['--version']);
   assert.equal(version.code, 0, `python3 is needed to create a virtual environment: ${version.output}`);
   const cache = join(ROOT, 'node_modules', '.cache');
-  const name = `kam-python-venv-${packageHash(version.output.trim())}`;
+  const checkout = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+  const name = `kam-python-venv-${checkout}-${packageHash(version.output.trim())}`;
   const venv = join(cache, name);
-  if (existsSync(join(venv, 'bin', 'python'))) return venv;
   await mkdir(cache, { recursive: true });
+  await pruneVenvs(cache, checkout, name);
+  if (await usable(venv)) {
+    const now = new Date();
+    await utimes(venv, now, now);
+    return venv;
+  }
   // Built beside its final name and renamed at the end: an interrupted build is never mistaken for a ready venv.
   // (Only `bin/python -m ...` is used: a venv's scripts name their folder, its python does not.)
   const building = await mkdtemp(join(cache, `${name}.building-`));
@@ -59,14 +98,14 @@ async function pypiVenv(): Promise<string> {
   await cp(PYTHON_DIR, source, { recursive: true, filter: (path) => !/(^|\/)(\.venv|build|__pycache__|[^/]*\.egg-info)$/.test(path) });
   const installed = await run(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', source, 'kubernetes', 'pytest']);
   assert.equal(installed.code, 0, `pip install failed:\n${installed.output}`);
-  for (const old of await readdir(cache)) {
-    if (/^kam-python-venv-[0-9a-f]{16}$/.test(old) && old !== name) await rm(join(cache, old), { recursive: true, force: true });
-  }
+  // What is there failed the check above, unless another run has just finished it: a rename cannot replace a folder
+  // that is not empty.
+  if (!(await usable(venv))) await rm(venv, { recursive: true, force: true });
   try {
     await rename(building, venv);
   } catch (err) {
     // Another run finished the same venv first: use that one.
-    if (!existsSync(join(venv, 'bin', 'python'))) throw err;
+    if (!(await usable(venv))) throw err;
     await rm(building, { recursive: true, force: true });
   }
   return venv;

@@ -17,7 +17,10 @@ def _serve(workdir: Path) -> Iterator[KubeAuthMock]:
     try:
         yield server
     finally:
-        code = server.stop()
+        try:
+            code = server.stop()
+        except KubeAuthMockError as err:
+            pytest.fail(str(err), pytrace=False)
     # A server that crashed during the test, or stopped uncleanly, fails the teardown with what it logged.
     if code != 0:
         pytest.fail(f"kube-auth-mock exited with code {code}:\n{server.logs()}", pytrace=False)

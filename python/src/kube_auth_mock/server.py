@@ -7,10 +7,11 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
 
 import yaml
 
@@ -37,9 +38,11 @@ def find_command(start: Optional[PathLike] = None) -> List[str]:
     """
     env = os.environ.get(BIN_ENV)
     if env:
-        path = Path(env).expanduser().resolve()
+        # A bare name (KUBE_AUTH_MOCK_BIN=kube-auth-mock) is looked up on PATH, as a shell would.
+        found = shutil.which(env) if os.sep not in env else None
+        path = Path(found or env).expanduser().resolve()
         if not path.is_file():
-            raise KubeAuthMockError(f"{BIN_ENV}={env} is not a file")
+            raise KubeAuthMockError(f"{BIN_ENV}={env} is not a file" + ("" if os.sep in env else " nor a command on PATH"))
         return _command_for(path)
     here = Path(start or Path.cwd()).resolve()
     unbuilt: Optional[Path] = None
@@ -83,9 +86,10 @@ def _command_for(path: Path) -> List[str]:
 class KubeAuthMock:
     """A running kube-auth-mock server with its own fresh PKI folder."""
 
-    def __init__(self, command: Sequence[str], workdir: Path, process: "subprocess.Popen[bytes]", ready: Dict[str, Any]) -> None:
+    def __init__(self, command: Sequence[str], workdir: Path, process: "subprocess.Popen[bytes]", ready: Dict[str, Any], auth_files: Sequence[str] = ()) -> None:
         self._command = list(command)
         self._process = process
+        self._auth_files = list(auth_files)
         self._minted = 0
         self._admin_client: Optional[KubeconfigClient] = None
         self._resources: Dict[str, List[Dict[str, Any]]] = {}
@@ -98,15 +102,20 @@ class KubeAuthMock:
         self.pki_dir: str = ready["pkiDir"]
         self.admin_kubeconfig: str = ready["kubeconfigs"]["admin"]
         """A kubeconfig of the admin user (client certificate, group system:masters)."""
-        self.pid: int = ready.get("pid", process.pid)
-        """The server's own process id: the ready line names it, since what was started may be a wrapper (a shell)."""
+        named = ready.get("pid")
+        self.pid: int = named if isinstance(named, int) and _is_descendant(named, process.pid) else process.pid
+        """The server's own process id: the one the ready line names when that is the process started or one it
+        started (a wrapper such as a shell may run the server as its child); otherwise (a pid in another pid
+        namespace, as under docker or unshare) the process started."""
 
     @classmethod
     def start(cls, workdir: PathLike, args: Sequence[str] = (), command: Optional[Sequence[str]] = None, timeout: float = 60.0) -> "KubeAuthMock":
         """Starts ``kube-auth-mock serve`` on a free port with a fresh PKI folder in ``workdir``.
 
         ``args`` are more serve flags (e.g. ``["--authorization-mode", "RBAC,AlwaysDeny"]``). The server runs in
-        ``workdir`` so that relative defaults (a ./policies folder) are not picked up from the test's directory.
+        ``workdir`` so that relative defaults (a ./policies folder) are not picked up from the test's directory;
+        relative paths in ``args`` are relative to it too. With ``--token-auth-file`` or ``--basic-auth-file``,
+        :meth:`kubeconfig` mints its users into that file.
         """
         command = list(command) if command else find_command()
         work = Path(workdir).resolve()
@@ -117,22 +126,29 @@ class KubeAuthMock:
         # stdin is a pipe only this process holds: when it dies, even by SIGKILL, the server sees end-of-file and
         # stops. The log goes to a file, since a pipe nobody reads would block the server once it is full.
         with open(log_file, "wb") as log:
-            process = subprocess.Popen(argv, cwd=work, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while True:
-            ready = _read_ready(ready_file)
-            if ready is not None:
-                return cls(command, work, process, ready)
-            code = process.poll()
-            if code is not None:
-                raise KubeAuthMockError(f"kube-auth-mock serve exited with code {code} before it was ready:\n{_tail(log_file)}")
-            if time.monotonic() > deadline:
+            try:
+                process = subprocess.Popen(argv, cwd=work, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
+            except OSError as err:
+                raise KubeAuthMockError(f"cannot run {command[0]}: {err.strerror or err}") from None
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                ready = _read_ready(ready_file)
+                if ready is not None:
+                    return cls(command, work, process, ready, _auth_file_flags(args, work))
+                code = process.poll()
+                if code is not None:
+                    raise KubeAuthMockError(f"kube-auth-mock serve exited with code {code} before it was ready:\n{_tail(log_file)}")
+                if time.monotonic() > deadline:
+                    raise KubeAuthMockError(f"kube-auth-mock serve was not ready after {timeout:g}s:\n{_tail(log_file)}")
+                time.sleep(_POLL)
+        except BaseException:
+            # Whatever went wrong (a bad ready line, a timeout, Ctrl-C), the server must not outlive this call.
+            if process.poll() is None:
                 process.kill()
-                process.wait()
-                if process.stdin:  # what a killed wrapper started sees end-of-file and stops too
-                    process.stdin.close()
-                raise KubeAuthMockError(f"kube-auth-mock serve was not ready after {timeout:g}s:\n{_tail(log_file)}")
-            time.sleep(_POLL)
+            _close_stdin(process)  # what a killed wrapper started sees end-of-file and stops too
+            process.wait()
+            raise
 
     @property
     def log_file(self) -> Path:
@@ -151,10 +167,11 @@ class KubeAuthMock:
             raise ValueError(f'auth must be "token", "cert" or "basic", not {auth!r}')
         if isinstance(groups, str):  # a lone group name would otherwise be minted as one group per character
             groups = (groups,)
+        self._raise_if_exited()
         self._minted += 1
         out = self.workdir / "kubeconfigs" / f"{re.sub(r'[^A-Za-z0-9._-]', '_', user)}-{auth}-{self._minted}.kubeconfig"
         out.parent.mkdir(exist_ok=True)
-        argv = [*self._command, "kubeconfig", "--user", user, "--auth", auth, "--pki-dir", self.pki_dir, "--server", self.url, "-o", str(out)]
+        argv = [*self._command, "kubeconfig", "--user", user, "--auth", auth, "--pki-dir", self.pki_dir, "--server", self.url, "-o", str(out), *self._auth_files]
         for g in groups:
             argv += ["--group", g]
         if uid is not None:
@@ -173,7 +190,7 @@ class KubeAuthMock:
         review = {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}
         deadline = time.monotonic() + timeout
         while True:
-            status, body = client.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", review)
+            status, body = self._request(client, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", review)
             if status == 403:
                 return
             if status in (200, 201):
@@ -190,20 +207,27 @@ class KubeAuthMock:
     def apply(self, yaml_text: str) -> List[Dict[str, Any]]:
         """Creates or replaces each object of a YAML stream (namespaces, Roles, RoleBindings, ServiceAccounts, ...)
         as the admin, and returns the objects as the server stored them. Namespaced objects without a namespace go
-        to ``default``; a ``kind: List`` is applied item by item."""
+        to ``default``; a ``kind: List`` is applied item by item. What the server sets (resourceVersion, uid,
+        creationTimestamp, managedFields) is dropped first, so the output of ``kubectl get -o yaml`` applies."""
+        self._raise_if_exited()
         results = []
-        for obj in _objects(yaml_text):
+        for index, obj in enumerate(_objects(yaml_text), 1):
             kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
-            if not kind or not name or not obj.get("apiVersion"):
-                raise KubeAuthMockError(f"apply: every object needs apiVersion, kind and metadata.name: {obj!r}")
+            if not kind or not name or not obj.get("apiVersion") or not isinstance(obj.get("metadata"), dict):
+                # Neither the object nor its name: it may be a Secret, and this message lands in test reports.
+                raise KubeAuthMockError(f"apply: object {index} (kind {kind or '(none)'}) needs apiVersion, kind and metadata.name")
+            obj = copy.deepcopy(obj)
+            for field in _SERVER_SET:
+                obj["metadata"].pop(field, None)
             collection = self._collection(obj)
-            status, body = self._admin().request("POST", collection, obj)
-            if status == 409:  # AlreadyExists: replace it, with the resourceVersion it has now (kubectl apply's outcome)
-                status, current = self._admin().request("GET", f"{collection}/{name}")
+            status, body = self._request(self._admin(), "POST", collection, obj)
+            # AlreadyExists: replace it, with the resourceVersion it has now. Create-or-replace, not kubectl apply's
+            # merge: fields the manifest leaves out are gone afterwards.
+            if status == 409:
+                status, current = self._request(self._admin(), "GET", f"{collection}/{name}")
                 if status == 200:
-                    obj = copy.deepcopy(obj)
-                    obj.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]
-                    status, body = self._admin().request("PUT", f"{collection}/{name}", obj)
+                    obj["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+                    status, body = self._request(self._admin(), "PUT", f"{collection}/{name}", obj)
             if status >= 300:
                 raise KubeAuthMockError(f"apply {kind} {name}: {status} {_message(body)}")
             results.append(body)
@@ -214,14 +238,34 @@ class KubeAuthMock:
             self._admin_client = KubeconfigClient(self.admin_kubeconfig)
         return self._admin_client
 
+    def _request(self, client: KubeconfigClient, method: str, path: str, body: Optional[Any] = None) -> Tuple[int, Any]:
+        try:
+            return client.request(method, path, body)
+        except (ConnectionError, ssl.SSLEOFError):
+            # Refused or reset: if the server has died, say so (with its log) rather than how the socket failed. The
+            # socket closes as the process exits, a moment before it can be waited for: give it that moment.
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                raise
+            self._raise_if_exited()
+            raise
+
+    def _raise_if_exited(self) -> None:
+        code = self._process.poll()
+        if code is not None:
+            raise KubeAuthMockError(f"kube-auth-mock has exited, with code {code}:\n{_tail(self.log_file)}")
+
     def _collection(self, obj: Dict[str, Any]) -> str:
         """The URL path of an object's collection, from the server's discovery of its group version."""
         api_version, kind = obj["apiVersion"], obj["kind"]
         base = f"/api/{api_version}" if "/" not in api_version else f"/apis/{api_version}"
         if api_version not in self._resources:
-            status, body = self._admin().request("GET", base)
+            status, body = self._request(self._admin(), "GET", base)
+            if status == 404:
+                raise KubeAuthMockError(f"apply {kind}: the server does not serve the API group version {api_version} (GET {base}: 404)")
             if status != 200:
-                raise KubeAuthMockError(f"apply {kind}: the server does not serve {api_version} ({status} {_message(body)})")
+                raise KubeAuthMockError(f"apply {kind}: discovery of {api_version} failed: {status} {_message(body)}")
             self._resources[api_version] = body.get("resources", [])
         for r in self._resources[api_version]:
             if r.get("kind") == kind and "/" not in r["name"]:
@@ -235,28 +279,120 @@ class KubeAuthMock:
         return self.log_file.read_text(errors="replace")
 
     def stop(self, timeout: float = 30.0) -> Optional[int]:
-        """Stops the server (SIGTERM to the server process itself) and waits for it; returns its exit code, 0 on a clean stop."""
-        if self._process.poll() is None:
-            # The server itself: a signal to a wrapper around it may not reach it.
+        """Stops the server and waits for it; returns the exit code of the process started, 0 on a clean stop.
+
+        It closes the server's standard input (which ``--exit-with-parent`` stops on, through wrappers too) and
+        waits up to ``timeout`` seconds; then sends SIGTERM to the process it started and waits as long again; then
+        SIGKILL, and raises. Only the process started and processes it started are ever signalled: the pid a ready
+        line names may be another pid namespace's (docker, unshare --pid), where it is some other process here.
+        """
+        process = self._process
+        server = self.pid if self.pid != process.pid else None
+        _close_stdin(process)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            # Checked again now: a pid that is no longer the child's descendant may be someone else's.
+            if server is not None and _is_descendant(server, process.pid):
+                _signal(server, signal.SIGTERM)
+            process.terminate()
             try:
-                os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self._process.wait(timeout)
+                process.wait(timeout)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-                raise KubeAuthMockError(f"kube-auth-mock did not stop within {timeout:g}s of SIGTERM: killed it\n{_tail(self.log_file)}")
-        if self._process.stdin and not self._process.stdin.closed:
-            self._process.stdin.close()
-        return self._process.returncode
+                process.kill()
+                process.wait()
+                raise KubeAuthMockError(f"kube-auth-mock did not stop within {timeout:g}s of its stdin closing, nor of SIGTERM: killed it\n{_tail(self.log_file)}") from None
+        # The process started may be a wrapper that exits before the server it started has: wait for that too.
+        if server is not None:
+            deadline = time.monotonic() + timeout
+            while not _gone(server):
+                if time.monotonic() > deadline:
+                    raise KubeAuthMockError(f"kube-auth-mock (pid {server}) still runs {timeout:g}s after the process that started it exited")
+                time.sleep(_POLL)
+        return process.returncode
 
     def __enter__(self) -> "KubeAuthMock":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+_SERVER_SET = ("resourceVersion", "uid", "creationTimestamp", "managedFields", "selfLink")
+"""Metadata the server sets, which a create must not carry (kube-apiserver refuses a resourceVersion there)."""
+
+_AUTH_FILE_FLAGS = ("--token-auth-file", "--basic-auth-file")
+
+
+def _auth_file_flags(args: Sequence[str], cwd: Path) -> List[str]:
+    """The serve args' --token-auth-file and --basic-auth-file, for `kubeconfig` to mint users where the server reads them."""
+    out: List[str] = []
+    for i, arg in enumerate(args):
+        for flag in _AUTH_FILE_FLAGS:
+            value: Optional[str] = None
+            if arg == flag and i + 1 < len(args):
+                value = args[i + 1]
+            elif arg.startswith(flag + "="):
+                value = arg[len(flag) + 1:]
+            if value is not None:
+                out += [flag, str(cwd / value)]
+    return out
+
+
+def _close_stdin(process: "subprocess.Popen[bytes]") -> None:
+    if process.stdin and not process.stdin.closed:
+        try:
+            process.stdin.close()
+        except OSError:  # a pipe whose reader is gone
+            pass
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _stat(pid: int) -> Optional[List[str]]:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, ...); None when there is no such process."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def _is_descendant(pid: int, ancestor: int) -> bool:
+    """pid is ancestor or a process it started (or they started), from the ppid chain in /proc."""
+    seen = set()
+    while pid > 1 and pid not in seen:
+        if pid == ancestor:
+            return True
+        seen.add(pid)
+        fields = _stat(pid)
+        if fields is None:  # gone, or no /proc (macOS): only the process itself is known to be ours
+            return False
+        pid = int(fields[1])
+    return pid == ancestor
+
+
+def _gone(pid: int) -> bool:
+    fields = _stat(pid)
+    if fields is not None:
+        return fields[0] == "Z"
+    if Path("/proc/self/stat").exists():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+_READY_KEYS = ("url", "caFile", "pkiDir")
 
 
 def _read_ready(path: Path) -> Optional[Dict[str, Any]]:
@@ -267,19 +403,36 @@ def _read_ready(path: Path) -> Optional[Dict[str, Any]]:
         return None
     if not text.endswith("\n"):
         return None
-    ready: Dict[str, Any] = json.loads(text)
+    try:
+        ready = json.loads(text)
+    except ValueError:
+        raise KubeAuthMockError(f"the ready file {path} is not JSON: {text.strip()[:200]!r}") from None
+    if not isinstance(ready, dict):
+        raise KubeAuthMockError(f"the ready file {path} is not a JSON object: {text.strip()[:200]!r}")
+    missing = [k for k in _READY_KEYS if not isinstance(ready.get(k), str)]
+    if not isinstance(ready.get("kubeconfigs"), dict) or not isinstance(ready["kubeconfigs"].get("admin"), str):
+        missing.append("kubeconfigs.admin")
+    if missing:
+        raise KubeAuthMockError(f"the ready file {path} lacks {', '.join(missing)}: is this kube-auth-mock serve? {text.strip()[:200]!r}")
     return ready
 
 
 def _objects(yaml_text: str) -> List[Dict[str, Any]]:
+    try:
+        docs = list(yaml.safe_load_all(yaml_text))
+    except yaml.YAMLError as err:
+        raise KubeAuthMockError(f"apply: the YAML does not parse: {' '.join(str(err).split())}") from None
     out: List[Dict[str, Any]] = []
-    for doc in yaml.safe_load_all(yaml_text):
+    for n, doc in enumerate(docs, 1):
         if not doc:
             continue
         if not isinstance(doc, dict):
-            raise KubeAuthMockError(f"apply: a YAML document is not an object: {doc!r}")
+            raise KubeAuthMockError(f"apply: YAML document {n} is a {type(doc).__name__}, not an object")
         if str(doc.get("kind", "")).endswith("List") and isinstance(doc.get("items"), list):
-            out.extend(doc["items"])
+            for i, item in enumerate(doc["items"]):
+                if not isinstance(item, dict):
+                    raise KubeAuthMockError(f"apply: item {i} of the {doc['kind']} in YAML document {n} is a {type(item).__name__}, not an object")
+                out.append(item)
         else:
             out.append(doc)
     return out
