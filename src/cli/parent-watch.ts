@@ -26,6 +26,14 @@ export function parentWatchMode(exitWithParent: boolean | undefined, env: NodeJS
   return { stdin: false, parent: typeof env.npm_lifecycle_event === 'string' && env.npm_lifecycle_event !== '' };
 }
 
+/** The parent as the entry point saw it, before the commands loaded: one that dies while they load is still noticed. */
+let launchParent: number | undefined;
+
+/** Called first thing by the entry point (src/cli/main.ts). */
+export function noteLaunchParent(pid: number): void {
+  launchParent = pid;
+}
+
 /** Starts watching; the function it returns stops watching, so the process can exit once the server has stopped. */
 export function watchParent(options: ParentWatchOptions): () => void {
   const cleanups: (() => void)[] = [];
@@ -36,14 +44,16 @@ export function watchParent(options: ParentWatchOptions): () => void {
     options.onGone(reason);
   };
   if (options.parent) {
-    const parentPid = process.ppid;
+    const parentPid = launchParent ?? process.ppid;
     // Started by init (pid 1, or a container's), there is no parent to lose.
     if (parentPid > 1) {
-      const timer = setInterval(() => {
+      const check = (): void => {
         if (process.ppid !== parentPid) report(`parent process ${parentPid} exited`);
-      }, PARENT_POLL_MS);
+      };
+      const timer = setInterval(check, PARENT_POLL_MS);
       timer.unref();
       cleanups.push(() => clearInterval(timer));
+      check();
     }
   }
   if (options.stdin) {

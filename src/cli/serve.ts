@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_KUBERNETES_VERSION } from '../api/version.js';
 import { parseGoDuration } from '../apimachinery/go-time.js';
@@ -100,17 +100,27 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     whenStopRequested = resolveRequest;
   });
   const stop = (why: Record<string, string>): void => {
-    if (stopRequested !== undefined) return;
+    if (stopRequested !== undefined) {
+      // kube-apiserver's SetupSignalHandler: a second signal exits at once, with code 1.
+      if ('signal' in why) process.exit(1);
+      return;
+    }
     stopRequested = why;
     log.info(why, 'shutting down');
     whenStopRequested();
   };
   const onSigint = (): void => stop({ signal: 'SIGINT' });
   const onSigterm = (): void => stop({ signal: 'SIGTERM' });
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const exitWithParent = values['exit-with-parent'];
-  const unwatch = watchParent({ ...parentWatchMode(typeof exitWithParent === 'boolean' ? exitWithParent : undefined, process.env), onGone: (reason) => stop({ reason }) });
+  const mode = parentWatchMode(typeof exitWithParent === 'boolean' ? exitWithParent : undefined, process.env);
+  // Reading a terminal from the background stops the process (SIGTTIN); the end of a terminal is not a parent leaving.
+  if (mode.stdin && process.stdin.isTTY === true) {
+    mode.stdin = false;
+    log.info({}, 'standard input is a terminal: --exit-with-parent watches the parent process only');
+  }
+  const unwatch = watchParent({ ...mode, onGone: (reason) => stop({ reason }) });
   try {
     const server = await startServer({
       port: portFlag(values, 'secure-port', 6443),
@@ -145,6 +155,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       ...(values['tls-trace'] === true ? { tlsTrace: true } : {}),
       ...(stringFlag(values, 'tls-keylog') !== undefined ? { tlsKeylog: resolve(stringFlag(values, 'tls-keylog')!) } : {}),
       log,
+      deferDemoKubeconfigs: true,
     });
     if (stopRequested === undefined) await announceReady(server, values, pkiDir);
     await stopRequest;
@@ -155,6 +166,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
+}
+
+function readyFileError(file: string, err: unknown): ConfigError {
+  return new ConfigError({ file, reason: `cannot write the ready file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
 }
 
 /** The ready line (stdout, or --ready-file) and the table of demo identities; an unwritable ready file stops the server. */
@@ -169,16 +184,23 @@ async function announceReady(server: KubeAuthMockServer, values: Record<string, 
     kubeconfigs: Object.fromEntries(server.demoIdentities.map((d) => [d.user, d.kubeconfig])),
     ...(server.uiUrl !== undefined ? { uiUrl: server.uiUrl } : {}),
   };
+  const line = `${JSON.stringify(ready)}\n`;
   const readyFile = stringFlag(values, 'ready-file');
-  if (readyFile) {
-    try {
-      await writeFile(readyFile, `${JSON.stringify(ready)}\n`);
-    } catch (err) {
-      // The server already listens: stop it, or the process would outlive its start-up error.
-      await server.stop();
-      throw new ConfigError({ file: readyFile, reason: `cannot write the ready file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, code: 'FILE_UNREADABLE' });
-    }
-  } else process.stdout.write(`${JSON.stringify(ready)}\n`);
+  // The kubeconfigs are pointed at this server only once the ready line is sure to be written: a start-up that
+  // fails before leaves them naming the server that last answered. The ready file appears whole, by a rename, so
+  // a caller polling for it never reads half a line.
+  const temp = readyFile === undefined ? undefined : `${readyFile}.${process.pid}.tmp`;
+  try {
+    if (temp !== undefined) await writeFile(temp, line).catch((err: unknown) => Promise.reject(readyFileError(readyFile!, err)));
+    await server.publishDemoKubeconfigs();
+    if (temp !== undefined) await rename(temp, readyFile!).catch((err: unknown) => Promise.reject(readyFileError(readyFile!, err)));
+  } catch (err) {
+    // The server already listens: stop it, or the process would outlive its start-up error.
+    if (temp !== undefined) await rm(temp, { force: true });
+    await server.stop();
+    throw err;
+  }
+  if (readyFile === undefined) process.stdout.write(line);
   process.stdout.write(`\nkube-auth-mock listening on ${server.url}\n${server.uiUrl !== undefined ? `live view: ${server.uiUrl}\n` : ''}\n${identityTable(server.demoIdentities)}\nTry: kubectl --kubeconfig ${server.demoIdentities[0]?.kubeconfig ?? 'pki/kubeconfigs/admin.kubeconfig'} auth whoami\n`);
 }
 

@@ -107,4 +107,10 @@ export interface StartServerOptions {
    * 127.0.0.1 only (ephemeral port by default). Not a kube-apiserver flag. Default off, and then costs nothing.
    */
   ui?: boolean | LiveViewStartOptions;
+  /**
+   * Leave the PKI folder's demo kubeconfigs as they are until publishDemoKubeconfigs() is called (the CLI does so
+   * once its ready line can be written): a start-up stopped before that leaves them naming the server that last
+   * answered. By default they are written before startServer resolves.
+   */
+  deferDemoKubeconfigs?: boolean;
 }

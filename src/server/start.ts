@@ -48,6 +48,8 @@ export interface KubeAuthMockServer {
   serviceAccountKubeconfig(serviceAccount: string, options?: ServiceAccountTokenOptions): Promise<string>;
   /** Writes token, ca.crt and namespace into dir as the kubelet projects them, for code that uses in-cluster config. */
   inCluster(serviceAccount: string, dir: string, options?: ServiceAccountTokenOptions): Promise<InClusterFiles>;
+  /** Writes the demo kubeconfigs, pointed at this server, when startServer deferred them (deferDemoKubeconfigs); else does nothing. */
+  publishDemoKubeconfigs(): Promise<void>;
   /** Stops listening, ends idle keep-alive connections and releases file watchers. */
   stop(): Promise<void>;
 }
@@ -104,7 +106,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
     listener.serve(chainListener({ log, ...(audit ? { audit } : {}), ...(liveView ? { liveView: liveView.capture } : {}), authenticator: authn.requestAuthenticator, challengeHeaders: authn.challengeHeaders, ...(authn.requestHeaders ? { requestHeaders: authn.requestHeaders } : {}), authorizer: authorizers.authorizer, handler }));
 
     const { url } = listener;
-    await demos?.publish(url);
+    let published = options.deferDemoKubeconfigs !== true;
+    if (published) await demos?.publish(url);
     const demoIdentities: readonly DemoIdentity[] = demos?.identities ?? [];
     const running = listener;
     const ui = liveView;
@@ -116,6 +119,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Kub
       uiUrl: ui?.server.url,
       pkiDir: config.pkiDir,
       demoIdentities,
+      async publishDemoKubeconfigs() {
+        if (published) return;
+        published = true;
+        await demos?.publish(url);
+      },
       async kubeconfig(identity) {
         const credentials = await mintCredentials(users.minted, identity);
         return renderKubeconfig({ server: url, caPem: pki.ca.certPem, userName: identity.user, credentials });

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { tempDir } from '../helpers/clients.js';
@@ -133,4 +134,56 @@ test('a start-up that fails once the port is open leaves the PKI folder\'s kubec
   const fresh = join(tmp.dir, 'pki-fresh');
   await assert.rejects(serve('--pki-dir', fresh, '--rbac-file', bomb), (err: unknown) => (err as { exitCode?: number }).exitCode === 1);
   assert.deepEqual(await readdir(join(fresh, 'kubeconfigs')), [], 'no kubeconfig names a port where nothing listened');
+});
+
+const kubeconfigCases: { name: string; args: (dir: string) => string[]; stdin: 'ignore' | 'pipe'; code: number }[] = [
+  // Standard input already at its end: the stop is asked for while the server is still starting.
+  { name: 'a stop asked for during start-up', args: () => ['--exit-with-parent'], stdin: 'ignore', code: 0 },
+  { name: 'a --ready-file that cannot be written', args: (dir) => ['--ready-file', join(dir, 'no-such-folder', 'ready.json')], stdin: 'pipe', code: 1 },
+];
+for (const c of kubeconfigCases) {
+  test(`${c.name} leaves the PKI folder's kubeconfigs naming the server that last answered`, async () => {
+    const copy = join(tmp.dir, `pki-${c.code}-${c.args(tmp.dir).length}`);
+    await cp(pkiDir, copy, { recursive: true });
+    const names = (await readdir(join(copy, 'kubeconfigs'))).sort();
+    const before = await Promise.all(names.map((n) => readFile(join(copy, 'kubeconfigs', n), 'utf8')));
+    const child = spawn(SERVE[0]!, [...SERVE.slice(1), '--pki-dir', copy, ...c.args(tmp.dir)], { stdio: [c.stdin, 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, c.code, stderr);
+    assert.deepEqual(await Promise.all(names.map((n) => readFile(join(copy, 'kubeconfigs', n), 'utf8'))), before);
+  });
+}
+
+test('a second SIGTERM while the server stops exits at once with code 1, as kube-apiserver does', async () => {
+  const child = spawn(SERVE[0]!, [...SERVE.slice(1), '--pki-dir', pkiDir, '--authorization-mode', 'AlwaysAllow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const ready = new Promise<ReadyLine>((resolve) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.includes('\n')) resolve(JSON.parse(stdout.split('\n')[0]!) as ReadyLine);
+    });
+  });
+  const { url } = await ready;
+  const ca = await readFile(join(pkiDir, 'ca.crt'), 'utf8');
+  // A request in flight holds the graceful stop for its grace: its handler waits for a body that is never sent.
+  const socket = tlsConnect({ host: '127.0.0.1', port: Number(new URL(url).port), ca, servername: 'localhost' });
+  socket.on('error', () => undefined);
+  await once(socket, 'secureConnect');
+  socket.write('POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n');
+  await once(socket, 'data');
+  const shuttingDown = new Promise<void>((resolve) => {
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (stderr.includes('shutting down')) resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  await shuttingDown;
+  child.kill('SIGTERM');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  socket.destroy();
+  assert.equal(code, 1);
 });
