@@ -82,7 +82,8 @@ export function servingOptions(pems: { keyPem: string; certPem: string; clientCa
 /**
  * Makes every stateful resumption attempt (a TLS 1.2 session id, a TLS 1.3 stateful ticket) miss, so the client
  * falls back to a full handshake (see servingOptions for why). node's server keeps no session cache of its own
- * (SSL_SESS_CACHE_NO_INTERNAL); this listener answers its look-ups with "not found".
+ * (SSL_SESS_CACHE_NO_INTERNAL), so a session is only ever found through this event; answering "not found" says so
+ * explicitly instead of relying on nobody listening. The tests check that an offered session is not resumed.
  */
 export function refuseSessionResumption(server: TlsServer): void {
   server.on('resumeSession', (_id: Buffer, cb: (err: Error | null, data: Buffer | null) => void) => cb(null, null));
