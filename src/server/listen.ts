@@ -10,7 +10,7 @@ import type { Logger } from '../util/log.js';
 import { keepPeerChain } from '../tls/connection-facts.js';
 import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
 import { isLingering, serveHttp1 } from './http1.js';
-import { servingOptions } from './tls.js';
+import { refuseSessionResumption, servingOptions } from './tls.js';
 import type { KeyLog } from './tls-keylog.js';
 import { traceTlsConnections, type FrontProxyTrust } from './tls-trace.js';
 import { bracketHost, joinHostPort } from '../util/host-port.js';
@@ -58,11 +58,12 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     res.end();
   };
   const server: Server = createServer(servingOptions(config));
+  refuseSessionResumption(server);
   // Before any other 'connection' listener: tracing hands the TLS server each TCP socket inside an observing stream.
   if (config.tlsTrace) traceTlsConnections(server, { log, ...config.tlsTrace });
   else if (config.observeHandshakes === true) observeHandshakes(server);
   config.keyLog?.attach(server);
-  keepPeerChain(server);
+  keepPeerChain(server, (message) => log.warn(message));
   // Go's net/http limits header bytes only (above), never their number; node silently drops every header
   // past maxHeadersCount (2000 by default), which could drop an Impersonate-User or Authorization header.
   server.maxHeadersCount = 0;

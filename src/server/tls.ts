@@ -1,5 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { constants, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { Server as TlsServer } from 'node:tls';
 import type { ServerOptions } from 'node:https';
 import { PkiError } from '../util/errors.js';
 
@@ -56,6 +57,12 @@ export const GO_DEFAULT_CIPHERS = [
  * The TLS and header settings kube-apiserver serves with: client certificates requested but not required (a bad
  * one gets the x509 authenticator's 401), TLS 1.2 and up, Go's default suites in Go's preference order, and
  * MaxHeaderBytes of 1 MiB (node's default is 16 KiB). The bench's bare baseline server uses the same.
+ *
+ * No session tickets (SSL_OP_NO_TICKET): a resumed OpenSSL session keeps only the client's leaf certificate, not
+ * the intermediates it sent, so the x509 authenticator would answer 401 to a resumed connection that kube-apiserver
+ * (Go keeps the whole peer chain in its ticket) authenticates. In TLS 1.3 NO_TICKET makes OpenSSL issue stateful
+ * tickets instead; listen() refuses those in the 'resumeSession' event (refuseSessionResumption), so every connection
+ * is a full handshake with the client's whole chain.
  */
 export function servingOptions(pems: { keyPem: string; certPem: string; clientCaPem: string }): ServerOptions {
   return {
@@ -68,5 +75,16 @@ export function servingOptions(pems: { keyPem: string; certPem: string; clientCa
     ciphers: GO_DEFAULT_CIPHERS,
     honorCipherOrder: true,
     maxHeaderSize: 1 << 20,
+    secureOptions: constants.SSL_OP_NO_TICKET,
   };
+}
+
+/**
+ * Makes every stateful resumption attempt (a TLS 1.2 session id, a TLS 1.3 stateful ticket) miss, so the client
+ * falls back to a full handshake (see servingOptions for why). node's server keeps no session cache of its own
+ * (SSL_SESS_CACHE_NO_INTERNAL), so a session is only ever found through this event; answering "not found" says so
+ * explicitly instead of relying on nobody listening. The tests check that an offered session is not resumed.
+ */
+export function refuseSessionResumption(server: TlsServer): void {
+  server.on('resumeSession', (_id: Buffer, cb: (err: Error | null, data: Buffer | null) => void) => cb(null, null));
 }

@@ -44,24 +44,43 @@ interface PeerCertificateHandle {
 }
 
 /**
- * Keeps the intermediates a client sends readable. node 24.21 (and 26.8-26.9) reads the peer certificate itself
- * once OpenSSL has verified the chain (onServerSocketSecure), and that read removes the client's intermediates from
- * OpenSSL's list, so every later getPeerX509Certificate() has no issuerCertificate and a chain through an
- * intermediate would be refused (nodejs/node#65579, fixed by #65602). The server's 'keylog' event names each TLS
- * socket during its handshake, before that read; there the handle is made to hand every caller the first
- * certificate read, taken while the chain is whole. A peer's chain does not change after its handshake, so on
- * other versions this changes nothing.
+ * Keeps the intermediates a client sends readable. OpenSSL hands the client's intermediates over once: node's
+ * getPeerX509Certificate() removes them from OpenSSL's list as it links them through issuerCertificate, so a second
+ * read has the leaf alone (Node 20.20 and 24 alike). node 24.21 (and 26.8-26.9) makes that first read itself once
+ * OpenSSL has verified the chain (onServerSocketSecure), so there every read this package makes would have no
+ * issuerCertificate and a chain through an intermediate would be refused (nodejs/node#65579, fixed by #65602); on
+ * Node 20 any second reader (the trace, then the authenticator) would lose it the same way. The server's 'keylog'
+ * event names each TLS socket during its handshake, before any read; there the handle is made to hand every caller
+ * the first certificate read, taken while the chain is whole; a renegotiated TLS 1.2 connection keeps the chain of
+ * its first handshake, the one the first request was authenticated with.
+ *
+ * `warn` is called once per server if node's TLS handle does not have the shape this relies on (a node release
+ * that changed its internals): chains through an intermediate may then be refused, and the log should say why.
  */
-export function keepPeerChain(server: TlsServer): void {
+export function keepPeerChain(server: TlsServer, warn: (message: string) => void = () => {}): void {
   const kept = new WeakSet<TLSSocket>();
+  let warned = false;
+  const warnOnce = (why: string): void => {
+    if (warned) return;
+    warned = true;
+    warn(`cannot keep client certificate chains readable (${why}); a client certificate signed through an intermediate may be refused`);
+  };
   server.prependListener('keylog', (_line: Buffer, socket: TLSSocket) => {
     if (kept.has(socket)) return;
     kept.add(socket);
     const handle = (socket as unknown as { _handle?: PeerCertificateHandle | null })._handle;
     const read = handle?.getPeerX509Certificate;
-    if (handle === undefined || handle === null || typeof read !== 'function') return;
+    if (handle === undefined || handle === null || typeof read !== 'function') {
+      warnOnce('the TLS socket has no native handle with getPeerX509Certificate');
+      return;
+    }
     let first: X509Certificate | undefined;
-    handle.getPeerX509Certificate = () => (first ??= read.call(handle));
+    // Inside node's keylog emit: a handle that refuses the assignment (frozen, a getter) must not throw there.
+    try {
+      handle.getPeerX509Certificate = () => (first ??= read.call(handle));
+    } catch (err) {
+      warnOnce(`the native handle refused the wrapper: ${(err as Error).message}`);
+    }
   });
 }
 

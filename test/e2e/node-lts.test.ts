@@ -42,8 +42,11 @@ const testFiles = (dir: string): string[] =>
     .map((f) => join(dir, f))
     .sort();
 
-/** Runs node --test with the given Node on the given files (paths relative to the root); resolves with its exit code and output. */
-function runTests(node: string, files: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs node --test with the given Node on the given files (paths relative to the root); resolves with its exit code and
+ * output. `signal` is the test's: a cancelled test (a timeout, Ctrl-C on the runner) kills the run instead of orphaning it.
+ */
+function runTests(node: string, files: string[], signal: AbortSignal, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     // One file at a time: this run shares the machine with the rest of npm test, which already runs two at once.
     // Without NODE_TEST_CONTEXT, which node --test sets for the file running this: the child is a test runner of its own.
@@ -52,6 +55,7 @@ function runTests(node: string, files: string[], env: NodeJS.ProcessEnv = {}): P
       cwd: ROOT,
       env: { ...inherited, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
     });
     let output = '';
     child.stdout.on('data', (b: Buffer) => (output += b.toString()));
@@ -80,16 +84,16 @@ test('the second Node is an LTS release of 22 or newer (what client-node 2.x nee
   assert.match(clientNode2().version, /^2\./);
 });
 
-test('client-node 2.x on the LTS Node: the client-node end-to-end tests pass', async () => {
+test('client-node 2.x on the LTS Node: the client-node end-to-end tests pass', async (t) => {
   const { url } = clientNode2();
   const files = ['test/e2e/client-node.test.ts', 'test/e2e/watch-and-rbac-client.test.ts'];
-  const run = await runTests(ltsNode().path, files, { KAM_CLIENT_NODE: url });
+  const run = await runTests(ltsNode().path, files, t.signal, { KAM_CLIENT_NODE: url });
   assertPassed(run);
 });
 
-test('the LTS Node: the unit and HTTP tests and the CLI end-to-end tests pass', async () => {
+test('the LTS Node: the unit and HTTP tests and the CLI end-to-end tests pass', async (t) => {
   const files = [...testFiles('test/unit'), ...testFiles('test/http'), 'test/e2e/cli.test.ts'];
-  const run = await runTests(ltsNode().path, files);
+  const run = await runTests(ltsNode().path, files, t.signal);
   assertPassed(run);
 });
 

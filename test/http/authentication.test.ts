@@ -2,8 +2,9 @@
 // Bodies and messages follow staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go and
 // pkg/registry/authentication/{selfsubjectreview,tokenreview}.
 import assert from 'node:assert/strict';
+import { Agent, request as httpsRequest } from 'node:https';
 import { before, test } from 'node:test';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createCa, createInMemoryPki, issueClientCert, type IssuedCert, type Pki } from '../../src/index.js';
 import { issueCustomCert } from '../../src/pki/index.js';
 import { resign, tlv } from '../helpers/der-edit.js';
@@ -84,6 +85,65 @@ for (const c of whoamiCases) {
     assert.match(res.body.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(res.body.status.userInfo.username, c.want.user);
     assert.deepEqual(res.body.status.userInfo.groups, c.want.groups);
+  });
+}
+
+/** POSTs a SelfSubjectReview through `agent`; resolves with the status, the user and whether the TLS session was resumed. */
+function whoamiVia(agent: Agent, tls: { cert: string; key: string }): Promise<{ status: number; user: string | undefined; resumed: boolean }> {
+  const s = server();
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(`${s.url}${WHOAMI}`, { method: 'POST', agent, ca: s.caCert, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        const parsed = JSON.parse(body) as { status?: { userInfo?: { username?: string } } };
+        resolve({ status: res.statusCode ?? 0, user: parsed.status?.userInfo?.username, resumed: (req.socket as TLSSocket).isSessionReused() });
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(ssr));
+  });
+}
+
+for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+  test(`${version}: a client certificate signed by an intermediate, through node's session-caching https.Agent: every request is 201 (each connection a full handshake)`, async () => {
+    // node's Agent offers each new connection the session of the last one. OpenSSL keeps only the client's leaf in a
+    // session, so a resumed connection would lose the intermediate and be 401, where kube-apiserver (Go keeps the
+    // whole peer chain in its tickets) authenticates it; the server refuses resumption instead (servingOptions).
+    const agent = new Agent({ keepAlive: false, minVersion: version, maxVersion: version });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await whoamiVia(agent, { cert: viaIntermediate.chain, key: viaIntermediate.key });
+        assert.deepEqual(r, { status: 201, user: 'dave', resumed: false }, `request ${i}`);
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test(`${version}: a client that sends only its leaf is 401 even when it offers the session of a connection that sent the intermediate`, async () => {
+    const s = server();
+    const { port } = new URL(s.url);
+    const open = (options: { cert: string; session?: Buffer }): Promise<{ status: string; session: Buffer | undefined }> =>
+      new Promise((resolve, reject) => {
+        let session: Buffer | undefined;
+        const c = tlsConnect({ host: '127.0.0.1', port: Number(port), ca: s.caCert, servername: 'localhost', minVersion: version, maxVersion: version, key: viaIntermediate.key, ...options });
+        c.on('session', (data: Buffer) => (session = data));
+        c.once('error', reject);
+        c.once('secureConnect', () => {
+          const body = JSON.stringify(ssr);
+          c.write(`POST ${WHOAMI} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        });
+        let answer = '';
+        c.setEncoding('utf8').on('data', (d: string) => (answer += d));
+        c.once('close', () => resolve({ status: answer.split('\r\n')[0] ?? '', session }));
+      });
+    const withChain = await open({ cert: viaIntermediate.chain });
+    assert.equal(withChain.status, 'HTTP/1.1 201 Created');
+    assert.ok(withChain.session, 'the client got a session to offer');
+    const leafOnly = viaIntermediate.chain.slice(0, viaIntermediate.chain.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length) + '\n';
+    const again = await open({ cert: leafOnly, session: withChain.session });
+    assert.equal(again.status, 'HTTP/1.1 401 Unauthorized');
   });
 }
 
