@@ -15,8 +15,10 @@ const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-conc
   stdio: 'inherit',
   env: { ...process.env, KAM_TEST_SUITE: marker },
 });
-// Ctrl-C reaches the runner through the terminal; a SIGTERM sent to this process alone is passed on.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// Ctrl-C reaches the runner through the terminal: this process only waits for it to end, then checks for leftovers.
+// A SIGTERM sent to this process alone is passed on.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 const code = await new Promise((resolve) => child.once('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
 const clean = await noLeftoverProcesses(marker);
 process.exit(code !== 0 ? code : clean ? 0 : 1);

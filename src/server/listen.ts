@@ -93,6 +93,11 @@ export async function listen(config: ListenConfig): Promise<Listener> {
   server.on('request', track);
   server.on('checkContinue', track);
   server.on('checkExpectation', track);
+  // A CONNECT request takes its connection over (http1.ts answers it on the raw socket): in flight until it closes.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    socket.once('close', () => inFlight.delete(socket));
+  });
   server.on('secureConnection', (socket: TLSSocket) => {
     // node's TLSSocket keeps the TCP socket it wraps as _parent; one over an observing stream (--tls-trace) does not.
     const raw = observedTcpSocket(socket) ?? (socket as Socket & { _parent?: Socket | null })._parent;

@@ -75,7 +75,9 @@ export function servingOptions(pems: { keyPem: string; certPem: string; clientCa
     ciphers: GO_DEFAULT_CIPHERS,
     honorCipherOrder: true,
     maxHeaderSize: 1 << 20,
-    secureOptions: constants.SSL_OP_NO_TICKET,
+    // Go's crypto/tls refuses a client's renegotiation (Config.Renegotiation is for clients); OpenSSL would let a
+    // TLS 1.2 client swap its certificate under a connection whose requests were authenticated with the first one.
+    secureOptions: constants.SSL_OP_NO_TICKET | constants.SSL_OP_NO_RENEGOTIATION,
   };
 }
 

@@ -51,8 +51,8 @@ interface PeerCertificateHandle {
  * issuerCertificate and a chain through an intermediate would be refused (nodejs/node#65579, fixed by #65602); on
  * Node 20 any second reader (the trace, then the authenticator) would lose it the same way. The server's 'keylog'
  * event names each TLS socket during its handshake, before any read; there the handle is made to hand every caller
- * the first certificate read, taken while the chain is whole; a renegotiated TLS 1.2 connection keeps the chain of
- * its first handshake, the one the first request was authenticated with.
+ * the first certificate read, taken while the chain is whole (the server refuses renegotiation, so there is no
+ * second handshake whose chain could differ).
  *
  * `warn` is called once per server if node's TLS handle does not have the shape this relies on (a node release
  * that changed its internals): chains through an intermediate may then be refused, and the log should say why.

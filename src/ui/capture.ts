@@ -39,8 +39,8 @@ interface ConnectionRecord {
   server?: { cert: LiveCertificate; pem: string };
 }
 
-// A connection's facts and certificates do not change between its requests (TLS 1.3 has no renegotiation, and node
-// refuses a client's): they are read and summarized once per connection, not on every request of a keep-alive one.
+// A connection's facts and certificates do not change between its requests (TLS 1.3 has no renegotiation, and the
+// server refuses a TLS 1.2 client's, SSL_OP_NO_RENEGOTIATION): they are read and summarized once per connection.
 const connections = new WeakMap<TLSSocket, ConnectionRecord>();
 
 function connectionOf(socket: TLSSocket): ConnectionRecord {

@@ -105,6 +105,24 @@ function whoamiVia(agent: Agent, tls: { cert: string; key: string }): Promise<{ 
   });
 }
 
+// Go's crypto/tls refuses a client's renegotiation; OpenSSL would let a TLS 1.2 client present another certificate
+// under a connection whose requests were authenticated with the first one (servingOptions: SSL_OP_NO_RENEGOTIATION).
+// The time limit only turns a hang into a failure: a server that renegotiates answers no error to wait for.
+test('TLSv1.2: a client that asks to renegotiate is refused with an alert and its connection ends, as kube-apiserver does', { timeout: 30_000 }, async () => {
+  const s = server();
+  const c = tlsConnect({ host: '127.0.0.1', port: Number(new URL(s.url).port), ca: s.caCert, servername: 'localhost', maxVersion: 'TLSv1.2' });
+  const failed = new Promise<Error>((resolve) => c.once('error', resolve));
+  const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+  await new Promise<void>((resolve) => c.once('secureConnect', resolve));
+  let answered = '';
+  c.on('data', (d: Buffer) => (answered += d.toString()));
+  assert.equal(c.renegotiate({}, () => undefined), true);
+  c.write('GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  assert.match((await failed).message, /no renegotiation/);
+  await closed;
+  assert.equal(answered, '', 'nothing is served on the connection');
+});
+
 for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
   test(`${version}: a client certificate signed by an intermediate, through node's session-caching https.Agent: every request is 201 (each connection a full handshake)`, async () => {
     // node's Agent offers each new connection the session of the last one. OpenSSL keeps only the client's leaf in a
