@@ -1,12 +1,11 @@
 // The Go package go/kamtest (issue 12): `go vet ./...` and `go test ./...` in go/ pass, their servers run from this
 // checkout's source rather than a dist/ that may be stale, and none is left running afterwards.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { runClient, tempDir } from '../helpers/clients.js';
+import { processes } from '../helpers/processes.js';
 
 const GO_DIR = fileURLToPath(new URL('../../go', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -36,17 +35,9 @@ async function go(args: string[]): Promise<{ code: number; output: string }> {
 
 /** Processes whose command line names our temporary folder: servers kamtest started and did not stop. */
 function leftovers(): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(join('/proc', pid, 'cmdline'), 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue; // exited meanwhile
-    }
-    if (cmdline.includes(tmp.dir)) found.push(`${pid}: ${cmdline}`);
-  }
-  return found;
+  return processes()
+    .filter((p) => p.cmdline.includes(tmp.dir))
+    .map((p) => `${p.pid}: ${p.cmdline}`);
 }
 
 test('go vet ./... in go/', { timeout: 600_000 }, async () => {

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { DEBIAN_PYTHON, runClient } from '../helpers/clients.js';
+import { processes } from '../helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PYTHON_DIR = join(ROOT, 'python');
@@ -113,17 +114,9 @@ async function pypiVenv(): Promise<string> {
 
 /** Live processes whose command line mentions text (servers started under a pytest run's temp folder). */
 function processesMentioning(text: string): string[] {
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        return cmdline.includes(text) && state !== 'Z' ? [`${pid} ${cmdline}`] : [];
-      } catch {
-        return [];
-      }
-    });
+  return processes()
+    .filter((p) => !p.zombie && p.cmdline.includes(text))
+    .map((p) => `${p.pid} ${p.cmdline}`);
 }
 
 let tmp: string;

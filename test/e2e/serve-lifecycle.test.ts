@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { tempDir } from '../helpers/clients.js';
 import { serve, type ReadyLine } from '../helpers/cli.js';
+import { processGone } from '../helpers/processes.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,17 +55,6 @@ async function startWrapped(command: string, args: string[], env: NodeJS.Process
     void serverGone.then(() => reject(new Error(`the server exited before its ready line:\n${stderr}`)));
   });
   return { wrapper, ready, stderr: () => stderr, serverGone };
-}
-
-/** Whether a pid is gone: no such process, or one that has exited and waits only for its parent to reap it. */
-function processGone(pid: number): boolean {
-  try {
-    // Field 3 of /proc/PID/stat, after the parenthesised command name, is the state; Z is a zombie.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 const wrappers: { name: string; start: () => Promise<Wrapped>; end: (w: Wrapped) => void; reason: RegExp }[] = [
