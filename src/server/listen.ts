@@ -5,7 +5,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { goListenMessage, ListenError } from '../util/errors.js';
+import { failedToListenMessage, ListenError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { keepPeerChain } from '../tls/connection-facts.js';
 import { observedTcpSocket, observeHandshakes } from '../tls/handshake-observer.js';
@@ -81,23 +81,20 @@ export async function listen(config: ListenConfig): Promise<Listener> {
   // Requests being answered, per connection: stop() ends every other connection at once. A client may open
   // connections it never sends on (client-go's parallel dials), and they would hold stop() for its whole grace.
   const inFlight = new Map<Socket, number>();
-  const track = (req: IncomingMessage, res: ServerResponse): void => {
-    const socket = req.socket;
+  const holdUntilClosed = (socket: Socket, closer: Socket | ServerResponse): void => {
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => {
+    closer.once('close', () => {
       const left = (inFlight.get(socket) ?? 1) - 1;
       if (left > 0) inFlight.set(socket, left);
       else inFlight.delete(socket);
     });
   };
+  const track = (req: IncomingMessage, res: ServerResponse): void => holdUntilClosed(req.socket, res);
   server.on('request', track);
   server.on('checkContinue', track);
   server.on('checkExpectation', track);
   // A CONNECT request takes its connection over (http1.ts answers it on the raw socket): in flight until it closes.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    socket.once('close', () => inFlight.delete(socket));
-  });
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => holdUntilClosed(socket, socket));
   server.on('secureConnection', (socket: TLSSocket) => {
     // node's TLSSocket keeps the TCP socket it wraps as _parent; one over an observing stream (--tls-trace) does not.
     const raw = observedTcpSocket(socket) ?? (socket as Socket & { _parent?: Socket | null })._parent;
@@ -112,7 +109,7 @@ export async function listen(config: ListenConfig): Promise<Listener> {
     await new Promise<void>((resolve, reject) => {
       // kube-apiserver's words (options/serving.go, CreateListener): one line that names the address.
       const failed = (err: NodeJS.ErrnoException): void =>
-        reject(new ListenError(`failed to create listener: failed to listen on ${joinHostPort(bindAddress, config.port)}: ${goListenMessage(joinHostPort(bindAddress, config.port), err)}`, err.code, { portFlag: 'secure-port', port: config.port, addressFlag: 'bind-address', address: bindAddress }));
+        reject(new ListenError(`failed to create listener: ${failedToListenMessage(joinHostPort(bindAddress, config.port), err)}`, err.code, { portFlag: 'secure-port', port: config.port, addressFlag: 'bind-address', address: bindAddress }));
       server.once('error', failed);
       server.listen(config.port, bindAddress, () => {
         server.off('error', failed);

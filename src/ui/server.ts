@@ -8,7 +8,7 @@
 // elsewhere cannot read it through DNS rebinding. Any other bind address is refused at start.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { ConfigError, goListenMessage, ListenError } from '../util/errors.js';
+import { ConfigError, failedToListenMessage, ListenError } from '../util/errors.js';
 import { describeCertificatePem } from '../inspect/index.js';
 
 /** Explains one PEM certificate as text when it is clicked; never throws. */
@@ -197,7 +197,7 @@ export async function startLiveView(opts: LiveViewOptions): Promise<LiveViewServ
   });
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException): void =>
-      reject(new ListenError(`live view: failed to listen on ${joinHostPort(host, port)}: ${goListenMessage(joinHostPort(host, port), err)}`, err.code, { portFlag: 'ui-port', port, address: host }));
+      reject(new ListenError(`live view: ${failedToListenMessage(joinHostPort(host, port), err)}`, err.code, { portFlag: 'ui-port', port, address: host }));
     server.once('error', failed);
     server.listen(port, host, () => {
       server.off('error', failed);

@@ -74,8 +74,11 @@ const GO_BIND_ERRNO: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
 };
 
-/** A failed listen in Go's net.OpError words when the errno is one Go names, else node's own message. */
-export function goListenMessage(hostPort: string, err: NodeJS.ErrnoException): string {
+/**
+ * "failed to listen on HOST:PORT: ..." as kube-apiserver's CreateListener words it, the cause in Go's net.OpError
+ * words when the errno is one Go names, else node's own message.
+ */
+export function failedToListenMessage(hostPort: string, err: NodeJS.ErrnoException): string {
   const text = err.code === undefined ? undefined : GO_BIND_ERRNO[err.code];
-  return text === undefined ? err.message : `listen tcp ${hostPort}: bind: ${text}`;
+  return `failed to listen on ${hostPort}: ${text === undefined ? err.message : `listen tcp ${hostPort}: bind: ${text}`}`;
 }
