@@ -39,9 +39,11 @@ const debianPython = [
 const missingPython = () => debianPython.filter((p) => !existsSync(python) || spawnSync(python, ['-c', `import ${p.module}`], { stdio: 'ignore' }).status !== 0);
 // python3 on PATH with venv and pip: the pytest plugin's tests install the current kubernetes client from PyPI in a venv.
 const venvMissing = () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status !== 0;
-if (missingPython().length > 0 || venvMissing()) {
+let pythonMissing = missingPython();
+let noVenv = venvMissing();
+if (pythonMissing.length > 0 || noVenv) {
   // python3-venv is Debian's ensurepip, for Debian's python3; another python3 on PATH needs its own.
-  const pkgs = [...missingPython().map((p) => p.pkg), ...(venvMissing() && existsSync(python) ? ['python3-venv'] : [])];
+  const pkgs = [...pythonMissing.map((p) => p.pkg), ...(noVenv && existsSync(python) ? ['python3-venv'] : [])];
   if (process.getuid?.() === 0 && pkgs.length > 0) {
     process.stderr.write(`pretest: installing ${pkgs.join(' ')} with apt-get\n`);
     try {
@@ -51,10 +53,12 @@ if (missingPython().length > 0 || venvMissing()) {
       problems.push(`apt-get install ${pkgs.join(' ')} failed: ${err.message}`);
     }
   }
-  for (const p of missingPython()) problems.push(`Debian's ${p.pkg} is missing: sudo apt-get install ${p.pkg}`);
+  pythonMissing = missingPython();
+  noVenv = venvMissing();
+  for (const p of pythonMissing) problems.push(`Debian's ${p.pkg} is missing: sudo apt-get install ${p.pkg}`);
 }
 
-if (venvMissing()) {
+if (noVenv) {
   problems.push('python3 on PATH cannot create a virtual environment with pip: install python3 (Debian: sudo apt-get install python3-venv)');
 }
 
